@@ -1,0 +1,273 @@
+import { createHash } from "node:crypto";
+import { err, ok, type Result } from "../../src/domain/result.js";
+import {
+  TRACKING_ID_PATTERN,
+  parseLaporanItem,
+  type LaporanDto,
+  type LaporanItemResult,
+} from "./lapor.dto.js";
+import { normalizeIdPhone } from "./lapor.phone.js";
+import { laporToHubStatus, type HubStatus } from "./lapor.status-map.js";
+
+/** Beyond this the report is not a complaint but a payload accident (seen: 2 MB isi). */
+export const LAPOR_ISI_MAX_CHARS = 100_000;
+
+export type MapErrorCode =
+  | "LAPOR_TRACKING_ID_MISSING"
+  | "LAPOR_TRACKING_ID_INVALID"
+  | "LAPOR_SCHEMA_INVALID"
+  | "LAPOR_ISI_TOO_LONG"
+  | "LAPOR_DATE_INVALID"
+  | "LAPOR_STATUS_UNKNOWN";
+
+export interface MapError {
+  readonly code: MapErrorCode;
+  /** quarantine = valid record we cannot interpret yet (alert); dead_letter = broken record. */
+  readonly disposition: "dead_letter" | "quarantine";
+  /** Offending field (dotted path) when there is one. */
+  readonly field: string | null;
+  /** Tracking id when known, so the dead letter can be keyed and replayed. */
+  readonly externalId: string | null;
+  readonly message: string;
+}
+
+export interface CaseUpsertReporter {
+  readonly name: string | null;
+  readonly phoneE164: string | null;
+  readonly email: string | null;
+}
+
+export interface CaseUpsertAttachment {
+  readonly externalId: string;
+  readonly fileName: string;
+  readonly mime: string;
+  readonly url: string;
+}
+
+export interface CaseUpsertTindakLanjut {
+  readonly externalId: string;
+  readonly isi: string;
+  readonly oleh: string;
+  readonly at: Date;
+}
+
+export interface CaseUpsert {
+  readonly channel: "lapor";
+  readonly externalId: string;
+  readonly title: string;
+  readonly keperluan: string;
+  readonly klasifikasi: LaporanDto["klasifikasi"];
+  readonly kategori: string | null;
+  readonly upstreamStatus: string;
+  readonly hubStatus: HubStatus;
+  readonly rahasia: boolean;
+  readonly anonim: boolean;
+  readonly sumber: string;
+  readonly receivedAt: Date;
+  readonly upstreamUpdatedAt: Date;
+  readonly reporter: CaseUpsertReporter | null;
+  readonly lokasi: { readonly kecamatan: string | null; readonly desa: string | null };
+  readonly attachments: readonly CaseUpsertAttachment[];
+  readonly tindakLanjut: readonly CaseUpsertTindakLanjut[];
+  /** sha256 (hex) of the canonical JSON of every other field: equal ⇔ nothing to rewrite. */
+  readonly contentHash: string;
+}
+
+// RFC 3339 date-time with a zone; a bare date or a zone-less time is ambiguous (WITA vs UTC).
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+function parseDate(value: string): Date | null {
+  if (!RFC3339.test(value)) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function deadLetter(
+  code: MapErrorCode,
+  field: string | null,
+  externalId: string | null,
+  message: string,
+): MapError {
+  return { code, disposition: "dead_letter", field, externalId, message };
+}
+
+function emptyToNull(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const trimmed = value.trim();
+  return trimmed === "" ? null : trimmed;
+}
+
+function normalizeEmail(value: string | null | undefined): string | null {
+  const trimmed = emptyToNull(value);
+  if (trimmed === null) return null;
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed) ? trimmed.toLowerCase() : null;
+}
+
+/** JSON with object keys sorted at every level, dates as ISO strings. */
+export function canonicalJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * Attachment URLs are left out: upstream may sign or re-host them per request, and a
+ * new URL for the same file must not count as a changed report (the id identifies it).
+ */
+export function contentHashOf(fields: Omit<CaseUpsert, "contentHash">): string {
+  const hashed = {
+    ...fields,
+    attachments: fields.attachments.map(({ url: _url, ...rest }) => rest),
+  };
+  return createHash("sha256").update(canonicalJson(hashed)).digest("hex");
+}
+
+/** Pure: one LAPOR! report → the plain object the sync engine upserts on (channel, externalId). */
+export function mapLaporan(dto: LaporanDto): Result<CaseUpsert, MapError> {
+  const trackingId = typeof dto.tracking_id === "string" ? dto.tracking_id.trim() : "";
+  if (trackingId === "") {
+    return err(
+      deadLetter("LAPOR_TRACKING_ID_MISSING", "tracking_id", null, "report has no tracking_id"),
+    );
+  }
+  if (!TRACKING_ID_PATTERN.test(trackingId)) {
+    return err(
+      deadLetter(
+        "LAPOR_TRACKING_ID_INVALID",
+        "tracking_id",
+        null,
+        "tracking_id must be 5-12 digits",
+      ),
+    );
+  }
+
+  if (dto.isi.length > LAPOR_ISI_MAX_CHARS) {
+    return err(
+      deadLetter(
+        "LAPOR_ISI_TOO_LONG",
+        "isi",
+        trackingId,
+        `isi has ${dto.isi.length} characters, more than ${LAPOR_ISI_MAX_CHARS}`,
+      ),
+    );
+  }
+
+  const receivedAt = parseDate(dto.dibuat_pada);
+  if (receivedAt === null) {
+    return err(
+      deadLetter(
+        "LAPOR_DATE_INVALID",
+        "dibuat_pada",
+        trackingId,
+        "dibuat_pada is not an RFC 3339 date-time",
+      ),
+    );
+  }
+  const upstreamUpdatedAt = parseDate(dto.diperbarui_pada);
+  if (upstreamUpdatedAt === null) {
+    return err(
+      deadLetter(
+        "LAPOR_DATE_INVALID",
+        "diperbarui_pada",
+        trackingId,
+        "diperbarui_pada is not an RFC 3339 date-time",
+      ),
+    );
+  }
+
+  const tindakLanjut: CaseUpsertTindakLanjut[] = [];
+  for (const [index, item] of (dto.tindak_lanjut ?? []).entries()) {
+    const at = parseDate(item.dibuat_pada);
+    if (at === null) {
+      const field = `tindak_lanjut.${index}.dibuat_pada`;
+      return err(
+        deadLetter(
+          "LAPOR_DATE_INVALID",
+          field,
+          trackingId,
+          `${field} is not an RFC 3339 date-time`,
+        ),
+      );
+    }
+    tindakLanjut.push({ externalId: item.id, isi: item.isi, oleh: item.oleh, at });
+  }
+
+  const hubStatus = laporToHubStatus(dto.status);
+  if (!hubStatus.ok) {
+    return err({
+      code: "LAPOR_STATUS_UNKNOWN",
+      disposition: "quarantine",
+      field: "status",
+      externalId: trackingId,
+      message: hubStatus.error.message,
+    });
+  }
+
+  // Perpres 76/2013: a rahasia reporter's identity must never be stored, even if upstream
+  // leaks it into the payload. anonim hides only the name.
+  let reporter: CaseUpsertReporter | null = null;
+  if (!dto.rahasia && dto.pelapor) {
+    reporter = {
+      name: dto.anonim ? null : emptyToNull(dto.pelapor.nama),
+      phoneE164: normalizeIdPhone(dto.pelapor.telepon ?? null),
+      email: normalizeEmail(dto.pelapor.email),
+    };
+    if (reporter.name === null && reporter.phoneE164 === null && reporter.email === null)
+      reporter = null;
+  }
+
+  const fields: Omit<CaseUpsert, "contentHash"> = {
+    channel: "lapor",
+    externalId: trackingId,
+    title: dto.judul.trim(),
+    keperluan: dto.isi,
+    klasifikasi: dto.klasifikasi,
+    kategori: emptyToNull(dto.kategori?.nama),
+    upstreamStatus: dto.status,
+    hubStatus: hubStatus.value,
+    rahasia: dto.rahasia,
+    anonim: dto.anonim,
+    sumber: dto.sumber,
+    receivedAt,
+    upstreamUpdatedAt,
+    reporter,
+    lokasi: { kecamatan: emptyToNull(dto.lokasi?.kecamatan), desa: emptyToNull(dto.lokasi?.desa) },
+    attachments: (dto.lampiran ?? []).map((l) => ({
+      externalId: l.id,
+      fileName: l.nama_file,
+      mime: l.mime,
+      url: l.url,
+    })),
+    tindakLanjut,
+  };
+  return ok({ ...fields, contentHash: contentHashOf(fields) });
+}
+
+/** Schema failure of one page item → the same MapError vocabulary as mapping failures. */
+export function itemErrorToMapError(item: Extract<LaporanItemResult, { ok: false }>): MapError {
+  const trackingIssue = item.issues.find((i) => i.path === "tracking_id");
+  if (trackingIssue) {
+    return item.trackingId === null
+      ? deadLetter("LAPOR_TRACKING_ID_MISSING", "tracking_id", null, "report has no tracking_id")
+      : deadLetter("LAPOR_TRACKING_ID_INVALID", "tracking_id", null, trackingIssue.message);
+  }
+  const first = item.issues[0];
+  return deadLetter(
+    "LAPOR_SCHEMA_INVALID",
+    first?.path ?? null,
+    item.trackingId,
+    item.issues.map((i) => `${i.path || "(item)"}: ${i.message}`).join("; "),
+  );
+}
+
+/** Raw payload (as stored in RawMessage) → CaseUpsert; what a dead-letter replay calls. */
+export function mapRawLaporan(raw: unknown): Result<CaseUpsert, MapError> {
+  const item = parseLaporanItem(raw);
+  return item.ok ? mapLaporan(item.value) : err(itemErrorToMapError(item));
+}

@@ -1,0 +1,148 @@
+import { z } from "zod";
+
+/**
+ * Wire shapes of the WhatsApp Cloud API webhook (object "whatsapp_business_account").
+ *
+ * The envelope is checked strictly, but messages and statuses are kept as `unknown` there
+ * and parsed one by one: a single odd message must not sink the other messages of the
+ * batch (Meta retries the whole POST for days if we fail it). Unknown extra properties
+ * are ignored because Meta adds fields without notice; an unknown message `type` is kept
+ * as a string so the mapper can flag it for staff instead of losing it.
+ */
+
+export const WHATSAPP_OBJECT = "whatsapp_business_account";
+
+export const WHATSAPP_MEDIA_TYPES = ["image", "document", "audio", "video", "sticker"] as const;
+export type WhatsAppMediaType = (typeof WHATSAPP_MEDIA_TYPES)[number];
+
+export const WHATSAPP_STATUSES = ["sent", "delivered", "read", "failed"] as const;
+export type WhatsAppStatus = (typeof WHATSAPP_STATUSES)[number];
+
+/** Unix seconds as a decimal string, as Meta sends it. */
+const UnixSecondsString = z.string().regex(/^\d{1,12}$/, "timestamp must be Unix seconds");
+
+export const WhatsAppErrorSchema = z.object({
+  code: z.number().int(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  error_data: z.object({ details: z.string().optional() }).optional(),
+});
+export type WhatsAppErrorDto = z.infer<typeof WhatsAppErrorSchema>;
+
+export const WhatsAppMediaSchema = z.object({
+  id: z.string().min(1),
+  mime_type: z.string().optional(),
+  sha256: z.string().optional(),
+  caption: z.string().optional(),
+  filename: z.string().optional(),
+  animated: z.boolean().optional(),
+  voice: z.boolean().optional(),
+});
+export type WhatsAppMediaDto = z.infer<typeof WhatsAppMediaSchema>;
+
+export const WhatsAppLocationSchema = z.object({
+  latitude: z.number(),
+  longitude: z.number(),
+  name: z.string().optional(),
+  address: z.string().optional(),
+  url: z.string().optional(),
+});
+
+export const WhatsAppMessageSchema = z.object({
+  from: z.string().regex(/^\d{6,15}$/, "from must be the sender's wa_id (digits)"),
+  id: z.string().min(1, "message id (wamid) is missing"),
+  timestamp: UnixSecondsString,
+  type: z.string().min(1),
+  context: z.object({ from: z.string().optional(), id: z.string().optional() }).optional(),
+  text: z.object({ body: z.string() }).optional(),
+  image: WhatsAppMediaSchema.optional(),
+  document: WhatsAppMediaSchema.optional(),
+  audio: WhatsAppMediaSchema.optional(),
+  video: WhatsAppMediaSchema.optional(),
+  sticker: WhatsAppMediaSchema.optional(),
+  location: WhatsAppLocationSchema.optional(),
+  button: z.object({ text: z.string().optional(), payload: z.string().optional() }).optional(),
+  interactive: z
+    .object({
+      type: z.string(),
+      button_reply: z.object({ id: z.string(), title: z.string() }).optional(),
+      list_reply: z
+        .object({ id: z.string(), title: z.string(), description: z.string().optional() })
+        .optional(),
+    })
+    .optional(),
+  reaction: z
+    .object({ message_id: z.string().optional(), emoji: z.string().optional() })
+    .optional(),
+  errors: z.array(WhatsAppErrorSchema).optional(),
+});
+export type WhatsAppMessageDto = z.infer<typeof WhatsAppMessageSchema>;
+
+export const WhatsAppStatusSchema = z.object({
+  id: z.string().min(1, "status id (wamid) is missing"),
+  // Kept as a string: an unmapped status must be reported by the mapper, not vanish here.
+  status: z.string().min(1),
+  timestamp: UnixSecondsString,
+  recipient_id: z.string().min(1),
+  errors: z.array(WhatsAppErrorSchema).optional(),
+});
+export type WhatsAppStatusDto = z.infer<typeof WhatsAppStatusSchema>;
+
+export const WhatsAppContactSchema = z.object({
+  wa_id: z.string(),
+  profile: z.object({ name: z.string().optional() }).optional(),
+});
+export type WhatsAppContactDto = z.infer<typeof WhatsAppContactSchema>;
+
+export const WhatsAppValueSchema = z.object({
+  messaging_product: z.literal("whatsapp").optional(),
+  metadata: z.object({
+    display_phone_number: z.string().optional(),
+    phone_number_id: z.string().min(1),
+  }),
+  contacts: z.array(z.unknown()).optional(),
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
+  errors: z.array(z.unknown()).optional(),
+});
+export type WhatsAppValueDto = z.infer<typeof WhatsAppValueSchema>;
+
+export const WhatsAppChangeSchema = z.object({
+  field: z.string(),
+  // Parsed by the mapper once `field` is known to be "messages".
+  value: z.unknown(),
+});
+
+export const WhatsAppWebhookSchema = z.object({
+  object: z.literal(WHATSAPP_OBJECT, {
+    error: `object must be "${WHATSAPP_OBJECT}"`,
+  }),
+  entry: z.array(
+    z.object({
+      id: z.string(),
+      changes: z.array(WhatsAppChangeSchema),
+    }),
+  ),
+});
+export type WhatsAppWebhookDto = z.infer<typeof WhatsAppWebhookSchema>;
+
+/** zod issue path → "entry.0.changes.1.value" (the style of lapor.dto). */
+export function joinPath(base: string, path: readonly PropertyKey[]): string {
+  const tail = path.map((p) => String(p)).join(".");
+  if (base === "") return tail;
+  return tail === "" ? base : `${base}.${tail}`;
+}
+
+export interface PayloadProblem {
+  /** Dotted path inside the payload, "" for the whole payload. */
+  readonly path: string;
+  /** Schema message only: never the offending value (it may be a body, phone or name). */
+  readonly message: string;
+}
+
+export function issuesToProblems(base: string, error: z.ZodError): PayloadProblem[] {
+  return error.issues.map((issue) => ({
+    path: joinPath(base, issue.path),
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,136 @@
+// aduan-hub command line: serve | migrate | user add (later: sync, import, report, outbox…).
+import { parseArgs } from "node:util";
+import { ConfigError, parseConfig, type Config } from "../config/config.js";
+import { openDatabase } from "../db/database.js";
+import { createLogger } from "../logger.js";
+import { buildContext, startHub } from "../hub.js";
+import { addUser } from "../services/auth.service.js";
+import { AppError } from "../http/errors.js";
+
+const USAGE = `Usage: aduan-hub <command>
+
+  serve                         run the hub (HTTP API + console) on PORT (default 3000)
+  migrate                       apply pending database migrations
+  migrate --status              list applied and pending migrations
+  user add <username> --role R [--bidang B] [--name "Nama"]
+                                create a staff user; password from ADUAN_PASSWORD or stdin
+                                roles: admin, kadis, koordinator, front_office, penelaah
+                                bidang (penelaah): DAYASOS, REHSOS, LINJAMSOS
+`;
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    process.stderr.write("Password: ");
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
+}
+
+async function cmdServe(config: Config): Promise<void> {
+  const hub = await startHub(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    hub.ctx.logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    hub.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+async function cmdMigrate(config: Config, status: boolean): Promise<void> {
+  const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
+  const db = await openDatabase(config, logger);
+  try {
+    if (status) {
+      const s = await db.migrationStatus();
+      console.log(`applied: ${s.applied.length}`);
+      for (const p of s.pending) console.log(`pending: ${p}`);
+      for (const p of s.failed) console.log(`failed:  ${p}`);
+      for (const p of s.modified) console.log(`modified: ${p}`);
+      process.exitCode = s.pending.length || s.failed.length || s.modified.length ? 1 : 0;
+    } else {
+      const applied = await db.migrate();
+      console.log(
+        applied.length
+          ? `applied ${applied.length} migration(s): ${applied.join(", ")}`
+          : "database is up to date",
+      );
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+async function cmdUserAdd(config: Config, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { role: { type: "string" }, bidang: { type: "string" }, name: { type: "string" } },
+  });
+  const username = positionals[0];
+  if (!username || !values.role) throw new UsageError("user add <username> --role R [--bidang B]");
+  const password = process.env.ADUAN_PASSWORD ?? (await readStdin());
+  const ctx = await buildContext(config, { logger: createLogger("warn") });
+  try {
+    const user = await addUser(ctx, {
+      username,
+      password,
+      role: values.role,
+      bidang: values.bidang,
+      displayName: values.name,
+    });
+    console.log(
+      `user ${user.username} created (role ${user.role}${user.bidang ? `, bidang ${user.bidang}` : ""})`,
+    );
+  } finally {
+    await ctx.db.close();
+  }
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  try {
+    const config = parseConfig();
+    switch (command) {
+      case "serve":
+        return await cmdServe(config);
+      case "migrate":
+        return await cmdMigrate(config, rest.includes("--status"));
+      case "user":
+        if (rest[0] === "add") return await cmdUserAdd(config, rest.slice(1));
+        throw new UsageError("unknown user subcommand; try: user add");
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`aduan-hub: ${e.message}\n\n${USAGE}`);
+      process.exitCode = 64;
+    } else if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exitCode = 78;
+    } else if (e instanceof AppError) {
+      console.error(`aduan-hub: ${e.message} (${e.code})`);
+      process.exitCode = 1;
+    } else {
+      console.error(`aduan-hub: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import type { Config } from "./config/config.js";
+import type { Db } from "./db/database.js";
+import type { Keyring } from "./security/crypto.js";
+import type { Logger } from "pino";
+
+export type Clock = () => Date;
+
+// Everything a handler or job needs, built once at boot and passed down explicitly.
+export type HubContext = {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  keyring: Keyring;
+  clock: Clock;
+  version: string;
+};

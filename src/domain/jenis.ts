@@ -1,0 +1,369 @@
+// Jenis (complaint type) taxonomy of the annual report, table 3.1, and a rule-based
+// suggestion from the free-text KEPERLUAN. Staff can override the suggestion; the rules
+// only have to be right for the way people actually write at the desk (abbreviations,
+// mixed case, one-letter typos), not for arbitrary prose.
+
+export const JENIS = [
+  { code: "PBI_JK_REAKTIVASI", label: "Reaktivasi kartu PBI JK" },
+  { code: "ASLUT", label: "Bantuan Asistensi Sosial Lanjut Usia Terlantar (ASLUT)" },
+  { code: "BPNT", label: "Bantuan Pangan Non Tunai (BPNT)" },
+  { code: "PKH", label: "Bantuan Keluarga Harapan (PKH)" },
+  { code: "RASDA", label: "Bantuan Pangan Daerah (RASDA)" },
+  { code: "RUTILAHU", label: "Bantuan Rumah Tidak Layak Huni (RUTILAHU)" },
+  { code: "KKS_HILANG", label: "Kehilangan Kartu Keluarga Sejahtera (KKS)" },
+  { code: "LAIN_LAIN", label: "Lain-lain" },
+] as const;
+
+export type JenisCode = (typeof JENIS)[number]["code"];
+
+export const JENIS_CODES: readonly JenisCode[] = JENIS.map((j) => j.code);
+
+export function isJenisCode(value: string): value is JenisCode {
+  return (JENIS_CODES as readonly string[]).includes(value);
+}
+
+export function jenisLabel(code: JenisCode): string {
+  const found = JENIS.find((j) => j.code === code);
+  return found ? found.label : code;
+}
+
+export type JenisConfidence = "high" | "medium" | "low";
+
+export type JenisSuggestion = {
+  jenis: JenisCode;
+  /** Which rule decided, for the audit trail and for staff to see why. */
+  rule: string;
+  confidence: JenisConfidence;
+};
+
+// ---------------------------------------------------------------------------------------
+// Text helpers shared by the classifier, the reason inference and the legacy parser.
+
+// Cyrillic/Greek letters that render like Latin ones. Hand-typed sheets pasted from
+// phones carry them (the seed's "Mahrита"), and they break both search and matching.
+// prettier-ignore
+const LOOKALIKES: Record<string, string> = {
+  а: "a", А: "A", в: "B", В: "B", е: "e", Е: "E", ё: "e", к: "k", К: "K", м: "m", М: "M",
+  н: "H", Н: "H", о: "o", О: "O", р: "p", Р: "P", с: "c", С: "C", т: "t", Т: "T", у: "y",
+  У: "Y", х: "x", Х: "X", і: "i", І: "I", ј: "j", Ј: "J", ѕ: "s", Ѕ: "S", һ: "h", ԁ: "d",
+  ο: "o", Ο: "O", α: "a", Α: "A", ε: "e", Ε: "E", ι: "i", Ι: "I", κ: "k", Κ: "K", ν: "v",
+  Ν: "N", ρ: "p", Ρ: "P", τ: "t", Τ: "T", υ: "u", Υ: "Y", χ: "x", Χ: "X", Β: "B", Η: "H",
+  Μ: "M", Ζ: "Z",
+};
+
+// Lowercase Cyrillic "т" and "и" look Latin only in italics/cursive; "и" is how the
+// seed's "Mahrита" hides an "i", so it is folded too.
+const CURSIVE_LOOKALIKES: Record<string, string> = { и: "i", И: "I", п: "n", П: "N" };
+
+/** Replaces non-Latin look-alike letters with their Latin twin; `changed` says if any. */
+export function foldLookalikes(text: string): { text: string; changed: boolean } {
+  let changed = false;
+  let out = "";
+  for (const ch of text.normalize("NFKC")) {
+    const latin = LOOKALIKES[ch] ?? CURSIVE_LOOKALIKES[ch];
+    if (latin !== undefined) {
+      changed = true;
+      out += latin;
+    } else {
+      out += ch;
+    }
+  }
+  return { text: out, changed };
+}
+
+/** Lowercase, look-alikes folded, punctuation to spaces, letters split from digits. */
+export function normaliseForMatching(text: string): string {
+  return foldLookalikes(text)
+    .text.toLowerCase()
+    .replace(/\ba\s*\.\s*n\b\.?/g, " an ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .replace(/(\p{L})(\p{N})/gu, "$1 $2")
+    .replace(/(\p{N})(\p{L})/gu, "$1 $2")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Optimal-string-alignment distance (Levenshtein + adjacent transposition). */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
+  const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
+  const set = (i: number, j: number, v: number): void => {
+    const row = d[i];
+    if (row) row[j] = v;
+  };
+  for (let i = 0; i < rows; i++) set(i, 0, i);
+  for (let j = 0; j < cols; j++) set(0, j, j);
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, at(i - 2, j - 2) + 1);
+      }
+      set(i, j, v);
+    }
+  }
+  return at(a.length, b.length);
+}
+
+// ---------------------------------------------------------------------------------------
+// Programme signals.
+
+type Signal = "PBI_JK" | "ASLUT" | "BPNT" | "PKH" | "RASDA" | "RUTILAHU" | "KKS_HILANG";
+
+// Programmes and topics that have no line of their own in table 3.1: the office counts
+// them under "Lain-lain" (the seed's ODKB, "antensi Yatim", tanah longsor, DTKS rows).
+type OtherSignal = "ODKB" | "ATENSI" | "DTKS" | "BENCANA" | "DISABILITAS" | "BPJS_TK";
+
+type Matcher = {
+  /** Whole tokens; fuzzy-matched according to their length (see tokenMatches). */
+  tokens?: readonly string[];
+  /** Multi-word phrases matched on the normalised text. */
+  phrases?: readonly string[];
+};
+
+const SIGNALS: Record<Signal, Matcher> = {
+  PBI_JK: {
+    tokens: ["bpjs", "pbi", "jkn", "kis", "jamkesmas", "jamkesda"],
+    phrases: ["kartu indonesia sehat", "jaminan kesehatan", "pbi jk"],
+  },
+  ASLUT: { tokens: ["aslut"], phrases: ["asistensi sosial lanjut usia"] },
+  BPNT: { tokens: ["bpnt", "sembako"], phrases: ["pangan non tunai"] },
+  PKH: { tokens: ["pkh"], phrases: ["keluarga harapan"] },
+  RASDA: { tokens: ["rasda"], phrases: ["pangan daerah", "beras daerah"] },
+  RUTILAHU: {
+    tokens: ["rutilahu", "rtlh"],
+    phrases: [
+      "bedah rumah",
+      "rehab rumah",
+      "rehabilitasi rumah",
+      "rumah tidak layak huni",
+      "rumah tak layak huni",
+    ],
+  },
+  // KKS alone is a card, not a complaint type; only its loss/damage is (checked below).
+  KKS_HILANG: { tokens: ["kks"], phrases: ["kartu keluarga sejahtera"] },
+};
+
+// Words that describe the person rather than name a programme ("rutilahu untuk lansia"
+// is a RUTILAHU complaint): they count only when no programme is named.
+const WEAK_SIGNALS: Partial<Record<Signal, Matcher>> = {
+  ASLUT: { tokens: ["lansia", "jompo"], phrases: ["lanjut usia"] },
+};
+
+const OTHER_SIGNALS: Record<OtherSignal, Matcher> = {
+  ODKB: { tokens: ["odkb"], phrases: ["orang dengan kecacatan berat"] },
+  ATENSI: { tokens: ["atensi", "yatim", "piatu"] },
+  DTKS: { tokens: ["dtks", "dtsen"] },
+  BENCANA: {
+    tokens: ["longsor", "banjir", "kebakaran", "bencana", "musibah"],
+    phrases: ["puting beliung"],
+  },
+  DISABILITAS: { tokens: ["disabilitas", "cacat"], phrases: ["berkebutuhan khusus"] },
+  BPJS_TK: { tokens: ["ketenagakerjaan", "jamsostek"], phrases: ["bpjs tk"] },
+};
+
+const LOSS_WORDS = ["hilang", "kehilangan", "rusak", "patah", "dicuri", "tercecer", "terselip"];
+const LOSS_PHRASES = ["cetak ulang", "ganti kartu", "kartu baru"];
+
+// Precedence when several programmes remain (see suggestJenis).
+const PRECEDENCE: readonly Signal[] = [
+  "KKS_HILANG",
+  "PKH",
+  "BPNT",
+  "ASLUT",
+  "RASDA",
+  "RUTILAHU",
+  "PBI_JK",
+];
+
+const SIGNAL_TO_JENIS: Record<Signal, JenisCode> = {
+  PBI_JK: "PBI_JK_REAKTIVASI",
+  ASLUT: "ASLUT",
+  BPNT: "BPNT",
+  PKH: "PKH",
+  RASDA: "RASDA",
+  RUTILAHU: "RUTILAHU",
+  KKS_HILANG: "KKS_HILANG",
+};
+
+type TokenHit = { exact: boolean; matched: string };
+
+// Short acronyms collide with ordinary words under edit distance 1 ("pkh"/"pak",
+// "rasda"/"rasa"), so fuzziness grows with length: 3 letters exact, 4 letters only a
+// swapped pair ("bpsj", "bnpt"), 5+ letters one edit on a token at least as long as 5.
+function tokenMatches(token: string, keyword: string): TokenHit | null {
+  if (token === keyword) return { exact: true, matched: token };
+  if (keyword.length < 4 || /\d/.test(token)) return null;
+  if (keyword.length === 4) {
+    if (token.length !== 4) return null;
+    if ([...token].sort().join("") !== [...keyword].sort().join("")) return null;
+    return editDistance(token, keyword) === 1 ? { exact: false, matched: token } : null;
+  }
+  if (token.length < 5) return null;
+  return editDistance(token, keyword) === 1 ? { exact: false, matched: token } : null;
+}
+
+type Hit = { exact: boolean; evidence: string; position: number };
+
+function findMatcher(text: string, tokens: readonly string[], matcher: Matcher): Hit | null {
+  let best: Hit | null = null;
+  const consider = (hit: Hit): void => {
+    if (
+      !best ||
+      (hit.exact && !best.exact) ||
+      (hit.exact === best.exact && hit.position < best.position)
+    )
+      best = hit;
+  };
+  for (const phrase of matcher.phrases ?? []) {
+    const idx = ` ${text} `.indexOf(` ${phrase} `);
+    if (idx >= 0)
+      consider({
+        exact: true,
+        evidence: phrase,
+        position: text.slice(0, idx).split(" ").length - 1,
+      });
+  }
+  tokens.forEach((token, position) => {
+    for (const keyword of matcher.tokens ?? []) {
+      const hit = tokenMatches(token, keyword);
+      if (hit)
+        consider({
+          exact: hit.exact,
+          evidence: hit.exact ? keyword : `${hit.matched}~${keyword}`,
+          position,
+        });
+    }
+  });
+  return best;
+}
+
+function hasLossWording(text: string, tokens: readonly string[]): boolean {
+  if (LOSS_PHRASES.some((p) => ` ${text} `.includes(` ${p} `))) return true;
+  return tokens.some((t) => LOSS_WORDS.some((w) => tokenMatches(t, w) !== null));
+}
+
+// "... PKH tidak masuk, sedangkan BPNT masuk terus": the programme after the contrast
+// word is named as working, i.e. context, not the object of the complaint.
+const CONTRAST_WORDS = new Set(["sedangkan", "tetapi", "tapi", "namun", "padahal"]);
+const WORKING_WORDS = new Set([
+  "masuk",
+  "lancar",
+  "aktif",
+  "cair",
+  "normal",
+  "terima",
+  "menerima",
+  "dapat",
+]);
+const NEGATIONS = new Set(["tidak", "tdk", "gak", "nggak", "belum", "blm", "tak", "bukan"]);
+
+function contrastClauses(tokens: readonly string[]): Array<{ from: number; to: number }> {
+  const clauses: Array<{ from: number; to: number }> = [];
+  tokens.forEach((t, i) => {
+    if (!CONTRAST_WORDS.has(t)) return;
+    let end = tokens.length;
+    for (let j = i + 1; j < tokens.length; j++) {
+      if (CONTRAST_WORDS.has(tokens[j] ?? "")) {
+        end = j;
+        break;
+      }
+    }
+    const clause = tokens.slice(i + 1, end);
+    const working = clause.findIndex((w) => WORKING_WORDS.has(w));
+    // "sudah tidak masuk" / "belum cair" are complaints, not reassurance.
+    const negated =
+      working > 0 && clause.slice(Math.max(0, working - 2), working).some((w) => NEGATIONS.has(w));
+    if (working >= 0 && !negated) clauses.push({ from: i + 1, to: end });
+  });
+  return clauses;
+}
+
+/**
+ * Suggests the jenis of a complaint from its KEPERLUAN text.
+ *
+ * Rule for texts naming several programmes (documented, tested):
+ *  1. A programme named only inside a contrast clause that says it works ("sedangkan BPNT
+ *     masuk terus", "tapi PKH lancar") is dropped: it is context, not the complaint.
+ *  2. Of what remains, the first in this precedence wins:
+ *     KKS_HILANG > PKH > BPNT > ASLUT > RASDA > RUTILAHU > PBI_JK_REAKTIVASI.
+ *     Why: a lost KKS blocks every programme paid on it and has its own remedy (cetak
+ *     ulang), so it is the actionable complaint; PKH families receive BPNT by design and
+ *     their SIKS-NG status is read on the PKH record ("BPNT PKH" is one PKH family); the
+ *     national cash/food programmes come before the regency's own (RASDA, RUTILAHU),
+ *     which follow from the same registration; BPJS/PBI JK is last because in mixed texts
+ *     it is usually mentioned as a consequence ("... jadi BPJS juga mati").
+ *  The confidence is "medium" whenever this rule had to choose.
+ *  Descriptive words ("lansia") are weak signals and count only when no programme is
+ *  named at all, so "rutilahu untuk lansia" stays RUTILAHU.
+ *
+ * Programmes without a line of their own in table 3.1 (ODKB, ATENSI/yatim, DTKS,
+ * disasters, disability, BPJS Ketenagakerjaan) give LAIN_LAIN, as in the seed report.
+ */
+export function suggestJenis(text: string): JenisSuggestion {
+  const norm = normaliseForMatching(text);
+  const tokens = norm.length > 0 ? norm.split(" ") : [];
+
+  const hits = new Map<Signal, Hit>();
+  for (const signal of PRECEDENCE) {
+    const hit = findMatcher(norm, tokens, SIGNALS[signal]);
+    if (hit) hits.set(signal, hit);
+  }
+  let weak = false;
+  if (hits.size === 0) {
+    for (const signal of PRECEDENCE) {
+      const matcher = WEAK_SIGNALS[signal];
+      const hit = matcher ? findMatcher(norm, tokens, matcher) : null;
+      if (hit) hits.set(signal, { ...hit, exact: false });
+    }
+    weak = hits.size > 0;
+  }
+  // A KKS mention without loss wording is not a KKS_HILANG complaint.
+  if (hits.has("KKS_HILANG") && !hasLossWording(norm, tokens)) hits.delete("KKS_HILANG");
+  // BPJS Ketenagakerjaan is labour insurance, not the state-paid PBI JK.
+  const bpjsTk = findMatcher(norm, tokens, OTHER_SIGNALS.BPJS_TK);
+  if (bpjsTk && hits.has("PBI_JK") && !/\b(kesehatan|pbi|kis|jkn)\b/.test(norm))
+    hits.delete("PBI_JK");
+
+  let dropped: Signal[] = [];
+  if (hits.size > 1) {
+    const clauses = contrastClauses(tokens);
+    const inContrast = (position: number): boolean =>
+      clauses.some((c) => position >= c.from && position < c.to);
+    // The first mention decides: "PKH ... sedangkan PKH anak lain masuk" keeps PKH.
+    dropped = [...hits.entries()]
+      .filter(([, hit]) => inContrast(hit.position))
+      .map(([signal]) => signal);
+    if (dropped.length < hits.size) for (const signal of dropped) hits.delete(signal);
+    else dropped = [];
+  }
+
+  const remaining = PRECEDENCE.filter((s) => hits.has(s));
+  const winner = remaining[0];
+  if (winner !== undefined) {
+    const hit = hits.get(winner);
+    const evidence = hit?.evidence ?? winner;
+    const parts: string[] = [];
+    if (dropped.length > 0) parts.push(`contrast-dropped:${dropped.join("+")}`);
+    if (remaining.length > 1) parts.push(`precedence:${remaining.join(">")}`);
+    parts.push(`${weak ? "weak" : hit?.exact ? "keyword" : "fuzzy"}:${evidence}`);
+    const confidence: JenisConfidence =
+      remaining.length > 1 || dropped.length > 0 || !hit?.exact ? "medium" : "high";
+    return { jenis: SIGNAL_TO_JENIS[winner], rule: parts.join(" "), confidence };
+  }
+
+  for (const [other, matcher] of Object.entries(OTHER_SIGNALS) as Array<[OtherSignal, Matcher]>) {
+    const hit = findMatcher(norm, tokens, matcher);
+    if (hit) {
+      return {
+        jenis: "LAIN_LAIN",
+        rule: `other:${other}:${hit.evidence}`,
+        confidence: hit.exact ? "high" : "medium",
+      };
+    }
+  }
+  return { jenis: "LAIN_LAIN", rule: "no-match", confidence: "low" };
+}

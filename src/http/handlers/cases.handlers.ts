@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+import type { Request, Router } from "express";
+import type { HubContext } from "../../context.js";
+import type { operations } from "../../generated/api.js";
+import {
+  createCase,
+  getCase,
+  listCases,
+  updateCase,
+  type CasePatch,
+} from "../../services/cases.service.js";
+import { withIdempotency } from "../../services/idempotency.service.js";
+import { suggestJenisCode } from "../../services/jenis-hook.js";
+import { h } from "../app.js";
+
+type IntakeBody = operations["createCase"]["requestBody"]["content"]["application/json"];
+type ListQuery = NonNullable<operations["listCases"]["parameters"]["query"]>;
+
+const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
+
+export function caseRoutes(r: Router, ctx: HubContext): void {
+  r.post(
+    "/cases",
+    h(async (req, res) => {
+      const body = req.body as IntakeBody;
+      const key = req.get("idempotency-key");
+      const run = () =>
+        createCase(ctx, req.user!, body, { suggestJenis: suggestJenisCode }, meta(req));
+      if (!key) {
+        res.status(201).json(await run());
+        return;
+      }
+      const hash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
+      const out = await withIdempotency(
+        ctx,
+        { key: `cases:${req.user!.id}:${key}`, userId: req.user!.id, requestHash: hash },
+        async () => ({
+          status: 201,
+          body: await run(),
+        }),
+      );
+      res.status(out.replayed ? 200 : out.status).json(out.body);
+    }),
+  );
+  r.get(
+    "/cases",
+    h(async (req, res) => {
+      const q = req.query as unknown as ListQuery;
+      res.json(
+        await listCases(ctx, req.user!, {
+          ...q,
+          limit: q.limit === undefined ? undefined : Number(q.limit),
+        }),
+      );
+    }),
+  );
+  r.get(
+    "/cases/:id",
+    h(async (req, res) => {
+      res.json(await getCase(ctx, req.user!, String(req.params.id), meta(req)));
+    }),
+  );
+  r.patch(
+    "/cases/:id",
+    h(async (req, res) => {
+      res.json(
+        await updateCase(ctx, req.user!, String(req.params.id), req.body as CasePatch, meta(req)),
+      );
+    }),
+  );
+}

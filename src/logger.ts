@@ -1,0 +1,56 @@
+// pino with redaction: names, phones, NIK, message bodies, tokens and passwords never reach
+// the log. Request logs carry the path only (a query string may hold a searched name).
+import pino, { type Logger } from "pino";
+
+export const REDACT_PATHS = [
+  "password",
+  "*.password",
+  "token",
+  "*.token",
+  "accessToken",
+  "*.accessToken",
+  "authorization",
+  "*.authorization",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  "nik",
+  "*.nik",
+  "name",
+  "*.name",
+  "nama",
+  "*.nama",
+  "phone",
+  "*.phone",
+  "phoneE164",
+  "*.phoneE164",
+  "telepon",
+  "*.telepon",
+  "email",
+  "*.email",
+  "body",
+  "*.body",
+  "isi",
+  "*.isi",
+  "keperluan",
+  "*.keperluan",
+  "text",
+  "*.text",
+  "narasi",
+  "*.narasi",
+  "alamat",
+  "*.alamat",
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level,
+    base: { service: "aduan-hub" },
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export type { Logger };

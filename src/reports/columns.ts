@@ -1,0 +1,151 @@
+/**
+ * The eight columns of the "Laporan Pelayanan Pengaduan SLRT SERASI" table, declared
+ * once so CSV, XLSX and PDF cannot drift apart.
+ */
+import type { MonthlyRow } from "./report.types.js";
+import { formatTanggalIndonesia, namaBulan } from "./tanggal.js";
+
+export const DIRAHASIAKAN = "(dirahasiakan)";
+
+export type MonthlyColumnKey =
+  "no" | "tanggal" | "nama" | "noHp" | "alamat" | "keperluan" | "tindakLanjut" | "narasi";
+
+export interface MonthlyColumn {
+  key: MonthlyColumnKey;
+  /** Exactly as in the seed's header row. */
+  header: string;
+  /** The printed column-number row ("1" … "8"). */
+  number: string;
+  /** Excel character width; the PDF shares out the page width in the same proportion. */
+  width: number;
+  align: "left" | "center";
+  value: (row: MonthlyRow, index: number) => string;
+}
+
+/**
+ * Office style "0812…" for Indonesian numbers stored as E.164 (+62…) or WhatsApp digits
+ * (62…); anything else is left as given.
+ */
+export function formatPhoneDisplay(phone: string): string {
+  const compact = phone.replace(/[\s-]/g, "");
+  const m = /^(?:\+|00)?62(8\d{6,12})$/.exec(compact);
+  return m ? `0${m[1]}` : phone.trim();
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Narratives are typed with the complainant's name and phone in them ("menerima aduan
+ * dari bapak Hadi Wiyono"); for a rahasia case hiding only the identity columns would
+ * still leak it, so known identity strings are scrubbed from the free text too.
+ */
+export function scrubIdentity(text: string, row: MonthlyRow): string {
+  if (!row.rahasia) return text;
+  let out = text;
+  const needles: string[] = [];
+  if (row.nama && row.nama.trim().length >= 3) needles.push(row.nama.trim());
+  for (const p of row.phones) {
+    const digits = p.replace(/\D/g, "");
+    if (digits.length >= 6) {
+      needles.push(p.trim(), formatPhoneDisplay(p));
+    }
+  }
+  for (const needle of needles) {
+    out = out.replace(new RegExp(escapeRegExp(needle), "gi"), DIRAHASIAKAN);
+  }
+  return out;
+}
+
+function identity(row: MonthlyRow, value: string | null): string {
+  if (row.rahasia) return DIRAHASIAKAN;
+  return value ?? "";
+}
+
+export const MONTHLY_COLUMNS: readonly MonthlyColumn[] = [
+  {
+    key: "no",
+    header: "NO",
+    number: "1",
+    width: 5,
+    align: "center",
+    value: (_row, index) => String(index + 1),
+  },
+  {
+    key: "tanggal",
+    header: "HARI/ TANGGAL",
+    number: "2",
+    width: 19,
+    align: "left",
+    value: (row) => formatTanggalIndonesia(row.receivedAt),
+  },
+  {
+    key: "nama",
+    header: "NAMA",
+    number: "3",
+    width: 16,
+    align: "left",
+    value: (row) => identity(row, row.nama),
+  },
+  {
+    key: "noHp",
+    header: "NO HP",
+    number: "4",
+    width: 15,
+    align: "left",
+    value: (row) => identity(row, row.phones.map(formatPhoneDisplay).join(", ")),
+  },
+  {
+    key: "alamat",
+    header: "ALAMAT",
+    number: "5",
+    width: 20,
+    align: "left",
+    value: (row) => identity(row, row.alamat),
+  },
+  {
+    key: "keperluan",
+    header: "KEPERLUAN",
+    number: "6",
+    width: 28,
+    align: "left",
+    value: (row) => scrubIdentity(row.keperluan, row),
+  },
+  {
+    key: "tindakLanjut",
+    header: "TINDAK LANJUT",
+    number: "7",
+    width: 12,
+    align: "center",
+    value: (row) => scrubIdentity(row.tindakLanjut, row),
+  },
+  {
+    key: "narasi",
+    header: "NARASI",
+    number: "8",
+    width: 41,
+    align: "left",
+    value: (row) => scrubIdentity(row.narasi, row),
+  },
+];
+
+/** The cells of one data row, in column order, before any format-specific guarding. */
+export function monthlyRowCells(row: MonthlyRow, index: number): string[] {
+  return MONTHLY_COLUMNS.map((c) => c.value(row, index));
+}
+
+/** Title lines shared by XLSX and PDF. */
+export function monthlyTitleLines(input: {
+  year: number;
+  month: number;
+  title?: string;
+}): [string, string] {
+  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2999) {
+    throw new RangeError(`Tahun tidak valid: ${input.year}`);
+  }
+  return [
+    input.title ?? "LAPORAN PELAYANAN PENGADUAN SLRT SERASI KABUPATEN TABALONG",
+    `BULAN ${namaBulan(input.month).toUpperCase()} TAHUN ${input.year}`,
+  ];
+}

@@ -1,0 +1,442 @@
+import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { AppError, notFound, type FieldError } from "../http/errors.js";
+import { maskNik, parseNik } from "../domain/nik.js";
+import { maskPhone, normalizePhone } from "../domain/phone.js";
+import { CASE_WORKER_ROLES } from "../domain/roles.js";
+import { encrypt, keyedHash } from "../security/crypto.js";
+import type { AuthUser } from "./auth.service.js";
+import { audit } from "./audit.service.js";
+import { witaYear } from "../domain/time.js";
+
+type CaseIntake = components["schemas"]["CaseIntake"];
+type PersonInput = components["schemas"]["PersonInput"];
+export type CaseDto = components["schemas"]["Case"];
+export type CaseSummaryDto = components["schemas"]["CaseSummary"];
+
+export type PreparedParty = Omit<Prisma.PartyCreateManyInput, "caseId">;
+
+// Validates and encrypts a person before any write, collecting every field error at once.
+export function prepareParty(
+  ctx: HubContext,
+  role: "pelapor" | "atas_nama",
+  p: PersonInput,
+  path: string,
+  errors: FieldError[],
+): PreparedParty {
+  let phoneE164: string | null = null;
+  if (p.phone && p.phone.trim()) {
+    const r = normalizePhone(p.phone);
+    if (r.ok) phoneE164 = r.value;
+    else errors.push({ field: `${path}.phone`, message: r.error.message, code: r.error.code });
+  }
+  let nik: Pick<PreparedParty, "nikCipher" | "nikKeyId" | "nikHash" | "nikMasked"> = {};
+  let sex = p.sex ?? null;
+  if (p.nik && p.nik.trim()) {
+    const r = parseNik(p.nik);
+    if (r.ok) {
+      const enc = encrypt(ctx.keyring, r.value.nik);
+      nik = {
+        nikCipher: new Uint8Array(enc.blob),
+        nikKeyId: enc.keyId,
+        nikHash: keyedHash(ctx.keyring, r.value.nik),
+        nikMasked: maskNik(r.value.nik),
+      };
+      sex ??= r.value.sex;
+    } else errors.push({ field: `${path}.nik`, message: r.error.message, code: r.error.code });
+  }
+  return {
+    role,
+    name: p.name.trim(),
+    sex,
+    phoneE164,
+    email: p.email?.trim().toLowerCase() ?? null,
+    alamat: p.alamat?.trim() ?? null,
+    desa: p.desa?.trim() ?? null,
+    kecamatan: p.kecamatan?.trim() ?? null,
+    ...nik,
+  };
+}
+
+export async function nextCaseNumber(
+  tx: Prisma.TransactionClient,
+  prefix: string,
+  receivedAt: Date,
+): Promise<string> {
+  const year = witaYear(receivedAt);
+  const rows = await tx.$queryRaw<{ last: number }[]>`
+    INSERT INTO "CaseCounter" ("year", "last") VALUES (${year}, 1)
+    ON CONFLICT ("year") DO UPDATE SET "last" = "CaseCounter"."last" + 1
+    RETURNING "last"`;
+  const n = rows[0]?.last ?? 1;
+  return `${prefix}-${year}-${String(n).padStart(6, "0")}`;
+}
+
+export type IntakeHooks = {
+  suggestJenis?: (text: string) => string | null;
+};
+
+export async function createCase(
+  ctx: HubContext,
+  user: AuthUser,
+  input: CaseIntake,
+  hooks: IntakeHooks = {},
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+): Promise<CaseDto> {
+  const errors: FieldError[] = [];
+  const receivedAt = input.receivedAt ? new Date(input.receivedAt) : ctx.clock();
+  if (receivedAt.getTime() > ctx.clock().getTime() + 5 * 60_000) {
+    errors.push({ field: "body.receivedAt", message: "tidak boleh di masa depan" });
+  }
+  const parties = [prepareParty(ctx, "pelapor", input.pelapor, "body.pelapor", errors)];
+  if (input.atasNama)
+    parties.push(prepareParty(ctx, "atas_nama", input.atasNama, "body.atasNama", errors));
+  if (errors.length) {
+    const first = errors[0]!;
+    throw new AppError(
+      422,
+      first.code ?? "VALIDATION_FAILED",
+      errors.map((e) => `${e.field}: ${e.message}`).join("; "),
+      {
+        fields: errors,
+      },
+    );
+  }
+  const suggested = hooks.suggestJenis?.(input.keperluan) ?? null;
+  const jenis = input.jenis ?? suggested;
+  const decision = input.jenis
+    ? input.jenis === suggested
+      ? "accepted"
+      : "overridden"
+    : suggested
+      ? "suggested"
+      : null;
+  const pelapor = parties[0]!;
+
+  const id = await ctx.db.prisma.$transaction(async (tx) => {
+    const number = await nextCaseNumber(tx, ctx.config.ADUAN_CASE_PREFIX, receivedAt);
+    const created = await tx.case.create({
+      data: {
+        number,
+        channel: input.channel,
+        // Staff intake has no upstream id: the case number is the idempotency key.
+        externalId: number,
+        keperluan: input.keperluan.trim(),
+        jenis,
+        jenisSuggested: suggested,
+        jenisDecision: decision,
+        rahasia: input.rahasia ?? false,
+        desa: pelapor.desa ?? null,
+        kecamatan: pelapor.kecamatan ?? null,
+        receivedAt,
+        createdById: user.id,
+      },
+    });
+    await tx.party.createMany({ data: parties.map((p) => ({ ...p, caseId: created.id })) });
+    await tx.caseEvent.create({
+      data: {
+        caseId: created.id,
+        type: "case.created",
+        actorId: user.id,
+        data: {
+          channel: input.channel,
+          number,
+          jenis,
+          jenisSuggested: suggested,
+          jenisDecision: decision,
+        },
+      },
+    });
+    await audit(tx, {
+      actor: user,
+      action: "case.create",
+      caseId: created.id,
+      fields: personFields(parties),
+      purpose: "pencatatan aduan",
+      ...meta,
+    });
+    return created.id;
+  });
+  return getCaseInternal(ctx, user, id);
+}
+
+function personFields(parties: PreparedParty[]): string[] {
+  const f = new Set<string>();
+  for (const p of parties) {
+    if (p.name) f.add("name");
+    if (p.phoneE164) f.add("phone");
+    if (p.nikHash) f.add("nik");
+    if (p.alamat || p.desa) f.add("alamat");
+    if (p.email) f.add("email");
+  }
+  return [...f];
+}
+
+const canSeeContacts = (user: AuthUser) => CASE_WORKER_ROLES.includes(user.role);
+
+type CaseRow = Prisma.CaseGetPayload<{ include: { parties: true; events: true } }>;
+
+function toSummary(
+  c: Omit<CaseRow, "events" | "parties">,
+  pelaporName: string | null,
+): CaseSummaryDto {
+  return {
+    id: c.id,
+    number: c.number,
+    channel: c.channel as CaseSummaryDto["channel"],
+    externalId: c.externalId,
+    status: c.status as CaseSummaryDto["status"],
+    jenis: c.jenis,
+    jenisSuggested: c.jenisSuggested,
+    jenisDecision: c.jenisDecision,
+    bidang: c.bidang,
+    title: c.title,
+    keperluan: c.keperluan,
+    pelaporName,
+    rahasia: c.rahasia,
+    anonim: c.anonim,
+    receivedAt: c.receivedAt.toISOString(),
+    closedAt: c.closedAt?.toISOString() ?? null,
+    dueAt: c.dueAt?.toISOString() ?? null,
+    flags: c.flags,
+    version: c.version,
+  };
+}
+
+async function getCaseInternal(ctx: HubContext, user: AuthUser, id: string): Promise<CaseDto> {
+  const c = await ctx.db.prisma.case.findUnique({
+    where: { id },
+    include: { parties: { orderBy: { createdAt: "asc" } }, events: { orderBy: { id: "asc" } } },
+  });
+  if (!c) throw notFound("Kasus");
+  const contacts = canSeeContacts(user);
+  const pelapor = c.parties.find((p) => p.role === "pelapor");
+  return {
+    ...toSummary(c, pelapor?.name ?? null),
+    sumber: c.sumber,
+    desa: c.desa,
+    kecamatan: c.kecamatan,
+    historicalNarasi: c.historicalNarasi,
+    parties: c.parties.map((p) => ({
+      id: p.id,
+      role: p.role as "pelapor" | "atas_nama",
+      name: p.name,
+      sex: p.sex,
+      phone: p.phoneE164 ? (contacts ? p.phoneE164 : maskPhone(p.phoneE164)) : null,
+      email: p.email,
+      nikMasked: p.nikMasked,
+      alamat: p.alamat,
+      desa: p.desa,
+      kecamatan: p.kecamatan,
+    })),
+    events: c.events.map((e) => ({
+      id: e.id.toString(),
+      at: e.at.toISOString(),
+      type: e.type,
+      actorId: e.actorId,
+      data: e.data as Record<string, unknown>,
+    })),
+  };
+}
+
+export async function getCase(
+  ctx: HubContext,
+  user: AuthUser,
+  id: string,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+): Promise<CaseDto> {
+  const dto = await getCaseInternal(ctx, user, id);
+  const fields = new Set<string>();
+  for (const p of dto.parties) {
+    if (p.name) fields.add("name");
+    if (p.phone) fields.add(canSeeContacts(user) ? "phone" : "phone_masked");
+    if (p.nikMasked) fields.add("nik_masked");
+    if (p.alamat || p.desa) fields.add("alamat");
+  }
+  if (fields.size) {
+    await audit(ctx.db.prisma, {
+      actor: user,
+      action: "case.read",
+      caseId: id,
+      fields: [...fields],
+      purpose: "penanganan aduan",
+      ...meta,
+    });
+  }
+  return dto;
+}
+
+export type ListFilter = {
+  status?: string | undefined;
+  channel?: string | undefined;
+  jenis?: string | undefined;
+  bidang?: string | undefined;
+  receivedFrom?: string | undefined;
+  receivedTo?: string | undefined;
+  q?: string | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+};
+
+function decodeCursor(cursor: string): { r: Date; id: string } {
+  try {
+    const [r, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [
+      string,
+      string,
+    ];
+    const d = new Date(r);
+    if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error("bad");
+    return { r: d, id };
+  } catch {
+    throw new AppError(400, "CURSOR_INVALID", "cursor tidak valid", {
+      fields: [{ field: "query.cursor", message: "tidak valid" }],
+    });
+  }
+}
+
+const encodeCursor = (r: Date, id: string) =>
+  Buffer.from(JSON.stringify([r.toISOString(), id])).toString("base64url");
+
+type SummaryRow = {
+  id: string;
+  number: string;
+  channel: string;
+  externalId: string;
+  status: string;
+  jenis: string | null;
+  jenisSuggested: string | null;
+  jenisDecision: string | null;
+  bidang: string | null;
+  title: string | null;
+  keperluan: string;
+  rahasia: boolean;
+  anonim: boolean;
+  receivedAt: Date;
+  closedAt: Date | null;
+  dueAt: Date | null;
+  flags: string[];
+  version: number;
+  pelaporName: string | null;
+};
+
+// The inbox is the hottest read: one hand-written statement on the (receivedAt, id) index,
+// keyset pagination, pelapor name by a lateral look-up (measured in bench/api).
+export async function listCases(
+  ctx: HubContext,
+  _user: AuthUser,
+  f: ListFilter,
+): Promise<{ data: CaseSummaryDto[]; nextCursor: string | null }> {
+  const limit = f.limit ?? 25;
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (f.status) where.push(`c.status = ${p(f.status)}`);
+  if (f.channel) where.push(`c.channel = ${p(f.channel)}`);
+  if (f.jenis) where.push(`c.jenis = ${p(f.jenis)}`);
+  if (f.bidang) where.push(`c.bidang = ${p(f.bidang)}`);
+  if (f.receivedFrom) where.push(`c."receivedAt" >= ${p(new Date(f.receivedFrom))}`);
+  if (f.receivedTo) where.push(`c."receivedAt" < ${p(new Date(f.receivedTo))}`);
+  if (f.q) {
+    const like = p(`%${f.q.trim().replace(/[\\%_]/g, (m) => "\\" + m)}%`);
+    where.push(
+      `(c.number ILIKE ${like} OR c.keperluan ILIKE ${like} OR c.title ILIKE ${like}
+        OR EXISTS (SELECT 1 FROM "Party" q WHERE q."caseId" = c.id AND q.name ILIKE ${like}))`,
+    );
+  }
+  if (f.cursor) {
+    const c = decodeCursor(f.cursor);
+    where.push(`(c."receivedAt", c.id) < (${p(c.r)}, ${p(c.id)}::uuid)`);
+  }
+  const sql = `
+    SELECT c.id, c.number, c.channel, c."externalId", c.status, c.jenis, c."jenisSuggested",
+           c."jenisDecision", c.bidang, c.title, c.keperluan, c.rahasia, c.anonim, c."receivedAt",
+           c."closedAt", c."dueAt", c.flags, c.version, pl.name AS "pelaporName"
+    FROM "Case" c
+    LEFT JOIN LATERAL (
+      SELECT name FROM "Party" x WHERE x."caseId" = c.id AND x.role = 'pelapor' ORDER BY x."createdAt" LIMIT 1
+    ) pl ON true
+    ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY c."receivedAt" DESC, c.id DESC
+    LIMIT ${p(limit + 1)}`;
+  const rows = await ctx.db.sql.query<SummaryRow>(sql, params, { prepare: true });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map((c) =>
+      toSummary(c as unknown as Omit<CaseRow, "events" | "parties">, c.pelaporName),
+    ),
+    nextCursor:
+      rows.length > limit && last ? encodeCursor(new Date(last.receivedAt), last.id) : null,
+  };
+}
+
+export type CasePatch = { version: number; jenis?: string; title?: string; rahasia?: boolean };
+
+export async function updateCase(
+  ctx: HubContext,
+  user: AuthUser,
+  id: string,
+  patch: CasePatch,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+): Promise<CaseDto> {
+  await ctx.db.prisma.$transaction(async (tx) => {
+    const current = await tx.case.findUnique({
+      where: { id },
+      select: { version: true, jenis: true, jenisSuggested: true },
+    });
+    if (!current) throw notFound("Kasus");
+    const data: Prisma.CaseUpdateManyMutationInput = { version: { increment: 1 } };
+    const changed: Record<string, unknown> = {};
+    if (patch.jenis !== undefined && patch.jenis !== current.jenis) {
+      data.jenis = patch.jenis;
+      data.jenisDecision = patch.jenis === current.jenisSuggested ? "accepted" : "overridden";
+      changed.jenis = { from: current.jenis, to: patch.jenis };
+    }
+    if (patch.title !== undefined) {
+      data.title = patch.title;
+      changed.title = true;
+    }
+    if (patch.rahasia !== undefined) {
+      data.rahasia = patch.rahasia;
+      changed.rahasia = patch.rahasia;
+    }
+    // Compare-and-set on version: of two concurrent edits exactly one wins.
+    const res = await tx.case.updateMany({ where: { id, version: patch.version }, data });
+    if (res.count === 0) {
+      throw new AppError(
+        409,
+        "VERSION_CONFLICT",
+        `Kasus sudah diubah orang lain (versi sekarang ${current.version}); muat ulang`,
+        {
+          fields: [
+            {
+              field: "body.version",
+              message: `versi ${patch.version} sudah usang; sekarang ${current.version}`,
+            },
+          ],
+        },
+      );
+    }
+    await tx.caseEvent.create({
+      data: {
+        caseId: id,
+        type: "case.updated",
+        actorId: user.id,
+        data: changed as Prisma.InputJsonValue,
+      },
+    });
+    await audit(tx, {
+      actor: user,
+      action: "case.update",
+      caseId: id,
+      fields: Object.keys(changed),
+      purpose: "penanganan aduan",
+      ...meta,
+    });
+  });
+  return getCaseInternal(ctx, user, id);
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../../src/config/config.js";
+
+describe("config", () => {
+  it("defaults to the embedded database on port 3000", () => {
+    const c = parseConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.ADUAN_DATA_DIR).toBe("./data");
+  });
+  it("names every bad variable", () => {
+    try {
+      parseConfig({ PORT: "http", DATABASE_URL: "mysql://x", ADUAN_ENCRYPTION_KEY: "short" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const vars = (e as ConfigError).issues.map((i) => i.variable).sort();
+      expect(vars).toEqual(["ADUAN_ENCRYPTION_KEY", "DATABASE_URL", "PORT"]);
+      expect((e as Error).message).toContain("DATABASE_URL: must be a postgresql:// URL");
+    }
+  });
+  it("parses the old-key ring as JSON", () => {
+    const k = Buffer.alloc(32, 1).toString("base64");
+    expect(
+      parseConfig({ ADUAN_ENCRYPTION_OLD_KEYS: JSON.stringify({ k0: k }) })
+        .ADUAN_ENCRYPTION_OLD_KEYS,
+    ).toEqual({ k0: k });
+    expect(() => parseConfig({ ADUAN_ENCRYPTION_OLD_KEYS: "{nope" })).toThrow(
+      /ADUAN_ENCRYPTION_OLD_KEYS/,
+    );
+  });
+});
