@@ -97,7 +97,7 @@ async function cmdUserAdd(config: Config, args: string[]): Promise<void> {
   }
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -115,6 +115,10 @@ export async function main(argv: string[]): Promise<void> {
       case "user":
         if (rest[0] === "add") return await cmdUserAdd(config, rest.slice(1));
         throw new UsageError("unknown user subcommand; try: user add");
+      // Capabilities add their commands below, each in its own src/cli/<name>.cli.ts:
+      // case "<command>": return await (await import("./<name>.cli.js")).run(config, rest);
+      // ---- commands ----
+      // ---- end commands ----
       default:
         throw new UsageError(`unknown command ${command}`);
     }

@@ -125,6 +125,23 @@ export interface paths {
         patch: operations["updateCase"];
         trace?: never;
     };
+    "/api/v1/reports/annual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The annual figures (tables 3.1–3.4) for one WITA year, as JSON */
+        get: operations["getAnnualReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -269,6 +286,44 @@ export interface components {
             historicalNarasi?: string | null;
             parties: components["schemas"]["Party"][];
             events: components["schemas"]["CaseEvent"][];
+        };
+        AnnualCounts: {
+            year: number;
+            total: number;
+            perJenis: {
+                kode: string;
+                nama: string;
+                jumlah: number;
+            }[];
+            perMedia: {
+                media: string;
+                nama: string;
+                jumlah: number;
+            }[];
+            perStatus: {
+                selesai: number;
+                dalamProses: number;
+                tidakDapatDitindaklanjuti: number;
+                persentaseSelesai: number | null;
+            };
+            perMonth: number[];
+            waktuPenyelesaian: {
+                jumlahKasusSelesai: number;
+                /** @description working days */
+                rataRata: number | null;
+                /** @description working days */
+                median: number | null;
+                perKelas: {
+                    /** @description 1–3 working days */
+                    ringan: number;
+                    /** @description 4–7 working days */
+                    sedang: number;
+                    /** @description 8–14 working days */
+                    khusus: number;
+                    /** @description more than 14 working days */
+                    melewatiBatas: number;
+                };
+            };
         };
     };
     responses: {
@@ -552,6 +607,31 @@ export interface operations {
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
             422: components["responses"]["Error"];
+        };
+    };
+    getAnnualReport: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualCounts"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
         };
     };
 }

@@ -1,43 +1,25 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import express, {
-  type Express,
-  type NextFunction,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from "express";
+import express, { type Express, type RequestHandler } from "express";
 import cookieParser from "cookie-parser";
 import * as OpenApiValidator from "express-openapi-validator";
 import { pinoHttp } from "pino-http";
-import { parse as parseYaml } from "yaml";
 import type { HubContext } from "../context.js";
-import { fromRoot } from "../util/package-root.js";
+import { apiSpec } from "./spec.js";
+import { rawRoutes } from "./raw-routes.js";
+import { pageRoutes } from "../web/pages.js";
 import { authMiddleware } from "./auth.middleware.js";
 import { accessMiddleware } from "./access.middleware.js";
 import { AppError, errorMiddleware } from "./errors.js";
 import { systemRoutes } from "./handlers/system.handlers.js";
 import { authRoutes } from "./handlers/auth.handlers.js";
 import { caseRoutes } from "./handlers/cases.handlers.js";
+import { apiRoutes } from "./routes.js";
 import "./request-context.js";
 
 export type Routes = (router: express.Router, ctx: HubContext) => void;
 
-let specCache: Record<string, unknown> | undefined;
-export function apiSpec(): Record<string, unknown> {
-  specCache ??= parseYaml(readFileSync(fromRoot("openapi", "hub.yaml"), "utf8")) as Record<
-    string,
-    unknown
-  >;
-  return specCache;
-}
-
-// Wraps async handlers so a rejected promise reaches the one error middleware.
-export const h =
-  (fn: (req: Request, res: Response) => Promise<unknown>) =>
-  (req: Request, res: Response, next: NextFunction) => {
-    fn(req, res).catch(next);
-  };
+export { apiSpec } from "./spec.js";
+export { h } from "./async-handler.js";
 
 export type AppOptions = {
   validateResponses?: boolean;
@@ -87,7 +69,7 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   app.use(cookieParser());
 
   const raw = express.Router();
-  for (const r of opts.rawRoutes ?? []) r(raw, ctx);
+  for (const r of [...rawRoutes, ...(opts.rawRoutes ?? [])]) r(raw, ctx);
   app.use(raw);
 
   // Health answers before sessions are resolved: it must work while the database is down.
@@ -114,14 +96,14 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   const api = express.Router();
   authRoutes(api, ctx);
   caseRoutes(api, ctx);
-  for (const r of opts.routes ?? []) r(api, ctx);
+  for (const r of [...apiRoutes, ...(opts.routes ?? [])]) r(api, ctx);
   app.use("/api/v1", api);
   app.use("/api", (_req, _res, next) =>
     next(new AppError(404, "NOT_FOUND", "Alamat tidak ditemukan")),
   );
 
   const pages = express.Router();
-  for (const r of opts.pages ?? []) r(pages, ctx);
+  for (const r of [...pageRoutes, ...(opts.pages ?? [])]) r(pages, ctx);
   app.use(pages);
 
   app.use(errorMiddleware(ctx.logger));

@@ -2,7 +2,7 @@ import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { operations } from "../../generated/api.js";
 import { login, logout } from "../../services/auth.service.js";
-import { h } from "../app.js";
+import { h } from "../async-handler.js";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth.middleware.js";
 
 type LoginBody = operations["login"]["requestBody"]["content"]["application/json"];

@@ -11,7 +11,7 @@ import {
 } from "../../services/cases.service.js";
 import { withIdempotency } from "../../services/idempotency.service.js";
 import { suggestJenisCode } from "../../services/jenis-hook.js";
-import { h } from "../app.js";
+import { h } from "../async-handler.js";
 
 type IntakeBody = operations["createCase"]["requestBody"]["content"]["application/json"];
 type ListQuery = NonNullable<operations["listCases"]["parameters"]["query"]>;

@@ -1,7 +1,8 @@
 import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { components } from "../../generated/api.js";
-import { apiSpec, h } from "../app.js";
+import { h } from "../async-handler.js";
+import { apiSpec } from "../spec.js";
 
 type Health = components["schemas"]["Health"];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiSpec } from "../../../src/http/app.js";
+import { apiSpec } from "../../../src/http/spec.js";
 import { compileAccessRules } from "../../../src/http/access.middleware.js";
 
 describe("access rules from openapi/hub.yaml", () => {

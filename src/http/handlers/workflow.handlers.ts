@@ -1,0 +1,6 @@
+import type { Router } from "express";
+import type { HubContext } from "../../context.js";
+
+export function workflowRoutes(_r: Router, _ctx: HubContext): void {
+  // routes of this capability are added here
+}
