@@ -54,6 +54,16 @@ export const configSchema = z.object({
     .regex(/^[A-Z]{2,6}$/)
     .default("ADU"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // ---- issue 3 config ----
+  // ---- end issue 3 config ----
+  // ---- issue 4 config ----
+  // ---- end issue 4 config ----
+  // ---- issue 5 config ----
+  // ---- end issue 5 config ----
+  // ---- issue 6 config ----
+  // ---- end issue 6 config ----
+  // ---- issue 7 config ----
+  // ---- end issue 7 config ----
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,10 @@
-// Every background job of the hub, declared as data. The runner (src/jobs/runner.ts)
-// schedules them; tests call the handlers directly.
+// Every background job of the hub, declared as data. The runner schedules them; tests call
+// the handlers directly. Each capability appends its jobs between the markers.
 import type { JobDefinition } from "./job.js";
+// ---- job imports ----
+// ---- end job imports ----
 
-export const allJobs: JobDefinition<never>[] = [];
+export const allJobs: JobDefinition<never>[] = [
+  // ---- jobs ----
+  // ---- end jobs ----
+];
