@@ -31,7 +31,10 @@ function assertCaseNumber(caseNumber: string): void {
 
 /** Header values must stay on one line: a CR/LF from user input would inject headers. */
 function oneLine(value: string): string {
-  return value.replace(/[\r\n]+/g, " ").replace(/\s{2,}/g, " ").trim();
+  return value
+    .replace(/[\r\n]+/g, " ")
+    .replace(/\s{2,}/g, " ")
+    .trim();
 }
 
 function bracket(id: string): string {

@@ -8,7 +8,9 @@
 // - mail access as uid 0 is refused outright ("userdb returned 0 as uid"), even with
 //   first_valid_uid = 0: as root the mailbox belongs to `nobody`, whose maildir we chown;
 // - login and anvil chroot by default, which needs root: chroot is emptied so the same
-//   config also runs rootless (then every internal user is the current user).
+//   config also runs rootless (then every internal user and default_internal_group are
+//   the current user's, else chown of the listener sockets fails). Both paths tested
+//   on 2.3.19; the 2.4 branch of renderConfig (Debian 13) follows the 2.4 docs untested.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { promises as fs, constants as fsConstants, readFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
@@ -130,6 +132,20 @@ interface MailIdentity {
   readonly gid: number;
   /** Name for default_internal_user/default_login_user (rootless runs only). */
   readonly userName: string | null;
+  /** Name for default_internal_group (rootless runs only): listener sockets get chowned. */
+  readonly groupName: string | null;
+}
+
+function lookupGroupName(gid: number): string | null {
+  try {
+    for (const line of readFileSync("/etc/group", "utf8").split("\n")) {
+      const [name, , id] = line.split(":");
+      if (name && Number(id) === gid) return name;
+    }
+  } catch {
+    // no /etc/group: fall through
+  }
+  return null;
 }
 
 /** /etc/passwd lookup: node has no getpwnam. */
@@ -149,9 +165,11 @@ function lookupUser(name: string): { uid: number; gid: number } | null {
 
 function mailIdentity(): MailIdentity {
   const me = userInfo();
-  if (me.uid !== 0) return { uid: me.uid, gid: me.gid, userName: me.username };
+  if (me.uid !== 0) {
+    return { uid: me.uid, gid: me.gid, userName: me.username, groupName: lookupGroupName(me.gid) };
+  }
   const nobody = lookupUser("nobody") ?? { uid: 65534, gid: 65534 };
-  return { uid: nobody.uid, gid: nobody.gid, userName: null };
+  return { uid: nobody.uid, gid: nobody.gid, userName: null, groupName: null };
 }
 
 function majorMinor(version: string): [number, number] {
@@ -174,7 +192,7 @@ function renderConfig(options: {
       ? [
           `default_internal_user = ${identity.userName}`,
           `default_login_user = ${identity.userName}`,
-          `default_internal_group = ${userInfo().username === identity.userName ? identity.gid : identity.gid}`,
+          ...(identity.groupName ? [`default_internal_group = ${identity.groupName}`] : []),
         ]
       : [];
   const common = [
@@ -201,12 +219,6 @@ function renderConfig(options: {
     "}",
     "service anvil {",
     "  chroot =",
-    "}",
-    // No listeners nor LMTP/POP3 for the system config's services.
-    "service stats {",
-    "  unix_listener stats-reader {",
-    "    mode = 0600",
-    "  }",
     "}",
   ];
   if (is24) {
