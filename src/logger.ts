@@ -41,6 +41,20 @@ export const REDACT_PATHS = [
   "*.narasi",
   "alamat",
   "*.alamat",
+  // Channel shapes (issue 9 audit of the redact list): whole webhook/outbox payloads, media
+  // captions, e-mail subjects, WhatsApp contact cards and ids.
+  "payload",
+  "*.payload",
+  "caption",
+  "*.caption",
+  "subject",
+  "*.subject",
+  "contacts",
+  "*.contacts",
+  "waId",
+  "*.waId",
+  "wa_id",
+  "*.wa_id",
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

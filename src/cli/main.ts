@@ -30,7 +30,16 @@ async function readStdin(): Promise<string> {
 }
 
 async function cmdServe(config: Config): Promise<void> {
+  (await import("../../adapters/lapor/lapor.sync.js")).assertLaporConfig(config); // issue 4: LAPOR_TOKEN required with LAPOR_BASE_URL
   const hub = await startHub(config);
+  if (config.ADUAN_JOBS) {
+    const jobs = await (await import("../jobs/runner.js")).startJobRunner(hub.ctx);
+    const close = hub.close;
+    hub.close = async () => {
+      await jobs.stop();
+      await close();
+    };
+  } // issue 4: scheduled jobs (lapor.sync, outbox.flush, …)
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -118,6 +127,30 @@ export async function main(argv: string[]): Promise<void> {
       // Capabilities add their commands below, each in its own src/cli/<name>.cli.ts:
       // case "<command>": return await (await import("./<name>.cli.js")).run(config, rest);
       // ---- commands ----
+      case "import":
+        return await (await import("./import.cli.js")).run(config, rest);
+      // issue 4: LAPOR! sync, dead letters, outbox
+      case "sync":
+        return await (await import("./sync.cli.js")).run(config, rest);
+      case "deadletter":
+        return await (await import("./deadletter.cli.js")).run(config, rest);
+      case "outbox":
+        return await (await import("./outbox.cli.js")).run(config, rest);
+      // ---- end issue 4 commands ----
+      // ---- issue 7 commands ----
+      case "report":
+        return await (await import("./report.cli.js")).run(config, rest);
+      case "recap":
+        return await (await import("./recap.cli.js")).run(config, rest);
+      // ---- end issue 7 commands ----
+      // ---- issue 9 commands ----
+      case "keys":
+        return await (await import("./keys.cli.js")).run(config, rest);
+      case "audit":
+        return await (await import("./audit.cli.js")).run(config, rest);
+      case "pdp":
+        return await (await import("./pdp.cli.js")).run(config, rest);
+      // ---- end issue 9 commands ----
       // ---- end commands ----
       default:
         throw new UsageError(`unknown command ${command}`);

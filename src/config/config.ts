@@ -55,15 +55,203 @@ export const configSchema = z.object({
     .default("ADU"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // ---- issue 3 config ----
+  // Evidence files (SIKS-NG screenshots) on a finding; larger uploads get 413.
+  ADUAN_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
+  // Legacy monthly logs uploaded through POST /api/v1/imports/legacy.
+  ADUAN_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+  // SIKS-NG lookup adapter key (adapters/siks-ng/index.ts); only the manual record today.
+  ADUAN_SIKS_NG_LOOKUP: z.enum(["siks-ng-manual"]).default("siks-ng-manual"),
   // ---- end issue 3 config ----
   // ---- issue 4 config ----
+  // LAPOR! channel. Without LAPOR_BASE_URL the stream is not configured (npm start then
+  // runs the sandbox and sets both); with it, LAPOR_TOKEN is required (checked by
+  // assertLaporConfig when the runner or `sync lapor` starts, naming the variable).
+  LAPOR_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, "must be an http(s):// URL")
+    .optional(),
+  LAPOR_TOKEN: z.string().optional(),
+  LAPOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  LAPOR_SYNC_CRON: z.string().min(9).default("*/5 * * * *"),
+  LAPOR_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(200),
+  // Re-read window behind the last seen diperbarui_pada when restarting from updated_since.
+  LAPOR_OVERLAP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  LAPOR_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  LAPOR_ATTACHMENTS: bool.default(true),
+  OUTBOX_FLUSH_CRON: z.string().min(9).default("* * * * *"),
+  // `serve` runs the scheduled jobs; a second API-only process may turn them off.
+  ADUAN_JOBS: bool.default(true),
   // ---- end issue 4 config ----
   // ---- issue 5 config ----
+  // Outgoing mail (SMTP), shared by staff notifications (SLA breaches) and citizen e-mail
+  // replies. Unset SMTP_HOST: no mail is sent and the sla.breach job leaves breaches pending.
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  // true = implicit TLS (port 465); false = plain, upgraded with STARTTLS when offered.
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  SMTP_FROM: z.string().min(3).default("aduan-hub <aduan@dinsos.tabalongkab.go.id>"),
+  // Cron of the sla.breach job (WITA is the server's business zone; cron runs in server time).
+  ADUAN_SLA_BREACH_CRON: z.string().min(9).default("*/15 * * * *"),
+  // A breach still open this many working days after its due date is escalated to the kadis.
+  ADUAN_SLA_ESCALATE_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(2),
   // ---- end issue 5 config ----
   // ---- issue 6 config ----
+  // WhatsApp Cloud API. Without WHATSAPP_APP_SECRET the webhook answers 503
+  // CHANNEL_NOT_CONFIGURED (never accepts unsigned payloads).
+  WHATSAPP_APP_SECRET: z.string().min(8).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(8).optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z
+    .string()
+    .regex(/^\d{5,20}$/, "must be the numeric Phone number ID (not the phone number)")
+    .optional(),
+  WHATSAPP_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d{1,3}\.\d{1,2}$/, 'must look like "v21.0"')
+    .default("v21.0"),
+  WHATSAPP_MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  // Approved template for replies outside the 24 h window: body {{1}} = case number,
+  // {{2}} = the staff text.
+  WHATSAPP_TEMPLATE_NAME: z
+    .string()
+    .regex(/^[a-z0-9_]{1,512}$/, "lowercase letters, digits and underscores")
+    .default("tanggapan_pengaduan"),
+  WHATSAPP_TEMPLATE_LANG: z
+    .string()
+    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/)
+    .default("id"),
+  // Facebook Page and Instagram messages (Messenger Platform).
+  META_APP_SECRET: z.string().min(8).optional(),
+  META_VERIFY_TOKEN: z.string().min(8).optional(),
+  META_PAGE_ACCESS_TOKEN: z.string().min(8).optional(),
+  META_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d{1,3}\.\d{1,2}$/, 'must look like "v21.0"')
+    .default("v21.0"),
+  // Raw webhook body cap (express.raw limit); Meta batches stay far below it.
+  WEBHOOK_BODY_LIMIT: z.string().default("1mb"),
+  // E-mail intake (IMAP, read-only: never deletes nor marks read).
+  IMAP_HOST: z.string().min(1).optional(),
+  IMAP_PORT: z.coerce.number().int().min(1).max(65535).default(993),
+  IMAP_SECURE: bool.default(true),
+  IMAP_USER: z.string().min(1).optional(),
+  IMAP_PASSWORD: z.string().min(1).optional(),
+  // Comma-separated mailbox paths.
+  IMAP_MAILBOXES: z
+    .string()
+    .default("INBOX")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    ),
+  EMAIL_SYNC_CRON: z.string().min(3).default("*/5 * * * *"),
+  EMAIL_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  // Office contact printed under e-mails to citizens.
+  ADUAN_OFFICE_NAME: z.string().min(1).default("Dinas Sosial Kabupaten Tabalong"),
+  ADUAN_OFFICE_ADDRESS: z
+    .string()
+    .min(1)
+    .default("Jl. Tanjung Selatan, Tanjung, Kabupaten Tabalong, Kalimantan Selatan"),
+  ADUAN_OFFICE_PHONE: z.string().min(1).default("(0526) 2021234"),
+  ADUAN_OFFICE_EMAIL: z.string().min(3).default("aduan@dinsos.tabalongkab.go.id"),
+  // Public web form: per-IP and per-phone token buckets (complaints per hour), attachment cap.
+  PUBLIC_FORM_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+  PUBLIC_FORM_PER_PHONE_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(3),
+  PUBLIC_FORM_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(20 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
   // ---- end issue 6 config ----
   // ---- issue 7 config ----
+  // Signature block of every report (the Kepala Dinas signs; see src/reports/signature.ts).
+  ADUAN_KEPALA_DINAS_NAME: z.string().min(1).default("Drs. H. Abu Bakar Sidiq"),
+  ADUAN_KEPALA_DINAS_PANGKAT: z.string().min(1).default("Pembina Utama Muda (IV/c)"),
+  ADUAN_KEPALA_DINAS_NIP: z.string().min(1).default("19670720 199103 1 014"),
+  ADUAN_REPORT_PLACE: z.literal("Tabalong").default("Tabalong"),
+  // Recap intake targets (rekap.yaml), JSON [{"name","baseUrl","key","instansiKode"}].
+  REKAP_TARGETS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const rekapTargetsSchema = z
+        .array(
+          z.object({
+            name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, "letters, digits, _ . - only"),
+            baseUrl: z.string().regex(/^https?:\/\//, "must be an http(s) URL"),
+            key: z.string().min(8, "must be at least 8 characters"),
+            instansiKode: z.string().min(1).max(40),
+          }),
+        )
+        .refine((t) => new Set(t.map((x) => x.name)).size === t.length, "names must be unique");
+      type Target = z.infer<typeof rekapTargetsSchema>[number];
+      if (!v) return [] as Target[];
+      let raw: unknown;
+      try {
+        raw = JSON.parse(v);
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message: 'must be a JSON array like [{"name","baseUrl","key","instansiKode"}]',
+        });
+        return z.NEVER;
+      }
+      const parsed = rekapTargetsSchema.safeParse(raw);
+      if (!parsed.success) {
+        ctx.addIssue({
+          code: "custom",
+          message: parsed.error.issues
+            .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+            .join("; "),
+        });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  // Cron of the monthly recap push (previous month), WITA; "off" disables it.
+  REKAP_CRON: z.string().min(1).default("0 2 1 * *"),
   // ---- end issue 7 config ----
+  // ---- issue 9 config ----
+  // Retention (JRA) per data class, in years; past it, data is anonymised (counts stay).
+  PDP_RETENTION_YEARS_CLOSED_CASES: z.coerce.number().int().min(1).max(100).default(5),
+  PDP_RETENTION_YEARS_RAW_MESSAGES: z.coerce.number().int().min(1).max(100).default(1),
+  // Audit rows older than this are reported by `pdp retention`, never deleted by the hub.
+  PDP_RETENTION_YEARS_AUDIT: z.coerce.number().int().min(1).max(100).default(10),
+  // Cron of the pdp.retention job (daily); "off" disables it.
+  PDP_RETENTION_CRON: z.string().min(1).default("30 1 * * *"),
+  // Cron of the audit.seal job (hash chain of the processing record); "off" disables it.
+  PDP_AUDIT_SEAL_CRON: z.string().min(1).default("* * * * *"),
+  // ---- end issue 9 config ----
 });
 
 export type Config = z.infer<typeof configSchema>;

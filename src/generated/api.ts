@@ -125,6 +125,656 @@ export interface paths {
         patch: operations["updateCase"];
         trace?: never;
     };
+    "/api/v1/cases/{id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** The SIKS-NG findings recorded on a case (the read is audited) */
+        get: operations["listFindings"];
+        put?: never;
+        /**
+         * Record what SIKS-NG showed as a standard reason code; the hub writes the narasi
+         * @description Unknown code → 422 REASON_CODE_UNKNOWN (body.reasonCode); code not valid for the programme → 422 REASON_CODE_PROGRAMME_MISMATCH (body.programme); a template variable without value → 422 NARASI_VARIABLE_MISSING naming it; bad NIK → 422 NIK_INVALID. Nothing is stored on any error.
+         */
+        post: operations["recordFinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/findings/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render the narasi and saran of a finding without storing anything */
+        post: operations["previewFinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/findings/{findingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                findingId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Keep a staff edit of the narasi beside the generated text (null removes the edit) */
+        patch: operations["editFindingNarasi"];
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an evidence file (SIKS-NG screenshot or PDF), stored encrypted
+         * @description The raw file is the body. PNG, JPEG, WebP or PDF, checked against the file's own signature; anything else → 415 ATTACHMENT_TYPE_REFUSED. Larger than ADUAN_ATTACHMENT_MAX_BYTES (5 MB) → 413 ATTACHMENT_TOO_LARGE.
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        /** The evidence file, decrypted (the read is audited) */
+        get: operations["getAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/reason-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current SIKS-NG reason-code catalogue */
+        get: operations["getReasonCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/reason-codes/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** History of the reason-code catalogue, newest first */
+        get: operations["getReasonCodeVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/reason-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace one reason code; the whole catalogue is validated and stored as a new version
+         * @description Any problem → 422 CATALOGUE_INVALID naming the path at fault; nothing stored.
+         */
+        put: operations["putReasonCode"];
+        post?: never;
+        /** Retire a code (a new version without it); findings keep their recorded code and version */
+        delete: operations["retireReasonCode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/jenis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current jenis (complaint type) catalogue */
+        get: operations["getJenisCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/jenis/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** History of the jenis catalogue, newest first */
+        get: operations["getJenisVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/jenis/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Add or rename a jenis (a new version) */
+        put: operations["putJenis"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/legacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an old monthly complaint log (TSV, the whole text document, or XLSX)
+         * @description Each row becomes a closed case (channel legacy_import) in one transaction per file; re-importing the same rows creates nothing (counted as unchanged). Every anomaly is in the returned report, which is also stored (GET /api/v1/imports/{id}).
+         */
+        post: operations["importLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored import report */
+        get: operations["getImportRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per pull stream - last success, lag, last error (Bahasa Indonesia), open dead letters and alerts */
+        get: operations["getChannelHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Map the stored payload again (or refetch it upstream) and apply it like a sync */
+        post: operations["replayDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters/replay-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["replayAllDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/{stream}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run one sync of a stream now (skipped when another process holds it) */
+        post: operations["runStreamSync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/lapor-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload the LAPOR! admin-panel export (CSV or XLSX as the raw body); upserted like the sync */
+        post: operations["importLaporExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transitions the caller may make on this case now, with the suggested bidang */
+        get: operations["listCaseTransitions"];
+        put?: never;
+        /**
+         * Move a case to another status (SOP step), optionally with a public reply
+         * @description Who may do what follows src/domain/workflow.ts (decree 21/2023). Stale `version` →
+         *     409 VERSION_CONFLICT; a transition not allowed from the current status → 409
+         *     TRANSITION_NOT_ALLOWED with `allowed` (reachable statuses); wrong role → 403
+         *     ROLE_NOT_ALLOWED with `allowed` (roles); a penelaah of another bidang → 403
+         *     BIDANG_FORBIDDEN; `didisposisi` without `bidang` uses the bidang suggested from the
+         *     jenis, none → 422 BIDANG_REQUIRED; unknown bidang → 422 BIDANG_UNKNOWN; reply outside
+         *     the channel's limits → 422 REPLY_TOO_LONG / REPLY_TOO_SHORT. Nothing changes on error.
+         */
+        post: operations["transitionCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A public reply to the citizen without a status change (on the case's channel) */
+        post: operations["replyToCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge receipt (SOP); online channels get the acknowledgement text */
+        post: operations["acknowledgeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause the SLA clock while the case waits for documents from the citizen */
+        post: operations["pauseCaseClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume the SLA clock; the due date shifts by the paused working days */
+        post: operations["resumeCaseClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/bidang-table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The jenis → bidang table used to suggest a disposition */
+        get: operations["getBidangTable"];
+        /** Replace the jenis → bidang table (new catalogue version) */
+        put: operations["putBidangTable"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/sla-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SLA policy in force (SOP defaults merged with the admin override) */
+        get: operations["getSlaPolicy"];
+        /**
+         * Replace the SLA policy override (partial; null removes a default target)
+         * @description Open cases get their due dates recomputed.
+         */
+        put: operations["putSlaPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Holidays (libur nasional, cuti bersama) and local overrides of a year */
+        get: operations["getCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/overrides/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        /** One local override */
+        get: operations["getCalendarOverride"];
+        /**
+         * Declare a local closure (working false) or an extra working day (working true)
+         * @description Open cases get their due dates recomputed.
+         */
+        put: operations["putCalendarOverride"];
+        post?: never;
+        /** Remove a local override (the shipped calendar applies again) */
+        delete: operations["deleteCalendarOverride"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail (every write and every read of personal data), newest first */
+        get: operations["queryAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public web form of the office website (no login)
+         * @description Creates a case (channel `website`) and returns its number and a lookup token,
+         *     shown once. Rate-limited per IP and per phone (429 `RATE_LIMITED` with
+         *     Retry-After). The `website` field is a honeypot hidden from people: when filled
+         *     the answer is 400 `SPAM_SUSPECTED` and nothing is created.
+         */
+        post: operations["submitPublicComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/complaints/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status and public replies of a web-form complaint (no personal data) */
+        get: operations["getPublicComplaintStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/party-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suggested, confirmed and rejected links of this case's parties to other cases */
+        get: operations["listPartyLinks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party-links/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm that two parties are the same person (never merges records) */
+        post: operations["confirmPartyLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/party-links/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a suggested link (different people sharing a phone, e-mail, ...) */
+        post: operations["rejectPartyLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/annual": {
         parameters: {
             query?: never;
@@ -132,8 +782,286 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The annual figures (tables 3.1–3.4) for one WITA year, as JSON */
+        /**
+         * The annual report for one WITA year (figures as JSON, or the PDF/XLSX document)
+         * @description Every call issues a report stored in `Report` (see `GET /api/v1/reports`).
+         *     `X-Report-Data-Changed: true` when the figures differ from the previous issue of the
+         *     annual report of the same year. Re-issuing on the same data with the same sign date
+         *     gives byte-identical files.
+         */
         get: operations["getAnnualReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monthly "Laporan Pelayanan Pengaduan SLRT SERASI" table of one WITA month
+         * @description Rows are the cases received in that month (by the case's date), ordered by
+         *     receivedAt. Contains personal data: every issue is audited and stored in `Report`.
+         *     `rahasia` cases show no identity.
+         */
+        get: operations["getMonthlyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Issued reports, newest first (parameters, catalogue versions, hashes, who) */
+        get: operations["listReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a stored report exactly as issued */
+        get: operations["getReportFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/annual-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current narrative chapters of the annual report (shipped default or admin version) */
+        get: operations["getAnnualTemplates"];
+        /**
+         * Store a new version of the annual report chapters
+         * @description Validated with the renderer: an unknown `{{placeholder}}` or `[[block]]` → 422
+         *     `TEMPLATE_INVALID` naming the chapter. Stored as `CatalogueVersion` kind
+         *     `annual_templates`; reports record the version they used.
+         */
+        put: operations["putAnnualTemplates"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recap/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Receipts of recap pushes to the provincial/national intake */
+        get: operations["listRecapReceipts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recap/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue the recap of one periode for every configured target (or one)
+         * @description Counts only (rekap.yaml). A push whose counts differ from the last one of the same
+         *     target and periode gets the next revision; an identical push is resent with the
+         *     same revision and Idempotency-Key. Sent by the outbox worker (kind `rekap.push`).
+         */
+        post: operations["pushRecap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/parties/{partyId}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The full NIK or phone of one person on a case (purpose mandatory, audited as pdp.reveal) */
+        post: operations["revealParty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/findings/{findingId}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The full NIK of a finding (purpose mandatory, audited as pdp.reveal) */
+        post: operations["revealFindingNik"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pdp/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Data-subject requests, soonest due first, with the overdue flag */
+        get: operations["listSubjectRequests"];
+        put?: never;
+        /** Register a data-subject request (access, correction, restriction, deletion); due in 3×24 hours */
+        post: operations["createSubjectRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pdp/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getSubjectRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pdp/requests/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a request. access: needs the export first (409 EXPORT_REQUIRED); correction: note of what was corrected is required; restriction: marks the person's parties restricted; deletion: anonymises the person on closed cases (open cases kept) */
+        post: operations["completeSubjectRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pdp/requests/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subject access export, ZIP of data.json + ringkasan.pdf (audited as pdp.export) */
+        get: operations["exportSubjectData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff accounts, by username (admin only) */
+        get: operations["listUsers"];
+        put?: never;
+        /** Add a staff account (admin only) */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change role, bidang, name or password; deactivate (revokes the sessions) or reactivate */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/v1/console/case-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per status, and how many open cases are past their due date (console header) */
+        get: operations["getCaseCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -276,6 +1204,10 @@ export interface components {
             closedAt?: string | null;
             /** Format: date-time */
             dueAt?: string | null;
+            /** @enum {string|null} */
+            slaState?: "on_time" | "near" | "late" | null;
+            /** Format: date-time */
+            pausedSince?: string | null;
             flags?: string[];
             version: number;
         };
@@ -324,6 +1256,556 @@ export interface components {
                     melewatiBatas: number;
                 };
             };
+        };
+        /** @enum {string} */
+        Programme: "PKH" | "BPNT" | "PBI_JK" | "ASLUT" | "ATENSI" | "RASDA" | "RUTILAHU" | "KKS" | "ODKB" | "DTKS" | "LAINNYA";
+        /** @enum {string} */
+        StatusSeen: "AKTIF" | "SUSPEND" | "EXCLUDE" | "NONAKTIF" | "TIDAK_TERDAFTAR";
+        FindingPerson: {
+            name: string;
+            /** @description 16 digits; stored encrypted */
+            nik?: string;
+            /** @enum {string} */
+            sex?: "L" | "P";
+        };
+        FindingInput: {
+            programme: components["schemas"]["Programme"];
+            statusSeen: components["schemas"]["StatusSeen"];
+            reasonCode: string;
+            /** @example DTSEN triwulan II 2025 */
+            dataPeriod?: string;
+            /** @description Who was looked up: the case's pelapor, its atas_nama party, or another person */
+            person: ("pelapor" | "atas_nama") | components["schemas"]["FindingPerson"];
+            note?: string;
+            /**
+             * Format: uuid
+             * @description An attachment uploaded to this case
+             */
+            evidenceId?: string;
+        };
+        FindingPreview: {
+            reasonCode: string;
+            catalogueVersion: number;
+            sapaan: string;
+            narasi: string;
+            saran: string | null;
+        };
+        Finding: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            programme: string;
+            statusSeen: string;
+            reasonCode: string;
+            /** @description null when the code was retired since */
+            reasonLabel?: string | null;
+            catalogueVersion: number;
+            dataPeriod?: string | null;
+            person: {
+                /** @enum {string} */
+                role: "pelapor" | "atas_nama" | "lainnya";
+                name: string | null;
+                sex?: string | null;
+                nikMasked?: string | null;
+            };
+            note?: string | null;
+            /** Format: uuid */
+            evidenceId?: string | null;
+            narasiGenerated: string;
+            narasiEdited: string | null;
+            /** @description The edited narasi when there is one, else the generated */
+            narasi: string;
+            saran: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdById?: string | null;
+            /** Format: date-time */
+            editedAt?: string | null;
+            editedById?: string | null;
+        };
+        Attachment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            fileName?: string | null;
+            mime: string;
+            size: number;
+            /** @description Of the plaintext */
+            sha256: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ReasonCode: {
+            id: string;
+            programmes: string[];
+            label: string;
+            statusSeen: string[];
+            narasi: string;
+            saran: string | null;
+            jenis: string | null;
+            bidang: string | null;
+        };
+        /** @description Checked by the hub as part of the whole catalogue (programme and status codes, template variables {{sapaan}} {{nama_pelapor}} {{atas_nama}} {{program}} {{periode}} {{catatan}}, jenis in the jenis catalogue); problems → 422 naming the path. */
+        ReasonCodeInput: {
+            programmes: string[];
+            label: string;
+            statusSeen: string[];
+            narasi: string;
+            saran?: string | null;
+            jenis?: string | null;
+            bidang?: string | null;
+            note?: string;
+        };
+        CatalogueVersionMeta: {
+            version: number;
+            /** @enum {string} */
+            source: "file" | "admin";
+            note: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: {
+                id: string;
+                username: string;
+            } | null;
+        };
+        ReasonCodeCatalogue: components["schemas"]["CatalogueVersionMeta"] & {
+            /** @enum {string} */
+            kind: "reason_codes";
+            codes: components["schemas"]["ReasonCode"][];
+            /** @description PUT only: the code did not exist before */
+            created?: boolean;
+        };
+        JenisCatalogue: components["schemas"]["CatalogueVersionMeta"] & {
+            /** @enum {string} */
+            kind: "jenis";
+            codes: {
+                code: string;
+                label: string;
+            }[];
+            /** @description PUT only: the code did not exist before */
+            created?: boolean;
+        };
+        CatalogueHistory: {
+            kind: string;
+            versions: components["schemas"]["CatalogueVersionMeta"][];
+        };
+        ImportAnomaly: {
+            /** @description YYYY-MM of the monthly table */
+            sheet: string;
+            row: number | null;
+            field: string;
+            problem: string;
+            action: string;
+            raw?: string;
+        };
+        ImportRun: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            fileName: string;
+            fileSha256: string;
+            /** @enum {string} */
+            status: "running" | "succeeded" | "failed";
+            rows: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            failed: number;
+            anomalies: components["schemas"]["ImportAnomaly"][];
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt?: string | null;
+            error?: string | null;
+        };
+        ChannelHealth: {
+            stream: string;
+            configured: boolean;
+            healthy: boolean;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+            lagSeconds: number | null;
+            /** @description Plain Bahasa Indonesia */
+            lastError: string | null;
+            lastRun: {
+                status: string;
+                /** Format: date-time */
+                startedAt: string;
+                durationMs: number | null;
+                added: number;
+                updated: number;
+                unchanged: number;
+                failed: number;
+            } | null;
+            openDeadLetters: number;
+            openAlerts: number;
+        };
+        DeadLetter: {
+            /** Format: uuid */
+            id: string;
+            source: string;
+            externalId: string | null;
+            /** @description mapping, quarantine, protocol or push */
+            errorClass: string;
+            error: string;
+            attempts: number;
+            /** @enum {string} */
+            status: "open" | "replayed" | "discarded";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastAttemptAt: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+        };
+        ReplayOutcome: {
+            id: string;
+            /** @enum {string} */
+            result: "replayed" | "failed" | "not_found" | "not_open" | "no_source";
+            error?: string;
+            /** Format: uuid */
+            caseId?: string;
+        };
+        OutboxEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string | null;
+            kind: string;
+            target: string;
+            /** @enum {string} */
+            status: "pending" | "sent" | "conflict" | "dead";
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt: string;
+            lastError: string | null;
+            /** Format: date-time */
+            sentAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            seq: number;
+        };
+        SyncSummary: {
+            stream: string;
+            /** Format: uuid */
+            runId: string | null;
+            /** @enum {string} */
+            status: "succeeded" | "failed" | "skipped";
+            added: number;
+            updated: number;
+            unchanged: number;
+            failed: number;
+            pages: number;
+            durationMs: number;
+            error: string | null;
+            unhealthy?: boolean;
+        };
+        LaporExportResult: {
+            /** Format: uuid */
+            importRunId: string;
+            rows: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            failed: number;
+            columns: {
+                [key: string]: string;
+            };
+        };
+        TransitionRequest: {
+            to: components["schemas"]["CaseStatus"];
+            /** @description The version you read; stale → 409 */
+            version: number;
+            /** @description Internal note on the timeline */
+            note?: string;
+            /** @description Required for tidak_dapat_ditindaklanjuti and reopen */
+            reason?: string;
+            /** @description Target of a disposition (DAYASOS, REHSOS, LINJAMSOS); default the suggestion */
+            bidang?: string;
+            /** @description Public reply to the citizen on the case's channel; limits per channel: LAPOR! 20–5000, WhatsApp 4096, Facebook/Instagram 2000, e-mail 20000, recorded 10000 */
+            reply?: string;
+        };
+        AllowedTransitions: {
+            /** Format: uuid */
+            caseId: string;
+            status: components["schemas"]["CaseStatus"];
+            version: number;
+            bidang: string | null;
+            /** @enum {string|null} */
+            suggestedBidang: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+            transitions: {
+                to: components["schemas"]["CaseStatus"];
+                /** @enum {string} */
+                kind: "advance" | "redispose" | "close" | "reopen";
+                requiresBidang: boolean;
+                requiresReason: boolean;
+            }[];
+            reply: {
+                /** @enum {string} */
+                mode: "outbox" | "recorded";
+                min: number;
+                max: number;
+            };
+        };
+        ReplyResult: {
+            /** Format: uuid */
+            messageId: string;
+            /** @enum {string} */
+            deliveryStatus: "queued" | "delivered_in_person" | "delivered_by_phone" | "recorded";
+            /** Format: uuid */
+            outboxId: string | null;
+        };
+        BidangTableDoc: {
+            /** @description null = the default table in code */
+            version: number | null;
+            /** @enum {string} */
+            source: "default" | "admin";
+            table: {
+                [key: string]: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+            };
+        };
+        SlaPolicyDoc: {
+            /** @description null = the SOP defaults */
+            version: number | null;
+            policy: {
+                [key: string]: unknown;
+            };
+            override: {
+                [key: string]: unknown;
+            } | null;
+            recomputedCases?: number;
+        };
+        CalendarOverrideDoc: {
+            /** Format: date */
+            date: string;
+            working: boolean;
+            reason: string | null;
+            recomputedCases?: number;
+        };
+        CalendarYear: {
+            year: number;
+            /** @description Whether the shipped holiday table covers this year */
+            covered: boolean;
+            holidays: {
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                kind: "libur" | "cuti_bersama";
+                name: string;
+                source: string;
+            }[];
+            overrides: components["schemas"]["CalendarOverrideDoc"][];
+        };
+        AuditEntry: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actorId?: string | null;
+            actorName?: string | null;
+            action: string;
+            caseId?: string | null;
+            fields: string[];
+            purpose?: string | null;
+            ip?: string | null;
+            requestId?: string | null;
+            /** @description Action details (any JSON, or null) */
+            data?: unknown;
+        };
+        AuditPage: {
+            data: components["schemas"]["AuditEntry"][];
+            nextCursor: string | null;
+        };
+        PublicComplaintInput: {
+            name: string;
+            phone: string;
+            desa: string;
+            kecamatan: string;
+            text: string;
+            /** @description Honeypot: must be empty */
+            website?: string;
+            attachment?: {
+                fileName: string;
+                mime: string;
+                contentBase64: string;
+            };
+        };
+        PublicComplaintReceipt: {
+            number: string;
+            /** @description Shown once; only its hash is stored */
+            lookupToken: string;
+        };
+        PublicComplaintStatus: {
+            number: string;
+            status: components["schemas"]["CaseStatus"];
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            replies: {
+                /** Format: date-time */
+                at: string;
+                text: string;
+            }[];
+        };
+        PartyLink: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            basis: "phone" | "wa_id" | "email" | "nik";
+            /** @enum {string} */
+            status: "suggested" | "confirmed" | "rejected";
+            /** Format: uuid */
+            partyId: string;
+            /** Format: uuid */
+            otherPartyId: string;
+            otherCase: {
+                /** Format: uuid */
+                id: string;
+                number: string;
+                status: string;
+                /** Format: date-time */
+                receivedAt: string;
+            };
+            otherPartyName: string | null;
+            /** @description Masked */
+            otherPartyPhone: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+        };
+        PartyLinkDecision: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "confirmed" | "rejected";
+            /** Format: date-time */
+            decidedAt: string;
+        };
+        IssuedReport: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "monthly" | "annual";
+            /** @enum {string} */
+            format: "csv" | "xlsx" | "pdf" | "json";
+            /** @description periode, format, signDate */
+            params: {
+                [key: string]: unknown;
+            };
+            /** @description Per catalogue kind "db:<version>" or "file:1" */
+            catalogueVersions: {
+                [key: string]: string;
+            };
+            /** @description sha256 of the canonical rows/figures */
+            dataHash: string;
+            /** @description sha256 of the bytes */
+            checksum: string;
+            fileName: string;
+            size: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description username */
+            createdBy: string | null;
+        };
+        AnnualTemplate: {
+            id: string;
+            title: string;
+            /** @description Paragraphs; ## heading, - bullet, 1. item; [[tabel:3.1]]…[[tabel:3.4]], [[grafik:jenis]], [[grafik:bulan]], [[tanda_tangan]]; {{placeholders}} */
+            body: string;
+        };
+        AnnualTemplates: {
+            /** @description null = shipped default */
+            version: number | null;
+            /** @enum {string} */
+            source: "file" | "admin";
+            /** Format: date-time */
+            createdAt: string | null;
+            templates: components["schemas"]["AnnualTemplate"][];
+        };
+        RecapReceipt: {
+            /** Format: uuid */
+            id: string;
+            target: string;
+            periode: string;
+            revision: number;
+            receiptId: string | null;
+            /** @enum {string} */
+            status: "accepted" | "replayed" | "rejected" | "unauthorized";
+            /** Format: uuid */
+            outboxId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        RecapPushPlan: {
+            target: string;
+            periode: string;
+            revision: number;
+            /** @example 6309-DINSOS:2023-01:1 */
+            idempotencyKey: string;
+            /** Format: uuid */
+            outboxId: string | null;
+            /** @enum {string} */
+            action: "queued" | "resend" | "pending";
+        };
+        RevealedValue: {
+            /** @enum {string} */
+            field: "nik" | "phone";
+            value: string;
+        };
+        /** @description The person is identified by NIK, or by exact name plus phone number */
+        SubjectRequestInput: {
+            /** @enum {string} */
+            kind: "access" | "correction" | "restriction" | "deletion";
+            nik?: string;
+            name?: string;
+            phone?: string;
+            note: string;
+        };
+        SubjectRequest: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "access" | "correction" | "restriction" | "deletion";
+            /** @enum {string} */
+            status: "diterima" | "diproses" | "selesai";
+            personName: string | null;
+            hasNik: boolean;
+            hasPhone: boolean;
+            note: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description receivedAt + 72 hours
+             */
+            dueAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            overdue: boolean;
+            result: {
+                [key: string]: unknown;
+            };
+        };
+        StaffAccount: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            displayName: string | null;
+            role: components["schemas"]["Role"];
+            /** @enum {string|null} */
+            bidang: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CaseCounts: {
+            total: number;
+            perStatus: {
+                [key: string]: number;
+            };
+            /** @description Open cases whose dueAt has passed */
+            overdue: number;
         };
     };
     responses: {
@@ -478,6 +1960,7 @@ export interface operations {
                 receivedFrom?: string;
                 receivedTo?: string;
                 q?: string;
+                overdue?: boolean;
                 cursor?: string;
                 limit?: number;
             };
@@ -609,7 +2092,926 @@ export interface operations {
             422: components["responses"]["Error"];
         };
     };
-    getAnnualReport: {
+    listFindings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Findings, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Finding"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    recordFinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    previewFinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingInput"];
+            };
+        };
+        responses: {
+            /** @description The rendered text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingPreview"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    editFindingNarasi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                findingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    narasiEdited: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Original file name, percent-encoded when not ASCII */
+                "X-File-Name"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/png": string;
+                "image/jpeg": string;
+                "image/webp": string;
+                "application/pdf": string;
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/webp": string;
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    getReasonCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current version and its codes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReasonCodeCatalogue"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    getReasonCodeVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueHistory"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    putReasonCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonCodeInput"];
+            };
+        };
+        responses: {
+            /** @description The new current catalogue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReasonCodeCatalogue"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    retireReasonCode: {
+        parameters: {
+            query?: {
+                note?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new current catalogue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReasonCodeCatalogue"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getJenisCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current version and its codes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JenisCatalogue"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    getJenisVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueHistory"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    putJenis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    label: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new current catalogue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JenisCatalogue"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    importLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-File-Name"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/tab-separated-values": string;
+                "text/plain": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
+        responses: {
+            /** @description The import report */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRun"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getImportRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRun"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    getChannelHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ChannelHealth"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                status?: "open" | "replayed" | "discarded";
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first (at most 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DeadLetter"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    replayDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Outcome (result replayed or failed with the reason) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOutcome"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    replayAllDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One outcome per open dead letter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ReplayOutcome"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    listOutbox: {
+        parameters: {
+            query?: {
+                status?: "pending" | "sent" | "conflict" | "dead";
+                caseId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first (at most 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OutboxEntry"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    runStreamSync: {
+        parameters: {
+            query?: {
+                full?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                stream: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncSummary"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    importLaporExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-File-Name"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Counts of the import */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LaporExportResult"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listCaseTransitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed transitions for the caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllowedTransitions"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    transitionCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description The case after the transition */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    replyToCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Reply queued (online channels) or recorded (walk-in, phone, website) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyResult"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    acknowledgeCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    pauseCaseClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    resumeCaseClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    version?: number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    getBidangTable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current table */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BidangTableDoc"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    putBidangTable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    table: {
+                        [key: string]: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+                    };
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BidangTableDoc"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyDoc"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    putSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    override: {
+                        [key: string]: unknown;
+                    };
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyDoc"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getCalendar: {
         parameters: {
             query: {
                 year: number;
@@ -620,18 +3022,837 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The figures */
+            /** @description The year's non-working days and overrides */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AnnualCounts"];
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+        };
+    };
+    getCalendarOverride: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The override */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOverrideDoc"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    putCalendarOverride: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    working: boolean;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOverrideDoc"];
                 };
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteCalendarOverride: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    queryAudit: {
+        parameters: {
+            query?: {
+                case?: string;
+                user?: string;
+                from?: string;
+                to?: string;
+                action?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    submitPublicComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicComplaintInput"];
+            };
+        };
+        responses: {
+            /** @description Complaint recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicComplaintReceipt"];
+                };
+            };
+            400: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    getPublicComplaintStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The token returned when the complaint was submitted; wrong or missing gives 404. */
+                "X-Lookup-Token"?: string;
+            };
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicComplaintStatus"];
+                };
+            };
+            404: components["responses"]["Error"];
+        };
+    };
+    listPartyLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Links */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PartyLink"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    confirmPartyLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Decided */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyLinkDecision"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    rejectPartyLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Decided */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyLinkDecision"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    getAnnualReport: {
+        parameters: {
+            query: {
+                year: number;
+                format?: "json" | "pdf" | "xlsx";
+                /** @description Date above the signature, YYYY-MM-DD; default 31 December */
+                signDate?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures (json) or the document */
+            200: {
+                headers: {
+                    "X-Report-Id"?: string;
+                    /** @description sha256=<hex> of the bytes */
+                    "X-Report-Checksum"?: string;
+                    "X-Report-Data-Changed"?: "true" | "false";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualCounts"];
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    getMonthlyReport: {
+        parameters: {
+            query: {
+                /** @example 2023-01 */
+                month: string;
+                format: "xlsx" | "pdf" | "csv";
+                /** @description Date above the signature, YYYY-MM-DD; default the last day of the month */
+                signDate?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    "X-Report-Id"?: string;
+                    /** @description sha256=<hex> of the bytes */
+                    "X-Report-Checksum"?: string;
+                    "X-Report-Data-Changed"?: "true" | "false";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: {
+                kind?: "monthly" | "annual";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IssuedReport"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    getReportFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                    "application/json": components["schemas"]["AnnualCounts"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    getAnnualTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualTemplates"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    putAnnualTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    templates: components["schemas"]["AnnualTemplate"][];
+                };
+            };
+        };
+        responses: {
+            /** @description The stored version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualTemplates"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listRecapReceipts: {
+        parameters: {
+            query?: {
+                periode?: string;
+                target?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipts, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RecapReceipt"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    pushRecap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example 2023-01 */
+                    periode: string;
+                    target?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RecapPushPlan"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    revealParty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                partyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    field: "nik" | "phone";
+                    /** @description Why the full value is needed; missing or shorter than 5 letters → 422 PURPOSE_REQUIRED */
+                    purpose?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The full value */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealedValue"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    revealFindingNik: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                findingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    field?: "nik";
+                    purpose?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The full value */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealedValue"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listSubjectRequests: {
+        parameters: {
+            query?: {
+                status?: "diterima" | "diproses" | "selesai";
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SubjectRequest"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequest"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequest"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    completeSubjectRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Completed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequest"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    exportSubjectData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ZIP */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["StaffAccount"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    password: string;
+                    role: components["schemas"]["Role"];
+                    bidang?: components["schemas"]["Bidang"];
+                    displayName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccount"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    role?: components["schemas"]["Role"];
+                    /** @enum {string|null} */
+                    bidang?: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+                    displayName?: string;
+                    active?: boolean;
+                    password?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccount"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getCaseCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseCounts"];
+                };
+            };
+            401: components["responses"]["Error"];
         };
     };
 }

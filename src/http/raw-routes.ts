@@ -1,5 +1,136 @@
 // Routes that must see the raw request bytes (webhook signatures), mounted before the JSON
 // body parser and outside /api/v1 validation.
+//
+// Webhook order (issue 6): channel configured? → X-Hub-Signature-256 over the raw bytes
+// (constant time; bad/missing → 401, nothing stored, logged without the body) → JSON parse
+// (malformed → 400, kept as a quarantined RawMessage for the operator) → RawMessage stored →
+// 200 at once → processed from the stored row (in-process queue; webhook.process job as
+// the safety net).
+import express, { type Request, type RequestHandler, type Response } from "express";
+import type { HubContext } from "../context.js";
 import type { Routes } from "./app.js";
+import { AppError } from "./errors.js";
+import { h } from "./async-handler.js";
+import {
+  verifyHandshake,
+  verifyMetaSignature,
+  META_SIGNATURE_HEADER,
+} from "../../adapters/meta/meta.signature.js";
+import { inboundQueue, storableHeaders, storeRawMessage } from "../services/inbound.service.js";
+import { processRawMessage } from "../jobs/webhook-process.job.js";
+import { publicFormBodyLimit } from "./handlers/channels.handlers.js";
 
-export const rawRoutes: Routes[] = [];
+type WebhookSpec = {
+  path: string;
+  channel: "whatsapp" | "meta";
+  secret: (ctx: HubContext) => string | undefined;
+  verifyToken: (ctx: HubContext) => string | undefined;
+};
+
+function notConfigured(channel: string): AppError {
+  return new AppError(
+    503,
+    "CHANNEL_NOT_CONFIGURED",
+    `Kanal ${channel} belum dikonfigurasi di server ini`,
+  );
+}
+
+function webhookRoutes(spec: WebhookSpec): Routes {
+  return (r, ctx) => {
+    r.get(spec.path, (req: Request, res: Response) => {
+      const token = spec.verifyToken(ctx);
+      if (!token) throw notConfigured(spec.channel);
+      const result = verifyHandshake(req.query as Record<string, unknown>, token);
+      if (!result.ok) {
+        ctx.logger.warn(
+          { channel: spec.channel, code: result.error.code },
+          "webhook handshake refused",
+        );
+        res.status(403).type("text/plain").send("Forbidden");
+        return;
+      }
+      res.status(200).type("text/plain").send(result.value);
+    });
+
+    const raw = express.raw({
+      type: () => true,
+      limit: ctx.config.WEBHOOK_BODY_LIMIT,
+    }) as RequestHandler;
+    r.post(
+      spec.path,
+      (req, _res, next) => {
+        // Refuse before reading a byte: no secret means no way to tell forged payloads.
+        if (!spec.secret(ctx)) return next(notConfigured(spec.channel));
+        next();
+      },
+      raw,
+      h(async (req, res) => {
+        const secret = spec.secret(ctx)!;
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const header = req.get(META_SIGNATURE_HEADER);
+        const sig = verifyMetaSignature(body, header, secret);
+        if (!sig.ok) {
+          ctx.logger.warn(
+            { channel: spec.channel, code: sig.error.code, bytes: body.length, requestId: req.id },
+            "webhook signature refused",
+          );
+          throw new AppError(401, sig.error.code, "Tanda tangan webhook tidak valid");
+        }
+        const headers = storableHeaders(req.headers);
+        const contentType = req.get("content-type") ?? null;
+        try {
+          JSON.parse(body.toString("utf8"));
+        } catch {
+          // Signed by Meta yet unreadable: keep it for the operator, tell the sender.
+          const id = await storeRawMessage(ctx, {
+            channel: spec.channel,
+            body,
+            contentType,
+            headers,
+          });
+          await ctx.db.prisma.rawMessage.update({
+            where: { id },
+            data: { status: "quarantined", error: "JSON tidak valid" },
+          });
+          throw new AppError(400, "INVALID_JSON", "Isi webhook bukan JSON yang valid");
+        }
+        const id = await storeRawMessage(ctx, {
+          channel: spec.channel,
+          body,
+          contentType,
+          headers,
+        });
+        res.status(200).json({ received: true });
+        inboundQueue.push(async () => {
+          await processRawMessage(ctx, id);
+        });
+      }),
+    );
+  };
+}
+
+const whatsappWebhook = webhookRoutes({
+  path: "/webhooks/whatsapp",
+  channel: "whatsapp",
+  secret: (ctx) => ctx.config.WHATSAPP_APP_SECRET,
+  verifyToken: (ctx) => ctx.config.WHATSAPP_VERIFY_TOKEN,
+});
+
+const metaWebhook = webhookRoutes({
+  path: "/webhooks/meta",
+  channel: "meta",
+  secret: (ctx) => ctx.config.META_APP_SECRET,
+  verifyToken: (ctx) => ctx.config.META_VERIFY_TOKEN,
+});
+
+// The public form may carry a base64 attachment larger than ADUAN_BODY_LIMIT: its own
+// JSON parser (sized from PUBLIC_FORM_ATTACHMENT_MAX_BYTES) runs first; the API parser
+// then sees an already-parsed body and leaves it alone.
+const publicFormParser: Routes = (r, ctx) => {
+  r.post(
+    "/api/v1/public/complaints",
+    express.json({ limit: publicFormBodyLimit(ctx), strict: true }) as RequestHandler,
+  );
+};
+
+export const rawRoutes: Routes[] = [whatsappWebhook, metaWebhook, publicFormParser];

@@ -8,6 +8,8 @@ import { syncRoutes } from "./handlers/sync.handlers.js";
 import { workflowRoutes } from "./handlers/workflow.handlers.js";
 import { channelsRoutes } from "./handlers/channels.handlers.js";
 import { reportsRoutes } from "./handlers/reports.handlers.js";
+import { pdpRoutes } from "./handlers/pdp.handlers.js";
+import { usersRoutes } from "./handlers/users.handlers.js";
 
 export const apiRoutes: Routes[] = [
   findingsRoutes,
@@ -17,4 +19,6 @@ export const apiRoutes: Routes[] = [
   workflowRoutes,
   channelsRoutes,
   reportsRoutes,
+  pdpRoutes,
+  usersRoutes,
 ];

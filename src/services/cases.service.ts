@@ -9,6 +9,9 @@ import { encrypt, keyedHash } from "../security/crypto.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
 import { witaYear } from "../domain/time.js";
+// issue 5: SLA clock on intake and SLA fields on summaries
+import { initialClock, nearThreshold, slaStateOf } from "./sla.service.js";
+import { assertKnownJenis } from "./jenis-hook.js";
 
 type CaseIntake = components["schemas"]["CaseIntake"];
 type PersonInput = components["schemas"]["PersonInput"];
@@ -103,6 +106,7 @@ export async function createCase(
       },
     );
   }
+  if (input.jenis) await assertKnownJenis(ctx, input.jenis);
   const suggested = hooks.suggestJenis?.(input.keperluan) ?? null;
   const jenis = input.jenis ?? suggested;
   const decision = input.jenis
@@ -113,6 +117,7 @@ export async function createCase(
       ? "suggested"
       : null;
   const pelapor = parties[0]!;
+  const clock = await initialClock(ctx, { channel: input.channel, receivedAt }); // issue 5
 
   const id = await ctx.db.prisma.$transaction(async (tx) => {
     const number = await nextCaseNumber(tx, ctx.config.ADUAN_CASE_PREFIX, receivedAt);
@@ -131,6 +136,7 @@ export async function createCase(
         kecamatan: pelapor.kecamatan ?? null,
         receivedAt,
         createdById: user.id,
+        ...clock, // issue 5: currentStep, stepStartedAt, dueAt
       },
     });
     await tx.party.createMany({ data: parties.map((p) => ({ ...p, caseId: created.id })) });
@@ -180,6 +186,7 @@ type CaseRow = Prisma.CaseGetPayload<{ include: { parties: true; events: true } 
 function toSummary(
   c: Omit<CaseRow, "events" | "parties">,
   pelaporName: string | null,
+  sla: { now: Date; near: number } | null = null, // issue 5
 ): CaseSummaryDto {
   return {
     id: c.id,
@@ -199,6 +206,9 @@ function toSummary(
     receivedAt: c.receivedAt.toISOString(),
     closedAt: c.closedAt?.toISOString() ?? null,
     dueAt: c.dueAt?.toISOString() ?? null,
+    // issue 5
+    slaState: sla ? slaStateOf(c, sla.now, sla.near) : null,
+    pausedSince: c.pausedSince?.toISOString() ?? null,
     flags: c.flags,
     version: c.version,
   };
@@ -212,8 +222,9 @@ async function getCaseInternal(ctx: HubContext, user: AuthUser, id: string): Pro
   if (!c) throw notFound("Kasus");
   const contacts = canSeeContacts(user);
   const pelapor = c.parties.find((p) => p.role === "pelapor");
+  const sla = { now: ctx.clock(), near: await nearThreshold(ctx) }; // issue 5
   return {
-    ...toSummary(c, pelapor?.name ?? null),
+    ...toSummary(c, pelapor?.name ?? null, sla),
     sumber: c.sumber,
     desa: c.desa,
     kecamatan: c.kecamatan,
@@ -275,6 +286,7 @@ export type ListFilter = {
   receivedFrom?: string | undefined;
   receivedTo?: string | undefined;
   q?: string | undefined;
+  overdue?: boolean | string | undefined; // issue 5
   cursor?: string | undefined;
   limit?: number | undefined;
 };
@@ -315,6 +327,8 @@ type SummaryRow = {
   receivedAt: Date;
   closedAt: Date | null;
   dueAt: Date | null;
+  stepStartedAt: Date | null; // issue 5
+  pausedSince: Date | null; // issue 5
   flags: string[];
   version: number;
   pelaporName: string | null;
@@ -347,6 +361,13 @@ export async function listCases(
         OR EXISTS (SELECT 1 FROM "Party" q WHERE q."caseId" = c.id AND q.name ILIKE ${like}))`,
     );
   }
+  // issue 5: past due, still open, clock running (a case paused after its due date stays late)
+  if (f.overdue === true || f.overdue === "true") {
+    where.push(
+      `c."dueAt" < ${p(ctx.clock())} AND c.status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti')
+        AND (c."pausedSince" IS NULL OR c."pausedSince" > c."dueAt")`,
+    );
+  }
   if (f.cursor) {
     const c = decodeCursor(f.cursor);
     where.push(`(c."receivedAt", c.id) < (${p(c.r)}, ${p(c.id)}::uuid)`);
@@ -354,7 +375,8 @@ export async function listCases(
   const sql = `
     SELECT c.id, c.number, c.channel, c."externalId", c.status, c.jenis, c."jenisSuggested",
            c."jenisDecision", c.bidang, c.title, c.keperluan, c.rahasia, c.anonim, c."receivedAt",
-           c."closedAt", c."dueAt", c.flags, c.version, pl.name AS "pelaporName"
+           c."closedAt", c."dueAt", c."stepStartedAt", c."pausedSince", c.flags, c.version,
+           pl.name AS "pelaporName"
     FROM "Case" c
     LEFT JOIN LATERAL (
       SELECT name FROM "Party" x WHERE x."caseId" = c.id AND x.role = 'pelapor' ORDER BY x."createdAt" LIMIT 1
@@ -365,9 +387,10 @@ export async function listCases(
   const rows = await ctx.db.sql.query<SummaryRow>(sql, params, { prepare: true });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  const sla = { now: ctx.clock(), near: await nearThreshold(ctx) }; // issue 5
   return {
     data: page.map((c) =>
-      toSummary(c as unknown as Omit<CaseRow, "events" | "parties">, c.pelaporName),
+      toSummary(c as unknown as Omit<CaseRow, "events" | "parties">, c.pelaporName, sla),
     ),
     nextCursor:
       rows.length > limit && last ? encodeCursor(new Date(last.receivedAt), last.id) : null,
@@ -383,6 +406,7 @@ export async function updateCase(
   patch: CasePatch,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ): Promise<CaseDto> {
+  if (patch.jenis !== undefined) await assertKnownJenis(ctx, patch.jenis);
   await ctx.db.prisma.$transaction(async (tx) => {
     const current = await tx.case.findUnique({
       where: { id },

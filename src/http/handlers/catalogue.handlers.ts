@@ -1,6 +1,79 @@
-import type { Router } from "express";
+import type { Request, Router } from "express";
 import type { HubContext } from "../../context.js";
+import type { operations } from "../../generated/api.js";
+import {
+  catalogueHistory,
+  jenisView,
+  KIND_JENIS,
+  KIND_REASON_CODES,
+  putJenis,
+  putReasonCode,
+  reasonCodesView,
+  retireReasonCode,
+  type ReasonCodeInput,
+} from "../../services/catalogue.service.js";
+import { h } from "../async-handler.js";
 
-export function catalogueRoutes(_r: Router, _ctx: HubContext): void {
-  // routes of this capability are added here
+type PutReasonBody = operations["putReasonCode"]["requestBody"]["content"]["application/json"];
+type PutJenisBody = operations["putJenis"]["requestBody"]["content"]["application/json"];
+
+const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
+
+export function catalogueRoutes(r: Router, ctx: HubContext): void {
+  r.get(
+    "/catalogue/reason-codes",
+    h(async (_req, res) => {
+      res.json(await reasonCodesView(ctx));
+    }),
+  );
+  r.get(
+    "/catalogue/reason-codes/versions",
+    h(async (_req, res) => {
+      res.json(await catalogueHistory(ctx, KIND_REASON_CODES));
+    }),
+  );
+  r.put(
+    "/catalogue/reason-codes/:code",
+    h(async (req, res) => {
+      const b = req.body as PutReasonBody;
+      // The shape is checked with the whole catalogue (parseCatalogue) so errors name paths.
+      const input = {
+        programmes: b.programmes,
+        label: b.label,
+        statusSeen: b.statusSeen,
+        narasi: b.narasi,
+        saran: b.saran ?? null,
+        jenis: b.jenis ?? null,
+        bidang: b.bidang ?? null,
+        note: b.note,
+      } as ReasonCodeInput;
+      res.json(await putReasonCode(ctx, req.user!, String(req.params.code), input, meta(req)));
+    }),
+  );
+  r.delete(
+    "/catalogue/reason-codes/:code",
+    h(async (req, res) => {
+      const note = typeof req.query.note === "string" ? req.query.note : undefined;
+      res.json(await retireReasonCode(ctx, req.user!, String(req.params.code), note, meta(req)));
+    }),
+  );
+  r.get(
+    "/catalogue/jenis",
+    h(async (_req, res) => {
+      res.json(await jenisView(ctx));
+    }),
+  );
+  r.get(
+    "/catalogue/jenis/versions",
+    h(async (_req, res) => {
+      res.json(await catalogueHistory(ctx, KIND_JENIS));
+    }),
+  );
+  r.put(
+    "/catalogue/jenis/:code",
+    h(async (req, res) => {
+      const b = req.body as PutJenisBody;
+      res.json(await putJenis(ctx, req.user!, String(req.params.code), b, meta(req)));
+    }),
+  );
 }

@@ -1,6 +1,239 @@
-import type { Router } from "express";
+import type { Request, Router } from "express";
 import type { HubContext } from "../../context.js";
+import type { operations } from "../../generated/api.js";
+import { defaultHolidays } from "../../domain/calendar/working-days.js";
+import { resolveSlaPolicy } from "../../domain/sla-policy.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { queryAudit } from "../../services/audit-query.service.js";
+import { audit } from "../../services/audit.service.js";
+import { getCase } from "../../services/cases.service.js";
+import {
+  invalidateSlaCaches,
+  loadSlaPolicy,
+  pauseCase,
+  recomputeOpenCases,
+  resumeCase,
+  saveCatalogueVersion,
+} from "../../services/sla.service.js";
+import {
+  acknowledgeCase,
+  listAllowedTransitions,
+  loadBidangTable,
+  replyToCase,
+  saveBidangTable,
+  transitionCase,
+  type TransitionBody,
+} from "../../services/workflow.service.js";
+import { h } from "../async-handler.js";
+import { AppError, notFound } from "../errors.js";
 
-export function workflowRoutes(_r: Router, _ctx: HubContext): void {
-  // routes of this capability are added here
+type AuditQueryParams = NonNullable<operations["queryAudit"]["parameters"]["query"]>;
+type BidangPut = operations["putBidangTable"]["requestBody"]["content"]["application/json"];
+type SlaPut = operations["putSlaPolicy"]["requestBody"]["content"]["application/json"];
+type OverridePut = operations["putCalendarOverride"]["requestBody"]["content"]["application/json"];
+
+const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
+const id = (req: Request) => String(req.params.id);
+
+export function workflowRoutes(r: Router, ctx: HubContext): void {
+  // ---- transitions, replies, acknowledgement ----
+  r.get(
+    "/cases/:id/transitions",
+    h(async (req, res) => {
+      res.json(await listAllowedTransitions(ctx, req.user!, id(req)));
+    }),
+  );
+  r.post(
+    "/cases/:id/transitions",
+    h(async (req, res) => {
+      res.json(
+        await transitionCase(ctx, req.user!, id(req), req.body as TransitionBody, meta(req)),
+      );
+    }),
+  );
+  r.post(
+    "/cases/:id/replies",
+    h(async (req, res) => {
+      const body = req.body as { text: string };
+      res.status(201).json(await replyToCase(ctx, req.user!, id(req), body, meta(req)));
+    }),
+  );
+  r.post(
+    "/cases/:id/acknowledge",
+    h(async (req, res) => {
+      res.json(await acknowledgeCase(ctx, req.user!, id(req), meta(req)));
+    }),
+  );
+
+  // ---- SLA clock pauses ----
+  r.post(
+    "/cases/:id/pause",
+    h(async (req, res) => {
+      await pauseCase(
+        ctx,
+        req.user!,
+        id(req),
+        req.body as { reason: string; version?: number },
+        meta(req),
+      );
+      res.json(await getCase(ctx, req.user!, id(req), meta(req)));
+    }),
+  );
+  r.post(
+    "/cases/:id/resume",
+    h(async (req, res) => {
+      const body = (req.body ?? {}) as { version?: number; note?: string };
+      await resumeCase(ctx, req.user!, id(req), body, meta(req));
+      res.json(await getCase(ctx, req.user!, id(req), meta(req)));
+    }),
+  );
+
+  // ---- catalogues: bidang table, SLA policy ----
+  r.get(
+    "/catalogue/bidang-table",
+    h(async (_req, res) => {
+      res.json(await loadBidangTable(ctx));
+    }),
+  );
+  r.put(
+    "/catalogue/bidang-table",
+    h(async (req, res) => {
+      const body = req.body as BidangPut;
+      await saveBidangTable(ctx, req.user!, { table: body.table, note: body.note }, meta(req));
+      res.json(await loadBidangTable(ctx));
+    }),
+  );
+  r.get(
+    "/catalogue/sla-policy",
+    h(async (_req, res) => {
+      const p = await loadSlaPolicy(ctx);
+      res.json({ version: p.version, policy: p.policy, override: p.override ?? null });
+    }),
+  );
+  r.put(
+    "/catalogue/sla-policy",
+    h(async (req, res) => {
+      const body = req.body as SlaPut;
+      const resolved = resolveSlaPolicy(body.override);
+      if (!resolved.ok) {
+        throw new AppError(422, resolved.error.code, resolved.error.message, {
+          fields: resolved.error.issues.map((i) => ({
+            field: `body.override${i.path ? "." + i.path : ""}`,
+            message: i.message,
+          })),
+        });
+      }
+      await saveCatalogueVersion(
+        ctx,
+        req.user!,
+        "sla_policy",
+        body.override as Prisma.InputJsonValue,
+        body.note,
+        meta(req),
+      );
+      const recomputedCases = await recomputeOpenCases(ctx);
+      const p = await loadSlaPolicy(ctx);
+      res.json({
+        version: p.version,
+        policy: p.policy,
+        override: p.override ?? null,
+        recomputedCases,
+      });
+    }),
+  );
+
+  // ---- working-day calendar ----
+  r.get(
+    "/calendar",
+    h(async (req, res) => {
+      const year = Number(req.query.year);
+      const prefix = `${year}-`;
+      const holidays = defaultHolidays().filter((x) => x.date.startsWith(prefix));
+      const overrides = await ctx.db.prisma.calendarOverride.findMany({
+        where: { date: { startsWith: prefix } },
+        orderBy: { date: "asc" },
+      });
+      res.json({
+        year,
+        covered: holidays.length > 0,
+        holidays: holidays.map((x) => ({
+          date: x.date,
+          kind: x.kind,
+          name: x.name,
+          source: x.source,
+        })),
+        overrides: overrides.map((o) => ({ date: o.date, working: o.working, reason: o.reason })),
+      });
+    }),
+  );
+  r.get(
+    "/calendar/overrides/:date",
+    h(async (req, res) => {
+      const o = await ctx.db.prisma.calendarOverride.findUnique({
+        where: { date: String(req.params.date) },
+      });
+      if (!o) throw notFound("Pengecualian kalender");
+      res.json({ date: o.date, working: o.working, reason: o.reason });
+    }),
+  );
+  r.put(
+    "/calendar/overrides/:date",
+    h(async (req, res) => {
+      const date = String(req.params.date);
+      const body = req.body as OverridePut;
+      await ctx.db.prisma.$transaction(async (tx) => {
+        await tx.calendarOverride.upsert({
+          where: { date },
+          create: { date, working: body.working, reason: body.reason, createdById: req.user!.id },
+          update: { working: body.working, reason: body.reason, createdById: req.user!.id },
+        });
+        await audit(tx, {
+          actor: req.user!,
+          action: "calendar.override.put",
+          purpose: "kalender hari kerja",
+          data: { date, working: body.working },
+          ...meta(req),
+        });
+      });
+      invalidateSlaCaches(ctx);
+      const recomputedCases = await recomputeOpenCases(ctx);
+      res.json({ date, working: body.working, reason: body.reason, recomputedCases });
+    }),
+  );
+  r.delete(
+    "/calendar/overrides/:date",
+    h(async (req, res) => {
+      const date = String(req.params.date);
+      await ctx.db.prisma.$transaction(async (tx) => {
+        const del = await tx.calendarOverride.deleteMany({ where: { date } });
+        if (del.count === 0) throw notFound("Pengecualian kalender");
+        await audit(tx, {
+          actor: req.user!,
+          action: "calendar.override.delete",
+          purpose: "kalender hari kerja",
+          data: { date },
+          ...meta(req),
+        });
+      });
+      invalidateSlaCaches(ctx);
+      await recomputeOpenCases(ctx);
+      res.status(204).end();
+    }),
+  );
+
+  // ---- audit trail ----
+  r.get(
+    "/audit",
+    h(async (req, res) => {
+      const q = req.query as unknown as AuditQueryParams;
+      res.json(
+        await queryAudit(
+          ctx,
+          req.user!,
+          { ...q, limit: q.limit === undefined ? undefined : Number(q.limit) },
+          meta(req),
+        ),
+      );
+    }),
+  );
 }

@@ -1,0 +1,144 @@
+// Outbox handlers `email.ack` (automatic acknowledgement, once per case: the outbox key is
+// `email.ack:<caseId>`, and autoresponders never get one) and `email.reply` (staff answer,
+// payload { caseId, text, messageId }), threaded with In-Reply-To/References under the
+// citizen's mail. Our own Message-ID is generated here and stored on the outbound Message,
+// so a citizen answering our mail joins the case by its headers.
+import nodemailer, { type Transporter } from "nodemailer";
+import type { HubContext } from "../../src/context.js";
+import {
+  registerOutboxHandler,
+  type OutboxOutcome,
+  type OutboxRow,
+} from "../../src/outbox/outbox.js";
+import {
+  findOutboundMessage,
+  recordOutboundFailed,
+  recordOutboundSent,
+} from "../../src/services/inbound.service.js";
+import { renderAcknowledgementEmail, renderStaffReplyEmail } from "./email.templates.js";
+
+const transports = new WeakMap<object, Transporter>();
+
+export function smtpTransport(ctx: HubContext): Transporter | null {
+  const c = ctx.config;
+  if (!c.SMTP_HOST) return null;
+  let t = transports.get(c);
+  if (!t) {
+    t = nodemailer.createTransport({
+      host: c.SMTP_HOST,
+      port: c.SMTP_PORT,
+      secure: c.SMTP_SECURE,
+      ...(c.SMTP_USER && c.SMTP_PASSWORD
+        ? { auth: { user: c.SMTP_USER, pass: c.SMTP_PASSWORD } }
+        : {}),
+      // Loopback relays (tests, a local postfix) speak plain SMTP.
+      ...(c.SMTP_HOST === "127.0.0.1" ? { ignoreTLS: true } : {}),
+    });
+    transports.set(c, t);
+  }
+  return t;
+}
+
+function payloadText(payload: unknown): string | null {
+  if (typeof payload !== "object" || payload === null) return null;
+  const t = (payload as Record<string, unknown>).text;
+  return typeof t === "string" ? t : null;
+}
+
+function fromDomain(from: string): string {
+  const m = /@([A-Za-z0-9.-]+)/.exec(from);
+  return m?.[1] ?? "aduan-hub.invalid";
+}
+
+export async function sendEmailEntry(
+  ctx: HubContext,
+  entry: OutboxRow,
+  kind: "ack" | "reply",
+): Promise<OutboxOutcome> {
+  const transport = smtpTransport(ctx);
+  if (!transport) {
+    return { status: "retry", error: "SMTP_HOST belum diatur", retryAfterMs: 15 * 60_000 };
+  }
+  if (!entry.caseId) return { status: "dead", error: "entri outbox tanpa kasus" };
+  const already = await findOutboundMessage(ctx, entry);
+  if (already?.externalId) {
+    return { status: "sent", response: { messageId: already.externalId, replayed: true } };
+  }
+  const c = await ctx.db.prisma.case.findUnique({
+    where: { id: entry.caseId },
+    include: { parties: { where: { role: "pelapor" } } },
+  });
+  if (!c) return { status: "dead", error: "kasus tidak ditemukan" };
+  const pelapor = c.parties[0];
+  if (!pelapor?.email) return { status: "dead", error: "pelapor tidak punya alamat email" };
+  // Thread under the citizen's latest mail; References carry the whole conversation.
+  const inbound = await ctx.db.prisma.message.findMany({
+    where: { caseId: c.id, channel: "email", externalId: { not: null } },
+    orderBy: [{ at: "asc" }, { createdAt: "asc" }],
+    select: { externalId: true, direction: true },
+  });
+  const ids = inbound.map((m) => m.externalId!).filter((id) => !id.startsWith("fp:"));
+  const lastIn = [...inbound]
+    .reverse()
+    .find((m) => m.direction === "in" && !m.externalId!.startsWith("fp:"));
+  const office = {
+    name: ctx.config.ADUAN_OFFICE_NAME,
+    address: ctx.config.ADUAN_OFFICE_ADDRESS,
+    phone: ctx.config.ADUAN_OFFICE_PHONE,
+    email: ctx.config.ADUAN_OFFICE_EMAIL,
+  };
+  let rendered;
+  if (kind === "ack") {
+    rendered = renderAcknowledgementEmail({
+      caseNumber: c.number,
+      receivedAt: c.receivedAt,
+      citizenName: pelapor.name,
+      citizenMessageId: lastIn?.externalId ?? null,
+      citizenReferences: ids,
+      office,
+    });
+  } else {
+    const text = payloadText(entry.payload);
+    if (!text || text.trim() === "") return { status: "dead", error: "teks balasan kosong" };
+    rendered = renderStaffReplyEmail({
+      caseNumber: c.number,
+      originalSubject: c.title,
+      body: text,
+      citizenName: pelapor.name,
+      citizenMessageId: lastIn?.externalId ?? null,
+      citizenReferences: ids,
+      office,
+    });
+  }
+  // Stable per outbox entry: a retry after a lost answer sends the same Message-ID, which
+  // receiving servers and clients collapse.
+  const messageId = `${entry.id}@${fromDomain(ctx.config.SMTP_FROM)}`;
+  try {
+    await transport.sendMail({
+      from: ctx.config.SMTP_FROM,
+      to: pelapor.name ? { name: pelapor.name, address: pelapor.email } : pelapor.email,
+      subject: rendered.subject,
+      text: rendered.text,
+      headers: { ...rendered.headers },
+      messageId: `<${messageId}>`,
+    });
+  } catch (e) {
+    const err = e as { responseCode?: number; code?: string; name?: string };
+    const error = `${err.code ?? err.name ?? "SMTP"}${err.responseCode ? ` ${err.responseCode}` : ""}`;
+    // 5xx = the address or content is refused for good; everything else may pass later.
+    if (err.responseCode !== undefined && err.responseCode >= 500) {
+      await recordOutboundFailed(ctx, entry, error);
+      return { status: "dead", error };
+    }
+    return { status: "retry", error };
+  }
+  await recordOutboundSent(
+    ctx,
+    { ...entry, caseId: c.id },
+    { channel: "email", externalId: messageId, body: rendered.text },
+  );
+  return { status: "sent", response: { messageId } };
+}
+
+registerOutboxHandler("email.ack", (ctx, entry) => sendEmailEntry(ctx, entry, "ack"));
+registerOutboxHandler("email.reply", (ctx, entry) => sendEmailEntry(ctx, entry, "reply"));

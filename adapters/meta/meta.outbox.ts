@@ -1,0 +1,98 @@
+// Outbox handlers `meta.ack` (acknowledgement when a Messenger/Instagram message opens a
+// case) and `meta.reply` (staff answer, payload { caseId, text, messageId, channel }),
+// sent through the Send API of the office's Page to the sender's PSID/IGSID. Outside the
+// 24 h window Meta refuses with a window error: the entry dies with that reason (staff
+// then answer by another channel) instead of retrying for days.
+import type { HubContext } from "../../src/context.js";
+import {
+  registerOutboxHandler,
+  type OutboxOutcome,
+  type OutboxRow,
+} from "../../src/outbox/outbox.js";
+import {
+  findOutboundMessage,
+  recordOutboundFailed,
+  recordOutboundSent,
+} from "../../src/services/inbound.service.js";
+import { MetaClient, MetaError, MetaRateLimitError, MESSENGER_TEXT_MAX } from "./meta.client.js";
+
+const clients = new WeakMap<object, MetaClient>();
+
+export function metaClient(ctx: HubContext): MetaClient | null {
+  const c = ctx.config;
+  if (!c.META_PAGE_ACCESS_TOKEN) return null;
+  let client = clients.get(c);
+  if (!client) {
+    client = MetaClient.fromConfig({
+      pageAccessToken: c.META_PAGE_ACCESS_TOKEN,
+      graphVersion: c.META_GRAPH_VERSION,
+    });
+    clients.set(c, client);
+  }
+  return client;
+}
+
+export const metaAckText = (number: string): string =>
+  `Terima kasih, pengaduan Anda telah kami terima dengan nomor ${number}. ` +
+  "Petugas kami akan menindaklanjuti dan menjawab melalui pesan ini.";
+
+function payloadText(payload: unknown): string | null {
+  if (typeof payload !== "object" || payload === null) return null;
+  const t = (payload as Record<string, unknown>).text;
+  return typeof t === "string" ? t : null;
+}
+
+export async function sendMetaEntry(
+  ctx: HubContext,
+  entry: OutboxRow,
+  kind: "ack" | "reply",
+): Promise<OutboxOutcome> {
+  const client = metaClient(ctx);
+  if (!client) {
+    return {
+      status: "retry",
+      error: "META_PAGE_ACCESS_TOKEN belum diatur",
+      retryAfterMs: 15 * 60_000,
+    };
+  }
+  if (!entry.caseId) return { status: "dead", error: "entri outbox tanpa kasus" };
+  const already = await findOutboundMessage(ctx, entry);
+  if (already?.externalId) {
+    return { status: "sent", response: { externalId: already.externalId, replayed: true } };
+  }
+  const c = await ctx.db.prisma.case.findUnique({
+    where: { id: entry.caseId },
+    include: { parties: { where: { role: "pelapor" } } },
+  });
+  if (!c) return { status: "dead", error: "kasus tidak ditemukan" };
+  const recipient = c.parties[0]?.metaId;
+  if (!recipient) return { status: "dead", error: "pelapor tidak punya id Messenger/Instagram" };
+  const text = kind === "ack" ? metaAckText(c.number) : payloadText(entry.payload);
+  if (!text || text.trim() === "") return { status: "dead", error: "teks balasan kosong" };
+  if (text.length > MESSENGER_TEXT_MAX) {
+    return { status: "dead", error: `teks melebihi ${MESSENGER_TEXT_MAX} karakter` };
+  }
+  try {
+    const sent = await client.sendMessage(recipient, text);
+    await recordOutboundSent(
+      ctx,
+      { ...entry, caseId: c.id },
+      { channel: c.channel, externalId: sent.externalId, body: text },
+    );
+    return { status: "sent", response: { externalId: sent.externalId } };
+  } catch (e) {
+    if (e instanceof MetaError) {
+      const error = `${e.code}${e.status !== null ? ` HTTP ${e.status}` : ""}`;
+      if (e instanceof MetaRateLimitError) {
+        return { status: "retry", error, retryAfterMs: e.retryAfterMs ?? 60_000 };
+      }
+      if (e.retryable) return { status: "retry", error };
+      await recordOutboundFailed(ctx, entry, error);
+      return { status: "dead", error };
+    }
+    throw e;
+  }
+}
+
+registerOutboxHandler("meta.ack", (ctx, entry) => sendMetaEntry(ctx, entry, "ack"));
+registerOutboxHandler("meta.reply", (ctx, entry) => sendMetaEntry(ctx, entry, "reply"));

@@ -1,0 +1,120 @@
+// Outbox handlers `whatsapp.ack` (automatic acknowledgement when a case is opened) and
+// `whatsapp.reply` (staff answer, payload { caseId, text, messageId }). Free text inside
+// the 24 h customer-service window, else the approved template (WHATSAPP_TEMPLATE_NAME,
+// body {{1}} case number, {{2}} text). The client never retries a send: the outbox decides,
+// and a Message that already carries a wamid is never sent twice.
+import type { HubContext } from "../../src/context.js";
+import { phoneToWaId } from "../../src/domain/phone.js";
+import {
+  registerOutboxHandler,
+  type OutboxOutcome,
+  type OutboxRow,
+} from "../../src/outbox/outbox.js";
+import {
+  findOutboundMessage,
+  recordOutboundFailed,
+  recordOutboundSent,
+} from "../../src/services/inbound.service.js";
+import {
+  chooseReplyMode,
+  WhatsAppError,
+  WhatsAppRateLimitError,
+  WhatsAppWindowClosedError,
+  WHATSAPP_TEXT_MAX,
+} from "./whatsapp.client.js";
+import { whatsappClient } from "./whatsapp.webhook.js";
+
+export const whatsappAckText = (number: string): string =>
+  `Terima kasih, pengaduan Anda telah kami terima dengan nomor ${number}. ` +
+  "Mohon cantumkan nomor tersebut bila menghubungi kami kembali. Petugas kami akan " +
+  "menindaklanjuti dan menyampaikan jawaban melalui WhatsApp ini. Layanan ini tidak " +
+  "dipungut biaya.";
+
+function payloadText(payload: unknown): string | null {
+  if (typeof payload !== "object" || payload === null) return null;
+  const t = (payload as Record<string, unknown>).text;
+  return typeof t === "string" ? t : null;
+}
+
+/** Template parameters are single-line and capped by Meta (1024 characters). */
+function templateParam(text: string): string {
+  const one = text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+  return one.length > 1000 ? `${one.slice(0, 997)}...` : one;
+}
+
+export async function sendWhatsAppEntry(
+  ctx: HubContext,
+  entry: OutboxRow,
+  kind: "ack" | "reply",
+): Promise<OutboxOutcome> {
+  const client = whatsappClient(ctx);
+  if (!client) {
+    return { status: "retry", error: "WhatsApp belum dikonfigurasi", retryAfterMs: 15 * 60_000 };
+  }
+  if (!entry.caseId) return { status: "dead", error: "entri outbox tanpa kasus" };
+  const already = await findOutboundMessage(ctx, entry);
+  if (already?.externalId) {
+    return { status: "sent", response: { externalId: already.externalId, replayed: true } };
+  }
+  const c = await ctx.db.prisma.case.findUnique({
+    where: { id: entry.caseId },
+    include: { parties: { where: { role: "pelapor" } } },
+  });
+  if (!c) return { status: "dead", error: "kasus tidak ditemukan" };
+  const pelapor = c.parties[0];
+  const waId = pelapor?.waId ?? (pelapor?.phoneE164 ? phoneToWaId(pelapor.phoneE164) : null);
+  if (!waId) return { status: "dead", error: "pelapor tidak punya nomor WhatsApp" };
+  const text = kind === "ack" ? whatsappAckText(c.number) : payloadText(entry.payload);
+  if (!text || text.trim() === "") return { status: "dead", error: "teks balasan kosong" };
+  if (text.length > WHATSAPP_TEXT_MAX) {
+    return { status: "dead", error: `teks melebihi ${WHATSAPP_TEXT_MAX} karakter` };
+  }
+  let mode = chooseReplyMode(c.lastInboundAt, ctx.clock());
+  const template = () =>
+    client.sendTemplate(
+      waId,
+      ctx.config.WHATSAPP_TEMPLATE_NAME,
+      ctx.config.WHATSAPP_TEMPLATE_LANG,
+      [c.number, templateParam(text)],
+    );
+  try {
+    let sent;
+    if (mode === "text") {
+      try {
+        sent = await client.sendText(waId, text);
+      } catch (e) {
+        // Our clock and Meta's disagree on the window: Meta refused before sending, so
+        // the template is not a second copy.
+        if (!(e instanceof WhatsAppWindowClosedError)) throw e;
+        mode = "template";
+        sent = await template();
+      }
+    } else {
+      sent = await template();
+    }
+    await recordOutboundSent(
+      ctx,
+      { ...entry, caseId: c.id },
+      { channel: "whatsapp", externalId: sent.externalId, body: text },
+    );
+    return { status: "sent", response: { externalId: sent.externalId, mode } };
+  } catch (e) {
+    if (e instanceof WhatsAppError) {
+      const error = `${e.code}${e.status !== null ? ` HTTP ${e.status}` : ""}`;
+      if (e instanceof WhatsAppRateLimitError) {
+        return { status: "retry", error, retryAfterMs: e.retryAfterMs ?? 60_000 };
+      }
+      if (e.retryable) return { status: "retry", error };
+      await recordOutboundFailed(ctx, entry, error);
+      return { status: "dead", error };
+    }
+    if (e instanceof RangeError) {
+      await recordOutboundFailed(ctx, entry, e.message);
+      return { status: "dead", error: e.message };
+    }
+    throw e;
+  }
+}
+
+registerOutboxHandler("whatsapp.ack", (ctx, entry) => sendWhatsAppEntry(ctx, entry, "ack"));
+registerOutboxHandler("whatsapp.reply", (ctx, entry) => sendWhatsAppEntry(ctx, entry, "reply"));

@@ -1,0 +1,197 @@
+// Processing of a stored WhatsApp webhook (RawMessage, channel "whatsapp"): mapped with
+// mapWhatsAppPayload, each message joined to the sender's open case or opening one,
+// media fetched through the Graph API afterwards (a failed fetch keeps the message), and
+// statuses[] applied to our outbound Message rows. Runs from the stored bytes only, so the
+// HTTP answer never waits for it and a crash in between loses nothing (webhook.process).
+import type { HubContext } from "../../src/context.js";
+import {
+  FLAG_UNKNOWN_TYPE,
+  ingestInbound,
+  recordAttachmentProblem,
+  storeAttachmentFile,
+} from "../../src/services/inbound.service.js";
+import { mapWhatsAppPayload, type DeliveryStatus, type InboundMessage } from "./whatsapp.mapper.js";
+import { WhatsAppClient, WhatsAppMediaTooLargeError } from "./whatsapp.client.js";
+
+const clients = new WeakMap<object, WhatsAppClient>();
+
+/** null when WHATSAPP_ACCESS_TOKEN / WHATSAPP_PHONE_NUMBER_ID are not set. */
+export function whatsappClient(ctx: HubContext): WhatsAppClient | null {
+  const c = ctx.config;
+  if (!c.WHATSAPP_ACCESS_TOKEN || !c.WHATSAPP_PHONE_NUMBER_ID) return null;
+  let client = clients.get(c);
+  if (!client) {
+    client = WhatsAppClient.fromConfig({
+      accessToken: c.WHATSAPP_ACCESS_TOKEN,
+      phoneNumberId: c.WHATSAPP_PHONE_NUMBER_ID,
+      graphVersion: c.WHATSAPP_GRAPH_VERSION,
+    });
+    clients.set(c, client);
+  }
+  return client;
+}
+
+const MEDIA_LABEL: Record<string, string> = {
+  image: "gambar",
+  document: "dokumen",
+  audio: "pesan suara",
+  video: "video",
+  sticker: "stiker",
+};
+
+/** What staff read on the case for one inbound message. */
+export function whatsappMessageText(m: InboundMessage): string {
+  const parts: string[] = [];
+  if (m.kind === "unknown") {
+    parts.push(
+      `[Pesan WhatsApp jenis "${m.unknownType ?? "?"}" tidak dapat ditampilkan; ` +
+        "isi aslinya tersimpan untuk diperiksa petugas]",
+    );
+  }
+  for (const media of m.media) {
+    const name = media.fileName ? `: ${media.fileName}` : "";
+    parts.push(`[Lampiran ${MEDIA_LABEL[media.mediaType] ?? media.mediaType}${name}]`);
+  }
+  if (m.location) {
+    const l = m.location;
+    const label = [l.name, l.address].filter(Boolean).join(", ");
+    parts.push(`[Lokasi ${l.latitude}, ${l.longitude}${label ? ` (${label})` : ""}]`);
+  }
+  if (m.text) parts.push(m.text);
+  return parts.join("\n");
+}
+
+export type ProcessSummary = {
+  messages: number;
+  created: number;
+  joined: number;
+  duplicates: number;
+  statuses: number;
+  problems: number;
+  caseId: string | null;
+};
+
+export async function processWhatsAppPayload(
+  ctx: HubContext,
+  rawMessageId: string,
+  json: unknown,
+): Promise<ProcessSummary> {
+  const mapped = mapWhatsAppPayload(json);
+  const summary: ProcessSummary = {
+    messages: mapped.messages.length,
+    created: 0,
+    joined: 0,
+    duplicates: 0,
+    statuses: 0,
+    problems: mapped.problems.length,
+    caseId: null,
+  };
+  for (const m of mapped.messages) {
+    const r = await ingestInbound(ctx, {
+      channel: "whatsapp",
+      externalId: m.externalId,
+      rawMessageId,
+      receivedAt: m.receivedAt,
+      from: {
+        name: m.from.name,
+        waId: m.from.waId,
+        phoneE164: m.from.phoneE164,
+      },
+      text: whatsappMessageText(m),
+      openCaseBy: { field: "waId", value: m.from.waId },
+      flags: m.kind === "unknown" ? [FLAG_UNKNOWN_TYPE] : [],
+      ackKind: "whatsapp.ack",
+      lockKey: `inbound:whatsapp:${m.from.waId}`,
+    });
+    summary.caseId ??= r.caseId;
+    if (r.status === "duplicate") summary.duplicates += 1;
+    else if (r.status === "created") summary.created += 1;
+    else summary.joined += 1;
+    // Also on a duplicate: a crash after the message row but before the download must
+    // not lose the file on the replay.
+    await fetchMissingMedia(ctx, rawMessageId, r.caseId, m);
+  }
+  for (const s of mapped.statuses) {
+    if (await applyDeliveryStatus(ctx, s)) summary.statuses += 1;
+  }
+  return summary;
+}
+
+async function fetchMissingMedia(
+  ctx: HubContext,
+  rawMessageId: string,
+  caseId: string,
+  m: InboundMessage,
+): Promise<void> {
+  for (const media of m.media) {
+    const known = await ctx.db.prisma.attachment.findFirst({
+      where: { source: "whatsapp", externalId: media.mediaId, caseId },
+      select: { id: true },
+    });
+    if (known) continue;
+    const rec = {
+      caseId,
+      rawMessageId,
+      source: "whatsapp",
+      externalId: media.mediaId,
+      fileName: media.fileName,
+      mime: media.mime,
+    };
+    const label = MEDIA_LABEL[media.mediaType] ?? media.mediaType;
+    const client = whatsappClient(ctx);
+    if (!client) {
+      await recordAttachmentProblem(
+        ctx,
+        rec,
+        "failed",
+        `Lampiran ${label} dari WhatsApp tidak dapat diunduh: akses WhatsApp belum dikonfigurasi`,
+      );
+      continue;
+    }
+    const max = ctx.config.WHATSAPP_MEDIA_MAX_BYTES;
+    try {
+      const file = await client.fetchMedia(media.mediaId, { maxBytes: max });
+      await storeAttachmentFile(ctx, { ...rec, mime: file.mime || media.mime }, file.bytes);
+    } catch (e) {
+      if (e instanceof WhatsAppMediaTooLargeError) {
+        await recordAttachmentProblem(
+          ctx,
+          rec,
+          "refused",
+          `Lampiran ${label} dari WhatsApp ditolak: ukurannya melebihi batas ${max} byte. ` +
+            "Mintalah pelapor mengirim ulang dalam ukuran lebih kecil.",
+        );
+      } else {
+        const reason = e instanceof Error ? e.name : "error";
+        ctx.logger.warn(
+          { err: reason, mediaType: media.mediaType, caseId },
+          "whatsapp media fetch failed",
+        );
+        await recordAttachmentProblem(
+          ctx,
+          rec,
+          "failed",
+          `Lampiran ${label} dari WhatsApp gagal diunduh (${reason}); pesan tetap tersimpan.`,
+        );
+      }
+    }
+  }
+}
+
+const RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, read: 3 };
+
+/** Forward only: a late "delivered" never overwrites "read"; "failed" always lands. */
+export async function applyDeliveryStatus(ctx: HubContext, s: DeliveryStatus): Promise<boolean> {
+  const m = await ctx.db.prisma.message.findUnique({
+    where: { channel_externalId: { channel: "whatsapp", externalId: s.externalId } },
+    select: { id: true, direction: true, deliveryStatus: true },
+  });
+  if (!m || m.direction !== "out") return false;
+  const current = RANK[m.deliveryStatus ?? "queued"] ?? 0;
+  if (s.status !== "failed" && (RANK[s.status] ?? 0) <= current) return false;
+  await ctx.db.prisma.message.update({
+    where: { id: m.id },
+    data: { deliveryStatus: s.status, deliveryError: s.status === "failed" ? s.error : null },
+  });
+  return true;
+}

@@ -1,0 +1,45 @@
+// `aduan-hub import legacy <file> [--json]`: imports an old monthly complaint log (TSV, the
+// whole seed text document, or XLSX) and prints the import report.
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { parseArgs } from "node:util";
+import type { Config } from "../config/config.js";
+import type { HubContext } from "../context.js";
+import {
+  formatImportReport,
+  importLegacy,
+  type ImportRunDto,
+} from "../services/legacy-import.service.js";
+import { withCliContext } from "./cli-context.js";
+import { UsageError } from "./main.js";
+
+export const IMPORT_USAGE = `  import legacy <file> [--json]
+                                import an old monthly complaint log (TSV, the whole text
+                                document, or .xlsx) as closed cases; prints the report`;
+
+/** Imports one file with an open context (used by `run` and by the tests). */
+export async function importLegacyFile(ctx: HubContext, file: string): Promise<ImportRunDto> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new UsageError(
+      `berkas ${file} tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  return importLegacy(ctx, { bytes, fileName: basename(file), actor: null });
+}
+
+export async function run(config: Config, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: "boolean" } },
+  });
+  const [sub, file] = positionals;
+  if (sub !== "legacy" || !file || positionals.length > 2)
+    throw new UsageError(`usage:\n${IMPORT_USAGE}`);
+  const report = await withCliContext(config, (ctx) => importLegacyFile(ctx, file));
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatImportReport(report));
+  if (report.failed > 0) process.exitCode = 1;
+}

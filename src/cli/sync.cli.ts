@@ -1,0 +1,80 @@
+// aduan-hub sync <stream> --once [--full]: one sync run in the foreground, then a summary.
+import { parseArgs } from "node:util";
+import type { Config } from "../config/config.js";
+import { withCliContext } from "./cli-context.js";
+import { runSync, type SyncSummary } from "../sync/sync-engine.js";
+import { channelSources } from "../../adapters/index.js";
+import { assertLaporConfig, LAPOR_STREAM_POLICY } from "../../adapters/lapor/lapor.sync.js";
+
+const USAGE = `Usage: aduan-hub sync <stream> --once [--full]
+  streams: ${Object.keys(channelSources).join(", ")}
+  --once     run one sync now and print added/updated/unchanged/failed/duration
+  --full     ignore the stored cursor and re-read the whole feed (unchanged rows are skipped)
+  --policy   print the stream's retry/error policy and exit`;
+
+export function formatSummary(s: SyncSummary): string {
+  const head =
+    s.status === "skipped"
+      ? `sync ${s.stream}: skipped — ${s.error ?? "another process holds the stream"}`
+      : `sync ${s.stream}: ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s, ${s.pages} page(s)`;
+  const counts = `  added ${s.added}  updated ${s.updated}  unchanged ${s.unchanged}  failed ${s.failed}`;
+  return s.status === "skipped"
+    ? head
+    : [head, counts, ...(s.error ? [`  error: ${s.error}`] : [])].join("\n");
+}
+
+export async function run(config: Config, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      once: { type: "boolean", default: false },
+      full: { type: "boolean", default: false },
+      policy: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const stream = positionals[0];
+  if (values.help || !stream) {
+    console.log(USAGE);
+    if (!values.help) process.exitCode = 64;
+    return;
+  }
+  if (!channelSources[stream]) {
+    console.error(`aduan-hub: unknown stream "${stream}"\n${USAGE}`);
+    process.exitCode = 64;
+    return;
+  }
+  if (values.policy) {
+    console.log(JSON.stringify(LAPOR_STREAM_POLICY, null, 2));
+    return;
+  }
+  if (!values.once) {
+    console.error(`aduan-hub: sync runs on schedule inside \`serve\`; use --once here\n${USAGE}`);
+    process.exitCode = 64;
+    return;
+  }
+  if (stream === "lapor") {
+    assertLaporConfig(config);
+    if (!config.LAPOR_BASE_URL) {
+      console.error("aduan-hub: LAPOR_BASE_URL is not set (npm start runs a local sandbox)");
+      process.exitCode = 78;
+      return;
+    }
+  }
+  await withCliContext(config, async (ctx) => {
+    const source = channelSources[stream]?.(ctx);
+    if (!source) throw new Error(`stream ${stream} is not configured`);
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once("SIGINT", onSignal);
+    try {
+      const summary = await runSync(ctx, source, { full: values.full, signal: controller.signal });
+      console.log(formatSummary(summary));
+      if (summary.status === "failed") process.exitCode = 1;
+      if (summary.status === "skipped") process.exitCode = 75;
+    } finally {
+      process.off("SIGINT", onSignal);
+    }
+  });
+}

@@ -1,0 +1,15 @@
+// Scheduled e-mail intake (EMAIL_SYNC_CRON, default every 5 minutes; "off" disables it).
+import { defineJob } from "./job.js";
+import { emailConfigured, syncEmail } from "../../adapters/email/email.sync.js";
+
+export const emailSyncJob = defineJob<never>({
+  id: "email.sync",
+  schedule: (ctx) =>
+    ctx.config.EMAIL_SYNC_CRON === "off" || !emailConfigured(ctx)
+      ? null
+      : ctx.config.EMAIL_SYNC_CRON,
+  handler: async (ctx) => {
+    const runs = await syncEmail(ctx);
+    return { runs };
+  },
+});

@@ -1,0 +1,222 @@
+// sla.breach: every 15 minutes, e-mail the people responsible for each case whose running
+// SLA step is past due, once per breach, and escalate to the kadis when a breach is still
+// open ADUAN_SLA_ESCALATE_WORKING_DAYS working days later.
+//
+// Once: a SlaNotification row (caseId, step, dueAt) is inserted BEFORE sending (ON CONFLICT
+// DO NOTHING claims the breach, so two runs or two processes never both send); if the SMTP
+// send fails the row is deleted again so the next run retries. The escalation uses the step
+// key "<step>:eskalasi" under the same unique index.
+//
+// Recipients: the assignee, else the penelaah of the case's bidang, else (not yet disposed)
+// the front office; their head is the koordinator (ketua tim); escalations go to the kadis.
+// The mail carries the case number, jenis, step and due date only: no citizen data.
+import type { HubContext } from "../context.js";
+import { toWitaDate } from "../domain/calendar/working-days.js";
+import { FINAL_STATUSES } from "../domain/workflow.js";
+import { createMailer, type Mailer } from "../notify/mailer.js";
+import { initialClock, loadCalendarCached } from "../services/sla.service.js";
+import { defineJob } from "./job.js";
+
+const BATCH = 200;
+
+const STEP_LABEL: Record<string, string> = {
+  verify: "verifikasi",
+  acknowledge: "tanda terima",
+  disposition: "disposisi ke bidang",
+  follow_up: "tindak lanjut",
+  close: "penyelesaian dan pelaporan",
+};
+
+type BreachRow = {
+  id: string;
+  number: string;
+  jenis: string | null;
+  status: string;
+  bidang: string | null;
+  assigneeId: string | null;
+  currentStep: string;
+  dueAt: Date;
+};
+
+type Recipient = { username: string; email: string | null; role: string };
+
+function witaStamp(d: Date): string {
+  const local = new Date(d.getTime() + 8 * 3_600_000).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 16)} WITA`;
+}
+
+async function usersWhere(
+  ctx: HubContext,
+  where: { id?: string; role?: string; bidang?: string },
+): Promise<Recipient[]> {
+  return ctx.db.prisma.user.findMany({
+    where: { ...where, active: true },
+    select: { username: true, email: true, role: true },
+    orderBy: { username: "asc" },
+  });
+}
+
+async function recipientsFor(
+  ctx: HubContext,
+  c: BreachRow,
+  escalation: boolean,
+): Promise<{ to: Recipient[]; cc: Recipient[] }> {
+  let responsible: Recipient[] = [];
+  if (c.assigneeId) responsible = await usersWhere(ctx, { id: c.assigneeId });
+  if (!responsible.length && c.bidang)
+    responsible = await usersWhere(ctx, { role: "penelaah", bidang: c.bidang });
+  if (!responsible.length) responsible = await usersWhere(ctx, { role: "front_office" });
+  const koordinator = await usersWhere(ctx, { role: "koordinator" });
+  if (!escalation) return { to: responsible, cc: koordinator };
+  const kadis = await usersWhere(ctx, { role: "kadis" });
+  return { to: kadis, cc: [...koordinator, ...responsible] };
+}
+
+function render(c: BreachRow, lateDays: number, escalation: boolean) {
+  const step = STEP_LABEL[c.currentStep] ?? c.currentStep;
+  const subject = escalation
+    ? `[Aduan] Eskalasi: ${c.number} terlambat ${lateDays} hari kerja (${step})`
+    : `[Aduan] Lewat batas waktu: ${c.number} (${step})`;
+  const text = [
+    escalation
+      ? `Kasus ${c.number} masih melewati batas waktu langkah "${step}" setelah ${lateDays} hari kerja dan dieskalasi kepada Kepala Dinas.`
+      : `Kasus ${c.number} melewati batas waktu langkah "${step}".`,
+    "",
+    `Jenis aduan : ${c.jenis ?? "-"}`,
+    `Status      : ${c.status}`,
+    `Bidang      : ${c.bidang ?? "belum didisposisi"}`,
+    `Batas waktu : ${witaStamp(c.dueAt)}`,
+    "",
+    "Silakan buka konsol aduan-hub untuk menindaklanjuti.",
+    "",
+    "-- pesan otomatis aduan-hub, Dinas Sosial Kabupaten Tabalong",
+  ].join("\n");
+  return { subject, text };
+}
+
+async function claim(
+  ctx: HubContext,
+  caseId: string,
+  step: string,
+  dueAt: Date,
+): Promise<string | null> {
+  const rows = await ctx.db.sql.query<{ id: string }>(
+    `INSERT INTO "SlaNotification" ("id", "caseId", "step", "dueAt", "notifiedAt")
+     VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4)
+     ON CONFLICT ("caseId", "step", "dueAt") DO NOTHING RETURNING id`,
+    [caseId, step, dueAt, ctx.clock()],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Cases created by an intake path that did not set the clock get it here (bounded batch). */
+async function backfill(ctx: HubContext): Promise<number> {
+  const rows = await ctx.db.prisma.case.findMany({
+    where: { stepStartedAt: null, status: { notIn: [...FINAL_STATUSES] } },
+    select: { id: true, channel: true, receivedAt: true, status: true },
+    take: BATCH,
+  });
+  for (const r of rows) {
+    const clock = await initialClock(ctx, r);
+    await ctx.db.prisma.case.updateMany({
+      where: { id: r.id, stepStartedAt: null },
+      data: clock,
+    });
+  }
+  return rows.length;
+}
+
+export async function runSlaBreach(
+  ctx: HubContext,
+  opts: { mailer?: Mailer | null } = {},
+): Promise<Record<string, unknown>> {
+  const backfilled = await backfill(ctx);
+  const now = ctx.clock();
+  const rows = await ctx.db.sql.query<BreachRow>(
+    `SELECT id, number, jenis, status, bidang, "assigneeId", "currentStep", "dueAt"
+       FROM "Case"
+      WHERE "dueAt" < $1
+        AND status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti')
+        AND ("pausedSince" IS NULL OR "pausedSince" > "dueAt")
+        AND "currentStep" IS NOT NULL
+      ORDER BY "dueAt" ASC
+      LIMIT ${BATCH}`,
+    [now],
+  );
+  const summary = {
+    backfilled,
+    breaches: rows.length,
+    sent: 0,
+    failed: 0,
+    noRecipient: 0,
+    smtp: true,
+  };
+  if (!rows.length) return summary;
+  const mailer = opts.mailer === undefined ? createMailer(ctx.config) : opts.mailer;
+  if (!mailer) {
+    // Leave the breaches unclaimed: they are mailed once SMTP is configured.
+    ctx.logger.warn({ breaches: rows.length }, "sla.breach: SMTP_HOST not set, no e-mail sent");
+    return { ...summary, smtp: false };
+  }
+  const calendar = await loadCalendarCached(ctx);
+  const escalateAfter = ctx.config.ADUAN_SLA_ESCALATE_WORKING_DAYS;
+  try {
+    for (const c of rows) {
+      const dueAt = new Date(c.dueAt);
+      const lateDays = calendar.elapsedWorkingDays(dueAt, now, []);
+      const notices: { step: string; escalation: boolean }[] = [
+        { step: c.currentStep, escalation: false },
+      ];
+      if (lateDays >= escalateAfter)
+        notices.push({ step: `${c.currentStep}:eskalasi`, escalation: true });
+      for (const n of notices) {
+        const id = await claim(ctx, c.id, n.step, dueAt);
+        if (!id) continue;
+        const { to, cc } = await recipientsFor(ctx, { ...c, dueAt }, n.escalation);
+        const toAddr = [...new Set(to.flatMap((u) => (u.email ? [u.email] : [])))];
+        const ccAddr = [...new Set(cc.flatMap((u) => (u.email ? [u.email] : [])))].filter(
+          (a) => !toAddr.includes(a),
+        );
+        if (!toAddr.length && !ccAddr.length) {
+          summary.noRecipient++;
+          ctx.logger.warn(
+            { caseNumber: c.number, step: n.step },
+            "sla.breach: nobody with an e-mail address to notify; breach recorded without mail",
+          );
+          continue;
+        }
+        const mail = render({ ...c, dueAt }, lateDays, n.escalation);
+        try {
+          await mailer.send({
+            to: toAddr.length ? toAddr : ccAddr,
+            cc: toAddr.length ? ccAddr : [],
+            ...mail,
+          });
+          await ctx.db.prisma.slaNotification.update({
+            where: { id },
+            data: { recipients: [...toAddr, ...ccAddr] },
+          });
+          summary.sent++;
+        } catch (e) {
+          // Give the claim back so the next run tries again.
+          await ctx.db.prisma.slaNotification.delete({ where: { id } });
+          summary.failed++;
+          ctx.logger.error(
+            { caseNumber: c.number, step: n.step, err: { message: (e as Error).message } },
+            "sla.breach: e-mail failed; will retry on the next run",
+          );
+        }
+      }
+    }
+  } finally {
+    if (opts.mailer === undefined) mailer.close();
+  }
+  ctx.logger.info({ ...summary, due: toWitaDate(now) }, "sla.breach run");
+  return summary;
+}
+
+export const slaBreachJob = defineJob<never>({
+  id: "sla.breach",
+  schedule: (ctx) => ctx.config.ADUAN_SLA_BREACH_CRON,
+  handler: (ctx) => runSlaBreach(ctx),
+});

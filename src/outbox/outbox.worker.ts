@@ -1,0 +1,219 @@
+// The outbox dispatcher. Entries are claimed in short transactions (FOR UPDATE SKIP
+// LOCKED) by pushing their nextAttemptAt forward as a lease, then sent with no
+// transaction open. Only the oldest unfinished entry of a case is ever eligible, so a
+// newer update is never overtaken by an older retry; a crash mid-send only means the
+// lease expires and the entry is sent again under the same idempotency key.
+import type { HubContext } from "../context.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { outboxHandler, type OutboxOutcome, type OutboxRow } from "./outbox.js";
+import { backoffDelayMs, type RetryPolicy } from "../sync/retry-policy.js";
+import { raiseAlert } from "../sync/alerts.js";
+import { recordDeadLetter } from "../sync/dead-letters.js";
+// Handlers of this capability register on import.
+import "../../adapters/lapor/lapor.outbox.js";
+
+export const OUTBOX_RETRY_POLICY: RetryPolicy = Object.freeze({
+  retries: 12,
+  minTimeoutMs: 30_000,
+  maxTimeoutMs: 60 * 60_000,
+  factor: 2,
+  jitter: true,
+});
+/** A claimed entry not finished within this is considered abandoned and re-sent. */
+export const OUTBOX_LEASE_MS = 5 * 60_000;
+
+export type FlushSummary = {
+  claimed: number;
+  sent: number;
+  retried: number;
+  conflict: number;
+  dead: number;
+};
+
+type ClaimedRow = { id: string };
+
+async function claim(
+  ctx: HubContext,
+  now: Date,
+  limit: number,
+  caseId: string | undefined,
+): Promise<OutboxRow[]> {
+  return ctx.db.prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRawUnsafe<ClaimedRow[]>(
+      `SELECT o.id FROM "Outbox" o
+        WHERE o.status = 'pending' AND o."nextAttemptAt" <= $1::timestamptz
+          AND ($2::uuid IS NULL OR o."caseId" = $2::uuid)
+          AND (o."caseId" IS NULL OR NOT EXISTS (
+                SELECT 1 FROM "Outbox" p WHERE p."caseId" = o."caseId" AND p.status = 'pending' AND p.seq < o.seq))
+        ORDER BY o.seq LIMIT $3::int
+        FOR UPDATE SKIP LOCKED`,
+      now.toISOString(),
+      caseId ?? null,
+      limit,
+    );
+    if (!rows.length) return [];
+    const lease = new Date(now.getTime() + OUTBOX_LEASE_MS);
+    await tx.outbox.updateMany({
+      where: { id: { in: rows.map((r) => r.id) } },
+      data: { nextAttemptAt: lease, attempts: { increment: 1 } },
+    });
+    return tx.outbox.findMany({
+      where: { id: { in: rows.map((r) => r.id) } },
+      orderBy: { seq: "asc" },
+    });
+  });
+}
+
+function errorName(e: unknown): string {
+  return e instanceof Error ? `${e.name}: handler failed` : "handler failed";
+}
+
+async function settle(ctx: HubContext, entry: OutboxRow, outcome: OutboxOutcome): Promise<void> {
+  const now = ctx.clock();
+  const { prisma } = ctx.db;
+  if (outcome.status === "sent") {
+    await prisma.outbox.update({
+      where: { id: entry.id },
+      data: {
+        status: "sent",
+        sentAt: now,
+        lastError: null,
+        ...(outcome.response !== undefined ? { response: outcome.response } : {}),
+      },
+    });
+    return;
+  }
+  if (outcome.status === "retry" && entry.attempts <= OUTBOX_RETRY_POLICY.retries) {
+    const delay = Math.max(
+      backoffDelayMs(OUTBOX_RETRY_POLICY, entry.attempts),
+      outcome.retryAfterMs ?? 0,
+    );
+    await prisma.outbox.update({
+      where: { id: entry.id },
+      data: { lastError: outcome.error, nextAttemptAt: new Date(now.getTime() + delay) },
+    });
+    return;
+  }
+  if (outcome.status === "conflict") {
+    await prisma.$transaction(async (tx) => {
+      await tx.outbox.update({
+        where: { id: entry.id },
+        data: { status: "conflict", lastError: outcome.error },
+      });
+      await raiseAlert(tx, {
+        kind: "outbox.conflict",
+        source: entry.kind,
+        key: entry.id,
+        message: `Kiriman ${entry.kind} untuk ${entry.target} ditolak karena konflik: ${outcome.error}`,
+        data: { outboxId: entry.id, caseId: entry.caseId, target: entry.target },
+      });
+    });
+    return;
+  }
+  // dead, or a retry whose budget is spent
+  const error =
+    outcome.status === "dead"
+      ? outcome.error
+      : `percobaan habis (${entry.attempts}x): ${outcome.error}`;
+  await prisma.$transaction(async (tx) => {
+    await tx.outbox.update({ where: { id: entry.id }, data: { status: "dead", lastError: error } });
+    await recordDeadLetter(tx, {
+      source: `outbox:${entry.kind}`,
+      externalId: entry.id,
+      rawMessageId: null,
+      payload: {
+        outboxId: entry.id,
+        caseId: entry.caseId,
+        target: entry.target,
+        payload: entry.payload,
+      },
+      errorClass: "push",
+      error,
+      at: now,
+    });
+    await raiseAlert(tx, {
+      kind: "outbox.dead",
+      source: entry.kind,
+      key: entry.id,
+      message: `Kiriman ${entry.kind} untuk ${entry.target} gagal permanen: ${error}`,
+      data: { outboxId: entry.id, caseId: entry.caseId },
+    });
+  });
+}
+
+/** Sends every due entry (at most `limit`), oldest first, one per case at a time. */
+export async function flushOutbox(
+  ctx: HubContext,
+  opts: { caseId?: string; limit?: number } = {},
+): Promise<FlushSummary> {
+  const limit = opts.limit ?? 500;
+  const summary: FlushSummary = { claimed: 0, sent: 0, retried: 0, conflict: 0, dead: 0 };
+  while (summary.claimed < limit) {
+    const batch = await claim(ctx, ctx.clock(), Math.min(50, limit - summary.claimed), opts.caseId);
+    if (!batch.length) break;
+    summary.claimed += batch.length;
+    for (const entry of batch) {
+      const handler = outboxHandler(entry.kind);
+      let outcome: OutboxOutcome;
+      if (!handler) {
+        outcome = { status: "retry", error: `tidak ada pengirim untuk jenis ${entry.kind}` };
+      } else {
+        try {
+          outcome = await handler(ctx, entry);
+        } catch (e) {
+          outcome = { status: "retry", error: errorName(e) };
+        }
+      }
+      await settle(ctx, entry, outcome);
+      if (outcome.status === "sent") summary.sent++;
+      else if (outcome.status === "conflict") summary.conflict++;
+      else if (outcome.status === "dead" || entry.attempts > OUTBOX_RETRY_POLICY.retries)
+        summary.dead++;
+      else summary.retried++;
+    }
+  }
+  if (summary.claimed) ctx.logger.info({ ...summary }, "outbox flushed");
+  return summary;
+}
+
+export type OutboxView = {
+  id: string;
+  caseId: string | null;
+  kind: string;
+  target: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  sentAt: string | null;
+  createdAt: string;
+  seq: number;
+};
+
+export async function listOutbox(
+  ctx: HubContext,
+  f: { status?: string; caseId?: string; limit?: number },
+): Promise<OutboxView[]> {
+  const where: Prisma.OutboxWhereInput = {
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.caseId ? { caseId: f.caseId } : {}),
+  };
+  const rows = await ctx.db.prisma.outbox.findMany({
+    where,
+    orderBy: { seq: "desc" },
+    take: f.limit ?? 100,
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    caseId: r.caseId,
+    kind: r.kind,
+    target: r.target,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.nextAttemptAt.toISOString(),
+    lastError: r.lastError,
+    sentAt: r.sentAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    seq: Number(r.seq),
+  }));
+}

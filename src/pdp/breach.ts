@@ -1,0 +1,146 @@
+// Breach report for the 3×24-hour notice (UU PDP art. 46): from the processing record,
+// which people and which records were read or exported in a window, optionally narrowed
+// to one account or one IP address (the usual questions: "what did this stolen account
+// see?", "what left through this address?").
+import type { HubContext } from "../context.js";
+import { maskPhone } from "../domain/phone.js";
+import { audit } from "../services/audit.service.js";
+import { sealAuditChain } from "./audit-chain.js";
+
+export type BreachQuery = {
+  since: Date;
+  until?: Date | undefined;
+  user?: string | undefined;
+  ip?: string | undefined;
+};
+
+export type BreachReport = {
+  window: { since: string; until: string };
+  filter: { user: string | null; ip: string | null };
+  accesses: number;
+  records: {
+    caseNumber: string;
+    caseId: string;
+    actions: string[];
+    fields: string[];
+    actors: string[];
+    firstAt: string;
+    lastAt: string;
+  }[];
+  people: {
+    name: string | null;
+    nikMasked: string | null;
+    phoneMasked: string | null;
+    role: string;
+    caseNumber: string;
+  }[];
+  /** Reads/exports not tied to one case (reports, bulk exports, subject requests). */
+  other: { id: string; at: string; action: string; actor: string | null; fields: string[] }[];
+};
+
+// Reads and exports: anything that put personal data in front of someone or into a file.
+const ACCESS_SQL = `(a.action LIKE '%.read' OR a.action LIKE '%export%' OR a.action = 'pdp.reveal'
+  OR a.action LIKE 'report.%' OR a.action LIKE '%.download')`;
+
+export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<BreachReport> {
+  const until = q.until ?? ctx.clock();
+  const params: unknown[] = [q.since, until];
+  let where = `a.at >= $1 AND a.at < $2 AND ${ACCESS_SQL}`;
+  if (q.user) {
+    params.push(q.user);
+    where += ` AND a."actorName" = $${params.length}`;
+  }
+  if (q.ip) {
+    params.push(q.ip);
+    where += ` AND a.ip = $${params.length}`;
+  }
+  const rows = await ctx.db.sql.query<{
+    id: string;
+    at: Date;
+    action: string;
+    actorName: string | null;
+    caseId: string | null;
+    fields: string[];
+    number: string | null;
+  }>(
+    `SELECT a.id::text AS id, a.at, a.action, a."actorName", a."caseId"::text AS "caseId", a.fields,
+            c.number
+     FROM "AuditLog" a LEFT JOIN "Case" c ON c.id = a."caseId"
+     WHERE ${where}
+     ORDER BY a.id`,
+    params,
+  );
+  const byCase = new Map<string, BreachReport["records"][number]>();
+  const other: BreachReport["other"] = [];
+  for (const r of rows) {
+    const at = new Date(r.at).toISOString();
+    if (!r.caseId) {
+      other.push({ id: r.id, at, action: r.action, actor: r.actorName, fields: r.fields });
+      continue;
+    }
+    let rec = byCase.get(r.caseId);
+    if (!rec) {
+      rec = {
+        caseNumber: r.number ?? "(terhapus)",
+        caseId: r.caseId,
+        actions: [],
+        fields: [],
+        actors: [],
+        firstAt: at,
+        lastAt: at,
+      };
+      byCase.set(r.caseId, rec);
+    }
+    const add = (list: string[], v: string | null) => {
+      if (v && !list.includes(v)) list.push(v);
+    };
+    add(rec.actions, r.action);
+    for (const f of r.fields) add(rec.fields, f);
+    add(rec.actors, r.actorName);
+    rec.lastAt = at;
+  }
+  const caseIds = [...byCase.keys()];
+  const parties = caseIds.length
+    ? await ctx.db.prisma.party.findMany({
+        where: { caseId: { in: caseIds } },
+        select: { name: true, nikMasked: true, phoneE164: true, role: true, caseId: true },
+        orderBy: [{ caseId: "asc" }, { createdAt: "asc" }],
+      })
+    : [];
+  return {
+    window: { since: q.since.toISOString(), until: until.toISOString() },
+    filter: { user: q.user ?? null, ip: q.ip ?? null },
+    accesses: rows.length,
+    records: [...byCase.values()].sort((a, b) => a.caseNumber.localeCompare(b.caseNumber)),
+    people: parties.map((p) => ({
+      name: p.name,
+      nikMasked: p.nikMasked,
+      phoneMasked: p.phoneE164 ? maskPhone(p.phoneE164) : null,
+      role: p.role,
+      caseNumber: byCase.get(p.caseId)?.caseNumber ?? "",
+    })),
+    other,
+  };
+}
+
+/** The CLI path: the report itself is processing of personal data, so it is recorded too. */
+export async function breachReportAudited(ctx: HubContext, q: BreachQuery, operator: string) {
+  const report = await breachReport(ctx, q);
+  await audit(ctx.db.prisma, {
+    actor: null,
+    action: "pdp.breach_report",
+    fields: ["name", "nik_masked", "phone_masked"],
+    purpose: "laporan insiden kebocoran data (3×24 jam)",
+    data: {
+      operator,
+      since: report.window.since,
+      until: report.window.until,
+      user: q.user ?? null,
+      ip: q.ip ?? null,
+      records: report.records.length,
+      people: report.people.length,
+    },
+  });
+  await sealAuditChain(ctx);
+  return report;
+}

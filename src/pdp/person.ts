@@ -1,0 +1,79 @@
+// Finding one person across cases (for subject requests) and anonymising their data.
+// A person is matched by the keyed NIK hash, or by exact name + phone: names alone are far
+// too common in one kabupaten to identify anyone.
+import type { Prisma } from "../generated/prisma/client.js";
+import { FINAL_STATUSES } from "../domain/workflow.js";
+
+export type PersonKey = {
+  nikHash?: string | null;
+  name?: string | null;
+  phoneE164?: string | null;
+};
+
+export const ANONYMISED_NAME = "(dihapus)";
+export const ANONYMISED_TEXT = "(dihapus sesuai retensi data pribadi)";
+export const CLOSED_STATUSES: readonly string[] = FINAL_STATUSES;
+
+type Db = Pick<Prisma.TransactionClient, "party" | "finding">;
+
+export function personWhere(key: PersonKey): Prisma.PartyWhereInput | null {
+  const or: Prisma.PartyWhereInput[] = [];
+  if (key.nikHash) or.push({ nikHash: key.nikHash });
+  if (key.name?.trim() && key.phoneE164) {
+    or.push({
+      name: { equals: key.name.trim(), mode: "insensitive" },
+      phoneE164: key.phoneE164,
+    });
+  }
+  return or.length ? { OR: or } : null;
+}
+
+export async function findPerson(
+  db: Db,
+  key: PersonKey,
+): Promise<{
+  parties: Prisma.PartyGetPayload<object>[];
+  findings: Prisma.FindingGetPayload<object>[];
+  caseIds: string[];
+}> {
+  const where = personWhere(key);
+  const parties = where
+    ? await db.party.findMany({ where, orderBy: [{ caseId: "asc" }, { createdAt: "asc" }] })
+    : [];
+  const findings = await db.finding.findMany({
+    where: {
+      OR: [
+        ...(key.nikHash ? [{ nikHash: key.nikHash }] : []),
+        // A finding about the matched party's role on the same case is about the person too.
+        ...parties.map((p) => ({ caseId: p.caseId, personRole: p.role })),
+      ],
+    },
+    orderBy: { createdAt: "asc" },
+  });
+  const caseIds = [...new Set([...parties.map((p) => p.caseId), ...findings.map((f) => f.caseId)])];
+  return { parties, findings, caseIds };
+}
+
+/** The party columns that identify a person, cleared; jenis/channel/status/dates stay. */
+export const ANONYMISED_PARTY: Prisma.PartyUpdateManyMutationInput = {
+  name: ANONYMISED_NAME,
+  phoneE164: null,
+  altPhones: [],
+  email: null,
+  waId: null,
+  metaId: null,
+  alamat: null,
+  nikCipher: null,
+  nikKeyId: null,
+  nikHash: null,
+  nikMasked: null,
+  restricted: true,
+};
+
+export const ANONYMISED_FINDING: Prisma.FindingUpdateManyMutationInput = {
+  personName: ANONYMISED_NAME,
+  nikCipher: null,
+  nikKeyId: null,
+  nikHash: null,
+  nikMasked: null,
+};

@@ -1,0 +1,274 @@
+// UU PDP data-subject requests, tracked like cases with a 3×24-hour clock:
+// access (export of everything about the person), correction (applied through the normal
+// endpoints, recorded here), restriction (Party.restricted) and deletion (anonymisation
+// of the person on closed cases; open cases are still being handled and are kept).
+import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
+import type { Prisma, SubjectRequest } from "../generated/prisma/client.js";
+import { AppError, notFound, type FieldError } from "../http/errors.js";
+import { parseNik } from "../domain/nik.js";
+import { normalizePhone } from "../domain/phone.js";
+import { keyedHash } from "../security/crypto.js";
+import type { AuthUser } from "../services/auth.service.js";
+import { audit } from "../services/audit.service.js";
+import {
+  ANONYMISED_FINDING,
+  ANONYMISED_NAME,
+  ANONYMISED_PARTY,
+  CLOSED_STATUSES,
+  findPerson,
+  type PersonKey,
+} from "./person.js";
+
+export type SubjectRequestDto = components["schemas"]["SubjectRequest"];
+export type SubjectRequestInput = components["schemas"]["SubjectRequestInput"];
+export type SubjectRequestKind = SubjectRequestDto["kind"];
+type Meta = { ip?: string | undefined; requestId?: string | undefined };
+
+export const SUBJECT_REQUEST_HOURS = 72;
+
+type Stored = {
+  match?: { phoneE164?: string | null };
+  exportedAt?: string;
+  [k: string]: unknown;
+};
+
+export function toDto(r: SubjectRequest, now: Date): SubjectRequestDto {
+  const stored = (r.result ?? {}) as Stored;
+  const { match, ...result } = stored;
+  return {
+    id: r.id,
+    kind: r.kind as SubjectRequestKind,
+    status: r.status as SubjectRequestDto["status"],
+    personName: r.personName,
+    hasNik: r.nikHash !== null,
+    hasPhone: Boolean(match?.phoneE164),
+    note: r.note,
+    receivedAt: r.receivedAt.toISOString(),
+    dueAt: r.dueAt.toISOString(),
+    completedAt: r.completedAt?.toISOString() ?? null,
+    overdue: r.status !== "selesai" && now.getTime() > r.dueAt.getTime(),
+    result: result as Record<string, unknown>,
+  };
+}
+
+export function personKeyOf(r: SubjectRequest): PersonKey {
+  const stored = (r.result ?? {}) as Stored;
+  return { nikHash: r.nikHash, name: r.personName, phoneE164: stored.match?.phoneE164 ?? null };
+}
+
+export async function createSubjectRequest(
+  ctx: HubContext,
+  user: AuthUser,
+  input: SubjectRequestInput,
+  meta: Meta = {},
+): Promise<SubjectRequestDto> {
+  const errors: FieldError[] = [];
+  let nikHash: string | null = null;
+  if (input.nik?.trim()) {
+    const r = parseNik(input.nik);
+    if (r.ok) nikHash = keyedHash(ctx.keyring, r.value.nik);
+    else errors.push({ field: "body.nik", message: r.error.message, code: r.error.code });
+  }
+  let phoneE164: string | null = null;
+  if (input.phone?.trim()) {
+    const r = normalizePhone(input.phone);
+    if (r.ok) phoneE164 = r.value;
+    else errors.push({ field: "body.phone", message: r.error.message, code: r.error.code });
+  }
+  const name = input.name?.trim() || null;
+  if (!errors.length && !nikHash && !(name && phoneE164)) {
+    errors.push({
+      field: "body.nik",
+      message: "isi NIK, atau nama beserta nomor telepon, untuk mengenali orangnya",
+    });
+  }
+  if (errors.length) {
+    throw new AppError(
+      422,
+      errors[0]!.code ?? "VALIDATION_FAILED",
+      errors.map((e) => `${e.field}: ${e.message}`).join("; "),
+      { fields: errors },
+    );
+  }
+  const receivedAt = ctx.clock();
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const created = await tx.subjectRequest.create({
+      data: {
+        kind: input.kind,
+        nikHash,
+        personName: name,
+        receivedAt,
+        dueAt: new Date(receivedAt.getTime() + SUBJECT_REQUEST_HOURS * 3600_000),
+        note: input.note.trim(),
+        actorId: user.id,
+        result: { match: { phoneE164 } },
+      },
+    });
+    await audit(tx, {
+      actor: user,
+      action: "pdp.request.create",
+      fields: [
+        ...(nikHash ? ["nik"] : []),
+        ...(name ? ["name"] : []),
+        ...(phoneE164 ? ["phone"] : []),
+      ],
+      purpose: `permintaan subjek data: ${input.kind}`,
+      ...meta,
+      data: { requestId: created.id, kind: input.kind },
+    });
+    return created;
+  });
+  return toDto(row, ctx.clock());
+}
+
+export async function listSubjectRequests(
+  ctx: HubContext,
+  filter: { status?: string | undefined; overdue?: boolean | undefined } = {},
+): Promise<SubjectRequestDto[]> {
+  const now = ctx.clock();
+  const rows = await ctx.db.prisma.subjectRequest.findMany({
+    where: {
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.overdue ? { status: { not: "selesai" }, dueAt: { lt: now } } : {}),
+    },
+    orderBy: [{ dueAt: "asc" }],
+    take: 500,
+  });
+  return rows.map((r) => toDto(r, now));
+}
+
+export async function getSubjectRequest(ctx: HubContext, id: string): Promise<SubjectRequest> {
+  const r = await ctx.db.prisma.subjectRequest.findUnique({ where: { id } });
+  if (!r) throw notFound("Permintaan subjek data");
+  return r;
+}
+
+function replaceName(text: string | null, name: string | null): string | null {
+  if (!text || !name || name.length < 3) return text;
+  return text.split(name).join(ANONYMISED_NAME);
+}
+
+/** Anonymises one person on closed cases; returns what was done and what was kept. */
+export async function anonymisePerson(
+  tx: Prisma.TransactionClient,
+  key: PersonKey,
+): Promise<{ anonymisedParties: number; anonymisedFindings: number; keptOpenCases: number }> {
+  const found = await findPerson(tx, key);
+  const cases = await tx.case.findMany({
+    where: { id: { in: found.caseIds } },
+    select: { id: true, status: true },
+  });
+  const closed = new Set(cases.filter((c) => CLOSED_STATUSES.includes(c.status)).map((c) => c.id));
+  const parties = found.parties.filter((p) => closed.has(p.caseId));
+  await tx.party.updateMany({
+    where: { id: { in: parties.map((p) => p.id) } },
+    data: ANONYMISED_PARTY,
+  });
+  const names = [...new Set(found.parties.map((p) => p.name).filter((n): n is string => !!n))];
+  const findings = found.findings.filter((f) => closed.has(f.caseId));
+  for (const f of findings) {
+    let generated: string | null = f.narasiGenerated;
+    let edited = f.narasiEdited;
+    for (const n of [...names, f.personName ?? ""]) {
+      generated = replaceName(generated, n);
+      edited = replaceName(edited, n);
+    }
+    await tx.finding.update({
+      where: { id: f.id },
+      data: { ...ANONYMISED_FINDING, narasiGenerated: generated ?? "", narasiEdited: edited },
+    });
+  }
+  // The conversation of a case is the pelapor's: their messages go with them.
+  const pelaporCases = parties.filter((p) => p.role === "pelapor").map((p) => p.caseId);
+  if (pelaporCases.length) {
+    await tx.message.updateMany({
+      where: { caseId: { in: pelaporCases } },
+      data: { body: ANONYMISED_NAME, author: null },
+    });
+  }
+  return {
+    anonymisedParties: parties.length,
+    anonymisedFindings: findings.length,
+    keptOpenCases: found.caseIds.filter((id) => !closed.has(id)).length,
+  };
+}
+
+export async function completeSubjectRequest(
+  ctx: HubContext,
+  user: AuthUser,
+  id: string,
+  body: { note?: string | undefined },
+  meta: Meta = {},
+): Promise<SubjectRequestDto> {
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const r = await tx.subjectRequest.findUnique({ where: { id } });
+    if (!r) throw notFound("Permintaan subjek data");
+    if (r.status === "selesai") {
+      throw new AppError(409, "ALREADY_COMPLETED", "Permintaan ini sudah selesai");
+    }
+    const stored = (r.result ?? {}) as Stored;
+    const key = personKeyOf(r);
+    const note = body.note?.trim() || null;
+    let outcome: Record<string, unknown> = {};
+    const fields: string[] = [];
+    switch (r.kind) {
+      case "access":
+        if (!stored.exportedAt) {
+          throw new AppError(
+            409,
+            "EXPORT_REQUIRED",
+            "Unduh ekspor data subjek terlebih dahulu sebelum menyelesaikan permintaan akses",
+          );
+        }
+        break;
+      case "correction":
+        if (!note) {
+          throw new AppError(422, "VALIDATION_FAILED", "Catat perbaikan yang dilakukan", {
+            fields: [
+              { field: "body.note", message: "wajib: data apa yang diperbaiki, di kasus mana" },
+            ],
+          });
+        }
+        outcome = { correction: note };
+        break;
+      case "restriction": {
+        const found = await findPerson(tx, key);
+        const res = await tx.party.updateMany({
+          where: { id: { in: found.parties.map((p) => p.id) } },
+          data: { restricted: true },
+        });
+        outcome = { restrictedParties: res.count, cases: found.caseIds.length };
+        fields.push("restricted");
+        break;
+      }
+      case "deletion":
+        outcome = await anonymisePerson(tx, key);
+        fields.push("name", "phone", "email", "nik", "alamat");
+        break;
+    }
+    const updated = await tx.subjectRequest.update({
+      where: { id },
+      data: {
+        status: "selesai",
+        completedAt: ctx.clock(),
+        result: { ...stored, ...outcome, ...(note ? { completionNote: note } : {}) },
+      },
+    });
+    await audit(tx, {
+      actor: user,
+      action: "pdp.request.complete",
+      fields,
+      purpose: `permintaan subjek data: ${r.kind}`,
+      ...meta,
+      // Counts only: a correction note may itself hold personal data.
+      data: {
+        requestId: id,
+        kind: r.kind,
+        ...Object.fromEntries(Object.entries(outcome).filter(([, v]) => typeof v === "number")),
+      } as Prisma.InputJsonObject,
+    });
+    return updated;
+  });
+  return toDto(row, ctx.clock());
+}

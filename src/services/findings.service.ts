@@ -1,0 +1,565 @@
+// SIKS-NG findings on a case and their evidence files. A finding is what staff saw for one
+// person (programme, status, standard reason code); the hub renders the narasi from the
+// code's template with this case's own parties only, so the copy-paste errors of the old
+// hand-typed logs (another complainant's name) cannot happen.
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { siksNgLookup } from "../../adapters/siks-ng/index.js";
+import { honorific, renderNarasi, type TemplateVariable } from "../domain/narasi.js";
+import { maskNik, parseNik } from "../domain/nik.js";
+import { validateFinding } from "../domain/reason-codes.js";
+import { witaDate } from "../domain/time.js";
+import { AppError, notFound, type FieldError } from "../http/errors.js";
+import { decrypt, encrypt, keyedHash } from "../security/crypto.js";
+import { audit } from "./audit.service.js";
+import type { AuthUser } from "./auth.service.js";
+import { currentReasonCatalogue } from "./catalogue.service.js";
+
+export type FindingInput = components["schemas"]["FindingInput"];
+export type FindingDto = components["schemas"]["Finding"];
+export type FindingPreviewDto = components["schemas"]["FindingPreview"];
+export type AttachmentDto = components["schemas"]["Attachment"];
+type Meta = { ip?: string | undefined; requestId?: string | undefined };
+
+// Which request field a missing template variable comes from, so the 422 points at what
+// the user can fix.
+const VARIABLE_FIELD: Record<TemplateVariable, string> = {
+  sapaan: "body.person",
+  nama_pelapor: "body.person",
+  atas_nama: "body.person",
+  program: "body.programme",
+  periode: "body.dataPeriod",
+  catatan: "body.note",
+};
+
+type CaseParties = {
+  id: string;
+  parties: {
+    role: string;
+    name: string | null;
+    sex: string | null;
+    nikCipher: Uint8Array | null;
+    nikKeyId: string | null;
+    nikHash: string | null;
+    nikMasked: string | null;
+  }[];
+};
+
+async function loadCase(ctx: HubContext, caseId: string): Promise<CaseParties> {
+  const c = await ctx.db.prisma.case.findUnique({
+    where: { id: caseId },
+    select: {
+      id: true,
+      parties: {
+        orderBy: { createdAt: "asc" },
+        select: {
+          role: true,
+          name: true,
+          sex: true,
+          nikCipher: true,
+          nikKeyId: true,
+          nikHash: true,
+          nikMasked: true,
+        },
+      },
+    },
+  });
+  if (!c) throw notFound("Kasus");
+  return c;
+}
+
+function partyNik(ctx: HubContext, p: CaseParties["parties"][number]): string | null {
+  if (!p.nikCipher || !p.nikKeyId) return null;
+  return decrypt(ctx.keyring, p.nikKeyId, p.nikCipher).toString("utf8");
+}
+
+function sexFromNik(nik: string | null): "L" | "P" | null {
+  if (!nik) return null;
+  const r = parseNik(nik);
+  return r.ok ? r.value.sex : null;
+}
+
+function sexOf(v: string | null | undefined): "L" | "P" | null {
+  return v === "L" || v === "P" ? v : null;
+}
+
+type Prepared = {
+  observation: ReturnType<ReturnType<typeof siksNgLookup>["record"]>;
+  catalogueVersion: number;
+  reasonLabel: string;
+  sapaan: string;
+  narasi: string;
+  saran: string | null;
+  person: {
+    role: "pelapor" | "atas_nama" | "lainnya";
+    name: string | null;
+    sex: "L" | "P" | null;
+    nik: Pick<
+      Prisma.FindingUncheckedCreateInput,
+      "nikCipher" | "nikKeyId" | "nikHash" | "nikMasked"
+    >;
+  };
+};
+
+function unprocessable(code: string, field: string, message: string): AppError {
+  return new AppError(422, code, `${field}: ${message}`, { fields: [{ field, message, code }] });
+}
+
+// Validation and rendering shared by preview and record; throws the 422 before any write.
+async function prepare(ctx: HubContext, c: CaseParties, input: FindingInput): Promise<Prepared> {
+  const lookup = siksNgLookup(ctx.config.ADUAN_SIKS_NG_LOOKUP);
+  const observation = lookup.record({
+    programme: input.programme,
+    statusSeen: input.statusSeen,
+    reasonCode: input.reasonCode,
+    dataPeriod: input.dataPeriod ?? null,
+    note: input.note ?? null,
+  });
+  const catalogue = await currentReasonCatalogue(ctx);
+  const valid = validateFinding(catalogue, {
+    code: observation.reasonCode,
+    programme: observation.programme,
+  });
+  if (!valid.ok)
+    throw unprocessable(valid.error.code, `body.${valid.error.field}`, valid.error.message);
+
+  const pelapor = c.parties.find((p) => p.role === "pelapor");
+  let person: Prepared["person"];
+  if (typeof input.person === "string") {
+    const party = c.parties.find((p) => p.role === input.person);
+    if (!party)
+      throw unprocessable(
+        "PERSON_NOT_ON_CASE",
+        "body.person",
+        input.person === "atas_nama"
+          ? "kasus ini tidak mempunyai pihak atas nama; kirim orangnya sebagai {name, nik?, sex?}"
+          : "kasus ini tidak mempunyai pelapor",
+      );
+    person = {
+      role: input.person,
+      name: party.name,
+      sex: sexOf(party.sex) ?? sexFromNik(partyNik(ctx, party)),
+      // The party's NIK is already encrypted: the finding keeps the same ciphertext.
+      nik: party.nikCipher
+        ? {
+            nikCipher: new Uint8Array(party.nikCipher),
+            nikKeyId: party.nikKeyId,
+            nikHash: party.nikHash,
+            nikMasked: party.nikMasked,
+          }
+        : {},
+    };
+  } else {
+    const errors: FieldError[] = [];
+    let nik: Prepared["person"]["nik"] = {};
+    let sex = sexOf(input.person.sex);
+    if (input.person.nik?.trim()) {
+      const r = parseNik(input.person.nik);
+      if (r.ok) {
+        const enc = encrypt(ctx.keyring, r.value.nik);
+        nik = {
+          nikCipher: new Uint8Array(enc.blob),
+          nikKeyId: enc.keyId,
+          nikHash: keyedHash(ctx.keyring, r.value.nik),
+          nikMasked: maskNik(r.value.nik),
+        };
+        sex ??= r.value.sex;
+      } else
+        errors.push({ field: "body.person.nik", message: r.error.message, code: r.error.code });
+    }
+    if (errors[0]) throw unprocessable("NIK_INVALID", errors[0].field, errors[0].message);
+    person = { role: "lainnya", name: input.person.name.trim(), sex, nik };
+  }
+
+  // The narasi greets the complainant: recorded sex, else the NIK rule, else "Sdr.".
+  const sapaan = pelapor
+    ? honorific({ sex: sexOf(pelapor.sex), nik: pelapor.sex ? null : partyNik(ctx, pelapor) })
+    : "Sdr.";
+  const rendered = renderNarasi(valid.value, {
+    sapaan,
+    nama_pelapor: pelapor?.name ?? "",
+    nama_terkait: person.name,
+    program: observation.programme,
+    periode: observation.dataPeriod,
+    catatan: observation.note,
+  });
+  if (!rendered.ok) {
+    const e = rendered.error;
+    if (e.code === "NARASI_VARIABLE_MISSING")
+      throw new AppError(422, e.code, `${VARIABLE_FIELD[e.field]}: ${e.message}`, {
+        fields: [{ field: VARIABLE_FIELD[e.field], message: e.message, code: e.code }],
+      });
+    // A template that does not parse got past the catalogue validation: a bug, not input.
+    throw new Error(`template ${valid.value.id} tidak valid: ${e.message}`);
+  }
+  if (input.evidenceId) {
+    const evidence = await ctx.db.prisma.attachment.findFirst({
+      where: { id: input.evidenceId, caseId: c.id, status: "stored" },
+      select: { id: true },
+    });
+    if (!evidence)
+      throw unprocessable(
+        "EVIDENCE_NOT_FOUND",
+        "body.evidenceId",
+        "berkas bukti tidak ditemukan pada kasus ini; unggah dulu ke /attachments",
+      );
+  }
+  return {
+    observation,
+    catalogueVersion: catalogue.version,
+    reasonLabel: valid.value.label,
+    sapaan,
+    narasi: rendered.value.narasi,
+    saran: rendered.value.saran,
+    person,
+  };
+}
+
+export async function previewFinding(
+  ctx: HubContext,
+  caseId: string,
+  input: FindingInput,
+): Promise<FindingPreviewDto> {
+  const p = await prepare(ctx, await loadCase(ctx, caseId), input);
+  return {
+    reasonCode: p.observation.reasonCode,
+    catalogueVersion: p.catalogueVersion,
+    sapaan: p.sapaan,
+    narasi: p.narasi,
+    saran: p.saran,
+  };
+}
+
+type FindingRow = Prisma.FindingGetPayload<object>;
+
+async function toDto(ctx: HubContext, f: FindingRow): Promise<FindingDto> {
+  const catalogue = await currentReasonCatalogue(ctx);
+  return {
+    id: f.id,
+    caseId: f.caseId,
+    programme: f.programme,
+    statusSeen: f.statusSeen,
+    reasonCode: f.reasonCode,
+    reasonLabel: catalogue.byId.get(f.reasonCode)?.label ?? null,
+    catalogueVersion: f.catalogueVersion,
+    dataPeriod: f.dataPeriod,
+    person: {
+      role: (f.personRole ?? "lainnya") as FindingDto["person"]["role"],
+      name: f.personName,
+      sex: f.personSex,
+      nikMasked: f.nikMasked,
+    },
+    note: f.note,
+    evidenceId: f.evidenceId,
+    narasiGenerated: f.narasiGenerated,
+    narasiEdited: f.narasiEdited,
+    narasi: f.narasiEdited ?? f.narasiGenerated,
+    saran: f.saran,
+    createdAt: f.createdAt.toISOString(),
+    createdById: f.createdById,
+    editedAt: f.editedAt?.toISOString() ?? null,
+    editedById: f.editedById,
+  };
+}
+
+export async function recordFinding(
+  ctx: HubContext,
+  user: AuthUser,
+  caseId: string,
+  input: FindingInput,
+  meta: Meta = {},
+): Promise<FindingDto> {
+  const c = await loadCase(ctx, caseId);
+  const p = await prepare(ctx, c, input);
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const f = await tx.finding.create({
+      data: {
+        caseId,
+        createdById: user.id,
+        createdAt: ctx.clock(),
+        programme: p.observation.programme,
+        statusSeen: p.observation.statusSeen,
+        reasonCode: p.observation.reasonCode,
+        catalogueVersion: p.catalogueVersion,
+        dataPeriod: p.observation.dataPeriod,
+        personName: p.person.name,
+        personSex: p.person.sex,
+        personRole: p.person.role,
+        ...p.person.nik,
+        note: p.observation.note,
+        saran: p.saran,
+        evidenceId: input.evidenceId ?? null,
+        narasiGenerated: p.narasi,
+      },
+    });
+    await tx.caseEvent.create({
+      data: {
+        caseId,
+        type: "finding.recorded",
+        actorId: user.id,
+        at: ctx.clock(),
+        data: {
+          findingId: f.id,
+          programme: f.programme,
+          statusSeen: f.statusSeen,
+          reasonCode: f.reasonCode,
+          catalogueVersion: f.catalogueVersion,
+          source: p.observation.source,
+        },
+      },
+    });
+    await audit(tx, {
+      actor: user,
+      action: "finding.create",
+      caseId,
+      fields: ["name", ...(p.person.nik.nikHash ? ["nik"] : [])],
+      purpose: "pencatatan hasil pengecekan SIKS-NG",
+      data: { findingId: f.id, reasonCode: f.reasonCode },
+      ...meta,
+    });
+    return f;
+  });
+  return toDto(ctx, row);
+}
+
+export async function listFindings(
+  ctx: HubContext,
+  user: AuthUser,
+  caseId: string,
+  meta: Meta = {},
+): Promise<FindingDto[]> {
+  await loadCase(ctx, caseId);
+  const rows = await ctx.db.prisma.finding.findMany({
+    where: { caseId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  if (rows.length > 0)
+    await audit(ctx.db.prisma, {
+      actor: user,
+      action: "finding.read",
+      caseId,
+      fields: ["name", ...(rows.some((r) => r.nikMasked) ? ["nik_masked"] : [])],
+      purpose: "penanganan aduan",
+      ...meta,
+    });
+  const out: FindingDto[] = [];
+  for (const r of rows) out.push(await toDto(ctx, r));
+  return out;
+}
+
+export async function editFindingNarasi(
+  ctx: HubContext,
+  user: AuthUser,
+  caseId: string,
+  findingId: string,
+  narasiEdited: string | null,
+  meta: Meta = {},
+): Promise<FindingDto> {
+  const text = narasiEdited?.trim() || null;
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const existing = await tx.finding.findFirst({ where: { id: findingId, caseId } });
+    if (!existing) throw notFound("Temuan");
+    const now = ctx.clock();
+    const f = await tx.finding.update({
+      where: { id: findingId },
+      data: { narasiEdited: text, editedById: user.id, editedAt: now },
+    });
+    // The text itself stays on the finding; the timeline records that and who.
+    await tx.caseEvent.create({
+      data: {
+        caseId,
+        type: "finding.narasi_edited",
+        actorId: user.id,
+        at: now,
+        data: {
+          findingId,
+          reasonCode: f.reasonCode,
+          reverted: text === null,
+          ...(text !== null ? { length: text.length } : {}),
+        },
+      },
+    });
+    await audit(tx, {
+      actor: user,
+      action: "finding.narasi_edit",
+      caseId,
+      fields: ["narasi"],
+      purpose: "penanganan aduan",
+      data: { findingId },
+      ...meta,
+    });
+    return f;
+  });
+  return toDto(ctx, row);
+}
+
+// ---------------------------------------------------------------------------------------
+// Evidence files.
+
+export const EVIDENCE_TYPES = ["image/png", "image/jpeg", "image/webp", "application/pdf"] as const;
+export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
+
+// The declared type must match the bytes: a renamed executable is not a screenshot.
+const SIGNATURES: Record<EvidenceType, (b: Buffer) => boolean> = {
+  "image/png": (b) =>
+    b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  "image/jpeg": (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  "image/webp": (b) =>
+    b.subarray(0, 4).toString("latin1") === "RIFF" &&
+    b.subarray(8, 12).toString("latin1") === "WEBP",
+  "application/pdf": (b) => b.subarray(0, 5).toString("latin1") === "%PDF-",
+};
+
+export function isEvidenceType(mime: string): mime is EvidenceType {
+  return (EVIDENCE_TYPES as readonly string[]).includes(mime);
+}
+
+function refused(message: string): AppError {
+  return new AppError(415, "ATTACHMENT_TYPE_REFUSED", message, {
+    allowed: [...EVIDENCE_TYPES],
+    fields: [{ field: "headers.content-type", message, code: "ATTACHMENT_TYPE_REFUSED" }],
+  });
+}
+
+export function attachmentTooLarge(max: number): AppError {
+  return new AppError(
+    413,
+    "ATTACHMENT_TOO_LARGE",
+    `Berkas melebihi batas ${(max / 1024 / 1024).toFixed(1)} MB`,
+    { fields: [{ field: "body", message: `maksimal ${max} byte`, code: "ATTACHMENT_TOO_LARGE" }] },
+  );
+}
+
+function dataDir(ctx: HubContext): string {
+  const d = ctx.config.ADUAN_DATA_DIR;
+  return isAbsolute(d) ? d : resolve(d);
+}
+
+function cleanFileName(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let name = raw;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    /* not percent-encoded: keep as sent */
+  }
+  // Only the last path segment, without control characters: it ends up in a header.
+  name = (name.split(/[\\/]/).pop() ?? "").replace(/[\p{Cc}"]/gu, "").trim();
+  return name === "" ? null : name.slice(0, 200);
+}
+
+export async function storeAttachment(
+  ctx: HubContext,
+  user: AuthUser,
+  caseId: string,
+  file: { mime: string; bytes: Buffer; fileName?: string | undefined },
+  meta: Meta = {},
+): Promise<AttachmentDto> {
+  const mime = file.mime.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!isEvidenceType(mime))
+    throw refused(
+      `Jenis berkas ${mime || "(tanpa Content-Type)"} tidak diterima; hanya PNG, JPEG, WebP atau PDF`,
+    );
+  if (file.bytes.length === 0) throw refused("Berkas kosong");
+  if (file.bytes.length > ctx.config.ADUAN_ATTACHMENT_MAX_BYTES)
+    throw attachmentTooLarge(ctx.config.ADUAN_ATTACHMENT_MAX_BYTES);
+  if (!SIGNATURES[mime](file.bytes))
+    throw refused(`Isi berkas bukan ${mime} (tanda tangan berkas tidak cocok)`);
+  await loadCase(ctx, caseId);
+
+  const id = randomUUID();
+  const now = ctx.clock();
+  const [yyyy, mm] = witaDate(now).split("-");
+  const rel = join("files", yyyy ?? "0000", mm ?? "00", id);
+  const full = join(dataDir(ctx), rel);
+  const sha256 = createHash("sha256").update(file.bytes).digest("hex");
+  const enc = encrypt(ctx.keyring, file.bytes);
+  await mkdir(join(dataDir(ctx), "files", yyyy ?? "0000", mm ?? "00"), { recursive: true });
+  // Write then rename: a crash never leaves a half file under the final name.
+  await writeFile(`${full}.part`, enc.blob, { mode: 0o600 });
+  await rename(`${full}.part`, full);
+  const fileName = cleanFileName(file.fileName);
+  try {
+    const row = await ctx.db.prisma.$transaction(async (tx) => {
+      const a = await tx.attachment.create({
+        data: {
+          id,
+          caseId,
+          source: "staff_upload",
+          fileName,
+          mime,
+          size: file.bytes.length,
+          sha256,
+          storagePath: rel,
+          encrypted: true,
+          keyId: enc.keyId,
+          status: "stored",
+          createdAt: now,
+        },
+      });
+      await tx.caseEvent.create({
+        data: {
+          caseId,
+          type: "attachment.stored",
+          actorId: user.id,
+          at: now,
+          data: { attachmentId: id, mime, size: file.bytes.length },
+        },
+      });
+      await audit(tx, {
+        actor: user,
+        action: "attachment.create",
+        caseId,
+        fields: ["attachment"],
+        purpose: "bukti pengecekan SIKS-NG",
+        data: { attachmentId: id, mime, size: file.bytes.length },
+        ...meta,
+      });
+      return a;
+    });
+    return {
+      id: row.id,
+      caseId,
+      fileName: row.fileName,
+      mime,
+      size: file.bytes.length,
+      sha256,
+      createdAt: row.createdAt.toISOString(),
+    };
+  } catch (e) {
+    // No row, no file: an orphan ciphertext would never be cleaned up.
+    await rm(full, { force: true });
+    throw e;
+  }
+}
+
+export async function readAttachment(
+  ctx: HubContext,
+  user: AuthUser,
+  caseId: string,
+  attachmentId: string,
+  meta: Meta = {},
+): Promise<{ bytes: Buffer; mime: string; fileName: string | null }> {
+  const a = await ctx.db.prisma.attachment.findFirst({
+    where: { id: attachmentId, caseId, status: "stored" },
+  });
+  if (!a || !a.storagePath) throw notFound("Berkas");
+  const stored = await readFile(join(dataDir(ctx), a.storagePath));
+  const bytes = a.encrypted && a.keyId ? decrypt(ctx.keyring, a.keyId, stored) : stored;
+  if (a.sha256 && createHash("sha256").update(bytes).digest("hex") !== a.sha256)
+    throw new Error(`attachment ${a.id}: sha256 mismatch`);
+  await audit(ctx.db.prisma, {
+    actor: user,
+    action: "attachment.read",
+    caseId,
+    fields: ["attachment"],
+    purpose: "penanganan aduan",
+    data: { attachmentId },
+    ...meta,
+  });
+  return { bytes, mime: a.mime ?? "application/octet-stream", fileName: a.fileName };
+}

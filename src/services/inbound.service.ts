@@ -1,0 +1,486 @@
+// Shared intake of every inbound channel (WhatsApp, Meta, e-mail, public form): the raw
+// payload is stored first (RawMessage), then each mapped message becomes a Message row on
+// a case that is joined or opened in ONE transaction, serialised per sender with an
+// advisory lock so a burst from one number never opens two cases. Dedupe is the
+// Message unique (channel, externalId): a replayed wamid/mid/Message-ID changes nothing.
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { HubContext } from "../context.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { suggestJenis } from "../domain/jenis.js";
+import { encrypt } from "../security/crypto.js";
+import { enqueueOutbox } from "../outbox/outbox.js";
+import { audit } from "./audit.service.js";
+import { nextCaseNumber } from "./cases.service.js";
+import { suggestPartyLinks } from "./party-links.service.js";
+
+export type Tx = Prisma.TransactionClient;
+
+export type InboundChannel = "whatsapp" | "email" | "facebook" | "instagram" | "website";
+
+/** Statuses after which a new message opens a new case. */
+export const CLOSED_STATUSES = ["selesai", "tidak_dapat_ditindaklanjuti"] as const;
+
+export const FLAG_UNKNOWN_TYPE = "jenis_pesan_tidak_dikenal";
+
+export type InboundSender = {
+  name: string | null;
+  phoneE164?: string | null;
+  waId?: string | null;
+  metaId?: string | null;
+  email?: string | null;
+};
+
+export type InboundInput = {
+  channel: InboundChannel;
+  /** wamid, mid or Message-ID: the dedupe key. */
+  externalId: string;
+  rawMessageId: string | null;
+  receivedAt: Date;
+  from: InboundSender;
+  /** Message body as staff will read it. */
+  text: string;
+  /** Case title for a new case (e-mail subject). */
+  title?: string | null;
+  /** A case the caller already matched (e-mail reply by headers or case number). */
+  joinCaseId?: string | null;
+  /** Join the sender's open case (WhatsApp, Meta) by this party column. */
+  openCaseBy?: { field: "waId" | "metaId"; value: string } | null;
+  flags?: string[];
+  desa?: string | null;
+  kecamatan?: string | null;
+  /** Outbox kind of the auto-acknowledgement when a case is opened; null = none. */
+  ackKind?: string | null;
+  /** Serialises intake per sender (advisory transaction lock). */
+  lockKey: string;
+  /** Runs inside the same transaction (cursor saves, token hashes). */
+  inTx?: (tx: Tx, result: IngestResult) => Promise<void>;
+  extraCase?: Partial<Pick<Prisma.CaseUncheckedCreateInput, "publicTokenHash">>;
+};
+
+export type IngestResult =
+  | { status: "duplicate"; caseId: string; messageId: string }
+  | {
+      status: "created" | "joined";
+      caseId: string;
+      caseNumber: string;
+      messageId: string;
+    };
+
+const TX_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
+
+export function sha256Hex(data: Buffer | string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Header names that carry secrets or signatures: never stored. */
+const SECRET_HEADERS = /^(authorization|cookie|x-hub-signature(-256)?|x-lookup-token)$/i;
+
+export function storableHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined || SECRET_HEADERS.test(k)) continue;
+    out[k] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return out;
+}
+
+export async function storeRawMessage(
+  ctx: HubContext,
+  input: {
+    channel: string;
+    body: Buffer;
+    contentType?: string | null;
+    headers?: Record<string, string>;
+    externalId?: string | null;
+  },
+  tx?: Tx,
+): Promise<string> {
+  if (!tx) {
+    // Hot path (every webhook POST waits for it): one prepared INSERT, no ORM round trip.
+    const rows = await ctx.db.sql.query<{ id: string }>(
+      `INSERT INTO "RawMessage" (id, channel, "externalId", "contentType", headers, body, sha256, status, "receivedAt")
+       VALUES (gen_random_uuid(), $1, $2, $3, $4::jsonb, $5, $6, 'stored', $7::timestamptz)
+       RETURNING id`,
+      [
+        input.channel,
+        input.externalId ?? null,
+        input.contentType ?? null,
+        JSON.stringify(input.headers ?? {}),
+        input.body,
+        sha256Hex(input.body),
+        ctx.clock().toISOString(),
+      ],
+      { prepare: true },
+    );
+    return rows[0]!.id;
+  }
+  const row = await tx.rawMessage.create({
+    data: {
+      channel: input.channel,
+      body: new Uint8Array(input.body),
+      sha256: sha256Hex(input.body),
+      contentType: input.contentType ?? null,
+      headers: input.headers ?? {},
+      externalId: input.externalId ?? null,
+      receivedAt: ctx.clock(),
+    },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+async function lock(tx: Tx, key: string): Promise<void> {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))::text AS l`;
+}
+
+async function findOpenCase(
+  tx: Tx,
+  by: { field: "waId" | "metaId"; value: string },
+  channel: InboundChannel,
+): Promise<string | null> {
+  const c = await tx.case.findFirst({
+    where: {
+      channel,
+      status: { notIn: [...CLOSED_STATUSES] },
+      parties: { some: { role: "pelapor", [by.field]: by.value } },
+    },
+    orderBy: { receivedAt: "desc" },
+    select: { id: true },
+  });
+  return c?.id ?? null;
+}
+
+/** One inbound message → Message row on a joined or new case, in one transaction. */
+export async function ingestInbound(ctx: HubContext, input: InboundInput): Promise<IngestResult> {
+  return ctx.db.prisma.$transaction(async (tx) => {
+    await lock(tx, input.lockKey);
+    const existing = await tx.message.findUnique({
+      where: { channel_externalId: { channel: input.channel, externalId: input.externalId } },
+      select: { id: true, caseId: true },
+    });
+    if (existing) {
+      const r: IngestResult = {
+        status: "duplicate",
+        caseId: existing.caseId,
+        messageId: existing.id,
+      };
+      await input.inTx?.(tx, r);
+      return r;
+    }
+
+    let caseId = input.joinCaseId ?? null;
+    if (caseId === null && input.openCaseBy) {
+      caseId = await findOpenCase(tx, input.openCaseBy, input.channel);
+    }
+    let status: "created" | "joined" = "joined";
+    let caseNumber: string;
+    if (caseId === null) {
+      const created = await openCase(ctx, tx, input);
+      caseId = created.id;
+      caseNumber = created.number;
+      status = "created";
+    } else {
+      const joined = await tx.case.update({
+        where: { id: caseId },
+        data: {
+          lastInboundAt: input.receivedAt,
+          ...(input.flags && input.flags.length > 0 ? { flags: { push: input.flags } } : {}),
+        },
+        select: { number: true, flags: true },
+      });
+      caseNumber = joined.number;
+      // Keep flags a set: push above may repeat one the case already had.
+      const unique = [...new Set(joined.flags)];
+      if (unique.length !== joined.flags.length) {
+        await tx.case.update({ where: { id: caseId }, data: { flags: unique } });
+      }
+      await tx.caseEvent.create({
+        data: {
+          caseId,
+          type: "message.received",
+          data: { channel: input.channel, externalId: input.externalId },
+        },
+      });
+    }
+
+    const message = await tx.message.create({
+      data: {
+        caseId,
+        direction: "in",
+        channel: input.channel,
+        externalId: input.externalId,
+        author: input.from.name,
+        body: input.text,
+        at: input.receivedAt,
+        rawMessageId: input.rawMessageId,
+      },
+      select: { id: true },
+    });
+    const r: IngestResult = { status, caseId, caseNumber, messageId: message.id };
+    await input.inTx?.(tx, r);
+    return r;
+  }, TX_OPTIONS);
+}
+
+async function openCase(
+  ctx: HubContext,
+  tx: Tx,
+  input: InboundInput,
+): Promise<{ id: string; number: string }> {
+  const number = await nextCaseNumber(tx, ctx.config.ADUAN_CASE_PREFIX, input.receivedAt);
+  const keperluan = input.text.trim() === "" ? "(pesan tanpa teks)" : input.text.trim();
+  const suggestion = suggestJenis(keperluan);
+  const flags = [...new Set(input.flags ?? [])];
+  const created = await tx.case.create({
+    data: {
+      number,
+      channel: input.channel,
+      externalId: input.externalId,
+      title: input.title ?? null,
+      keperluan,
+      jenisSuggested: suggestion.jenis,
+      jenisDecision: "suggested",
+      jenisRule: suggestion.rule,
+      desa: input.desa ?? null,
+      kecamatan: input.kecamatan ?? null,
+      receivedAt: input.receivedAt,
+      lastInboundAt: input.receivedAt,
+      flags,
+      ...input.extraCase,
+    },
+    select: { id: true, number: true },
+  });
+  const party = await tx.party.create({
+    data: {
+      caseId: created.id,
+      role: "pelapor",
+      name: input.from.name,
+      phoneE164: input.from.phoneE164 ?? null,
+      waId: input.from.waId ?? null,
+      metaId: input.from.metaId ?? null,
+      email: input.from.email ?? null,
+      desa: input.desa ?? null,
+      kecamatan: input.kecamatan ?? null,
+    },
+    select: { id: true },
+  });
+  await tx.caseEvent.create({
+    data: {
+      caseId: created.id,
+      type: "case.created",
+      data: {
+        channel: input.channel,
+        number,
+        jenisSuggested: suggestion.jenis,
+        flags,
+      },
+    },
+  });
+  const fields = ["name", "message"];
+  if (input.from.phoneE164 || input.from.waId) fields.push("phone");
+  if (input.from.email) fields.push("email");
+  await audit(tx, {
+    actor: null,
+    action: "case.create.inbound",
+    caseId: created.id,
+    fields,
+    purpose: `penerimaan aduan melalui ${input.channel}`,
+  });
+  await suggestPartyLinks(tx, party.id);
+  if (input.ackKind) {
+    await enqueueOutbox(tx, {
+      caseId: created.id,
+      kind: input.ackKind,
+      target: input.channel,
+      payload: { caseId: created.id },
+      idempotencyKey: `${input.ackKind}:${created.id}`,
+    });
+  }
+  return created;
+}
+
+// ---------------------------------------------------------------------------------------
+// Attachments (encrypted at rest under <ADUAN_DATA_DIR>/files/)
+// ---------------------------------------------------------------------------------------
+
+export type AttachmentRecord = {
+  caseId: string;
+  rawMessageId: string | null;
+  source: string;
+  externalId?: string | null;
+  fileName?: string | null;
+  mime?: string | null;
+};
+
+export async function storeAttachmentFile(
+  ctx: HubContext,
+  rec: AttachmentRecord,
+  bytes: Buffer,
+): Promise<string> {
+  const sha = sha256Hex(bytes);
+  const enc = encrypt(ctx.keyring, bytes);
+  const row = await ctx.db.prisma.attachment.create({
+    data: {
+      ...rec,
+      size: bytes.length,
+      sha256: sha,
+      encrypted: true,
+      keyId: enc.keyId,
+      status: "stored",
+    },
+    select: { id: true },
+  });
+  const dir = join(ctx.config.ADUAN_DATA_DIR, "files", rec.caseId.slice(0, 2));
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${row.id}.bin`);
+  await writeFile(path, enc.blob, { mode: 0o600 });
+  await ctx.db.prisma.attachment.update({ where: { id: row.id }, data: { storagePath: path } });
+  return row.id;
+}
+
+/** A refused or failed attachment: the row and a note on the case, never silence. */
+export async function recordAttachmentProblem(
+  ctx: HubContext,
+  rec: AttachmentRecord,
+  status: "failed" | "refused",
+  note: string,
+  size?: number | null,
+): Promise<void> {
+  await ctx.db.prisma.$transaction([
+    ctx.db.prisma.attachment.create({
+      data: { ...rec, status, error: note, size: size ?? null },
+    }),
+    ctx.db.prisma.caseEvent.create({
+      data: {
+        caseId: rec.caseId,
+        type: status === "refused" ? "attachment.refused" : "attachment.failed",
+        data: { note, source: rec.source, externalId: rec.externalId ?? null },
+      },
+    }),
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------
+// In-process work queue for "answer 200 first, process right after"
+// ---------------------------------------------------------------------------------------
+
+type Task = () => Promise<void>;
+
+/** Bounded concurrency: a burst of webhooks must not exhaust the database pool. */
+export class WorkQueue {
+  private running = 0;
+  private readonly tasks: Task[] = [];
+  private idleWaiters: (() => void)[] = [];
+  constructor(private readonly concurrency: number) {}
+
+  push(task: Task): void {
+    this.tasks.push(task);
+    this.pump();
+  }
+
+  idle(): Promise<void> {
+    if (this.running === 0 && this.tasks.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.tasks.length > 0) {
+      const task = this.tasks.shift()!;
+      this.running += 1;
+      setImmediate(() => {
+        task()
+          .catch(() => undefined)
+          .finally(() => {
+            this.running -= 1;
+            this.pump();
+            if (this.running === 0 && this.tasks.length === 0) {
+              const waiters = this.idleWaiters;
+              this.idleWaiters = [];
+              for (const w of waiters) w();
+            }
+          });
+      });
+    }
+  }
+}
+
+export const inboundQueue = new WorkQueue(2);
+
+// ---------------------------------------------------------------------------------------
+// Outbound bookkeeping shared by the channel outbox handlers
+// ---------------------------------------------------------------------------------------
+
+type OutboundEntry = { id: string; caseId: string | null; payload: unknown };
+
+function payloadMessageId(payload: unknown): string | null {
+  if (typeof payload !== "object" || payload === null) return null;
+  const v = (payload as Record<string, unknown>).messageId;
+  return typeof v === "string" ? v : null;
+}
+
+/** The Message row of this outbox entry (written by the reply service, or by us for acks). */
+export async function findOutboundMessage(
+  ctx: HubContext,
+  entry: OutboundEntry,
+): Promise<{ id: string; externalId: string | null; deliveryStatus: string | null } | null> {
+  const byId = payloadMessageId(entry.payload);
+  const select = { id: true, externalId: true, deliveryStatus: true } as const;
+  if (byId) {
+    const m = await ctx.db.prisma.message.findUnique({ where: { id: byId }, select });
+    if (m) return m;
+  }
+  return ctx.db.prisma.message.findFirst({ where: { outboxId: entry.id }, select });
+}
+
+/** After a successful send: the provider id goes on the Message (statuses refer to it). */
+export async function recordOutboundSent(
+  ctx: HubContext,
+  entry: OutboundEntry & { caseId: string },
+  input: { channel: string; externalId: string; body: string },
+): Promise<void> {
+  const existing = await findOutboundMessage(ctx, entry);
+  if (existing) {
+    await ctx.db.prisma.message.update({
+      where: { id: existing.id },
+      data: { externalId: input.externalId, deliveryStatus: "sent", deliveryError: null },
+    });
+  } else {
+    await ctx.db.prisma.message.create({
+      data: {
+        caseId: entry.caseId,
+        direction: "out",
+        channel: input.channel,
+        externalId: input.externalId,
+        body: input.body,
+        at: ctx.clock(),
+        deliveryStatus: "sent",
+        outboxId: entry.id,
+      },
+    });
+  }
+  await ctx.db.prisma.caseEvent.create({
+    data: {
+      caseId: entry.caseId,
+      type: "message.sent",
+      data: { channel: input.channel, externalId: input.externalId, outboxId: entry.id },
+    },
+  });
+}
+
+export async function recordOutboundFailed(
+  ctx: HubContext,
+  entry: OutboundEntry,
+  error: string,
+): Promise<void> {
+  const existing = await findOutboundMessage(ctx, entry);
+  if (existing) {
+    await ctx.db.prisma.message.update({
+      where: { id: existing.id },
+      data: { deliveryStatus: "failed", deliveryError: error },
+    });
+  }
+}

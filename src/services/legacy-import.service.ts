@@ -1,0 +1,401 @@
+// Import of the office's old monthly complaint logs (TSV, the whole seed document, or
+// XLSX) as closed cases. The parser (src/domain/legacy) reads the rows and reports every
+// anomaly; this service maps rows to cases in ONE transaction per file, adds its own
+// anomalies (phones it cannot use, dates it had to assume, unusual TINDAK LANJUT) and
+// stores the run with its full report. Re-importing the same rows is a no-op: the row
+// fingerprint is the case's external id.
+import { createHash, randomUUID } from "node:crypto";
+import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { suggestJenis } from "../domain/jenis.js";
+import {
+  parseLegacyText,
+  type ImportAnomaly,
+  type LegacyRow,
+} from "../domain/legacy/legacy-log.parser.js";
+import { parseLegacyXlsx } from "../domain/legacy/legacy-xlsx.parser.js";
+import { normalizePhone } from "../domain/phone.js";
+import { inferReasonCode } from "../domain/reason-inference.js";
+import { WITA_OFFSET_MS } from "../domain/time.js";
+import { AppError, notFound } from "../http/errors.js";
+import { audit } from "./audit.service.js";
+import type { AuthUser } from "./auth.service.js";
+import { nextCaseNumber } from "./cases.service.js";
+import { currentReasonCatalogue } from "./catalogue.service.js";
+
+export type ImportRunDto = components["schemas"]["ImportRun"];
+export const IMPORT_KIND_LEGACY = "legacy_log";
+export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+type CaseStatus = "selesai" | "tidak_dapat_ditindaklanjuti" | "ditindaklanjuti";
+
+/** XLSX by its zip magic bytes or its extension; everything else is read as UTF-8 text. */
+export function detectFormat(bytes: Buffer, fileName: string): "xlsx" | "text" {
+  if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return "xlsx";
+  return /\.xlsx$/i.test(fileName) ? "xlsx" : "text";
+}
+
+// The monthly logs only list complaints that were served, so "Selesai" is the norm; other
+// wording is mapped by meaning and always reported.
+export function mapTindakLanjut(label: string): {
+  status: CaseStatus;
+  anomaly: { problem: string; action: string } | null;
+} {
+  const t = label.replace(/\s+/g, " ").trim().toLowerCase();
+  if (t === "selesai") return { status: "selesai", anomaly: null };
+  if (t === "")
+    return {
+      status: "selesai",
+      anomaly: {
+        problem: "TINDAK LANJUT kosong",
+        action: "dicatat selesai: log bulanan hanya memuat aduan yang telah dilayani",
+      },
+    };
+  if (/tidak (dapat|bisa)|ditolak|tidak memenuhi|bukan kewenangan/.test(t))
+    return {
+      status: "tidak_dapat_ditindaklanjuti",
+      anomaly: {
+        problem: `TINDAK LANJUT "${label}" bukan "Selesai"`,
+        action: "dicatat tidak dapat ditindaklanjuti",
+      },
+    };
+  if (/proses|menunggu|dirujuk|rujuk|diteruskan|belum/.test(t))
+    return {
+      status: "ditindaklanjuti",
+      anomaly: {
+        problem: `TINDAK LANJUT "${label}" bukan "Selesai"`,
+        action: "dicatat masih ditindaklanjuti (kasus dibiarkan terbuka, tanpa tanggal selesai)",
+      },
+    };
+  return {
+    status: "selesai",
+    anomaly: {
+      problem: `TINDAK LANJUT "${label}" tidak dikenal`,
+      action: "dicatat selesai; label asli disimpan pada kasus",
+    },
+  };
+}
+
+// 08:00 WITA, the office's opening hour: the logs carry a date, not a time.
+function atOpening(date: string): Date {
+  return new Date(Date.parse(`${date}T08:00:00Z`) - WITA_OFFSET_MS);
+}
+
+type Draft = {
+  row: LegacyRow;
+  receivedAt: Date;
+  status: CaseStatus;
+  phone: string | null;
+  altPhones: string[];
+  jenis: ReturnType<typeof suggestJenis>;
+  reasonCode: string | null;
+};
+
+function draftRow(
+  row: LegacyRow,
+  knownCodes: ReadonlySet<string>,
+  anomalies: ImportAnomaly[],
+): Draft | null {
+  const add = (field: string, problem: string, action: string) =>
+    anomalies.push({ sheet: row.sheet, row: row.rowIndex, field, problem, action });
+  let date = row.date;
+  if (date === null) {
+    const sheet = /^(\d{4})-(\d{2})$/.exec(row.sheet);
+    if (!sheet) {
+      add(
+        "tanggal",
+        `tanggal "${row.rawDate}" tidak terbaca dan bulan lembar tidak diketahui`,
+        "baris tidak diimpor",
+      );
+      return null;
+    }
+    date = `${sheet[1]}-${sheet[2]}-01`;
+    add(
+      "tanggal",
+      row.rawDate.trim() === "" ? "tanggal kosong" : `tanggal "${row.rawDate}" tidak terbaca`,
+      `dipakai tanggal 1 bulan lembar (${date})`,
+    );
+  }
+  const valid: string[] = [];
+  for (const raw of row.phones) {
+    const r = normalizePhone(raw);
+    if (r.ok) {
+      if (!valid.includes(r.value)) valid.push(r.value);
+    } else add("noHp", `nomor HP tidak valid: "${raw}"`, "nomor tidak disimpan");
+  }
+  const tl = mapTindakLanjut(row.tindakLanjut);
+  if (tl.anomaly) add("tindakLanjut", tl.anomaly.problem, tl.anomaly.action);
+  let reasonCode = row.narasi.trim() ? inferReasonCode(row.narasi) : null;
+  if (reasonCode !== null && !knownCodes.has(reasonCode)) {
+    add(
+      "narasi",
+      `kode alasan ${reasonCode} dikenali dari narasi tetapi tidak ada di katalog saat ini`,
+      "kode alasan dikosongkan",
+    );
+    reasonCode = null;
+  }
+  return {
+    row,
+    receivedAt: atOpening(date),
+    status: tl.status,
+    phone: valid[0] ?? null,
+    altPhones: valid.slice(1),
+    jenis: suggestJenis(row.keperluan),
+    reasonCode,
+  };
+}
+
+export type ImportInput = {
+  bytes: Buffer;
+  fileName: string;
+  actor: AuthUser | null;
+  meta?: { ip?: string | undefined; requestId?: string | undefined };
+};
+
+export async function importLegacy(ctx: HubContext, input: ImportInput): Promise<ImportRunDto> {
+  if (input.bytes.length === 0)
+    throw new AppError(422, "IMPORT_EMPTY", "Berkas kosong", {
+      fields: [{ field: "body", message: "berkas kosong" }],
+    });
+  const fileSha256 = createHash("sha256").update(input.bytes).digest("hex");
+  const format = detectFormat(input.bytes, input.fileName);
+  const run = await ctx.db.prisma.importRun.create({
+    data: {
+      kind: IMPORT_KIND_LEGACY,
+      fileName: input.fileName,
+      fileSha256,
+      actorId: input.actor?.id ?? null,
+      startedAt: ctx.clock(),
+    },
+  });
+  try {
+    let parsed;
+    try {
+      parsed =
+        format === "xlsx"
+          ? await parseLegacyXlsx(input.bytes)
+          : parseLegacyText(input.bytes.toString("utf8"));
+    } catch (e) {
+      throw new AppError(
+        422,
+        "IMPORT_UNREADABLE",
+        `Berkas ${format === "xlsx" ? "XLSX" : "teks"} tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`,
+        { fields: [{ field: "body", message: "format tidak terbaca" }] },
+      );
+    }
+    const anomalies: ImportAnomaly[] = [...parsed.anomalies];
+    const catalogue = await currentReasonCatalogue(ctx);
+    const known = new Set(catalogue.codes.map((c) => c.id));
+    const drafts: Draft[] = [];
+    let failed = 0;
+    for (const row of parsed.rows) {
+      const d = draftRow(row, known, anomalies);
+      if (d) drafts.push(d);
+      else failed++;
+    }
+
+    const counts = await ctx.db.prisma.$transaction(
+      async (tx) => {
+        const existing = await tx.case.findMany({
+          where: {
+            channel: "legacy_import",
+            externalId: { in: drafts.map((d) => d.row.fingerprint) },
+          },
+          select: { externalId: true },
+        });
+        const seen = new Set(existing.map((e) => e.externalId));
+        const fresh = drafts.filter((d) => !seen.has(d.row.fingerprint));
+        // Numbers in date order so a year's imported cases read chronologically.
+        fresh.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+        const cases: Prisma.CaseCreateManyInput[] = [];
+        const parties: Prisma.PartyCreateManyInput[] = [];
+        const events: Prisma.CaseEventCreateManyInput[] = [];
+        for (const d of fresh) {
+          const id = randomUUID();
+          const number = await nextCaseNumber(tx, ctx.config.ADUAN_CASE_PREFIX, d.receivedAt);
+          const closed = d.status !== "ditindaklanjuti";
+          cases.push({
+            id,
+            number,
+            channel: "legacy_import",
+            externalId: d.row.fingerprint,
+            keperluan: d.row.keperluan.trim(),
+            jenis: d.jenis.jenis,
+            jenisSuggested: d.jenis.jenis,
+            jenisDecision: "suggested",
+            jenisRule: d.jenis.rule,
+            status: d.status,
+            desa: d.row.desa ?? null,
+            kecamatan: d.row.kecamatan ?? null,
+            receivedAt: d.receivedAt,
+            // The logs do not say when a complaint was completed; the desk served most the
+            // same day, so closedAt = receivedAt (0 working days) is the honest lower bound.
+            closedAt: closed ? d.receivedAt : null,
+            historicalNarasi: d.row.narasi.trim() || null,
+            tindakLanjutLabel: d.row.tindakLanjut.trim() || null,
+            reasonCode: d.reasonCode,
+            sumber: `impor ${input.fileName} ${d.row.sheet} baris ${d.row.rowIndex}`,
+            createdById: input.actor?.id ?? null,
+          });
+          parties.push({
+            caseId: id,
+            role: "pelapor",
+            name: d.row.nama || null,
+            phoneE164: d.phone,
+            altPhones: d.altPhones,
+            alamat: d.row.alamat || null,
+            desa: d.row.desa ?? null,
+            kecamatan: d.row.kecamatan ?? null,
+          });
+          events.push({
+            caseId: id,
+            type: "case.imported",
+            actorId: input.actor?.id ?? null,
+            at: ctx.clock(),
+            data: {
+              importRunId: run.id,
+              sheet: d.row.sheet,
+              row: d.row.rowIndex,
+              jenis: d.jenis.jenis,
+              jenisRule: d.jenis.rule,
+              reasonCode: d.reasonCode,
+            },
+          });
+        }
+        if (cases.length > 0) {
+          await tx.case.createMany({ data: cases });
+          await tx.party.createMany({ data: parties });
+          await tx.caseEvent.createMany({ data: events });
+        }
+        await audit(tx, {
+          actor: input.actor,
+          action: "import.legacy",
+          fields: cases.length > 0 ? ["name", "phone", "alamat"] : [],
+          purpose: "impor log pengaduan lama",
+          data: { importRunId: run.id, created: cases.length, fileSha256 },
+          ...(input.meta ?? {}),
+        });
+        return { created: cases.length, unchanged: drafts.length - fresh.length };
+      },
+      // One file, one transaction: a few thousand rows must fit.
+      { timeout: 120_000, maxWait: 10_000 },
+    );
+
+    const done = await ctx.db.prisma.importRun.update({
+      where: { id: run.id },
+      data: {
+        status: "succeeded",
+        finishedAt: ctx.clock(),
+        rows: parsed.rows.length,
+        created: counts.created,
+        unchanged: counts.unchanged,
+        failed,
+        anomalies: anomalies as unknown as Prisma.InputJsonValue,
+      },
+    });
+    ctx.logger.info(
+      {
+        importRunId: run.id,
+        rows: done.rows,
+        created: done.created,
+        unchanged: done.unchanged,
+        failed: done.failed,
+        anomalies: anomalies.length,
+      },
+      "legacy import finished",
+    );
+    return toDto(done);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await ctx.db.prisma.importRun.update({
+      where: { id: run.id },
+      data: { status: "failed", finishedAt: ctx.clock(), error: message.slice(0, 2000) },
+    });
+    throw e;
+  }
+}
+
+type RunRow = Prisma.ImportRunGetPayload<object>;
+
+function toDto(r: RunRow): ImportRunDto {
+  return {
+    id: r.id,
+    kind: r.kind,
+    fileName: r.fileName,
+    fileSha256: r.fileSha256,
+    status: r.status as ImportRunDto["status"],
+    rows: r.rows,
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    failed: r.failed,
+    anomalies: (Array.isArray(r.anomalies) ? r.anomalies : []) as ImportRunDto["anomalies"],
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    error: r.error,
+  };
+}
+
+export async function getImportRun(
+  ctx: HubContext,
+  user: AuthUser,
+  id: string,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+): Promise<ImportRunDto> {
+  const r = await ctx.db.prisma.importRun.findUnique({ where: { id } });
+  if (!r) throw notFound("Impor");
+  // The report quotes names and phone numbers of the rows.
+  await audit(ctx.db.prisma, {
+    actor: user,
+    action: "import.read",
+    fields: ["name", "phone"],
+    purpose: "pemeriksaan laporan impor",
+    data: { importRunId: id },
+    ...meta,
+  });
+  return toDto(r);
+}
+
+const STATUS_LABEL: Record<ImportRunDto["status"], string> = {
+  running: "berjalan",
+  succeeded: "berhasil",
+  failed: "gagal",
+};
+
+/** The report as a readable table (Bahasa Indonesia) for the CLI. */
+export function formatImportReport(run: ImportRunDto): string {
+  const lines: string[] = [];
+  const rows = run.anomalies.map((a) => [
+    a.sheet,
+    a.row === null ? "-" : String(a.row),
+    a.field,
+    a.problem,
+    a.action,
+  ]);
+  const head = ["Lembar", "Baris", "Kolom", "Masalah", "Tindakan"];
+  if (rows.length > 0) {
+    const widths = head.map((h, i) =>
+      Math.min(i >= 3 ? 70 : 20, Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))),
+    );
+    const fmt = (cells: string[]) =>
+      cells
+        // Long problems are not cut: the report is read by people who must act on it.
+        .map((c, i) => c.padEnd(widths[i] ?? 10))
+        .join("  ")
+        .trimEnd();
+    lines.push("Anomali:");
+    lines.push(fmt(head));
+    lines.push(widths.map((w) => "-".repeat(w)).join("  "));
+    for (const r of rows) lines.push(fmt(r));
+    lines.push("");
+  } else {
+    lines.push("Tidak ada anomali.");
+  }
+  lines.push(
+    `Ringkasan impor ${run.fileName} (${STATUS_LABEL[run.status]}): ${run.rows} baris dibaca, ` +
+      `${run.created} kasus baru, ${run.unchanged} sudah ada (tidak diubah), ` +
+      `${run.failed} gagal, ${run.anomalies.length} anomali. ID impor: ${run.id}`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,155 @@
+// Party linking: a new case's complainant is matched to parties of OTHER cases by phone
+// (E.164), WhatsApp wa_id, e-mail and NIK hash, and each match is stored as a *suggestion*
+// staff confirm or reject. Never merged automatically: several seed complainants share one
+// phone (a village officer files for neighbours), so a match is a hint, not an identity.
+import type { HubContext } from "../context.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { AppError, notFound } from "../http/errors.js";
+import { maskPhone } from "../domain/phone.js";
+import type { AuthUser } from "./auth.service.js";
+import { audit } from "./audit.service.js";
+
+type Tx = Prisma.TransactionClient;
+
+export type LinkBasis = "phone" | "wa_id" | "email" | "nik";
+
+/** Per basis, the newest matches only: a shared office phone must not fan out forever. */
+const MAX_PER_BASIS = 20;
+
+export async function suggestPartyLinks(tx: Tx, partyId: string): Promise<number> {
+  const party = await tx.party.findUnique({ where: { id: partyId } });
+  if (!party) return 0;
+  const bases: { basis: LinkBasis; where: Prisma.PartyWhereInput }[] = [];
+  if (party.phoneE164) {
+    bases.push({
+      basis: "phone",
+      where: { OR: [{ phoneE164: party.phoneE164 }, { altPhones: { has: party.phoneE164 } }] },
+    });
+  }
+  if (party.waId) bases.push({ basis: "wa_id", where: { waId: party.waId } });
+  if (party.email) bases.push({ basis: "email", where: { email: party.email } });
+  if (party.nikHash) bases.push({ basis: "nik", where: { nikHash: party.nikHash } });
+  const rows: Prisma.PartyLinkCreateManyInput[] = [];
+  for (const b of bases) {
+    const others = await tx.party.findMany({
+      where: { ...b.where, caseId: { not: party.caseId }, id: { not: party.id } },
+      orderBy: { createdAt: "desc" },
+      take: MAX_PER_BASIS,
+      select: { id: true },
+    });
+    for (const o of others) rows.push({ partyId: party.id, otherPartyId: o.id, basis: b.basis });
+  }
+  if (rows.length === 0) return 0;
+  const r = await tx.partyLink.createMany({ data: rows, skipDuplicates: true });
+  return r.count;
+}
+
+export type PartyLinkDto = {
+  id: string;
+  basis: LinkBasis;
+  status: "suggested" | "confirmed" | "rejected";
+  partyId: string;
+  otherPartyId: string;
+  otherCase: { id: string; number: string; status: string; receivedAt: string };
+  otherPartyName: string | null;
+  otherPartyPhone: string | null;
+  decidedAt: string | null;
+};
+
+export async function listPartyLinks(
+  ctx: HubContext,
+  user: AuthUser,
+  caseId: string,
+  meta: { ip?: string; requestId?: string },
+): Promise<PartyLinkDto[]> {
+  const c = await ctx.db.prisma.case.findUnique({
+    where: { id: caseId },
+    select: { id: true, parties: { select: { id: true } } },
+  });
+  if (!c) throw notFound("Kasus");
+  const ids = c.parties.map((p) => p.id);
+  const links = await ctx.db.prisma.partyLink.findMany({
+    where: { OR: [{ partyId: { in: ids } }, { otherPartyId: { in: ids } }] },
+    orderBy: { createdAt: "asc" },
+  });
+  const otherIds = links.map((l) => (ids.includes(l.partyId) ? l.otherPartyId : l.partyId));
+  const others = await ctx.db.prisma.party.findMany({
+    where: { id: { in: otherIds } },
+    include: { case: { select: { id: true, number: true, status: true, receivedAt: true } } },
+  });
+  const byId = new Map(others.map((o) => [o.id, o]));
+  await audit(ctx.db.prisma, {
+    actor: user,
+    action: "party_link.list",
+    caseId,
+    fields: ["name", "phone"],
+    purpose: "pencocokan pelapor",
+    ...meta,
+  });
+  const out: PartyLinkDto[] = [];
+  for (const l of links) {
+    const mine = ids.includes(l.partyId) ? l.partyId : l.otherPartyId;
+    const otherId = mine === l.partyId ? l.otherPartyId : l.partyId;
+    const o = byId.get(otherId);
+    if (!o) continue;
+    out.push({
+      id: l.id,
+      basis: l.basis as LinkBasis,
+      status: l.status as PartyLinkDto["status"],
+      partyId: mine,
+      otherPartyId: otherId,
+      otherCase: {
+        id: o.case.id,
+        number: o.case.number,
+        status: o.case.status,
+        receivedAt: o.case.receivedAt.toISOString(),
+      },
+      otherPartyName: o.name,
+      otherPartyPhone: o.phoneE164 ? maskPhone(o.phoneE164) : null,
+      decidedAt: l.decidedAt?.toISOString() ?? null,
+    });
+  }
+  return out;
+}
+
+export async function decidePartyLink(
+  ctx: HubContext,
+  user: AuthUser,
+  linkId: string,
+  decision: "confirmed" | "rejected",
+  meta: { ip?: string; requestId?: string },
+): Promise<{ id: string; status: string; decidedAt: string }> {
+  return ctx.db.prisma.$transaction(async (tx) => {
+    const link = await tx.partyLink.findUnique({ where: { id: linkId } });
+    if (!link) throw notFound("Tautan pelapor");
+    if (link.status !== "suggested" && link.status !== decision) {
+      throw new AppError(
+        409,
+        "LINK_ALREADY_DECIDED",
+        `Tautan ini sudah diputuskan (${link.status})`,
+      );
+    }
+    const now = ctx.clock();
+    const updated = await tx.partyLink.update({
+      where: { id: linkId },
+      data: { status: decision, decidedById: user.id, decidedAt: now },
+    });
+    const party = await tx.party.findUnique({
+      where: { id: link.partyId },
+      select: { caseId: true },
+    });
+    await audit(tx, {
+      actor: user,
+      action: `party_link.${decision === "confirmed" ? "confirm" : "reject"}`,
+      caseId: party?.caseId ?? null,
+      purpose: "pencocokan pelapor",
+      data: { linkId, basis: link.basis },
+      ...meta,
+    });
+    return {
+      id: updated.id,
+      status: updated.status,
+      decidedAt: (updated.decidedAt ?? now).toISOString(),
+    };
+  });
+}

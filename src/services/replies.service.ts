@@ -1,0 +1,181 @@
+// Public replies to the citizen. Each reply goes out on the case's own channel: online
+// channels through the Outbox (written in the caller's transaction), walk-in and phone cases
+// are recorded as delivered in person / by phone by the officer who gave it. Every reply is a
+// Message (direction out) plus a CaseEvent on the timeline.
+//
+// Outbox kinds and payloads (handlers: LAPOR! by issue 4, the others by issue 6):
+//   lapor.tindak_lanjut  (enqueueLaporTindakLanjut of issue 4) { trackingId, isi, status }
+//   whatsapp.reply       target whatsapp  { caseId, text, messageId }
+//   email.reply          target email     { caseId, text, messageId }
+//   meta.reply           target meta      { caseId, text, messageId, channel }
+// `messageId` lets a handler update Message.deliveryStatus (the LAPOR! handler finds the
+// Message by its outboxId); the idempotency key of the channel replies is
+// `<kind>:<caseId>:<eventId>` with the reply's CaseEvent id, stable per reply.
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "../generated/prisma/client.js";
+import { AppError } from "../http/errors.js";
+import { enqueueOutbox } from "../outbox/outbox.js";
+import { hubToLaporStatus } from "../../adapters/lapor/lapor.status-map.js";
+import { enqueueLaporTindakLanjut } from "../../adapters/lapor/lapor.outbox.js";
+import type { CaseStatus } from "../domain/workflow.js";
+
+type Tx = Prisma.TransactionClient;
+
+export type ReplyRoute =
+  | { mode: "outbox"; kind: string; target: string }
+  | { mode: "recorded"; deliveryStatus: "delivered_in_person" | "delivered_by_phone" | "recorded" };
+
+export type ReplyLimits = { min: number; max: number };
+
+// LAPOR! isi 20–5000 (contract), WhatsApp text 4096, Messenger/Instagram 2000, e-mail 20000
+// (our own cap for a readable mail); recorded replies are notes of what was said.
+const LIMITS: Record<string, ReplyLimits> = {
+  lapor: { min: 20, max: 5000 },
+  whatsapp: { min: 1, max: 4096 },
+  facebook: { min: 1, max: 2000 },
+  instagram: { min: 1, max: 2000 },
+  email: { min: 1, max: 20000 },
+};
+const RECORDED_LIMITS: ReplyLimits = { min: 1, max: 10000 };
+
+export function replyLimits(channel: string): ReplyLimits {
+  return LIMITS[channel] ?? RECORDED_LIMITS;
+}
+
+export function replyRoute(channel: string): ReplyRoute {
+  switch (channel) {
+    case "lapor":
+      return { mode: "outbox", kind: "lapor.tindak_lanjut", target: "lapor" };
+    case "whatsapp":
+      return { mode: "outbox", kind: "whatsapp.reply", target: "whatsapp" };
+    case "email":
+      return { mode: "outbox", kind: "email.reply", target: "email" };
+    case "facebook":
+    case "instagram":
+      return { mode: "outbox", kind: "meta.reply", target: "meta" };
+    case "telepon":
+      return { mode: "recorded", deliveryStatus: "delivered_by_phone" };
+    case "website":
+      // The public form has no outbound channel: the citizen reads the status page.
+      return { mode: "recorded", deliveryStatus: "recorded" };
+    default:
+      // datang_langsung, kotak_saran, legacy_import: told in person at the desk.
+      return { mode: "recorded", deliveryStatus: "delivered_in_person" };
+  }
+}
+
+/** Throws 422 REPLY_TOO_SHORT / REPLY_TOO_LONG (nothing written yet). Returns the trimmed text. */
+export function validateReply(channel: string, text: string, field = "body.reply"): string {
+  const t = text.trim();
+  const { min, max } = replyLimits(channel);
+  if (t.length < min) {
+    throw new AppError(
+      422,
+      "REPLY_TOO_SHORT",
+      `Balasan untuk kanal ${channel} minimal ${min} karakter (sekarang ${t.length})`,
+      {
+        fields: [{ field, message: `minimal ${min} karakter`, code: "REPLY_TOO_SHORT" }],
+      },
+    );
+  }
+  if (t.length > max) {
+    throw new AppError(
+      422,
+      "REPLY_TOO_LONG",
+      `Balasan untuk kanal ${channel} maksimal ${max} karakter (sekarang ${t.length})`,
+      { fields: [{ field, message: `maksimal ${max} karakter`, code: "REPLY_TOO_LONG" }] },
+    );
+  }
+  return t;
+}
+
+export type RecordedReply = {
+  messageId: string;
+  eventId: bigint;
+  outboxId: string | null;
+  deliveryStatus: string;
+};
+
+/**
+ * Writes one reply inside the caller's transaction. `status` is the case status after any
+ * transition that carries the reply (LAPOR! needs a push status with every tindak lanjut).
+ */
+export async function writeReply(
+  tx: Tx,
+  c: { id: string; channel: string; externalId: string; number: string },
+  input: {
+    text: string;
+    status: CaseStatus;
+    actorId: string;
+    at: Date;
+    kind?: "reply" | "acknowledgement";
+  },
+): Promise<RecordedReply> {
+  const route = replyRoute(c.channel);
+  const messageId = randomUUID();
+  const eventType = route.mode === "outbox" ? "reply.queued" : "reply.sent";
+  const deliveryStatus = route.mode === "outbox" ? "queued" : route.deliveryStatus;
+  const event = await tx.caseEvent.create({
+    data: {
+      caseId: c.id,
+      at: input.at,
+      type: eventType,
+      actorId: input.actorId,
+      data: {
+        messageId,
+        channel: c.channel,
+        deliveryStatus,
+        kind: input.kind ?? "reply",
+        text: input.text,
+      },
+    },
+  });
+  let outboxId: string | null = null;
+  if (route.mode === "outbox") {
+    let row: { id: string };
+    if (route.kind === "lapor.tindak_lanjut") {
+      // Internal statuses are not pushable; a tindak lanjut message is by nature a follow-up.
+      const status = hubToLaporStatus(input.status) ?? "Ditindaklanjuti";
+      row = await enqueueLaporTindakLanjut(tx, {
+        caseId: c.id,
+        trackingId: c.externalId,
+        isi: input.text,
+        status,
+      });
+    } else {
+      row = await enqueueOutbox(tx, {
+        caseId: c.id,
+        kind: route.kind,
+        target: route.target,
+        payload: {
+          caseId: c.id,
+          text: input.text,
+          messageId,
+          ...(route.kind === "meta.reply" ? { channel: c.channel } : {}),
+        },
+        idempotencyKey: `${route.kind}:${c.id}:${event.id}`,
+      });
+    }
+    outboxId = row.id;
+  }
+  await tx.message.create({
+    data: {
+      id: messageId,
+      caseId: c.id,
+      direction: "out",
+      channel: c.channel,
+      body: input.text,
+      at: input.at,
+      deliveryStatus,
+      outboxId,
+      actorId: input.actorId,
+    },
+  });
+  return { messageId, eventId: event.id, outboxId, deliveryStatus };
+}
+
+export const ACKNOWLEDGEMENT_TEXT = (number: string) =>
+  `Pengaduan Anda telah kami terima dengan nomor ${number} dan akan segera diproses.`;
+
+/** Channels where the acknowledgement is sent to the citizen (LAPOR! acknowledges upstream). */
+export const ACK_OUTBOUND_CHANNELS = ["whatsapp", "email", "facebook", "instagram"];

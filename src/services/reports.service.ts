@@ -1,0 +1,580 @@
+// Issuing the office's two documents from the cases: the monthly SLRT SERASI table and the
+// annual report. Every issue is stored in `Report` with its parameters, the catalogue
+// versions, a hash of the data it used and a checksum of the bytes, so a re-issue can be
+// compared byte for byte and a change in the data since the last issue is visible.
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { Config } from "../config/config.js";
+import type { HubContext } from "../context.js";
+import { WITA_OFFSET_MS } from "../domain/time.js";
+import { AppError } from "../http/errors.js";
+import {
+  TemplateError,
+  defaultAnnualTemplates,
+  renderChapters,
+} from "../reports/annual.templates.js";
+import { writeAnnualPdf } from "../reports/annual.pdf.js";
+import { writeAnnualXlsx } from "../reports/annual.xlsx.js";
+import { writeMonthlyCsv } from "../reports/monthly.csv.js";
+import { writeMonthlyPdf } from "../reports/monthly.pdf.js";
+import { writeMonthlyXlsx } from "../reports/monthly.xlsx.js";
+import type {
+  AnnualReportInput,
+  AnnualTemplate,
+  MonthlyRow,
+  OfficeInfo,
+  PerMonth,
+  PlainDate,
+} from "../reports/report.types.js";
+import { annualCounts, type AnnualCounts } from "./annual-counts.service.js";
+import { audit } from "./audit.service.js";
+
+export type ReportKind = "monthly" | "annual";
+export type ReportFormat = "csv" | "xlsx" | "pdf" | "json";
+
+export const MONTHLY_FORMATS: readonly ReportFormat[] = ["xlsx", "pdf", "csv"];
+export const ANNUAL_FORMATS: readonly ReportFormat[] = ["json", "pdf", "xlsx"];
+
+export const CONTENT_TYPES: Record<ReportFormat, string> = {
+  csv: "text/csv; charset=utf-8",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  pdf: "application/pdf",
+  json: "application/json; charset=utf-8",
+};
+
+const INSTANSI = "6309-DINSOS";
+
+export type Actor = { id: string; username: string } | null;
+
+export type IssueRequest = {
+  kind: ReportKind;
+  format: ReportFormat;
+  year: number;
+  /** 1–12, monthly only. */
+  month?: number;
+  /** `YYYY-MM-DD`; default the last day of the period. */
+  signDate?: PlainDate;
+  actor: Actor;
+  ip?: string | undefined;
+  requestId?: string | undefined;
+};
+
+export type IssuedReport = {
+  id: string;
+  kind: ReportKind;
+  format: ReportFormat;
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+  checksum: string;
+  dataHash: string;
+  /** The data differs from the previous issue of the same report (kind and period). */
+  dataChanged: boolean;
+  previousReportId: string | null;
+  /** Annual only: the figures (the JSON format's body). */
+  counts?: AnnualCounts;
+};
+
+// ---------------------------------------------------------------------------------------
+// Periods and the office block
+
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
+export function monthBounds(year: number, month: number): { from: Date; to: Date } {
+  return {
+    from: new Date(Date.UTC(year, month - 1, 1) - WITA_OFFSET_MS),
+    to: new Date(Date.UTC(year, month, 1) - WITA_OFFSET_MS),
+  };
+}
+
+export function lastDayOfMonth(year: number, month: number): PlainDate {
+  const d = new Date(Date.UTC(year, month, 0));
+  return `${year}-${pad2(month)}-${pad2(d.getUTCDate())}`;
+}
+
+export function parseMonth(value: string, field = "month"): { year: number; month: number } {
+  const m = /^(\d{4})-(\d{2})$/.exec(value);
+  const year = m ? Number(m[1]) : NaN;
+  const month = m ? Number(m[2]) : NaN;
+  if (!m || month < 1 || month > 12 || year < 2000 || year > 2100) {
+    throw new AppError(400, "VALIDATION_FAILED", "Bulan harus berbentuk YYYY-MM", {
+      fields: [{ field, message: "format YYYY-MM, mis. 2023-01" }],
+    });
+  }
+  return { year, month };
+}
+
+export function parseSignDate(value: string, field = "signDate"): PlainDate {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !d || d.toISOString().slice(0, 10) !== value) {
+    throw new AppError(400, "VALIDATION_FAILED", "Tanggal tanda tangan harus YYYY-MM-DD", {
+      fields: [{ field, message: "tanggal YYYY-MM-DD yang ada, mis. 2023-01-31" }],
+    });
+  }
+  return value;
+}
+
+export function officeInfo(config: Config, signDate: PlainDate): OfficeInfo {
+  return {
+    kabupaten: "TABALONG",
+    kepalaDinas: {
+      name: config.ADUAN_KEPALA_DINAS_NAME,
+      pangkat: config.ADUAN_KEPALA_DINAS_PANGKAT,
+      nip: config.ADUAN_KEPALA_DINAS_NIP,
+    },
+    place: config.ADUAN_REPORT_PLACE,
+    signDate,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Monthly rows
+
+const STATUS_LABEL: Record<string, string> = {
+  selesai: "Selesai",
+  tidak_dapat_ditindaklanjuti: "Tidak Dapat Ditindaklanjuti",
+};
+
+function contains(haystack: string, needle: string): boolean {
+  return haystack.toLowerCase().includes(needle.toLowerCase());
+}
+
+/** ALAMAT as written, completed with desa/kecamatan when the address does not name them. */
+export function alamatOf(p: {
+  alamat: string | null;
+  desa: string | null;
+  kecamatan: string | null;
+}): string | null {
+  const parts: string[] = [];
+  const alamat = p.alamat?.trim() ?? "";
+  if (alamat) parts.push(alamat);
+  if (p.desa && !contains(alamat, p.desa)) parts.push(`Desa ${p.desa}`);
+  if (p.kecamatan && !contains(alamat, p.kecamatan)) parts.push(`Kec. ${p.kecamatan}`);
+  return parts.length ? parts.join(", ") : null;
+}
+
+/**
+ * The rows of one WITA month, by the case's own date of receipt (a legacy row filed in
+ * another month's sheet appears in the month its date names), ordered by receivedAt.
+ */
+export async function monthlyRows(
+  ctx: HubContext,
+  year: number,
+  month: number,
+): Promise<{ rows: MonthlyRow[]; caseIds: string[] }> {
+  const { from, to } = monthBounds(year, month);
+  const cases = await ctx.db.prisma.case.findMany({
+    where: { instansi: INSTANSI, receivedAt: { gte: from, lt: to } },
+    orderBy: [{ receivedAt: "asc" }, { number: "asc" }],
+    include: {
+      parties: { where: { role: "pelapor" }, orderBy: { createdAt: "asc" }, take: 1 },
+      findings: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 },
+    },
+  });
+  const rows = cases.map((c): MonthlyRow => {
+    const p = c.parties[0];
+    const f = c.findings[0];
+    const phones = p ? [p.phoneE164, ...p.altPhones].filter((x): x is string => !!x) : [];
+    return {
+      receivedAt: c.receivedAt,
+      nama: p?.name ?? null,
+      phones,
+      alamat: p
+        ? alamatOf({
+            alamat: p.alamat,
+            desa: p.desa ?? c.desa,
+            kecamatan: p.kecamatan ?? c.kecamatan,
+          })
+        : alamatOf({ alamat: null, desa: c.desa, kecamatan: c.kecamatan }),
+      keperluan: c.keperluan,
+      tindakLanjut: STATUS_LABEL[c.status] ?? c.tindakLanjutLabel ?? "Dalam Proses",
+      narasi: f ? (f.narasiEdited ?? f.narasiGenerated) : (c.historicalNarasi ?? ""),
+      // A party under a UU PDP restriction is not exported either.
+      rahasia: c.rahasia || (p?.restricted ?? false),
+    };
+  });
+  return { rows, caseIds: cases.map((c) => c.id) };
+}
+
+function canonicalMonthlyRows(rows: readonly MonthlyRow[]): unknown[] {
+  return rows.map((r) => [
+    r.receivedAt instanceof Date ? r.receivedAt.toISOString() : r.receivedAt,
+    r.nama,
+    [...r.phones],
+    r.alamat,
+    r.keperluan,
+    r.tindakLanjut,
+    r.narasi,
+    r.rahasia,
+  ]);
+}
+
+export function sha256(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+// ---------------------------------------------------------------------------------------
+// Catalogues
+
+const CATALOGUE_KINDS = ["reason_codes", "jenis", "annual_templates"] as const;
+
+/** Current version per catalogue kind: "db:<n>" from CatalogueVersion, else "file:1". */
+export async function catalogueVersions(ctx: HubContext): Promise<Record<string, string>> {
+  const rows = await ctx.db.sql.query<{ kind: string; version: number }>(
+    `SELECT kind, max(version)::int AS version FROM "CatalogueVersion" GROUP BY kind ORDER BY kind`,
+  );
+  const out: Record<string, string> = {};
+  for (const k of CATALOGUE_KINDS) out[k] = "file:1";
+  for (const r of rows) out[r.kind.replace(/-/g, "_")] = `db:${r.version}`;
+  return out;
+}
+
+export const AnnualTemplatesSchema = z
+  .array(
+    z
+      .object({
+        id: z.string().regex(/^[a-z0-9_]{1,40}$/, "huruf kecil, angka dan _ saja"),
+        title: z.string().min(1).max(200),
+        body: z.string().max(50_000),
+      })
+      .strict(),
+  )
+  .min(1)
+  .max(30)
+  .refine((a) => new Set(a.map((t) => t.id)).size === a.length, "id bab harus unik");
+
+export type AnnualTemplatesState = {
+  version: number | null;
+  source: "file" | "admin";
+  templates: AnnualTemplate[];
+  createdAt: Date | null;
+};
+
+export async function loadAnnualTemplates(ctx: HubContext): Promise<AnnualTemplatesState> {
+  const row = await ctx.db.prisma.catalogueVersion.findFirst({
+    where: { kind: "annual_templates" },
+    orderBy: { version: "desc" },
+  });
+  if (!row) {
+    return {
+      version: null,
+      source: "file",
+      templates: defaultAnnualTemplates.map((t) => ({ ...t })),
+      createdAt: null,
+    };
+  }
+  const parsed = AnnualTemplatesSchema.safeParse(row.data);
+  if (!parsed.success) {
+    // A stored version is validated on write; a broken row is a bug worth stopping for.
+    throw new AppError(500, "CATALOGUE_INVALID", "Templat laporan tahunan tersimpan tidak valid");
+  }
+  return {
+    version: row.version,
+    source: row.source === "file" ? "file" : "admin",
+    templates: parsed.data,
+    createdAt: row.createdAt,
+  };
+}
+
+const EMPTY_FIGURES: Omit<AnnualReportInput, "chapters" | "office"> = {
+  year: 2000,
+  perJenis: [{ kode: "X", nama: "X", jumlah: 0 }],
+  perMedia: [{ media: "x", nama: "X", jumlah: 0 }],
+  perStatus: { selesai: 0, dalamProses: 0, tidakDapatDitindaklanjuti: 0 },
+  perMonth: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+  waktuPenyelesaian: {
+    rataRata: null,
+    median: null,
+    perKelas: { ringan: 0, sedang: 0, khusus: 0, melewatiBatas: 0 },
+  },
+};
+
+/** Validates with the renderer itself, so anything it accepts here it can print later. */
+export function validateAnnualTemplates(config: Config, input: unknown): AnnualTemplate[] {
+  const parsed = AnnualTemplatesSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError(422, "VALIDATION_FAILED", "Templat laporan tahunan tidak valid", {
+      fields: parsed.error.issues.map((i) => ({
+        field: ["body", "templates", ...i.path].join("."),
+        message: i.message,
+      })),
+    });
+  }
+  parsed.data.forEach((t, i) => {
+    try {
+      renderChapters({
+        ...EMPTY_FIGURES,
+        office: officeInfo(config, "2000-12-31"),
+        chapters: [t],
+      });
+    } catch (e) {
+      if (e instanceof TemplateError) {
+        throw new AppError(422, "TEMPLATE_INVALID", e.message, {
+          fields: [{ field: `body.templates.${i}`, message: e.message }],
+        });
+      }
+      throw e;
+    }
+  });
+  return parsed.data;
+}
+
+export async function saveAnnualTemplates(
+  ctx: HubContext,
+  input: unknown,
+  opts: { actor: Actor; note?: string | undefined; ip?: string | undefined; requestId?: string },
+): Promise<AnnualTemplatesState> {
+  const templates = validateAnnualTemplates(ctx.config, input);
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const last = await tx.catalogueVersion.findFirst({
+      where: { kind: "annual_templates" },
+      orderBy: { version: "desc" },
+      select: { version: true },
+    });
+    const created = await tx.catalogueVersion.create({
+      data: {
+        kind: "annual_templates",
+        version: (last?.version ?? 0) + 1,
+        source: "admin",
+        data: templates.map((t) => ({ id: t.id, title: t.title, body: t.body })),
+        note: opts.note ?? null,
+        createdById: opts.actor?.id ?? null,
+      },
+    });
+    await audit(tx, {
+      actor: opts.actor,
+      action: "catalogue.annual_templates.update",
+      purpose: "ubah templat laporan tahunan",
+      ip: opts.ip,
+      requestId: opts.requestId,
+      data: { version: created.version },
+    });
+    return created;
+  });
+  return { version: row.version, source: "admin", templates, createdAt: row.createdAt };
+}
+
+// ---------------------------------------------------------------------------------------
+// Issuing
+
+function periodeOf(year: number, month?: number): string {
+  return month === undefined ? String(year) : `${year}-${pad2(month)}`;
+}
+
+export function reportFileName(kind: ReportKind, periode: string, format: ReportFormat): string {
+  return kind === "monthly"
+    ? `laporan-pengaduan-slrt-serasi-${periode}.${format}`
+    : `laporan-tahunan-pengaduan-${periode}.${format}`;
+}
+
+function annualInput(
+  counts: AnnualCounts,
+  office: OfficeInfo,
+  chapters: AnnualTemplate[],
+): AnnualReportInput {
+  return {
+    year: counts.year,
+    office,
+    perJenis: counts.perJenis,
+    perMedia: counts.perMedia,
+    perStatus: {
+      selesai: counts.perStatus.selesai,
+      dalamProses: counts.perStatus.dalamProses,
+      tidakDapatDitindaklanjuti: counts.perStatus.tidakDapatDitindaklanjuti,
+    },
+    perMonth: counts.perMonth as unknown as PerMonth,
+    waktuPenyelesaian: {
+      rataRata: counts.waktuPenyelesaian.rataRata,
+      median: counts.waktuPenyelesaian.median,
+      perKelas: counts.waktuPenyelesaian.perKelas,
+    },
+    chapters,
+  };
+}
+
+export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<IssuedReport> {
+  const allowed = req.kind === "monthly" ? MONTHLY_FORMATS : ANNUAL_FORMATS;
+  if (!allowed.includes(req.format)) {
+    throw new AppError(400, "VALIDATION_FAILED", `Format tidak didukung: ${req.format}`, {
+      fields: [{ field: "format", message: `salah satu dari ${allowed.join(", ")}` }],
+      allowed: [...allowed],
+    });
+  }
+  if (req.kind === "monthly" && req.month === undefined) {
+    throw new AppError(400, "VALIDATION_FAILED", "Bulan wajib diisi", {
+      fields: [{ field: "month", message: "YYYY-MM" }],
+    });
+  }
+  const periode = periodeOf(req.year, req.kind === "monthly" ? req.month : undefined);
+  const signDate =
+    req.signDate ??
+    (req.kind === "monthly" ? lastDayOfMonth(req.year, req.month!) : `${req.year}-12-31`);
+  const office = officeInfo(ctx.config, signDate);
+  const versions = await catalogueVersions(ctx);
+
+  let bytes: Buffer;
+  let dataHash: string;
+  let counts: AnnualCounts | undefined;
+  let rowCount: number;
+  if (req.kind === "monthly") {
+    const { rows } = await monthlyRows(ctx, req.year, req.month!);
+    rowCount = rows.length;
+    dataHash = sha256(JSON.stringify(canonicalMonthlyRows(rows)));
+    const input = { year: req.year, month: req.month!, office, rows };
+    bytes =
+      req.format === "csv"
+        ? await writeMonthlyCsv(input)
+        : req.format === "xlsx"
+          ? await writeMonthlyXlsx(input)
+          : await writeMonthlyPdf(input);
+  } else {
+    counts = await annualCounts(ctx, req.year);
+    rowCount = counts.total;
+    dataHash = sha256(JSON.stringify(counts));
+    if (req.format === "json") {
+      bytes = Buffer.from(JSON.stringify(counts), "utf8");
+    } else {
+      const { templates } = await loadAnnualTemplates(ctx);
+      const input = annualInput(counts, office, templates);
+      bytes = req.format === "xlsx" ? await writeAnnualXlsx(input) : await writeAnnualPdf(input);
+    }
+  }
+  const checksum = sha256(bytes);
+  const fileName = reportFileName(req.kind, periode, req.format);
+  const params = { periode, format: req.format, signDate };
+
+  const { report, previous } = await ctx.db.prisma.$transaction(async (tx) => {
+    // The previous issue of the same report over the same period, whatever its format or
+    // sign date: the data behind it does not depend on either.
+    const prev = await tx.report.findFirst({
+      where: {
+        instansi: INSTANSI,
+        kind: req.kind,
+        params: { path: ["periode"], equals: periode },
+      },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      select: { id: true, dataHash: true },
+    });
+    const created = await tx.report.create({
+      data: {
+        instansi: INSTANSI,
+        kind: req.kind,
+        format: req.format,
+        params,
+        catalogueVersions: versions,
+        dataHash,
+        checksum,
+        fileName,
+        size: bytes.length,
+        content: new Uint8Array(bytes),
+        createdById: req.actor?.id ?? null,
+      },
+      select: { id: true },
+    });
+    // The file holds names, phones and addresses (monthly) of many people: audited as one
+    // export of personal data.
+    await audit(tx, {
+      actor: req.actor,
+      action: `report.${req.kind}.export`,
+      fields: req.kind === "monthly" ? ["nama", "phone", "alamat", "keperluan", "narasi"] : [],
+      purpose: req.kind === "monthly" ? "laporan bulanan SLRT SERASI" : "laporan tahunan",
+      ip: req.ip,
+      requestId: req.requestId,
+      data: { reportId: created.id, periode, format: req.format, rows: rowCount, checksum },
+    });
+    return { report: created, previous: prev };
+  });
+  return {
+    id: report.id,
+    kind: req.kind,
+    format: req.format,
+    fileName,
+    contentType: CONTENT_TYPES[req.format],
+    bytes,
+    checksum,
+    dataHash,
+    dataChanged: previous !== null && previous.dataHash !== dataHash,
+    previousReportId: previous?.id ?? null,
+    ...(counts ? { counts } : {}),
+  };
+}
+
+export type ReportSummary = {
+  id: string;
+  kind: string;
+  format: string;
+  params: Record<string, unknown>;
+  catalogueVersions: Record<string, string>;
+  dataHash: string;
+  checksum: string;
+  fileName: string;
+  size: number;
+  createdAt: string;
+  createdBy: string | null;
+};
+
+export async function listReports(
+  ctx: HubContext,
+  filter: { kind?: string | undefined; limit?: number | undefined },
+): Promise<ReportSummary[]> {
+  const rows = await ctx.db.sql.query<{
+    id: string;
+    kind: string;
+    format: string;
+    params: Record<string, unknown>;
+    catalogueVersions: Record<string, string>;
+    dataHash: string;
+    checksum: string;
+    fileName: string;
+    size: number;
+    createdAt: Date;
+    username: string | null;
+  }>(
+    `SELECT r.id, r.kind, r.format, r.params, r."catalogueVersions", r."dataHash", r.checksum,
+            r."fileName", r.size, r."createdAt", u.username
+     FROM "Report" r LEFT JOIN "User" u ON u.id = r."createdById"
+     WHERE r.instansi = $1 AND ($2::text IS NULL OR r.kind = $2)
+     ORDER BY r."createdAt" DESC, r.id DESC
+     LIMIT $3`,
+    [INSTANSI, filter.kind ?? null, filter.limit ?? 100],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    format: r.format,
+    params: r.params,
+    catalogueVersions: r.catalogueVersions,
+    dataHash: r.dataHash,
+    checksum: r.checksum,
+    fileName: r.fileName,
+    size: r.size,
+    createdAt: new Date(r.createdAt).toISOString(),
+    createdBy: r.username,
+  }));
+}
+
+export async function reportFile(
+  ctx: HubContext,
+  id: string,
+  opts: { actor: Actor; ip?: string | undefined; requestId?: string | undefined },
+): Promise<{ fileName: string; contentType: string; bytes: Buffer; checksum: string }> {
+  const row = await ctx.db.prisma.report.findFirst({ where: { id, instansi: INSTANSI } });
+  if (!row) throw new AppError(404, "NOT_FOUND", "Laporan tidak ditemukan");
+  await audit(ctx.db.prisma, {
+    actor: opts.actor,
+    action: `report.${row.kind}.download`,
+    fields: row.kind === "monthly" ? ["nama", "phone", "alamat", "keperluan", "narasi"] : [],
+    purpose: "unduh laporan tersimpan",
+    ip: opts.ip,
+    requestId: opts.requestId,
+    data: { reportId: row.id, checksum: row.checksum },
+  });
+  const format = row.format as ReportFormat;
+  return {
+    fileName: row.fileName,
+    contentType: CONTENT_TYPES[format] ?? "application/octet-stream",
+    bytes: Buffer.from(row.content),
+    checksum: row.checksum,
+  };
+}

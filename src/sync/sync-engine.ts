@@ -1,0 +1,643 @@
+// The incremental sync engine, shared by pull channels (LAPOR!, e-mail). Per page:
+//   1. one read-only look-up of the whole page (existing case + content hash, an identical
+//      raw payload already stored, an open dead letter) — `= ANY`, one round-trip;
+//   2. records whose case already holds the same content hash are skipped outright: no
+//      transaction, no row lock, nothing rewritten;
+//   3. the rest goes into ONE short transaction: raw payloads, the channel's batched
+//      upserts, dead letters, the run counters and — last — the stream cursor, so a crash
+//      keeps a whole page or none of it and the next run resumes after the last stored page.
+// While a page is being written the next one is already being fetched.
+import { createHash, randomUUID } from "node:crypto";
+import type { HubContext } from "../context.js";
+import type {
+  ApplyItem,
+  ApplyResult,
+  ChannelSource,
+  MappedRecord,
+  PageTx,
+  SourceItem,
+  SourcePage,
+  StreamPosition,
+} from "../ports/channel-source.port.js";
+import { raiseAlert, resolveAlerts } from "./alerts.js";
+import { errorClassOf, failureText, quarantineAlert, recordDeadLetter } from "./dead-letters.js";
+import { asPageTx, inPageTransaction, type SqlWriter } from "./page-tx.js";
+import { withAdvisoryLock } from "./stream-lock.js";
+
+export type SyncSummary = {
+  stream: string;
+  runId: string | null;
+  status: "succeeded" | "failed" | "skipped";
+  added: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  pages: number;
+  durationMs: number;
+  error: string | null;
+  /** Set when the stream was stopped for an operator (bad credentials). */
+  unhealthy?: boolean;
+};
+
+export type RunSyncOptions = {
+  /** Ignore the stored cursor and walk the whole feed (everything unchanged is skipped). */
+  full?: boolean;
+  signal?: AbortSignal;
+  /** Test hook: stop after this many pages as if killed (the cursor stays where it is). */
+  maxPages?: number;
+};
+
+export function lockKeyForStream(stream: string): string {
+  return `sync:${stream}`;
+}
+
+function readPosition(json: unknown): StreamPosition {
+  if (json && typeof json === "object" && !Array.isArray(json)) {
+    const o = json as Record<string, unknown>;
+    return {
+      cursor: typeof o.cursor === "string" ? o.cursor : null,
+      since: typeof o.since === "string" ? o.since : null,
+    };
+  }
+  return { cursor: null, since: null };
+}
+
+function laterIso(a: string | null, b: Date | null): string | null {
+  if (!b) return a;
+  if (!a) return b.toISOString();
+  return Date.parse(a) >= b.getTime() ? a : b.toISOString();
+}
+
+/** What the database already holds for one item of a page. */
+export type KnownItem = {
+  caseId: string | null;
+  contentHash: string | null;
+  /** A RawMessage with the same channel, externalId and byte-identical body. */
+  rawId: string | null;
+  rawStatus: string | null;
+  rawCaseId: string | null;
+  openDeadLetter: boolean;
+};
+
+const UNKNOWN: KnownItem = {
+  caseId: null,
+  contentHash: null,
+  rawId: null,
+  rawStatus: null,
+  rawCaseId: null,
+  openDeadLetter: false,
+};
+
+type RawBody = { body: string; sha: string };
+
+function rawBodies<R extends MappedRecord>(items: SourceItem<R>[]): RawBody[] {
+  return items.map((it) => {
+    const body = JSON.stringify(it.raw ?? null);
+    return { body, sha: createHash("sha256").update(body).digest("hex") };
+  });
+}
+
+/**
+ * One round-trip for the whole page. Cases are keyed on (channel, externalId) — the
+ * contract every pull channel upserts on — and raw payloads on (channel, externalId, sha256).
+ */
+async function lookupPage<R extends MappedRecord>(
+  db: PageTx,
+  channel: string,
+  items: SourceItem<R>[],
+  bodies: RawBody[],
+): Promise<KnownItem[]> {
+  const idx: number[] = [];
+  items.forEach((it, i) => {
+    if (it.externalId !== null) idx.push(i);
+  });
+  const out: KnownItem[] = items.map(() => UNKNOWN);
+  if (!idx.length) return out;
+  const rows = await db.query<KnownItem & { i: number }>(
+    `SELECT x.i::int AS i, c.id AS "caseId", c."contentHash" AS "contentHash",
+            r.id AS "rawId", r.status AS "rawStatus", r."caseId" AS "rawCaseId",
+            EXISTS (SELECT 1 FROM "DeadLetter" d
+                     WHERE d.status = 'open' AND d.source = $1 AND d."externalId" = x.ext) AS "openDeadLetter"
+       FROM unnest($2::text[], $3::text[], $4::int[]) AS x(ext, sha, i)
+       LEFT JOIN "Case" c ON c.channel = $1 AND c."externalId" = x.ext
+       LEFT JOIN LATERAL (
+         SELECT m.id, m.status, m."caseId" FROM "RawMessage" m
+          WHERE m.channel = $1 AND m."externalId" = x.ext AND m.sha256 = x.sha
+          ORDER BY m."receivedAt" DESC LIMIT 1) r ON TRUE`,
+    [
+      channel,
+      idx.map((i) => items[i]?.externalId),
+      idx.map((i) => bodies[i]?.sha),
+      idx,
+    ],
+  );
+  for (const r of rows) out[r.i] = r;
+  return out;
+}
+
+export type StoredPage = ApplyResult & { failed: number; maxUpdatedAt: Date | null };
+
+type RawInsert = {
+  id: string;
+  ext: string | null;
+  sha: string;
+  body: string;
+  status: string;
+  error: string | null;
+  caseId: string | null;
+};
+
+/**
+ * Everything a page does inside its transaction except the cursor: raw payloads, the
+ * channel upsert of good records, dead letters (and quarantine alerts) for the rest.
+ * Also used by dead-letter replay and the export import, so every record takes exactly
+ * the sync's path. `known` is the page look-up when the caller already made it.
+ */
+export async function applyItems<R extends MappedRecord>(
+  writer: SqlWriter,
+  ctx: HubContext,
+  source: ChannelSource<R>,
+  items: SourceItem<R>[],
+  now: Date,
+  opts: { known?: KnownItem[]; bodies?: RawBody[] } = {},
+): Promise<StoredPage> {
+  const tx = asPageTx(writer);
+  const nowIso = now.toISOString();
+  const bodies = opts.bodies ?? rawBodies(items);
+  const known = opts.known ?? (await lookupPage(tx, source.channel, items, bodies));
+  // Raw ids are minted here so the channel's rows can point at them; the raw rows are
+  // written once below, already carrying their outcome (no second UPDATE per page).
+  const rawIds = items.map((_, i) => known[i]?.rawId ?? randomUUID());
+  // A record repeated inside one batch (upstream moved it while we paged) is applied once,
+  // in its latest form; the earlier copy counts as unchanged.
+  const latest = new Map<string, number>();
+  items.forEach((it, i) => {
+    if (it.mapped.ok) latest.set(it.mapped.value.externalId, i);
+  });
+  const good: ApplyItem<R>[] = [];
+  const goodIdx: number[] = [];
+  let duplicates = 0;
+  let maxUpdatedAt: Date | null = null;
+  const outcome = new Map<number, { status: string; error: string | null }>();
+  let failed = 0;
+  for (const [i, it] of items.entries()) {
+    const rawMessageId = rawIds[i] as string;
+    if (it.mapped.ok) {
+      const rec = it.mapped.value;
+      if (!maxUpdatedAt || rec.upstreamUpdatedAt > maxUpdatedAt)
+        maxUpdatedAt = rec.upstreamUpdatedAt;
+      if (latest.get(rec.externalId) !== i) {
+        duplicates++;
+        outcome.set(i, { status: "stored", error: null });
+        continue;
+      }
+      good.push({
+        record: rec,
+        rawMessageId,
+        ...(opts.known ? { existingCaseId: known[i]?.caseId ?? null } : {}),
+      });
+      goodIdx.push(i);
+      continue;
+    }
+    failed++;
+    const f = it.mapped.error;
+    const errorClass = errorClassOf(f);
+    const deadLetterId = await recordDeadLetter(tx, {
+      source: source.channel,
+      externalId: it.externalId,
+      rawMessageId,
+      payload: it.raw,
+      errorClass,
+      error: failureText(f),
+      at: now,
+    });
+    if (errorClass === "quarantine")
+      await quarantineAlert(tx, source.stream, it.externalId, f, deadLetterId);
+    outcome.set(i, {
+      status: errorClass === "quarantine" ? "quarantined" : "failed",
+      error: failureText(f),
+    });
+  }
+  const applied: ApplyResult = good.length
+    ? await source.applyPage(tx, ctx, good)
+    : { added: 0, updated: 0, unchanged: 0, caseIds: [], caseIdByExternalId: new Map() };
+  for (const i of goodIdx) {
+    const ext = (items[i] as SourceItem<R> & { mapped: { ok: true; value: R } }).mapped.value
+      .externalId;
+    const caseId = applied.caseIdByExternalId.get(ext) ?? null;
+    outcome.set(i, { status: caseId ? "processed" : "stored", error: null });
+  }
+
+  const caseOf = (i: number): string | null => {
+    const it = items[i] as SourceItem<R>;
+    return it.mapped.ok ? (applied.caseIdByExternalId.get(it.mapped.value.externalId) ?? null) : null;
+  };
+  const inserts: RawInsert[] = [];
+  const updates: { id: string; status: string; error: string | null; caseId: string | null }[] =
+    [];
+  items.forEach((it, i) => {
+    const o = outcome.get(i) ?? { status: "stored", error: null };
+    const caseId = caseOf(i);
+    const k = known[i] ?? UNKNOWN;
+    if (!k.rawId) {
+      const b = bodies[i] as RawBody;
+      inserts.push({ id: rawIds[i] as string, ext: it.externalId, sha: b.sha, body: b.body, ...o, caseId });
+    } else if (o.status !== "stored" && (o.status !== k.rawStatus || caseId !== k.rawCaseId || o.error)) {
+      updates.push({ id: k.rawId, ...o, caseId });
+    }
+  });
+  if (inserts.length) {
+    await tx.query(
+      `INSERT INTO "RawMessage" (id, channel, "externalId", "contentType", body, sha256, status, error,
+         "caseId", "receivedAt", "processedAt")
+       SELECT x.id, $1, x.ext, 'application/json', convert_to(x.body, 'UTF8'), x.sha, x.status, x.error,
+         x."caseId", $3::timestamptz, CASE WHEN x.status = 'stored' THEN NULL ELSE $3::timestamptz END
+         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, ext text, sha text, body text, status text,
+           error text, "caseId" uuid)`,
+      [source.channel, JSON.stringify(inserts), nowIso],
+    );
+  }
+  if (updates.length) {
+    await tx.query(
+      `UPDATE "RawMessage" r SET status = x.status, error = x.error,
+         "caseId" = coalesce(x."caseId", r."caseId"), "processedAt" = $2::timestamptz
+         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, status text, error text, "caseId" uuid)
+        WHERE r.id = x.id`,
+      [JSON.stringify(updates), nowIso],
+    );
+  }
+  // Records stored now resolve an earlier dead letter of the same record.
+  const resolving = good.filter(
+    (g, k) => !opts.known || known[goodIdx[k] as number]?.openDeadLetter,
+  );
+  if (resolving.length) {
+    await tx.query(
+      `UPDATE "DeadLetter" SET status = 'replayed', "resolvedAt" = $3::timestamptz
+        WHERE source = $1 AND status = 'open' AND "externalId" = ANY($2::text[])`,
+      [source.channel, resolving.map((g) => g.record.externalId), nowIso],
+    );
+  }
+  return { ...applied, unchanged: applied.unchanged + duplicates, failed, maxUpdatedAt };
+}
+
+/**
+ * The cursor and the run's counters in ONE statement (atomic on its own): the whole
+ * write of a page whose records were all unchanged, and the last write of any other.
+ */
+async function saveProgress(
+  db: PageTx,
+  stream: string,
+  runId: string,
+  counts: { added: number; updated: number; unchanged: number; failed: number },
+  position: StreamPosition,
+  now: Date,
+): Promise<void> {
+  await db.query(
+    `WITH run AS (
+       UPDATE "SyncRun" SET added = added + $3, updated = updated + $4, unchanged = unchanged + $5,
+         failed = failed + $6 WHERE id = $2::uuid RETURNING id)
+     UPDATE "SyncState" SET cursor = $7::jsonb, "updatedAt" = $8::timestamptz
+      WHERE stream = $1`,
+    [
+      stream,
+      runId,
+      counts.added,
+      counts.updated,
+      counts.unchanged,
+      counts.failed,
+      JSON.stringify(position),
+      now.toISOString(),
+    ],
+  );
+}
+
+/**
+ * One page: look up, skip what is unchanged, write the rest in one transaction with the
+ * cursor saved last. Returns what the run counts.
+ */
+async function storePage<R extends MappedRecord>(
+  ctx: HubContext,
+  source: ChannelSource<R>,
+  runId: string,
+  items: SourceItem<R>[],
+  position: StreamPosition,
+  nextCursor: string | null,
+  now: Date,
+): Promise<{ stored: StoredPage; next: StreamPosition }> {
+  const bodies = rawBodies(items);
+  const known = await lookupPage(ctx.db.sql, source.channel, items, bodies);
+  // The latest copy of each record decides; an unchanged record (same content hash, no
+  // open dead letter to resolve) is not touched at all.
+  const latest = new Map<string, number>();
+  items.forEach((it, i) => {
+    if (it.mapped.ok) latest.set(it.mapped.value.externalId, i);
+  });
+  const skip = new Set<string>();
+  for (const [ext, i] of latest) {
+    const it = items[i] as SourceItem<R> & { mapped: { ok: true; value: R } };
+    const k = known[i] ?? UNKNOWN;
+    if (k.caseId && !k.openDeadLetter && k.contentHash === it.mapped.value.contentHash)
+      skip.add(ext);
+  }
+  let maxUpdatedAt: Date | null = null;
+  let unchanged = 0;
+  const work: number[] = [];
+  items.forEach((it, i) => {
+    if (it.mapped.ok) {
+      const rec = it.mapped.value;
+      if (!maxUpdatedAt || rec.upstreamUpdatedAt > maxUpdatedAt)
+        maxUpdatedAt = rec.upstreamUpdatedAt;
+      if (skip.has(rec.externalId)) {
+        unchanged++;
+        return;
+      }
+    }
+    work.push(i);
+  });
+  const next: StreamPosition = {
+    cursor: nextCursor,
+    since: laterIso(position.since, maxUpdatedAt),
+  };
+  if (!work.length) {
+    await saveProgress(
+      ctx.db.sql,
+      source.stream,
+      runId,
+      { added: 0, updated: 0, unchanged, failed: 0 },
+      next,
+      now,
+    );
+    return {
+      stored: {
+        added: 0,
+        updated: 0,
+        unchanged,
+        failed: 0,
+        caseIds: [],
+        caseIdByExternalId: new Map(),
+        maxUpdatedAt,
+      },
+      next,
+    };
+  }
+  const stored = await inPageTransaction(ctx, async (tx) => {
+    const result = await applyItems(
+      tx,
+      ctx,
+      source,
+      work.map((i) => items[i] as SourceItem<R>),
+      now,
+      {
+        known: work.map((i) => known[i] ?? UNKNOWN),
+        bodies: work.map((i) => bodies[i] as RawBody),
+      },
+    );
+    result.unchanged += unchanged;
+    // Last: the cursor moves only together with the rows it covers.
+    await saveProgress(tx, source.stream, runId, result, next, now);
+    return result;
+  });
+  return { stored: { ...stored, maxUpdatedAt }, next };
+}
+
+async function loadState(ctx: HubContext, stream: string): Promise<StreamPosition> {
+  const row = await ctx.db.prisma.syncState.upsert({
+    where: { stream },
+    create: { stream, cursor: { cursor: null, since: null } },
+    update: {},
+  });
+  return readPosition(row.cursor);
+}
+
+/**
+ * One sync run of a stream. Only one process runs a given stream at a time (advisory
+ * lock); a second caller gets `skipped` at once instead of waiting or duplicating.
+ */
+export async function runSync<R extends MappedRecord>(
+  ctx: HubContext,
+  source: ChannelSource<R>,
+  opts: RunSyncOptions = {},
+): Promise<SyncSummary> {
+  const started = performance.now();
+  const locked = await withAdvisoryLock(ctx, lockKeyForStream(source.stream), () =>
+    runLocked(ctx, source, opts, started),
+  );
+  if (locked.acquired) return locked.value;
+  return {
+    stream: source.stream,
+    runId: null,
+    status: "skipped",
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    failed: 0,
+    pages: 0,
+    durationMs: Math.round(performance.now() - started),
+    error: "stream sedang disinkronkan oleh proses lain",
+  };
+}
+
+async function runLocked<R extends MappedRecord>(
+  ctx: HubContext,
+  source: ChannelSource<R>,
+  opts: RunSyncOptions,
+  started: number,
+): Promise<SyncSummary> {
+  const { prisma } = ctx.db;
+  const stream = source.stream;
+  // We hold the stream: a run still marked running was killed mid-way.
+  await prisma.syncRun.updateMany({
+    where: { stream, status: "running" },
+    data: {
+      status: "failed",
+      finishedAt: ctx.clock(),
+      error: "terputus: proses berhenti sebelum sinkronisasi selesai",
+    },
+  });
+  const run = await prisma.syncRun.create({ data: { stream, startedAt: ctx.clock() } });
+  const summary: SyncSummary = {
+    stream,
+    runId: run.id,
+    status: "succeeded",
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    failed: 0,
+    pages: 0,
+    durationMs: 0,
+    error: null,
+  };
+  const finish = async (status: "succeeded" | "failed", error: string | null) => {
+    summary.status = status;
+    summary.error = error;
+    summary.durationMs = Math.round(performance.now() - started);
+    await prisma.syncRun.update({
+      where: { id: run.id },
+      data: {
+        status,
+        error,
+        finishedAt: ctx.clock(),
+        durationMs: summary.durationMs,
+        added: summary.added,
+        updated: summary.updated,
+        unchanged: summary.unchanged,
+        failed: summary.failed,
+      },
+    });
+    return summary;
+  };
+
+  let position = opts.full ? { cursor: null, since: null } : await loadState(ctx, stream);
+  const restartPoint = (p: StreamPosition): Date | undefined =>
+    p.since ? new Date(Date.parse(p.since) - source.overlapMs) : undefined;
+  let request: { cursor?: string; updatedSince?: Date } = position.cursor
+    ? { cursor: position.cursor }
+    : opts.full
+      ? {}
+      : (() => {
+          const since = restartPoint(position);
+          return since ? { updatedSince: since } : {};
+        })();
+  let restartedFromCursor = false;
+
+  type Fetched = { ok: true; page: SourcePage<R> } | { ok: false; error: unknown };
+  // Settles, never rejects: a prefetch left behind by an early return raises nothing.
+  const fetchAhead = (req: typeof request): Promise<Fetched> =>
+    source.fetchPage(req, opts.signal).then(
+      (page) => ({ ok: true as const, page }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+  let pending = fetchAhead(request);
+  for (;;) {
+    if (opts.signal?.aborted) return finish("failed", "dibatalkan");
+    if (opts.maxPages !== undefined && summary.pages >= opts.maxPages)
+      return finish("failed", "dihentikan setelah batas halaman (uji)");
+    const got = await pending;
+    if (!got.ok) {
+      const { error } = got;
+      const kind = source.classify(error);
+      const text = source.describe(error);
+      if (kind === "bad_cursor" && request.cursor !== undefined && !restartedFromCursor) {
+        restartedFromCursor = true;
+        const since = restartPoint(position);
+        ctx.logger.warn({ stream }, "cursor rejected; restarting from updated_since");
+        request = since ? { updatedSince: since } : {};
+        pending = fetchAhead(request);
+        continue;
+      }
+      const now = ctx.clock();
+      if (kind === "auth") {
+        await prisma.$transaction(async (tx) => {
+          await tx.syncState.update({
+            where: { stream },
+            data: { healthy: false, lastError: text },
+          });
+          await raiseAlert(tx, { kind: "sync.auth", source: stream, key: null, message: text });
+        });
+        summary.unhealthy = true;
+      } else {
+        await prisma.syncState.update({ where: { stream }, data: { lastError: text } });
+        if (kind === "fatal") await recordProtocolDeadLetter(ctx, source, error, text, now);
+      }
+      ctx.logger.error({ stream, kind, error: text }, "sync run failed");
+      return finish("failed", text);
+    }
+    const page = got.page;
+    // The next page travels while this one is written.
+    if (page.nextCursor !== null) {
+      request = { cursor: page.nextCursor };
+      pending = fetchAhead(request);
+    }
+    const { stored, next } = await storePage(
+      ctx,
+      source,
+      run.id,
+      page.items,
+      position,
+      page.nextCursor,
+      ctx.clock(),
+    );
+    position = next;
+    summary.pages++;
+    summary.added += stored.added;
+    summary.updated += stored.updated;
+    summary.unchanged += stored.unchanged;
+    summary.failed += stored.failed;
+    if (source.afterPage && stored.caseIds.length) {
+      await source
+        .afterPage(ctx, stored)
+        .catch((e: unknown) =>
+          ctx.logger.warn(
+            { stream, err: { message: (e as Error).message } },
+            "after-page step failed",
+          ),
+        );
+    }
+    if (page.nextCursor === null) break;
+  }
+
+  if (source.afterRun) {
+    await source
+      .afterRun(ctx)
+      .catch((e: unknown) =>
+        ctx.logger.warn(
+          { stream, err: { message: (e as Error).message } },
+          "after-run step failed",
+        ),
+      );
+  }
+  const now = ctx.clock();
+  await prisma.$transaction(async (tx) => {
+    await tx.syncState.update({
+      where: { stream },
+      data: { healthy: true, lastError: null, lastSuccessAt: now },
+    });
+    await resolveAlerts(tx, { kind: "sync.auth", source: stream }, now);
+  });
+  ctx.logger.info(
+    {
+      stream,
+      added: summary.added,
+      updated: summary.updated,
+      unchanged: summary.unchanged,
+      failed: summary.failed,
+      pages: summary.pages,
+    },
+    "sync run succeeded",
+  );
+  return finish("succeeded", null);
+}
+
+/** A page that is not JSON / not the envelope: kept for the operator, the run fails. */
+async function recordProtocolDeadLetter<R extends MappedRecord>(
+  ctx: HubContext,
+  source: ChannelSource<R>,
+  error: unknown,
+  text: string,
+  now: Date,
+): Promise<void> {
+  const snippet =
+    error && typeof error === "object" && "bodySnippet" in error
+      ? (error as { bodySnippet: unknown }).bodySnippet
+      : null;
+  await ctx.db.prisma.$transaction(async (tx) => {
+    await recordDeadLetter(tx, {
+      source: source.channel,
+      externalId: null,
+      rawMessageId: null,
+      payload: { page: snippet ?? null },
+      errorClass: "protocol",
+      error: text,
+      at: now,
+    });
+  });
+}
+
+export async function sourceFor(
+  ctx: HubContext,
+  name: string,
+): Promise<ChannelSource<MappedRecord> | null> {
+  const { channelSources } = await import("../../adapters/index.js");
+  const factory = channelSources[name];
+  return factory ? factory(ctx) : null;
+}

@@ -1,0 +1,114 @@
+/* global document, window */
+import { api, loadSpec, access } from "./api.js";
+import { add, el, clear, notice, errorMessage, ROLE } from "./ui.js";
+
+const MODULES = {
+  "kotak-masuk": "./inbox.js",
+  catat: "./intake.js",
+  kasus: "./case.js",
+  laporan: "./reports.js",
+  kesehatan: "./health.js",
+  pengguna: "./users.js",
+  katalog: "./catalogue.js",
+};
+
+// A menu entry shows when the spec says the role may call the page's main endpoint; while
+// an endpoint is not in the spec yet, `fallback` decides (and the page says "belum tersedia").
+const NAV = [
+  { page: "kotak-masuk", href: "/", label: "Kotak masuk" },
+  { page: "catat", href: "/catat", label: "Catat aduan", api: ["POST", "/api/v1/cases"] },
+  { page: "laporan", href: "/laporan", label: "Laporan", api: ["GET", "/api/v1/reports/annual"] },
+  {
+    page: "kesehatan",
+    href: "/kesehatan",
+    label: "Kesehatan kanal",
+    api: ["GET", "/api/v1/channels/health"],
+    fallback: ["admin", "koordinator"],
+  },
+  { page: "pengguna", href: "/pengguna", label: "Pengguna", api: ["GET", "/api/v1/users"] },
+  { page: "katalog", href: "/katalog", label: "Katalog", roles: ["admin"] },
+];
+
+export function navAllowed(item, spec, user) {
+  if (item.roles && !item.roles.includes(user.role)) return false;
+  if (!item.api) return true;
+  const a = access(spec, user, item.api[0], item.api[1]);
+  if (a === "missing") return !item.fallback || item.fallback.includes(user.role);
+  return a === "yes";
+}
+
+function buildNav(user, spec, page) {
+  const nav = document.getElementById("nav");
+  const list = el("ul");
+  for (const item of NAV) {
+    if (!navAllowed(item, spec, user)) continue;
+    add(
+      list,
+      el(
+        "li",
+        {},
+        el(
+          "a",
+          {
+            href: item.href,
+            "aria-current": item.page === page ? "page" : null,
+            "data-nav": item.page,
+          },
+          item.label,
+        ),
+      ),
+    );
+  }
+  const logout = el(
+    "button",
+    {
+      type: "button",
+      class: "link",
+      onclick: async () => {
+        try {
+          await api("POST", "/api/v1/auth/logout", undefined, { allow401: true });
+        } finally {
+          window.location.assign("/masuk");
+        }
+      },
+    },
+    "Keluar",
+  );
+  const who = el(
+    "span",
+    { class: "who", "data-user": user.username },
+    `${user.displayName || user.username} · ${ROLE[user.role] || user.role}${user.bidang ? " " + user.bidang : ""}`,
+  );
+  add(clear(nav), list, el("div", { class: "account" }, who, logout));
+}
+
+async function start() {
+  const page = document.body.dataset.page;
+  const main = document.getElementById("utama");
+  const heading = main.querySelector("h1");
+  try {
+    if (page === "masuk") {
+      const mod = await import("./login.js");
+      add(clear(main), heading);
+      await mod.render(main);
+      return;
+    }
+    if (page === "tidak-ditemukan") {
+      add(clear(main), heading, el("p", {}, el("a", { href: "/" }, "Kembali ke kotak masuk")));
+      return;
+    }
+    const [user, spec] = await Promise.all([api("GET", "/api/v1/auth/me"), loadSpec()]);
+    buildNav(user, spec, page);
+    const mod = await import(MODULES[page]);
+    add(clear(main), heading);
+    await mod.render(main, { user, spec });
+  } catch (e) {
+    if (e && e.status === 401) return;
+    add(clear(main), heading, notice("error", errorMessage(e)));
+  }
+  main.dataset.ready = "1";
+}
+
+start().finally(() => {
+  document.getElementById("utama").dataset.ready = "1";
+});

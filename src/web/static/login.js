@@ -1,0 +1,64 @@
+/* global window, document */
+import { api } from "./api.js";
+import { add, el, field, notice, errorMessage } from "./ui.js";
+
+export async function render(main) {
+  try {
+    await api("GET", "/api/v1/auth/me", undefined, { allow401: true });
+    window.location.assign("/");
+    return;
+  } catch {
+    /* not logged in: show the form */
+  }
+  document.getElementById("nav").textContent = "";
+  const msg = el("div", { id: "login-msg" });
+  const user = el("input", {
+    name: "username",
+    autocomplete: "username",
+    required: true,
+    maxlength: 64,
+  });
+  const pass = el("input", {
+    name: "password",
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+    maxlength: 256,
+  });
+  const button = el("button", { type: "submit", class: "primary" }, "Masuk");
+  const form = el(
+    "form",
+    { class: "card narrow", novalidate: true },
+    field("username", "Nama pengguna", user),
+    field("password", "Kata sandi", pass),
+    button,
+    msg,
+  );
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    msg.textContent = "";
+    if (!user.value.trim() || !pass.value) {
+      add(msg, notice("error", "Isi nama pengguna dan kata sandi."));
+      return;
+    }
+    button.disabled = true;
+    try {
+      await api(
+        "POST",
+        "/api/v1/auth/login",
+        { username: user.value.trim(), password: pass.value },
+        { allow401: true },
+      );
+      window.sessionStorage.removeItem("aduan.spec");
+      window.location.assign("/");
+    } catch (e) {
+      add(msg, notice("error", errorMessage(e)));
+      pass.value = "";
+      pass.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  add(main, form);
+  user.focus();
+}

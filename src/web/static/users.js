@@ -1,0 +1,164 @@
+import { api, access } from "./api.js";
+import {
+  add,
+  el,
+  clear,
+  field,
+  options,
+  notice,
+  errorMessage,
+  unavailable,
+  section,
+  ROLE,
+  BIDANG,
+  fmtDate,
+} from "./ui.js";
+
+export async function render(main, { user, spec }) {
+  const a = access(spec, user, "GET", "/api/v1/users");
+  if (a !== "yes") {
+    add(
+      main,
+      a === "missing"
+        ? unavailable("Pengelolaan pengguna")
+        : notice("error", "Halaman ini hanya untuk admin."),
+    );
+    return;
+  }
+  const listBox = section("Daftar pengguna");
+  const msg = el("div", { "aria-live": "polite" });
+  const table = el("div");
+  add(listBox, msg, table);
+
+  async function load() {
+    clear(table);
+    let rows;
+    try {
+      rows = (await api("GET", "/api/v1/users")).data;
+    } catch (e) {
+      add(table, notice("error", errorMessage(e)));
+      return;
+    }
+    add(
+      table,
+      el(
+        "table",
+        { class: "small-table users" },
+        el(
+          "thead",
+          {},
+          el(
+            "tr",
+            {},
+            ["Pengguna", "Peran", "Bidang", "Aktif", "Dibuat", ""].map((h) =>
+              el("th", { scope: "col" }, h),
+            ),
+          ),
+        ),
+        el(
+          "tbody",
+          {},
+          rows.map((u) => {
+            const role = el("select", { "aria-label": `Peran ${u.username}` }, options(ROLE));
+            role.value = u.role;
+            const bidang = el(
+              "select",
+              { "aria-label": `Bidang ${u.username}` },
+              options(BIDANG, { empty: "–" }),
+            );
+            bidang.value = u.bidang || "";
+            const active = el("input", {
+              type: "checkbox",
+              checked: u.active,
+              "aria-label": `${u.username} aktif`,
+            });
+            const save = el(
+              "button",
+              {
+                type: "button",
+                onclick: async () => {
+                  clear(msg);
+                  const body = {};
+                  if (role.value !== u.role) body.role = role.value;
+                  if ((bidang.value || null) !== u.bidang) body.bidang = bidang.value || null;
+                  if (active.checked !== u.active) body.active = active.checked;
+                  if (!Object.keys(body).length) {
+                    add(msg, notice("ok", "Tidak ada perubahan."));
+                    return;
+                  }
+                  try {
+                    await api("PATCH", `/api/v1/users/${u.id}`, body);
+                    add(msg, notice("ok", `Pengguna ${u.username} diperbarui.`));
+                    load();
+                  } catch (e) {
+                    add(msg, notice("error", errorMessage(e)));
+                  }
+                },
+              },
+              "Simpan",
+            );
+            return el(
+              "tr",
+              { "data-username": u.username, class: u.active ? "" : "inactive" },
+              el(
+                "td",
+                {},
+                el("strong", {}, u.username),
+                u.displayName ? el("div", { class: "muted" }, u.displayName) : null,
+              ),
+              el("td", {}, role),
+              el("td", {}, bidang),
+              el("td", {}, active),
+              el("td", {}, fmtDate(u.createdAt)),
+              el("td", {}, save),
+            );
+          }),
+        ),
+      ),
+    );
+  }
+
+  const addBox = section("Tambah pengguna");
+  const username = el("input", { maxlength: 64, autocomplete: "off", required: true });
+  const displayName = el("input", { maxlength: 120, autocomplete: "off" });
+  const password = el("input", {
+    type: "password",
+    minlength: 10,
+    maxlength: 256,
+    autocomplete: "new-password",
+    required: true,
+  });
+  const role = el("select", {}, options(ROLE));
+  role.value = "front_office";
+  const bidang = el("select", {}, options(BIDANG, { empty: "–" }));
+  const addMsg = el("div", { "aria-live": "polite" });
+  const form = el(
+    "form",
+    { class: "grid-form", novalidate: true },
+    field("u-username", "Nama pengguna", username, "huruf kecil, angka, titik, garis bawah"),
+    field("u-name", "Nama lengkap", displayName),
+    field("u-password", "Kata sandi awal", password, "minimal 10 karakter"),
+    field("u-role", "Peran", role),
+    field("u-bidang", "Bidang (wajib untuk penelaah)", bidang),
+    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Tambah")),
+    addMsg,
+  );
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clear(addMsg);
+    const body = { username: username.value.trim(), password: password.value, role: role.value };
+    if (displayName.value.trim()) body.displayName = displayName.value.trim();
+    if (bidang.value) body.bidang = bidang.value;
+    try {
+      await api("POST", "/api/v1/users", body);
+      add(addMsg, notice("ok", `Pengguna ${body.username} ditambahkan.`));
+      form.reset();
+      load();
+    } catch (e) {
+      add(addMsg, notice("error", errorMessage(e)));
+    }
+  });
+  add(addBox, form);
+  add(main, listBox, addBox);
+  await load();
+}

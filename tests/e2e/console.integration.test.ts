@@ -1,0 +1,358 @@
+// The staff console in a real browser (Debian's headless Chromium) against a real hub and
+// PostgreSQL: intake, case work, reports, role limits and offline intake.
+import { mkdirSync, readFileSync } from "node:fs";
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import {
+  apiClient,
+  PASSWORD,
+  resetDb,
+  startTestHub,
+  userWithToken,
+  type TestHub,
+} from "../helpers/test-hub.js";
+import {
+  browserMissing,
+  fetchFromPage,
+  launchBrowser,
+  loginViaForm,
+  newSession,
+  PHONE,
+  ready,
+  screenshot,
+} from "../helpers/browser.js";
+
+const missing = browserMissing();
+
+const NIK = "6309044507850003"; // Tabalong, woman born 5 Jul 1985
+const KEPERLUAN = "Bantuan PKH ibu saya tidak cair sejak bulan Maret";
+
+/** Labels a failing step so the report names it, e.g. "[penelaah: catat hasil SIKS-NG]". */
+async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    err.message = `[${name}] ${err.message}`;
+    throw err;
+  }
+}
+
+describe.skipIf(Boolean(missing))(
+  missing ? `staff console in Chromium — SKIPPED: ${missing}` : "staff console in Chromium",
+  () => {
+    let hub: TestHub;
+    let browser: Browser;
+    let tokens: Record<string, string>;
+
+    beforeAll(async () => {
+      hub = await startTestHub({ name: "console-e2e" });
+      await resetDb(hub);
+      const [fo, ko, pe, ad] = await Promise.all([
+        userWithToken(hub, "fo.sari", "front_office"),
+        userWithToken(hub, "ko.budi", "koordinator"),
+        userWithToken(hub, "pe.rahmat", "penelaah", "LINJAMSOS"),
+        userWithToken(hub, "ad.nina", "admin"),
+      ]);
+      tokens = { fo: fo.token, ko: ko.token, pe: pe.token, ad: ad.token };
+      browser = await launchBrowser();
+      mkdirSync("test-output/downloads", { recursive: true });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await hub?.close();
+    });
+
+    it("serves pages with CSP and frame denial, and assets with a long cache and gzip", async () => {
+      const res = await fetch(`${hub.url}/`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      const html = await res.text();
+      const asset = html.match(/src="(\/assets\/[0-9a-f]+\/app\.js)"/)?.[1];
+      expect(asset).toBeTruthy();
+      const a = await fetch(`${hub.url}${asset}`, { headers: { "accept-encoding": "gzip" } });
+      expect(a.status).toBe(200);
+      expect(a.headers.get("cache-control")).toContain("immutable");
+      expect(a.headers.get("content-type")).toContain("javascript");
+      const css = await fetch(`${hub.url}${asset!.replace("app.js", "style.css")}`, {
+        headers: { "accept-encoding": "gzip" },
+      });
+      expect(css.headers.get("content-encoding")).toBe("gzip");
+      expect((await fetch(`${hub.url}/kasus/not-a-uuid`)).status).toBe(404);
+    });
+
+    it("front office records a walk-in, the case is worked through to closed, the monthly XLSX holds it", async () => {
+      // ---- front office: log in, role-aware menu, intake with live validation ----
+      const fo = await newSession(browser, hub.url);
+      let caseNumber = "";
+      let caseUrl = "";
+      await step("front_office: masuk", async () => {
+        await fo.page.goto("/masuk");
+        await ready(fo.page);
+        await screenshot(fo.page, "01-masuk");
+        await loginViaForm(fo.page, "fo.sari", PASSWORD);
+        await expect(fo.page.locator("[data-nav='catat']").count()).resolves.toBe(1);
+        // Not offered to the front office:
+        await expect(fo.page.locator("[data-nav='pengguna']").count()).resolves.toBe(0);
+        await expect(fo.page.locator("[data-nav='katalog']").count()).resolves.toBe(0);
+      });
+      await step("front_office: catat aduan datang langsung", async () => {
+        const p = fo.page;
+        await p.locator("[data-nav='catat']").click();
+        await ready(p);
+        await p.getByLabel("Nama (wajib)").first().fill("Siti Aminah");
+        // Month 13 is refused while typing, before the server is asked.
+        await p.locator("#pelapor-nik").fill("6309045513850003");
+        await expect(p.locator("#pelapor-nik-err").textContent()).resolves.toContain("bulan");
+        await p.locator("#pelapor-nik").fill(NIK);
+        await expect(p.locator("#pelapor-nik-err").textContent()).resolves.toBe("");
+        await p.locator("#pelapor-phone").fill("0812-5123-4567");
+        await expect(p.locator("#pelapor-phone-hint").textContent()).resolves.toContain(
+          "+6281251234567",
+        );
+        await p.locator("#keperluan").fill(KEPERLUAN);
+        await expect(p.locator("#jenis-saran").textContent()).resolves.toContain("PKH");
+        await screenshot(p, "02-catat-aduan");
+        await p.getByRole("button", { name: "Simpan aduan" }).click();
+        const saved = p.locator("[data-case-number]");
+        await saved.waitFor();
+        caseNumber = (await saved.getAttribute("data-case-number")) ?? "";
+        expect(caseNumber).toMatch(/^[A-Z]+-\d{4}-\d{4,}$/);
+        await expect(p.locator(".case-number").textContent()).resolves.toBe(caseNumber);
+        await screenshot(p, "03-catat-aduan-tersimpan");
+        caseUrl = (await p.getByRole("link", { name: "Buka halaman kasus" }).getAttribute("href"))!;
+        expect(caseUrl).toMatch(/^\/kasus\/[0-9a-f-]{36}$/);
+      });
+      await step(
+        "front_office: kotak masuk lists the case, search stays out of the URL",
+        async () => {
+          const p = fo.page;
+          await p.goto("/");
+          await ready(p);
+          await p.locator(`tr[data-case='${caseNumber}']`).waitFor();
+          await p.locator("#f-q").fill("Aminah");
+          await p.getByRole("button", { name: "Terapkan" }).click();
+          await p.locator(`tr[data-case='${caseNumber}']`).waitFor();
+          expect(p.url()).not.toContain("Aminah");
+          await expect(p.locator("[data-count='diterima'] strong").textContent()).resolves.toBe(
+            "1",
+          );
+          await screenshot(p, "04-kotak-masuk");
+        },
+      );
+      await step(
+        "front_office: forbidden actions are not offered and are refused if forced",
+        async () => {
+          const p = fo.page;
+          await p.goto(caseUrl);
+          await ready(p);
+          await expect(p.locator("[data-transition='didisposisi']").count()).resolves.toBe(0);
+          const users = await fetchFromPage(p, "POST", "/api/v1/users", {
+            username: "penyusup",
+            password: "kata-sandi-panjang",
+            role: "admin",
+          });
+          expect(users.status).toBe(403);
+          expect((users.body as { code: string }).code).toBe("FORBIDDEN");
+          const list = await fetchFromPage(p, "GET", "/api/v1/users");
+          expect(list.status).toBe(403);
+          // A write without the CSRF header is refused even with a valid session cookie.
+          const noCsrf = await p.evaluate(async () => {
+            const r = await fetch("/api/v1/cases", {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: "{}",
+            });
+            return r.status;
+          });
+          expect(noCsrf).toBe(403);
+        },
+      );
+      await step("front_office: verifikasi", async () => {
+        const p = fo.page;
+        await screenshot(p, "05-kasus-front-office");
+        await p.locator("[data-transition='diverifikasi']").click();
+        await p.locator("#status-kasus[data-status='diverifikasi']").waitFor();
+      });
+      await fo.context.close();
+
+      // ---- koordinator: dispose to the bidang ----
+      const ko = await newSession(browser, hub.url);
+      await step("koordinator: disposisi ke LINJAMSOS", async () => {
+        await loginViaForm(ko.page, "ko.budi", PASSWORD);
+        await ko.page.goto(caseUrl);
+        await ready(ko.page);
+        await ko.page.locator("#t-bidang").selectOption("LINJAMSOS");
+        await ko.page.locator("[data-transition='didisposisi']").click();
+        await ko.page.locator("#status-kasus[data-status='didisposisi']").waitFor();
+      });
+      await ko.context.close();
+
+      // ---- penelaah: follow-up, SIKS-NG finding with live narasi, close ----
+      const pe = await newSession(browser, hub.url);
+      await step("penelaah: tandai ditindaklanjuti", async () => {
+        await loginViaForm(pe.page, "pe.rahmat", PASSWORD);
+        await pe.page.goto(caseUrl);
+        await ready(pe.page);
+        await pe.page.locator("[data-transition='ditindaklanjuti']").click();
+        await pe.page.locator("#status-kasus[data-status='ditindaklanjuti']").waitFor();
+      });
+      await step("penelaah: catat hasil SIKS-NG dengan pratinjau narasi", async () => {
+        const p = pe.page;
+        await p.locator("#f-programme").selectOption("PKH");
+        await p.locator("#f-status-seen").selectOption("NONAKTIF");
+        const options = await p.locator("#f-code option").count();
+        expect(options).toBeGreaterThan(0);
+        const first = await p.locator("#f-code option").first().getAttribute("value");
+        await p.locator("#f-code").selectOption(first!);
+        const preview = p.locator("#pratinjau-narasi [data-narasi]");
+        await preview.waitFor();
+        const narasi = (await preview.textContent()) ?? "";
+        expect(narasi.length).toBeGreaterThan(20);
+        expect(narasi).toMatch(/Siti Aminah|Ibu/);
+        await screenshot(p, "06-kasus-catat-siks-ng");
+        await p.getByRole("button", { name: "Simpan hasil SIKS-NG" }).click();
+        await p.locator(`#temuan li[data-finding='${first}'] .narasi`).waitFor();
+        await expect(
+          p.locator(`#temuan li[data-finding='${first}'] .narasi`).textContent(),
+        ).resolves.toBe(narasi);
+      });
+      await step("penelaah: tutup kasus (selesai)", async () => {
+        const p = pe.page;
+        await p.locator("[data-transition='selesai']").click();
+        await p.locator("#status-kasus[data-status='selesai']").waitFor();
+        await screenshot(p, "07-kasus-selesai");
+      });
+      await pe.context.close();
+
+      // ---- koordinator: monthly XLSX ----
+      const rep = await newSession(browser, hub.url);
+      await step("koordinator: unduh laporan bulanan XLSX dan periksa isinya", async () => {
+        const p = rep.page;
+        await loginViaForm(p, "ko.budi", PASSWORD);
+        await p.goto("/laporan");
+        await ready(p);
+        const month = new Intl.DateTimeFormat("en-CA", {
+          timeZone: "Asia/Makassar",
+          year: "numeric",
+          month: "2-digit",
+        }).format(new Date());
+        await p.locator("#m-bulan").fill(month);
+        await p.locator("#m-format").selectOption("xlsx");
+        await screenshot(p, "08-laporan");
+        const [dl] = await Promise.all([
+          p.waitForEvent("download"),
+          p.getByRole("button", { name: "Unduh", exact: true }).click(),
+        ]);
+        const file = `test-output/downloads/${dl.suggestedFilename()}`;
+        await dl.saveAs(file);
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
+        const cells: string[] = [];
+        wb.eachSheet((ws) =>
+          ws.eachRow((row) =>
+            row.eachCell((c) => {
+              if (c.type === ExcelJS.ValueType.Merge) return;
+              const v = c.value;
+              cells.push(typeof v === "string" ? v : JSON.stringify(v ?? ""));
+            }),
+          ),
+        );
+        expect(cells.some((t) => t.includes("Siti Aminah") || t.includes(caseNumber))).toBe(true);
+      });
+      await rep.context.close();
+    });
+
+    it("an intake made while offline is queued on the device and sent exactly once", async () => {
+      const { context, page } = await newSession(browser, hub.url);
+      await loginViaForm(page, "fo.sari", PASSWORD);
+      await page.goto("/catat");
+      await ready(page);
+      const keperluan = "Kartu KKS hilang waktu banjir, mohon dibantu " + Date.now();
+      await context.setOffline(true);
+      await page.locator("input[value='telepon']").check();
+      await page.locator("#pelapor-name").fill("Abdul Gani");
+      await page.locator("#keperluan").fill(keperluan);
+      await page.getByRole("button", { name: "Simpan aduan" }).click();
+      await page.locator("[data-queued='1']").waitFor();
+      const queued = await page.evaluate(() =>
+        (
+          globalThis as unknown as { localStorage: { getItem(k: string): string | null } }
+        ).localStorage.getItem("aduan.intake.queue"),
+      );
+      expect(JSON.parse(queued!)).toHaveLength(1);
+      await screenshot(page, "09-catat-aduan-antrean-offline");
+      await context.setOffline(false);
+      await page.locator("[data-case-number]").waitFor({ timeout: 20_000 });
+      await expect(page.locator("[data-queued]").count()).resolves.toBe(0);
+      const api = apiClient(hub, tokens.ko);
+      const found = await api.get<{ data: { keperluan: string; channel: string }[] }>(
+        `/api/v1/cases?q=${encodeURIComponent(keperluan.slice(-20))}`,
+      );
+      expect(found.status).toBe(200);
+      expect(found.body.data.filter((c) => c.keperluan === keperluan)).toHaveLength(1);
+      expect(found.body.data[0]!.channel).toBe("telepon");
+      await context.close();
+    });
+
+    it("admin manages users; every page renders at desktop and phone width", async () => {
+      const { context, page, errors } = await newSession(browser, hub.url);
+      await loginViaForm(page, "ad.nina", PASSWORD);
+      await page.locator("[data-nav='pengguna']").click();
+      await ready(page);
+      await page.locator("#u-username").fill("fo.baru");
+      await page.locator("#u-password").fill("kata-sandi-baru-1");
+      await page.locator("#u-role").selectOption("front_office");
+      await page.getByRole("button", { name: "Tambah" }).click();
+      const row = page.locator("tr[data-username='fo.baru']");
+      await row.waitFor();
+      await row.locator("input[type='checkbox']").uncheck();
+      await row.getByRole("button", { name: "Simpan" }).click();
+      await page.locator("tr[data-username='fo.baru'].inactive").waitFor();
+      const login = await fetch(`${hub.url}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "fo.baru", password: "kata-sandi-baru-1" }),
+      });
+      expect(login.status).toBe(401);
+      await screenshot(page, "10-pengguna");
+      for (const [path, name] of [
+        ["/kesehatan", "11-kesehatan-kanal"],
+        ["/katalog", "12-katalog"],
+        ["/laporan", "13-laporan-admin"],
+      ] as const) {
+        await page.goto(path);
+        await ready(page);
+        await screenshot(page, name);
+      }
+      await context.close();
+
+      const phone = await newSession(browser, hub.url, PHONE);
+      await loginViaForm(phone.page, "fo.sari", PASSWORD);
+      await screenshot(phone.page, "20-ponsel-kotak-masuk");
+      const link = await phone.page.locator("table.cases a").first().getAttribute("href");
+      await phone.page.goto(link!);
+      await ready(phone.page);
+      await screenshot(phone.page, "21-ponsel-kasus");
+      await phone.page.goto("/catat");
+      await ready(phone.page);
+      await screenshot(phone.page, "22-ponsel-catat-aduan");
+      // Nothing wider than the phone's screen.
+      const overflow = await phone.page.evaluate(() => {
+        const d = (
+          globalThis as unknown as {
+            document: { documentElement: { scrollWidth: number; clientWidth: number } };
+          }
+        ).document;
+        return d.documentElement.scrollWidth - d.documentElement.clientWidth;
+      });
+      expect(overflow).toBeLessThanOrEqual(0);
+      await phone.context.close();
+      expect(errors.filter((e) => !/status of 40[134]/.test(e))).toEqual([]);
+    });
+  },
+);

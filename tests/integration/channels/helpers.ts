@@ -1,0 +1,107 @@
+// Shared by the channel integration tests: signed Meta payloads and an outbox drain that
+// runs the registered handlers exactly like the worker does (one entry at a time).
+import type { HubContext } from "../../../src/context.js";
+import { outboxHandler } from "../../../src/outbox/outbox.js";
+import { computeMetaSignature } from "../../../adapters/meta/meta.signature.js";
+import "../../../adapters/whatsapp/whatsapp.outbox.js";
+import "../../../adapters/meta/meta.outbox.js";
+import "../../../adapters/email/email.outbox.js";
+
+export const WA_SECRET = "wa-app-secret-uji-123";
+export const WA_VERIFY = "wa-verify-token-uji";
+export const WA_PHONE_ID = "1234567890";
+export const META_SECRET = "meta-app-secret-uji-123";
+export const META_VERIFY = "meta-verify-token-uji";
+
+export async function postSigned(
+  url: string,
+  body: string | Buffer,
+  secret: string | null,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  const res = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(secret ? { "x-hub-signature-256": computeMetaSignature(bytes, secret) } : {}),
+      ...extraHeaders,
+    },
+    body: bytes,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+export function waText(from: string, id: string, body: string, at: Date = new Date()) {
+  return {
+    from,
+    id,
+    timestamp: String(Math.floor(at.getTime() / 1000)),
+    type: "text",
+    text: { body },
+  };
+}
+
+export function waPayload(
+  messages: unknown[],
+  opts: { contacts?: { wa_id: string; name: string }[]; statuses?: unknown[] } = {},
+) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "6282150000000", phone_number_id: WA_PHONE_ID },
+              ...(opts.contacts
+                ? {
+                    contacts: opts.contacts.map((c) => ({
+                      wa_id: c.wa_id,
+                      profile: { name: c.name },
+                    })),
+                  }
+                : {}),
+              ...(messages.length ? { messages } : {}),
+              ...(opts.statuses ? { statuses: opts.statuses } : {}),
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Runs every pending outbox entry through its handler once; returns the outcomes. */
+export async function drainOutbox(
+  ctx: HubContext,
+  kinds?: string[],
+): Promise<{ kind: string; status: string; error?: string }[]> {
+  const rows = await ctx.db.prisma.outbox.findMany({
+    where: { status: "pending", ...(kinds ? { kind: { in: kinds } } : {}) },
+    orderBy: { seq: "asc" },
+  });
+  const out: { kind: string; status: string; error?: string }[] = [];
+  for (const row of rows) {
+    const handler = outboxHandler(row.kind);
+    if (!handler) throw new Error(`no outbox handler for ${row.kind}`);
+    const r = await handler(ctx, row);
+    await ctx.db.prisma.outbox.update({
+      where: { id: row.id },
+      data: {
+        status: r.status === "retry" ? "pending" : r.status,
+        attempts: { increment: 1 },
+        ...(r.status === "sent" ? { sentAt: new Date() } : { lastError: r.error }),
+      },
+    });
+    out.push({
+      kind: row.kind,
+      status: r.status,
+      ...(r.status !== "sent" ? { error: r.error } : {}),
+    });
+  }
+  return out;
+}
