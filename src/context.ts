@@ -13,4 +13,6 @@ export type HubContext = {
   keyring: Keyring;
   clock: Clock;
   version: string;
+  /** Set on SIGTERM: readiness answers 503 so a load balancer stops sending traffic. */
+  draining?: boolean;
 };

@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "./config/config.js";
 import type { HubContext, Clock } from "./context.js";
 import { openDatabase, type Db } from "./db/database.js";
-import { createApp, type AppOptions } from "./http/app.js";
+import { createApp, createProbeApp, type AppOptions } from "./http/app.js";
+import { ensureCatalogues } from "./services/catalogue.service.js";
 import { createLogger, type Logger } from "./logger.js";
 import { loadKeyring } from "./security/keyring.js";
 import { fromRoot } from "./util/package-root.js";
@@ -23,21 +24,39 @@ export type Hub = {
   close(): Promise<void>;
 };
 
+export class PendingMigrationsError extends Error {}
+
 export async function buildContext(
   config: Config,
-  opts: { logger?: Logger; clock?: Clock; db?: Db; migrate?: boolean } = {},
+  opts: {
+    logger?: Logger;
+    clock?: Clock;
+    db?: Db;
+    migrate?: boolean;
+    requireMigrated?: boolean;
+  } = {},
 ): Promise<HubContext> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const keyring = loadKeyring(config);
   const db = opts.db ?? (await openDatabase(config, logger));
-  if (opts.migrate !== false) {
-    try {
+  try {
+    if (opts.requireMigrated) {
+      // Workers never migrate: an older worker must not run against a newer schema, and a
+      // newer one must wait for `aduan-hub migrate` (or an api/all process) to apply it.
+      const status = await db.migrationStatus();
+      const pending = [...status.failed, ...status.pending, ...status.modified];
+      if (pending.length) {
+        throw new PendingMigrationsError(
+          `database has pending migrations (${pending.join(", ")}); run \`aduan-hub migrate\` first`,
+        );
+      }
+    } else if (opts.migrate !== false) {
       const applied = await db.migrate();
       if (applied.length) logger.info({ applied }, "migrations applied");
-    } catch (e) {
-      await db.close();
-      throw e;
     }
+  } catch (e) {
+    await db.close();
+    throw e;
   }
   return {
     config,
@@ -49,12 +68,17 @@ export async function buildContext(
   };
 }
 
+export type ServeRole = "api" | "worker" | "all";
+
 export async function startHub(
   config: Config,
-  opts: { logger?: Logger; clock?: Clock; db?: Db; app?: AppOptions } = {},
+  opts: { logger?: Logger; clock?: Clock; db?: Db; app?: AppOptions; role?: ServeRole } = {},
 ): Promise<Hub> {
-  const ctx = await buildContext(config, opts);
-  const app = createApp(ctx, opts.app);
+  const role = opts.role ?? "all";
+  const ctx = await buildContext(config, { ...opts, requireMigrated: role === "worker" });
+  await ensureCatalogues(ctx);
+  // A worker answers health probes only; the API and console live in api/all processes.
+  const app = role === "worker" ? createProbeApp(ctx) : createApp(ctx, opts.app);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once("error", reject);
@@ -71,6 +95,8 @@ export async function startHub(
     async close() {
       if (closed) return;
       closed = true;
+      ctx.draining = true;
+      // server.close waits for in-flight requests; idle keep-alive sockets are closed now.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -79,7 +79,13 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}
 function parseDate(value: string): Date | null {
   if (!RFC3339.test(value)) return null;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  if (Number.isNaN(date.getTime())) return null;
+  // Date() rolls "2016-02-30" over to 1 March: the calendar date written must exist.
+  const [y, m, d] = value.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d)
+    return null;
+  return date;
 }
 
 function deadLetter(

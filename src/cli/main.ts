@@ -3,19 +3,41 @@ import { parseArgs } from "node:util";
 import { ConfigError, parseConfig, type Config } from "../config/config.js";
 import { openDatabase } from "../db/database.js";
 import { createLogger } from "../logger.js";
-import { buildContext, startHub } from "../hub.js";
+import { buildContext, startHub, type ServeRole } from "../hub.js";
 import { addUser } from "../services/auth.service.js";
 import { AppError } from "../http/errors.js";
 
 const USAGE = `Usage: aduan-hub <command>
 
-  serve                         run the hub (HTTP API + console) on PORT (default 3000)
+  serve [--role api|worker|all] run the hub on PORT (default 3000): api = HTTP API and console,
+                                worker = scheduled jobs and outbox (health probes only; refuses
+                                pending migrations), all = both (default)
   migrate                       apply pending database migrations
   migrate --status              list applied and pending migrations
   user add <username> --role R [--bidang B] [--name "Nama"]
                                 create a staff user; password from ADUAN_PASSWORD or stdin
                                 roles: admin, kadis, koordinator, front_office, penelaah
                                 bidang (penelaah): DAYASOS, REHSOS, LINJAMSOS
+  import legacy <file> [--json] import the old monthly logs (TSV, the seed text, XLSX)
+  import lapor-export <file>    import a LAPOR! admin-panel export (CSV or XLSX)
+  sync lapor --once [--full]    run one LAPOR! sync in the foreground and print its summary
+  deadletter list|replay <id>|replay --all
+                                inspect and replay records that failed mapping
+  outbox flush|list             send due outbox entries now / list them
+  report monthly --month YYYY-MM --format xlsx|pdf|csv --out FILE
+  report annual --year YYYY --format pdf|xlsx|json [--out FILE]
+  report list [--kind monthly|annual]
+  recap push --periode YYYY-MM|YYYY [--target NAME]
+                                push the recap to the provincial/national targets
+  recap receipts [--periode P]  receipts returned by the intakes
+  keys rotate [--batch 500]     re-encrypt NIKs and files still on old keys (resumable)
+  keys status                   count values still on old keys
+  audit verify                  check the audit log hash chain (exit 1 at the first broken link)
+  audit seal                    chain the audit rows written since the last seal
+  audit breach --since ISO [--until ISO] [--user U|--ip A] [--json]
+                                who read or exported which personal data in a window
+  pdp retention [--dry-run] [--json]
+                                anonymise closed cases past the retention period
 `;
 
 async function readStdin(): Promise<string> {
@@ -29,23 +51,32 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, "");
 }
 
-async function cmdServe(config: Config): Promise<void> {
-  (await import("../../adapters/lapor/lapor.sync.js")).assertLaporConfig(config); // issue 4: LAPOR_TOKEN required with LAPOR_BASE_URL
-  const hub = await startHub(config);
-  if (config.ADUAN_JOBS) {
+async function cmdServe(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { role: { type: "string", default: "all" } } });
+  const role = values.role as ServeRole;
+  if (!["api", "worker", "all"].includes(role))
+    throw new UsageError("serve --role must be api, worker or all");
+  // LAPOR_TOKEN is required with LAPOR_BASE_URL (issue 4).
+  (await import("../../adapters/lapor/lapor.sync.js")).assertLaporConfig(config);
+  const hub = await startHub(config, { role });
+  if (role !== "api" && config.ADUAN_JOBS) {
     const jobs = await (await import("../jobs/runner.js")).startJobRunner(hub.ctx);
     const close = hub.close;
     hub.close = async () => {
+      // Order matters: stop taking HTTP traffic and scheduling, let running jobs finish,
+      // then release the database.
+      hub.ctx.draining = true;
       await jobs.stop();
       await close();
     };
-  } // issue 4: scheduled jobs (lapor.sync, outbox.flush, …)
+  }
+  hub.ctx.logger.info({ role }, "serving");
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    hub.ctx.logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 15_000);
+    hub.ctx.logger.info({ signal }, "shutting down: draining requests and jobs");
+    const force = setTimeout(() => process.exit(1), 25_000);
     force.unref();
     hub.close().then(
       () => process.exit(0),
@@ -118,7 +149,7 @@ export async function main(argv: string[]): Promise<void> {
     const config = parseConfig();
     switch (command) {
       case "serve":
-        return await cmdServe(config);
+        return await cmdServe(config, rest);
       case "migrate":
         return await cmdMigrate(config, rest.includes("--status"));
       case "user":

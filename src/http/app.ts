@@ -9,6 +9,7 @@ import { rawRoutes } from "./raw-routes.js";
 import { pageRoutes } from "../web/pages.js";
 import { authMiddleware } from "./auth.middleware.js";
 import { accessMiddleware } from "./access.middleware.js";
+import { tenantMiddleware } from "./tenant.middleware.js";
 import { AppError, errorMiddleware } from "./errors.js";
 import { systemRoutes } from "./handlers/system.handlers.js";
 import { authRoutes } from "./handlers/auth.handlers.js";
@@ -30,6 +31,20 @@ export type AppOptions = {
   /** Non-API routes (the staff console). */
   pages?: Routes[];
 };
+
+// The worker role's HTTP surface: health, liveness and readiness only.
+export function createProbeApp(ctx: HubContext): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  const system = express.Router();
+  systemRoutes(system, ctx);
+  app.use("/api/v1", system);
+  app.use((_req, _res, next) =>
+    next(new AppError(404, "NOT_FOUND", "Proses worker hanya melayani pemeriksaan kesehatan")),
+  );
+  app.use(errorMiddleware(ctx.logger));
+  return app;
+}
 
 export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   const app = express();
@@ -83,6 +98,7 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   );
   app.use("/api", authMiddleware(ctx));
   app.use("/api", accessMiddleware(apiSpec()));
+  app.use("/api", tenantMiddleware(ctx));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: apiSpec() as never,

@@ -10,6 +10,8 @@ export type AuthUser = {
   displayName: string | null;
   role: Role;
   bidang: BidangCode | null;
+  /** Tenant: the office (instansi) whose cases this user works. */
+  instansi: string;
 };
 
 export const tokenId = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -20,6 +22,7 @@ function toAuthUser(u: {
   displayName: string | null;
   role: string;
   bidang: string | null;
+  instansi: string;
 }): AuthUser {
   return {
     id: u.id,
@@ -27,6 +30,7 @@ function toAuthUser(u: {
     displayName: u.displayName,
     role: u.role as Role,
     bidang: (u.bidang as BidangCode | null) ?? null,
+    instansi: u.instansi,
   };
 }
 
@@ -86,6 +90,7 @@ type SessionRow = {
   displayName: string | null;
   role: string;
   bidang: string | null;
+  instansi: string;
   expiresAt: Date;
 };
 
@@ -95,7 +100,7 @@ export async function authenticate(ctx: HubContext, token: string): Promise<Auth
   const hit = sessionCache.get(sid);
   if (hit && now - hit.cachedAt < SESSION_CACHE_MS && hit.expiresAt > now) return hit.user;
   const rows = await ctx.db.sql.query<SessionRow>(
-    `SELECT u.id, u.username, u."displayName", u.role, u.bidang, s."expiresAt"
+    `SELECT u.id, u.username, u."displayName", u.role, u.bidang, u.instansi, s."expiresAt"
      FROM "Session" s JOIN "User" u ON u.id = s."userId"
      WHERE s.id = $1 AND s."revokedAt" IS NULL AND u.active`,
     [sid],
@@ -128,6 +133,7 @@ export async function addUser(
     role: string;
     bidang?: string | undefined;
     displayName?: string | undefined;
+    instansi?: string | undefined;
   },
 ): Promise<AuthUser> {
   const username = input.username.trim().toLowerCase();
@@ -178,6 +184,7 @@ export async function addUser(
       role: input.role,
       bidang: input.bidang ?? null,
       displayName: input.displayName ?? null,
+      ...(input.instansi ? { instansi: input.instansi } : {}),
     },
   });
   return toAuthUser(user);

@@ -136,6 +136,7 @@ export async function createCase(
         kecamatan: pelapor.kecamatan ?? null,
         receivedAt,
         createdById: user.id,
+        instansi: user.instansi,
         ...clock, // issue 5: currentStep, stepStartedAt, dueAt
       },
     });
@@ -338,7 +339,7 @@ type SummaryRow = {
 // keyset pagination, pelapor name by a lateral look-up (measured in bench/api).
 export async function listCases(
   ctx: HubContext,
-  _user: AuthUser,
+  user: AuthUser,
   f: ListFilter,
 ): Promise<{ data: CaseSummaryDto[]; nextCursor: string | null }> {
   const limit = f.limit ?? 25;
@@ -348,6 +349,8 @@ export async function listCases(
     params.push(v);
     return `$${params.length}`;
   };
+  // Tenant isolation: an office only ever sees its own cases.
+  where.push(`c.instansi = ${p(user.instansi)}`);
   if (f.status) where.push(`c.status = ${p(f.status)}`);
   if (f.channel) where.push(`c.channel = ${p(f.channel)}`);
   if (f.jenis) where.push(`c.jenis = ${p(f.jenis)}`);

@@ -3,6 +3,7 @@
 // a case that is joined or opened in ONE transaction, serialised per sender with an
 // advisory lock so a burst from one number never opens two cases. Dedupe is the
 // Message unique (channel, externalId): a replayed wamid/mid/Message-ID changes nothing.
+import { initialClock, type ClockFields } from "./sla.service.js";
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -156,6 +157,9 @@ async function findOpenCase(
 
 /** One inbound message → Message row on a joined or new case, in one transaction. */
 export async function ingestInbound(ctx: HubContext, input: InboundInput): Promise<IngestResult> {
+  // The SLA clock is computed before the transaction: on PGlite a query outside an open
+  // transaction would wait for it.
+  const clock = await initialClock(ctx, { channel: input.channel, receivedAt: input.receivedAt });
   return ctx.db.prisma.$transaction(async (tx) => {
     await lock(tx, input.lockKey);
     const existing = await tx.message.findUnique({
@@ -179,7 +183,7 @@ export async function ingestInbound(ctx: HubContext, input: InboundInput): Promi
     let status: "created" | "joined" = "joined";
     let caseNumber: string;
     if (caseId === null) {
-      const created = await openCase(ctx, tx, input);
+      const created = await openCase(ctx, tx, input, clock);
       caseId = created.id;
       caseNumber = created.number;
       status = "created";
@@ -230,6 +234,7 @@ async function openCase(
   ctx: HubContext,
   tx: Tx,
   input: InboundInput,
+  clock: ClockFields,
 ): Promise<{ id: string; number: string }> {
   const number = await nextCaseNumber(tx, ctx.config.ADUAN_CASE_PREFIX, input.receivedAt);
   const keperluan = input.text.trim() === "" ? "(pesan tanpa teks)" : input.text.trim();
@@ -242,6 +247,7 @@ async function openCase(
       externalId: input.externalId,
       title: input.title ?? null,
       keperluan,
+      jenis: suggestion.jenis,
       jenisSuggested: suggestion.jenis,
       jenisDecision: "suggested",
       jenisRule: suggestion.rule,
@@ -250,6 +256,7 @@ async function openCase(
       receivedAt: input.receivedAt,
       lastInboundAt: input.receivedAt,
       flags,
+      ...clock,
       ...input.extraCase,
     },
     select: { id: true, number: true },
@@ -334,11 +341,13 @@ export async function storeAttachmentFile(
     },
     select: { id: true },
   });
-  const dir = join(ctx.config.ADUAN_DATA_DIR, "files", rec.caseId.slice(0, 2));
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `${row.id}.bin`);
-  await writeFile(path, enc.blob, { mode: 0o600 });
-  await ctx.db.prisma.attachment.update({ where: { id: row.id }, data: { storagePath: path } });
+  // Stored relative to ADUAN_DATA_DIR, like every other attachment (src/pdp/files.ts).
+  const rel = join("files", rec.caseId.slice(0, 2), `${row.id}.bin`);
+  await mkdir(join(ctx.config.ADUAN_DATA_DIR, "files", rec.caseId.slice(0, 2)), {
+    recursive: true,
+  });
+  await writeFile(join(ctx.config.ADUAN_DATA_DIR, rel), enc.blob, { mode: 0o600 });
+  await ctx.db.prisma.attachment.update({ where: { id: row.id }, data: { storagePath: rel } });
   return row.id;
 }
 

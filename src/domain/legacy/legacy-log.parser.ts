@@ -79,6 +79,13 @@ function columnOf(cell: string): Column | null {
 
 export function mapHeader(cells: readonly string[]): ColumnMap | null {
   const map: ColumnMap = {};
+  // A header is short labels only: a data row whose free text happens to contain "aduan",
+  // "tanggal" or "nama" must not be taken for one (found by the property tests).
+  for (const cell of cells) {
+    if (cell.trim() === "") continue;
+    if (cell.length > 40 || cell.trim().split(/\s+/).length > 4 || columnOf(cell) === null)
+      return null;
+  }
   cells.forEach((cell, index) => {
     const column = columnOf(cell);
     if (column !== null && map[column] === undefined) map[column] = index;
@@ -128,7 +135,10 @@ function collectSheets(grid: LegacyGrid): SheetDraft[] {
   for (const line of grid.lines) {
     const cells = line.cells.map((c) => c.replace(/\s+/g, " ").trim());
     const joined = cells.filter((c) => c !== "").join(" ");
-    const title = titleOf(joined);
+    const filledCells = cells.filter((c) => c !== "").length;
+    // Inside a table only a single-cell line is a new title: "…bulan Maret tahun 2023…" in
+    // a KEPERLUAN cell is data.
+    const title = !current || filledCells === 1 ? titleOf(joined) : null;
     if (title) {
       pendingTitle = title;
       current = null;

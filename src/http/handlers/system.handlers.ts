@@ -37,6 +37,20 @@ export function systemRoutes(r: Router, ctx: HubContext): void {
       res.status(health.status === "ok" ? 200 : 503).json(health);
     }),
   );
+  // Liveness: the process answers. Readiness: it can serve (database, migrations, not draining).
+  r.get("/health/live", (_req, res) => {
+    res.json({ status: "ok", version: ctx.version, uptimeSeconds: Math.round(process.uptime()) });
+  });
+  r.get(
+    "/health/ready",
+    h(async (_req, res) => {
+      const health = await healthReport(ctx);
+      const ready = health.status === "ok" && !ctx.draining;
+      res
+        .status(ready ? 200 : 503)
+        .json({ ...health, status: ready ? "ok" : "degraded", draining: Boolean(ctx.draining) });
+    }),
+  );
   r.get("/openapi.json", (_req, res) => {
     res.json(apiSpec());
   });

@@ -331,7 +331,7 @@ describe("WhatsApp end to end", () => {
     const stored = c.attachments.find((a) => a.externalId === "MEDIA-SMALL")!;
     expect(stored.status).toBe("stored");
     expect(stored.encrypted).toBe(true);
-    const blob = readFileSync(stored.storagePath!);
+    const blob = readFileSync(join(dataDir, stored.storagePath!));
     expect(blob.includes(png)).toBe(false);
     expect(decrypt(hub.ctx.keyring, stored.keyId!, blob).equals(png)).toBe(true);
     const refused = c.attachments.find((a) => a.externalId === "MEDIA-BIG")!;

@@ -17,7 +17,14 @@ export async function staff(ctx: HubContext, username: string, role: Role): Prom
   const u = await ctx.db.prisma.user.create({
     data: { username, role, passwordHash: "x", displayName: username },
   });
-  return { id: u.id, username: u.username, displayName: u.displayName, role, bidang: null };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role,
+    bidang: null,
+    instansi: u.instansi,
+  };
 }
 
 export async function newCase(

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import pg from "pg";
+import { afterAll, expect, inject, it } from "vitest";
+import { TEST_KEYS } from "../../helpers/test-hub.js";
+import { openPostgres } from "../../../src/db/database.js";
+
+// `aduan-hub serve --role …` as real processes on one database.
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+});
+
+function serve(role: string, env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "-e",
+      `import("./src/cli/main.ts").then(m => m.main(["serve", "--role", "${role}"]))`,
+    ],
+    {
+      env: {
+        ...process.env,
+        ...TEST_KEYS,
+        PORT: "0",
+        LOG_LEVEL: "info",
+        ADUAN_JOBS: "true",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  children.push(child);
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const url = new Promise<string>((resolve, reject) => {
+    const t = setInterval(() => {
+      const m = out.match(/"url":"(http:\/\/[^"]+)"/);
+      if (m) {
+        clearInterval(t);
+        resolve(m[1]!);
+      }
+    }, 50);
+    child.once("exit", (code) => {
+      clearInterval(t);
+      reject(new Error(`exited ${code}: ${out.slice(-500)}`));
+    });
+  });
+  return { child, url, output: () => out };
+}
+
+it("splits api and worker roles; the worker serves probes only and drains on SIGTERM", async () => {
+  const env = { DATABASE_URL: inject("databaseUrl") };
+  const api = serve("api", env);
+  const worker = serve("worker", env);
+  const apiUrl = await api.url;
+  const workerUrl = await worker.url;
+  expect((await fetch(`${apiUrl}/api/v1/health/ready`)).status).toBe(200);
+  expect((await fetch(`${apiUrl}/api/v1/cases`)).status).toBe(401);
+  expect((await fetch(`${workerUrl}/api/v1/health/live`)).status).toBe(200);
+  expect((await fetch(`${workerUrl}/api/v1/health/ready`)).status).toBe(200);
+  expect((await fetch(`${workerUrl}/api/v1/cases`)).status).toBe(404);
+  worker.child.kill("SIGTERM");
+  const [code] = await once(worker.child, "exit");
+  expect(code).toBe(0);
+  expect(worker.output()).toContain("draining");
+  api.child.kill("SIGTERM");
+  expect((await once(api.child, "exit"))[0]).toBe(0);
+}, 60_000);
+
+it("a worker refuses to start while migrations are pending", async () => {
+  const admin = new pg.Client({ connectionString: inject("adminUrl") });
+  await admin.connect();
+  const name = `aduan_roles_${process.pid}`;
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = inject("adminUrl").replace(/\/[^/]*$/, `/${name}`);
+  try {
+    const worker = serve("worker", { DATABASE_URL: url });
+    await expect(worker.url).rejects.toThrow(/pending migrations/);
+    expect(worker.child.exitCode).not.toBe(0);
+    // An api process migrates; then the worker starts.
+    const db = await openPostgres(url, 1);
+    await db.migrate();
+    await db.close();
+    const again = serve("worker", { DATABASE_URL: url });
+    expect((await fetch(`${await again.url}/api/v1/health/ready`)).status).toBe(200);
+    again.child.kill("SIGTERM");
+    await once(again.child, "exit");
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}, 60_000);
