@@ -187,6 +187,23 @@ export interface paths {
         patch: operations["editFindingNarasi"];
         trace?: never;
     };
+    "/api/v1/cases/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conversation of a case (inbound messages and outbound replies); the read is audited */
+        get: operations["listCaseMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/attachments": {
         parameters: {
             query?: never;
@@ -196,7 +213,8 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** Attachment metadata of a case (files from every channel and evidence uploads) */
+        get: operations["listCaseAttachments"];
         put?: never;
         /**
          * Upload an evidence file (SIKS-NG screenshot or PDF), stored encrypted
@@ -1291,6 +1309,32 @@ export interface components {
                 };
             };
         };
+        CaseMessage: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            channel: string;
+            author?: string | null;
+            body: string;
+            /** Format: date-time */
+            at: string;
+            deliveryStatus: string | null;
+            deliveryError?: string | null;
+        };
+        AttachmentMeta: {
+            /** Format: uuid */
+            id: string;
+            source: string;
+            fileName?: string | null;
+            mime?: string | null;
+            size?: number | null;
+            /** @description stored, failed or refused */
+            status: string;
+            error?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         /** @enum {string} */
         Programme: "PKH" | "BPNT" | "PBI_JK" | "ASLUT" | "ATENSI" | "RASDA" | "RUTILAHU" | "KKS" | "ODKB" | "DTKS" | "LAINNYA";
         /** @enum {string} */
@@ -2249,6 +2293,58 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listCaseMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CaseMessage"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listCaseAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AttachmentMeta"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
             404: components["responses"]["Error"];
         };
     };

@@ -467,3 +467,62 @@ export async function updateCase(
   });
   return getCaseInternal(ctx, user, id);
 }
+
+export async function listCaseMessages(
+  ctx: HubContext,
+  user: AuthUser,
+  caseId: string,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+) {
+  const exists = await ctx.db.prisma.case.findUnique({
+    where: { id: caseId },
+    select: { id: true },
+  });
+  if (!exists) throw notFound("Kasus");
+  const rows = await ctx.db.prisma.message.findMany({
+    where: { caseId },
+    orderBy: [{ at: "asc" }, { createdAt: "asc" }],
+  });
+  if (rows.length) {
+    await audit(ctx.db.prisma, {
+      actor: user,
+      action: "case.messages.read",
+      caseId,
+      fields: ["message_body"],
+      purpose: "penanganan aduan",
+      ...meta,
+    });
+  }
+  return rows.map((m) => ({
+    id: m.id,
+    direction: m.direction as "in" | "out",
+    channel: m.channel,
+    author: m.author,
+    body: m.body,
+    at: m.at.toISOString(),
+    deliveryStatus: m.deliveryStatus,
+    deliveryError: m.deliveryError,
+  }));
+}
+
+export async function listCaseAttachments(ctx: HubContext, caseId: string) {
+  const exists = await ctx.db.prisma.case.findUnique({
+    where: { id: caseId },
+    select: { id: true },
+  });
+  if (!exists) throw notFound("Kasus");
+  const rows = await ctx.db.prisma.attachment.findMany({
+    where: { caseId },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((a) => ({
+    id: a.id,
+    source: a.source,
+    fileName: a.fileName,
+    mime: a.mime,
+    size: a.size,
+    status: a.status,
+    error: a.error,
+    createdAt: a.createdAt.toISOString(),
+  }));
+}

@@ -3,6 +3,8 @@ import type { Request, Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { operations } from "../../generated/api.js";
 import {
+  listCaseAttachments,
+  listCaseMessages,
   createCase,
   getCase,
   listCases,
@@ -66,6 +68,18 @@ export function caseRoutes(r: Router, ctx: HubContext): void {
       res.json(
         await updateCase(ctx, req.user!, String(req.params.id), req.body as CasePatch, meta(req)),
       );
+    }),
+  );
+  r.get(
+    "/cases/:id/messages",
+    h(async (req, res) => {
+      res.json({ data: await listCaseMessages(ctx, req.user!, String(req.params.id), meta(req)) });
+    }),
+  );
+  r.get(
+    "/cases/:id/attachments",
+    h(async (req, res) => {
+      res.json({ data: await listCaseAttachments(ctx, String(req.params.id)) });
     }),
   );
 }

@@ -606,6 +606,37 @@ async function uploadFile(path, file) {
   return data;
 }
 
+const DELIVERY = {
+  queued: "dalam antrean",
+  sent: "terkirim",
+  delivered: "sampai",
+  read: "dibaca",
+  failed: "gagal",
+  delivered_in_person: "disampaikan langsung",
+  delivered_by_phone: "disampaikan lewat telepon",
+  recorded: "dicatat",
+};
+
+async function attachmentsList(base) {
+  const r = await api("GET", `${base}/attachments`);
+  const items = r.data || [];
+  if (!items.length) return el("p", { class: "muted" }, "Belum ada lampiran.");
+  return el(
+    "ul",
+    { class: "attachments" },
+    items.map((a) =>
+      el(
+        "li",
+        {},
+        a.status === "stored"
+          ? el("a", { href: `${base}/attachments/${a.id}` }, a.fileName || "lampiran")
+          : `${a.fileName || "lampiran"} (${a.status === "refused" ? "ditolak" : "gagal diambil"}${a.error ? ": " + a.error : ""})`,
+        a.size ? el("span", { class: "muted" }, ` · ${Math.ceil(a.size / 1024)} KB`) : "",
+      ),
+    ),
+  );
+}
+
 async function messagesSection(c, base, spec, can) {
   const box = section("Pesan dan balasan");
   const listPath = "/api/v1/cases/{id}/messages";
@@ -627,7 +658,7 @@ async function messagesSection(c, base, spec, can) {
                   el(
                     "p",
                     { class: "muted" },
-                    `${m.direction === "out" || m.direction === "outbound" ? "Keluar" : "Masuk"} · ${fmtDateTime(m.at || m.createdAt || m.sentAt)}${m.status ? " · " + m.status : ""}`,
+                    `${m.direction === "out" ? "Keluar" : "Masuk"} · ${fmtDateTime(m.at)}${m.deliveryStatus ? " · " + (DELIVERY[m.deliveryStatus] || m.deliveryStatus) : ""}`,
                   ),
                   el("p", { class: "prose" }, m.body || m.text || ""),
                 ),
@@ -635,6 +666,11 @@ async function messagesSection(c, base, spec, can) {
             )
           : el("p", { class: "muted" }, "Belum ada pesan."),
       );
+    } catch (e) {
+      add(box, notice("error", errorMessage(e)));
+    }
+    try {
+      add(box, el("h3", {}, "Lampiran"), await attachmentsList(base));
     } catch (e) {
       add(box, notice("error", errorMessage(e)));
     }

@@ -11,18 +11,6 @@ import {
   CHANNEL,
 } from "./ui.js";
 
-// Credential problems as the office would say them; the code is kept for the technician.
-const PROBLEM = {
-  token_expired:
-    "Token akses sudah kedaluwarsa. Minta admin memperbarui token di pengaturan kanal.",
-  TOKEN_EXPIRED:
-    "Token akses sudah kedaluwarsa. Minta admin memperbarui token di pengaturan kanal.",
-  unauthorized: "Server kanal menolak kredensial hub (kata sandi/token salah atau dicabut).",
-  UNAUTHORIZED: "Server kanal menolak kredensial hub (kata sandi/token salah atau dicabut).",
-  forbidden: "Akun hub tidak punya izin yang diperlukan di kanal ini.",
-  not_configured: "Kanal ini belum dikonfigurasi.",
-};
-
 function lagText(sec) {
   if (sec === null || sec === undefined) return "–";
   const s = Number(sec);
@@ -41,7 +29,7 @@ export async function render(main, { user, spec }) {
   else {
     try {
       const r = await api("GET", hPath);
-      const items = Array.isArray(r) ? r : r.data || r.channels || [];
+      const items = r.data || [];
       add(
         box,
         el(
@@ -57,7 +45,7 @@ export async function render(main, { user, spec }) {
                 "Kanal",
                 "Sinkron terakhir berhasil",
                 "Keterlambatan",
-                "Galat 24 jam",
+                "Gagal (sinkron terakhir)",
                 "Surat mati",
                 "Masalah",
               ].map((h) => el("th", { scope: "col" }, h)),
@@ -67,27 +55,29 @@ export async function render(main, { user, spec }) {
             "tbody",
             {},
             items.map((c) => {
-              const problem = c.credentialProblem || c.problem || c.lastError || null;
-              const code = typeof problem === "object" && problem ? problem.code : problem;
-              const text = typeof problem === "object" && problem ? problem.message : problem;
+              // lastError is already plain Bahasa Indonesia (e.g. "Token LAPOR! ditolak (401)…").
+              const problem = !c.configured
+                ? "Kanal ini belum dikonfigurasi."
+                : c.healthy
+                  ? null
+                  : c.lastError || "Kanal tidak sehat.";
+              const failed = c.lastRun ? c.lastRun.failed : 0;
               return el(
                 "tr",
-                { "data-channel": c.channel || c.name },
-                el("td", {}, CHANNEL[c.channel || c.name] || c.channel || c.name),
-                el(
-                  "td",
-                  {},
-                  fmtDateTime(c.lastSuccessAt || c.lastSuccessfulSyncAt || c.lastSyncAt),
-                ),
-                el("td", {}, lagText(c.lagSeconds ?? c.lag)),
-                el("td", { class: "num" }, String(c.errors ?? c.errorCount ?? c.errors24h ?? 0)),
-                el("td", { class: "num" }, String(c.deadLetters ?? c.deadLetterCount ?? 0)),
+                { "data-channel": c.stream },
+                el("td", {}, CHANNEL[c.stream] || c.stream),
+                el("td", {}, fmtDateTime(c.lastSuccessAt)),
+                el("td", {}, lagText(c.lagSeconds)),
+                el("td", { class: "num" }, String(failed ?? 0)),
+                el("td", { class: "num" }, String(c.openDeadLetters ?? 0)),
                 el(
                   "td",
                   {},
                   problem
-                    ? el("span", { class: "problem" }, PROBLEM[code] || text || String(code))
-                    : "Baik",
+                    ? el("span", { class: "problem" }, problem)
+                    : c.openAlerts
+                      ? `Baik (${c.openAlerts} peringatan terbuka)`
+                      : "Baik",
                 ),
               );
             }),
@@ -140,12 +130,12 @@ export async function render(main, { user, spec }) {
                     {},
                     el("td", {}, fmtDateTime(x.createdAt || x.at)),
                     el("td", {}, x.source || x.channel || x.kind || "–"),
-                    el("td", {}, x.reason || x.error || "–"),
+                    el("td", {}, x.error || "–"),
                     el("td", { class: "num" }, String(x.attempts ?? "–")),
                     el(
                       "td",
                       {},
-                      canReplay && !x.replayedAt
+                      canReplay && x.status === "open"
                         ? el(
                             "button",
                             {
@@ -171,8 +161,8 @@ export async function render(main, { user, spec }) {
                             },
                             "Proses ulang",
                           )
-                        : x.replayedAt
-                          ? `Diproses ulang ${fmtDateTime(x.replayedAt)}`
+                        : x.status === "replayed"
+                          ? `Diproses ulang ${fmtDateTime(x.resolvedAt)}`
                           : "",
                     ),
                   ),

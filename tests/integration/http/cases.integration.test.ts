@@ -151,6 +151,51 @@ describe("intake → list → get", () => {
     expect(missing.body.code).toBe("NOT_FOUND");
   });
 
+  it("lists a case's messages (audited) and attachment metadata", async () => {
+    const c = await fo.post<CaseBody>("/api/v1/cases", intake());
+    expect((await fo.get(`/api/v1/cases/${c.body.id}/messages`)).body).toEqual({ data: [] });
+    await hub.ctx.db.prisma.message.create({
+      data: {
+        caseId: c.body.id,
+        direction: "out",
+        channel: "datang_langsung",
+        body: "Silakan bawa KK ke kantor",
+        at: new Date("2026-03-02T03:00:00Z"),
+        deliveryStatus: "delivered_in_person",
+      },
+    });
+    await hub.ctx.db.prisma.attachment.create({
+      data: {
+        caseId: c.body.id,
+        source: "whatsapp",
+        fileName: "foto.jpg",
+        mime: "image/jpeg",
+        status: "refused",
+        error: "melebihi batas",
+      },
+    });
+    const msgs = await fo.get<{
+      data: { body: string; direction: string; deliveryStatus: string }[];
+    }>(`/api/v1/cases/${c.body.id}/messages`);
+    expect(msgs.body.data).toEqual([
+      expect.objectContaining({
+        body: "Silakan bawa KK ke kantor",
+        direction: "out",
+        deliveryStatus: "delivered_in_person",
+      }),
+    ]);
+    const reads = await hub.ctx.db.prisma.auditLog.count({
+      where: { action: "case.messages.read", caseId: c.body.id },
+    });
+    expect(reads).toBe(1);
+    const att = await fo.get<{ data: { fileName: string; status: string }[] }>(
+      `/api/v1/cases/${c.body.id}/attachments`,
+    );
+    expect(att.body.data).toEqual([
+      expect.objectContaining({ fileName: "foto.jpg", status: "refused" }),
+    ]);
+  });
+
   it("replays an intake sent twice with the same Idempotency-Key", async () => {
     const headers = { "idempotency-key": "form-7f3a9c21-offline" };
     const a = await fo.post<CaseBody>("/api/v1/cases", intake(), headers);
