@@ -80,10 +80,20 @@ export async function openPostgres(url: string, poolSize = 10, logger?: Logger):
   const sql = pgSession(pool);
   const withSession = async <T>(fn: (s: SqlSession) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    // A checked-out client has no pool listener: without ours, a server restart while a
+    // session (job or stream lock) is held would crash the process with an unhandled
+    // 'error' event. A client that errored is destroyed, never returned to the pool.
+    let broken: Error | undefined;
+    const onError = (e: Error) => {
+      broken = e;
+      logger?.warn({ err: { message: e.message } }, "postgres session lost");
+    };
+    client.on("error", onError);
     try {
       return await fn(pgSession(client));
     } finally {
-      client.release();
+      client.removeListener("error", onError);
+      client.release(broken ?? false);
     }
   };
   return {

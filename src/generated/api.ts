@@ -2385,6 +2385,7 @@ export interface operations {
             404: components["responses"]["Error"];
             413: components["responses"]["Error"];
             415: components["responses"]["Error"];
+            507: components["responses"]["Error"];
         };
     };
     getAttachment: {

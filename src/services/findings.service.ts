@@ -2,8 +2,9 @@
 // person (programme, status, standard reason code); the hub renders the narasi from the
 // code's template with this case's own parties only, so the copy-paste errors of the old
 // hand-typed logs (another complainant's name) cannot happen.
+import { writeStoredFile } from "./file-store.js";
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
@@ -478,10 +479,7 @@ export async function storeAttachment(
   const full = join(dataDir(ctx), rel);
   const sha256 = createHash("sha256").update(file.bytes).digest("hex");
   const enc = encrypt(ctx.keyring, file.bytes);
-  await mkdir(join(dataDir(ctx), "files", yyyy ?? "0000", mm ?? "00"), { recursive: true });
-  // Write then rename: a crash never leaves a half file under the final name.
-  await writeFile(`${full}.part`, enc.blob, { mode: 0o600 });
-  await rename(`${full}.part`, full);
+  await writeStoredFile(ctx, rel, enc.blob);
   const fileName = cleanFileName(file.fileName);
   try {
     const row = await ctx.db.prisma.$transaction(async (tx) => {

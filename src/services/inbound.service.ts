@@ -3,9 +3,9 @@
 // a case that is joined or opened in ONE transaction, serialised per sender with an
 // advisory lock so a burst from one number never opens two cases. Dedupe is the
 // Message unique (channel, externalId): a replayed wamid/mid/Message-ID changes nothing.
+import { writeStoredFile } from "./file-store.js";
 import { initialClock, type ClockFields } from "./sla.service.js";
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -343,10 +343,16 @@ export async function storeAttachmentFile(
   });
   // Stored relative to ADUAN_DATA_DIR, like every other attachment (src/pdp/files.ts).
   const rel = join("files", rec.caseId.slice(0, 2), `${row.id}.bin`);
-  await mkdir(join(ctx.config.ADUAN_DATA_DIR, "files", rec.caseId.slice(0, 2)), {
-    recursive: true,
-  });
-  await writeFile(join(ctx.config.ADUAN_DATA_DIR, rel), enc.blob, { mode: 0o600 });
+  try {
+    await writeStoredFile(ctx, rel, enc.blob);
+  } catch (e) {
+    // Never a "stored" row without its file: the row says why the file is missing.
+    await ctx.db.prisma.attachment.update({
+      where: { id: row.id },
+      data: { status: "failed", error: e instanceof Error ? e.message : "penyimpanan gagal" },
+    });
+    throw e;
+  }
   await ctx.db.prisma.attachment.update({ where: { id: row.id }, data: { storagePath: rel } });
   return row.id;
 }
