@@ -1,9 +1,10 @@
 // LAPOR! as a pull stream of the sync engine: the typed client fetches pages, the pure
 // mapper turns each report into a CaseUpsert, and `applyLaporRecords` upserts a whole page
 // with a handful of batched statements (one round-trip per statement, not per row).
-import { mkdir, writeFile, rename } from "node:fs/promises";
+import { writeStoredFile } from "../../src/services/file-store.js";
+import { AppError } from "../../src/http/errors.js";
 import { join } from "node:path";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { HubContext } from "../../src/context.js";
 import type {
   ApplyItem,
@@ -218,9 +219,7 @@ export async function applyLaporRecords(
   const nowIso = now.toISOString();
   // The engine's look-up already knows which records have no case yet: those are inserted
   // without a lock (ON CONFLICT catches a concurrent writer); the others are locked here.
-  const toLock = items
-    .filter((i) => i.existingCaseId !== null)
-    .map((i) => i.record.externalId);
+  const toLock = items.filter((i) => i.existingCaseId !== null).map((i) => i.record.externalId);
   const existingRows = toLock.length ? await tx.query<Existing>(LOCK_EXISTING, [toLock]) : [];
   const existing = new Map(existingRows.map((r) => [r.externalId, r]));
   const fresh: ApplyItem<CaseUpsert>[] = [];
@@ -285,9 +284,7 @@ export async function applyLaporRecords(
     // Lost a race with another writer (an import): take the update path for those.
     const raced = fresh.filter((it) => !caseIdByExt.has(it.record.externalId));
     if (raced.length) {
-      const rows = await tx.query<Existing>(LOCK_EXISTING, [
-        raced.map((r) => r.record.externalId),
-      ]);
+      const rows = await tx.query<Existing>(LOCK_EXISTING, [raced.map((r) => r.record.externalId)]);
       const m = new Map(rows.map((r) => [r.externalId, r]));
       for (const it of raced) {
         const row = m.get(it.record.externalId);
@@ -565,6 +562,9 @@ async function downloadAttachments(
   ctx: HubContext,
   client: LaporClient,
   where: { caseIds?: string[]; limit: number },
+  // Attempted earlier in this run: the end-of-run retry pass skips them, so one failure
+  // is one timeline note per sync, not two.
+  attempted: Set<string>,
 ): Promise<void> {
   if (!ctx.config.LAPOR_ATTACHMENTS) return;
   const rows = await ctx.db.sql.query<PendingAttachment>(
@@ -576,6 +576,8 @@ async function downloadAttachments(
     [where.caseIds ? JSON.stringify(where.caseIds) : null, where.limit],
   );
   for (const a of rows) {
+    if (attempted.has(a.id)) continue;
+    attempted.add(a.id);
     let url: string | null = null;
     try {
       const raw = JSON.parse(Buffer.from(a.body ?? Buffer.alloc(0)).toString("utf8")) as {
@@ -598,13 +600,7 @@ async function downloadAttachments(
       });
       const enc = encrypt(ctx.keyring, file.bytes);
       const rel = join("files", a.caseId.slice(0, 2), `${a.id}.bin`);
-      const abs = join(ctx.config.ADUAN_DATA_DIR, rel);
-      await mkdir(join(ctx.config.ADUAN_DATA_DIR, "files", a.caseId.slice(0, 2)), {
-        recursive: true,
-      });
-      const tmp = `${abs}.${randomBytes(4).toString("hex")}.tmp`;
-      await writeFile(tmp, enc.blob, { mode: 0o600 });
-      await rename(tmp, abs);
+      await writeStoredFile(ctx, rel, enc.blob);
       await ctx.db.prisma.attachment.update({
         where: { id: a.id },
         data: {
@@ -620,16 +616,18 @@ async function downloadAttachments(
       });
     } catch (e) {
       const refused = e instanceof LaporAttachmentTooLargeError;
+      // A storage failure (full disk…) already says what happened in Bahasa Indonesia.
+      const note = e instanceof AppError ? e.message : describeLaporError(e);
       await ctx.db.prisma.$transaction([
         ctx.db.prisma.attachment.update({
           where: { id: a.id },
-          data: { status: refused ? "refused" : "failed", error: describeLaporError(e) },
+          data: { status: refused ? "refused" : "failed", error: note },
         }),
         ctx.db.prisma.caseEvent.create({
           data: {
             caseId: a.caseId,
             type: refused ? "attachment.refused" : "attachment.failed",
-            data: { source: "lapor", externalId: a.externalId, note: describeLaporError(e) },
+            data: { source: "lapor", externalId: a.externalId, note },
           },
         }),
       ]);
@@ -648,6 +646,7 @@ export function createLaporSource(
   opts: LaporSourceOptions = {},
 ): ChannelSource<CaseUpsert> {
   const client = opts.client ?? createLaporClient(ctx);
+  const attempted = new Set<string>();
   return {
     stream: LAPOR_STREAM,
     channel: LAPOR_CHANNEL,
@@ -674,8 +673,8 @@ export function createLaporSource(
     applyPage: (tx, c, items) => applyLaporRecords(tx, c, items),
     afterPage: async (c, result) => {
       if (result.caseIds.length)
-        await downloadAttachments(c, client, { caseIds: result.caseIds, limit: 1000 });
+        await downloadAttachments(c, client, { caseIds: result.caseIds, limit: 1000 }, attempted);
     },
-    afterRun: (c) => downloadAttachments(c, client, { limit: 200 }),
+    afterRun: (c) => downloadAttachments(c, client, { limit: 200 }, attempted),
   };
 }

@@ -2,10 +2,11 @@
 // engine, against a baseline measured in the same run: the same pages fetched and mapped
 // by the same client and mapper, written with one raw `pg` batched INSERT … ON CONFLICT
 // per page (200 rows) into a scratch table, the next page fetched while one is written
-// (as the engine does). Three processes: this one (baseline), the sandbox, the hub.
-// Rerun: BENCH_PG_ADMIN_URL=postgresql://postgres@127.0.0.1:5432/postgres \
+// (as the engine does). Three processes: this one (baseline), the sandbox, the hub (built,
+// from dist/). Rerun: npm run build && BENCH_PG_ADMIN_URL=postgresql://postgres@127.0.0.1:5432/postgres \
 //          npx tsx bench/lapor-sync/lapor-sync.bench.ts [count=100000]
 import { spawn } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { toSourceItem } from "../../adapters/lapor/lapor.sync.js";
@@ -32,7 +33,7 @@ type HubResult = {
 function runHub(env: Record<string, string>): Promise<HubResult> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", fileURLToPath(new URL("./hub-sync.target.ts", import.meta.url))],
+    [fileURLToPath(new URL("./hub-sync.target.mjs", import.meta.url))],
     { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
   );
   let out = "";
@@ -46,6 +47,14 @@ function runHub(env: Record<string, string>): Promise<HubResult> {
   });
 }
 
+// The hub runs from dist/ (as in production): refuse a missing or stale build.
+const built = fileURLToPath(new URL("../../dist/src/sync/sync-engine.js", import.meta.url));
+const sourceFile = fileURLToPath(new URL("../../src/sync/sync-engine.ts", import.meta.url));
+if (!existsSync(built) || statSync(built).mtimeMs < statSync(sourceFile).mtimeMs) {
+  console.error("bench/lapor-sync runs the built hub: run `npm run build` first");
+  process.exit(1);
+}
+
 const admin = new pg.Client({ connectionString: ADMIN });
 await admin.connect();
 await admin.query(`CREATE DATABASE "${dbName}"`);
@@ -54,6 +63,8 @@ const sandbox = await spawnTarget(new URL("./sandbox.target.ts", import.meta.url
   String(N),
   TOKEN,
 ]);
+let stopped: Promise<{ peakRssMb: number }> | null = null;
+const stopSandbox = () => (stopped ??= sandbox.stop());
 try {
   const client = new LaporClient({ baseUrl: sandbox.url, token: TOKEN });
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -108,7 +119,7 @@ try {
     ADUAN_HASH_KEY: Buffer.alloc(32, 9).toString("base64"),
     LOG_LEVEL: "warn",
   });
-  const { peakRssMb: sandboxRssMb } = await sandbox.stop();
+  const { peakRssMb: sandboxRssMb } = await stopSandbox();
 
   const hubRate = hub.first.added / (hub.firstMs / 1000);
   const baseRate = baseRows / (baseMs / 1000);
@@ -130,6 +141,9 @@ try {
     `peak RSS of the hub process: ${hub.peakRssMb} MB (aim < 300 MB); sandbox process: ${sandboxRssMb} MB (not counted)`,
   );
 } finally {
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await stopSandbox();
+  // BENCH_KEEP_DB=1 keeps the scratch database for EXPLAIN and friends.
+  if (process.env.BENCH_KEEP_DB === "1") console.log(`kept database ${dbName}`);
+  else await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   await admin.end();
 }

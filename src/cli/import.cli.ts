@@ -15,7 +15,9 @@ import { UsageError } from "./main.js";
 
 export const IMPORT_USAGE = `  import legacy <file> [--json]
                                 import an old monthly complaint log (TSV, the whole text
-                                document, or .xlsx) as closed cases; prints the report`;
+                                document, or .xlsx) as closed cases; prints the report
+  import lapor-export <file>    import a LAPOR! admin-panel export (CSV or XLSX), deduped
+                                by tracking id`;
 
 /** Imports one file with an open context (used by `run` and by the tests). */
 export async function importLegacyFile(ctx: HubContext, file: string): Promise<ImportRunDto> {
@@ -31,6 +33,9 @@ export async function importLegacyFile(ctx: HubContext, file: string): Promise<I
 }
 
 export async function run(config: Config, args: string[]): Promise<void> {
+  // issue 4: the LAPOR! admin export has its own command file.
+  if (args[0] === "lapor-export")
+    return (await import("./lapor-import.cli.js")).run(config, args.slice(1));
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,

@@ -1,28 +1,41 @@
-// aduan-hub import lapor-export <file.csv|file.xlsx> — dispatched from import.cli.ts (issue 3).
+// aduan-hub import lapor-export <file.csv|file.xlsx> — dispatched from import.cli.ts.
+// The rows go through the same upsert as the API sync, deduped by tracking id: importing
+// the same (or a later) export again creates nothing twice.
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Config } from "../config/config.js";
 import { withCliContext } from "./cli-context.js";
+import { UsageError } from "./main.js";
 import { importLaporExport, LaporExportError } from "../../adapters/lapor/lapor-export.import.js";
 
+const USAGE = "usage: aduan-hub import lapor-export <file.csv|file.xlsx>";
+
 export async function run(config: Config, args: string[]): Promise<void> {
-  const file = args.find((a) => !a.startsWith("-"));
-  if (!file) {
-    console.error("Usage: aduan-hub import lapor-export <file.csv|file.xlsx>");
-    process.exitCode = 64;
-    return;
+  const files = args.filter((a) => !a.startsWith("-"));
+  const file = files[0];
+  if (!file || files.length > 1 || args.some((a) => a.startsWith("-"))) throw new UsageError(USAGE);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new UsageError(
+      `berkas ${file} tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
-  const bytes = await readFile(file);
   await withCliContext(config, async (ctx) => {
     try {
       const r = await importLaporExport(ctx, bytes, { fileName: basename(file) });
       console.log(
         `import lapor-export ${basename(file)}: ${r.rows} row(s)  created ${r.created}  updated ${r.updated}  unchanged ${r.unchanged}  failed ${r.failed}`,
       );
-      if (r.failed) console.log("  failed rows are in `aduan-hub deadletter list`");
+      if (r.failed) {
+        console.log("  failed rows are in `aduan-hub deadletter list`");
+        process.exitCode = 1;
+      }
     } catch (e) {
       if (e instanceof LaporExportError) {
         console.error(`aduan-hub: ${e.message} (${e.code})`);
+        for (const f of e.fields) console.error(`  ${f.field}: ${f.message}`);
         process.exitCode = 65;
         return;
       }

@@ -5,9 +5,18 @@ import { withCliContext } from "./cli-context.js";
 import { runSync, type SyncSummary } from "../sync/sync-engine.js";
 import { channelSources } from "../../adapters/index.js";
 import { assertLaporConfig, LAPOR_STREAM_POLICY } from "../../adapters/lapor/lapor.sync.js";
+import {
+  emailConfigured,
+  syncEmail,
+  type EmailSyncSummary,
+} from "../../adapters/email/email.sync.js";
+
+// E-mail (issue 6) is not a paged ChannelSource but a per-mailbox IMAP pass with its own
+// cursor and SyncRun rows; `sync email --once` runs that pass in the foreground.
+const EMAIL = "email";
 
 const USAGE = `Usage: aduan-hub sync <stream> --once [--full]
-  streams: ${Object.keys(channelSources).join(", ")}
+  streams: ${[...Object.keys(channelSources), EMAIL].join(", ")}
   --once     run one sync now and print added/updated/unchanged/failed/duration
   --full     ignore the stored cursor and re-read the whole feed (unchanged rows are skipped)
   --policy   print the stream's retry/error policy and exit`;
@@ -21,6 +30,12 @@ export function formatSummary(s: SyncSummary): string {
   return s.status === "skipped"
     ? head
     : [head, counts, ...(s.error ? [`  error: ${s.error}`] : [])].join("\n");
+}
+
+export function formatEmailSummary(s: EmailSyncSummary): string {
+  const head = `sync ${s.stream}: ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s${s.rescanned ? " (mailbox rebuilt upstream: rescanned)" : ""}`;
+  const counts = `  added ${s.added}  unchanged ${s.unchanged}  failed ${s.failed}`;
+  return [head, counts, ...(s.error ? [`  error: ${s.error}`] : [])].join("\n");
 }
 
 export async function run(config: Config, args: string[]): Promise<void> {
@@ -38,6 +53,29 @@ export async function run(config: Config, args: string[]): Promise<void> {
   if (values.help || !stream) {
     console.log(USAGE);
     if (!values.help) process.exitCode = 64;
+    return;
+  }
+  if (stream === EMAIL) {
+    if (values.policy || values.full) {
+      console.error(`aduan-hub: --policy and --full apply to paged streams only\n${USAGE}`);
+      process.exitCode = 64;
+      return;
+    }
+    if (!values.once) {
+      console.error(`aduan-hub: sync runs on schedule inside \`serve\`; use --once here\n${USAGE}`);
+      process.exitCode = 64;
+      return;
+    }
+    await withCliContext(config, async (ctx) => {
+      if (!emailConfigured(ctx)) {
+        console.error("aduan-hub: IMAP_HOST / IMAP_USER / IMAP_PASSWORD are not set");
+        process.exitCode = 78;
+        return;
+      }
+      const runs = await syncEmail(ctx);
+      for (const r of runs) console.log(formatEmailSummary(r));
+      if (runs.some((r) => r.status === "failed")) process.exitCode = 1;
+    });
     return;
   }
   if (!channelSources[stream]) {

@@ -82,7 +82,14 @@ export const configSchema = z.object({
     .optional(),
   LAPOR_TOKEN: z.string().optional(),
   LAPOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
-  LAPOR_SYNC_CRON: z.string().min(9).default("*/5 * * * *"),
+  // A cron expression, or "off" to leave the stream to `aduan-hub sync lapor --once`.
+  LAPOR_SYNC_CRON: z
+    .string()
+    .refine(
+      (v) => v === "off" || v.trim().split(/\s+/).length >= 5,
+      "must be a cron expression or off",
+    )
+    .default("*/5 * * * *"),
   LAPOR_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(200),
   // Re-read window behind the last seen diperbarui_pada when restarting from updated_since.
   LAPOR_OVERLAP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
@@ -93,7 +100,13 @@ export const configSchema = z.object({
     .max(200 * 1024 * 1024)
     .default(10 * 1024 * 1024),
   LAPOR_ATTACHMENTS: bool.default(true),
-  OUTBOX_FLUSH_CRON: z.string().min(9).default("* * * * *"),
+  OUTBOX_FLUSH_CRON: z
+    .string()
+    .refine(
+      (v) => v === "off" || v.trim().split(/\s+/).length >= 5,
+      "must be a cron expression or off",
+    )
+    .default("* * * * *"),
   // `serve` runs the scheduled jobs; a second API-only process may turn them off.
   ADUAN_JOBS: bool.default(true),
   // ---- end issue 4 config ----
@@ -180,9 +193,10 @@ export const configSchema = z.object({
   ADUAN_OFFICE_ADDRESS: z
     .string()
     .min(1)
-    .default("Jl. Tanjung Selatan, Tanjung, Kabupaten Tabalong, Kalimantan Selatan"),
-  ADUAN_OFFICE_PHONE: z.string().min(1).default("(0526) 2021234"),
-  ADUAN_OFFICE_EMAIL: z.string().min(3).default("aduan@dinsos.tabalongkab.go.id"),
+    // The office's letterhead in the seed documents.
+    .default("Jl. Jend. A. Yani, Kel. Mabu'un, Kec. Murung Pudak, Kab. Tabalong, Kalimantan Selatan 71571"),
+  ADUAN_OFFICE_PHONE: z.string().min(1).default("(0526) 2031680"),
+  ADUAN_OFFICE_EMAIL: z.string().min(3).default("dinsostabalong@gmail.com"),
   // Public web form: per-IP and per-phone token buckets (complaints per hour), attachment cap.
   PUBLIC_FORM_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
   PUBLIC_FORM_PER_PHONE_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(3),

@@ -29,24 +29,35 @@ export async function runJobOnce(
   job: JobDefinition<never>,
 ): Promise<"ran" | "skipped"> {
   const started = performance.now();
-  const r = await withAdvisoryLock(ctx, `job:${job.id}`, async () => {
-    try {
-      const result = await job.handler(ctx, {} as never);
-      ctx.logger.info(
-        {
-          job: job.id,
-          durationMs: Math.round(performance.now() - started),
-          result: result ?? null,
-        },
-        "job finished",
-      );
-    } catch (e) {
-      ctx.logger.error(
-        { job: job.id, err: { name: (e as Error).name, message: (e as Error).message } },
-        "job failed",
-      );
-    }
-  });
+  let r: { acquired: boolean };
+  try {
+    r = await withAdvisoryLock(ctx, `job:${job.id}`, async () => {
+      try {
+        const result = await job.handler(ctx, {} as never);
+        ctx.logger.info(
+          {
+            job: job.id,
+            durationMs: Math.round(performance.now() - started),
+            result: result ?? null,
+          },
+          "job finished",
+        );
+      } catch (e) {
+        ctx.logger.error(
+          { job: job.id, err: { name: (e as Error).name, message: (e as Error).message } },
+          "job failed",
+        );
+      }
+    });
+  } catch (e) {
+    // The lock itself failed (database unreachable): the job did not run; the schedule
+    // goes on and the next tick tries again. Never an unhandled rejection.
+    ctx.logger.error(
+      { job: job.id, err: { name: (e as Error).name, message: (e as Error).message } },
+      "job failed: lock unavailable",
+    );
+    return "skipped";
+  }
   if (!r.acquired) ctx.logger.debug({ job: job.id }, "job held by another process; skipped");
   return r.acquired ? "ran" : "skipped";
 }

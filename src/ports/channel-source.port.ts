@@ -76,7 +76,12 @@ export type ApplyResult = {
  * (src/sync/page-tx.ts). Statements that need a count use RETURNING.
  */
 export interface PageTx {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** `prepare` names the statement (PostgreSQL plans it once per connection); a hint only. */
+  query<T = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    opts?: { prepare?: boolean },
+  ): Promise<T[]>;
 }
 
 export interface ChannelSource<R extends MappedRecord> {

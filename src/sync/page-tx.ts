@@ -25,15 +25,25 @@ export function asPageTx(w: SqlWriter): PageTx {
 
 const PRISMA_TX = { timeout: 120_000, maxWait: 60_000 } as const;
 
-/** Runs fn in one short transaction; a throw rolls everything back. */
+/**
+ * Runs fn in one short transaction; a throw rolls everything back.
+ *
+ * `replayable`: everything the transaction writes can be fetched again from upstream
+ * (a sync page together with its cursor), so the commit does not wait for the WAL flush
+ * (synchronous_commit = off). A crash can then lose the last few hundred milliseconds of
+ * pages — whole pages with their cursor, never rows without it — and the next run simply
+ * re-reads them. Never use it for anything the hub alone knows.
+ */
 export async function inPageTransaction<T>(
   ctx: HubContext,
   fn: (tx: PageTx) => Promise<T>,
+  opts: { replayable?: boolean } = {},
 ): Promise<T> {
   if (ctx.db.kind !== "postgres")
     return ctx.db.prisma.$transaction((tx) => fn(asPageTx(tx)), PRISMA_TX);
   return ctx.db.withSession(async (s) => {
-    await s.query("BEGIN");
+    // No parameters: one simple-protocol round-trip for both statements.
+    await s.query(opts.replayable ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN");
     let result: T;
     try {
       result = await fn(s);

@@ -88,48 +88,81 @@ const UNKNOWN: KnownItem = {
   openDeadLetter: false,
 };
 
+type RawCandidate = { id: string; sha: string; status: string; caseId: string | null };
+/** The page probe's answer per item: raw candidates only where the record will be written. */
+type Probe = Omit<KnownItem, "rawId" | "rawStatus" | "rawCaseId"> & {
+  raws: RawCandidate[] | null;
+};
+
 type RawBody = { body: string; sha: string };
 
-function rawBodies<R extends MappedRecord>(items: SourceItem<R>[]): RawBody[] {
-  return items.map((it) => {
-    const body = JSON.stringify(it.raw ?? null);
-    return { body, sha: createHash("sha256").update(body).digest("hex") };
-  });
+function rawBody(raw: unknown): RawBody {
+  const body = JSON.stringify(raw ?? null);
+  return { body, sha: createHash("sha256").update(body).digest("hex") };
 }
+
+function known(probe: Probe | undefined, body: RawBody): KnownItem {
+  if (!probe) return UNKNOWN;
+  const hit = probe.raws?.find((r) => r.sha === body.sha);
+  return {
+    caseId: probe.caseId,
+    contentHash: probe.contentHash,
+    openDeadLetter: probe.openDeadLetter,
+    rawId: hit?.id ?? null,
+    rawStatus: hit?.status ?? null,
+    rawCaseId: hit?.caseId ?? null,
+  };
+}
+
+// LATERAL … LIMIT 1 keeps the plan a per-item index probe: during a bulk load the table
+// statistics are stale and a plain join turns into a scan of every case, every page.
+// Stored raw payloads are only listed for items that will be written (content hash
+// differs, or an open dead letter waits to be resolved), so a re-read of unchanged
+// records hashes no payload; open dead letters are read once per page (hashed sub-plan).
+const PROBE_SQL = `SELECT x.i::int AS i, c.id AS "caseId", c."contentHash" AS "contentHash",
+       coalesce(x.ext IN (SELECT d."externalId" FROM "DeadLetter" d
+                WHERE d.status = 'open' AND d.source = $1 AND d."externalId" IS NOT NULL), false)
+         AS "openDeadLetter",
+       r.raws
+  FROM unnest($2::text[], $3::text[], $4::int[]) AS x(ext, hash, i)
+  LEFT JOIN LATERAL (
+    SELECT c.id, c."contentHash" FROM "Case" c
+     WHERE c.channel = $1 AND c."externalId" = x.ext LIMIT 1) c ON TRUE
+  LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_object('id', m.id, 'sha', m.sha256, 'status', m.status,
+             'caseId', m."caseId") ORDER BY m."receivedAt" DESC) AS raws
+      FROM "RawMessage" m
+     WHERE (x.hash IS DISTINCT FROM c."contentHash" OR x.ext IN (SELECT d."externalId"
+              FROM "DeadLetter" d WHERE d.status = 'open' AND d.source = $1))
+       AND m.channel = $1 AND m."externalId" = x.ext) r ON TRUE`;
 
 /**
  * One round-trip for the whole page. Cases are keyed on (channel, externalId) — the
  * contract every pull channel upserts on — and raw payloads on (channel, externalId, sha256).
  */
-async function lookupPage<R extends MappedRecord>(
+async function probePage<R extends MappedRecord>(
   db: PageTx,
   channel: string,
   items: SourceItem<R>[],
-  bodies: RawBody[],
-): Promise<KnownItem[]> {
+): Promise<(Probe | undefined)[]> {
   const idx: number[] = [];
   items.forEach((it, i) => {
     if (it.externalId !== null) idx.push(i);
   });
-  const out: KnownItem[] = items.map(() => UNKNOWN);
+  const out: (Probe | undefined)[] = items.map(() => undefined);
   if (!idx.length) return out;
-  const rows = await db.query<KnownItem & { i: number }>(
-    `SELECT x.i::int AS i, c.id AS "caseId", c."contentHash" AS "contentHash",
-            r.id AS "rawId", r.status AS "rawStatus", r."caseId" AS "rawCaseId",
-            EXISTS (SELECT 1 FROM "DeadLetter" d
-                     WHERE d.status = 'open' AND d.source = $1 AND d."externalId" = x.ext) AS "openDeadLetter"
-       FROM unnest($2::text[], $3::text[], $4::int[]) AS x(ext, sha, i)
-       LEFT JOIN "Case" c ON c.channel = $1 AND c."externalId" = x.ext
-       LEFT JOIN LATERAL (
-         SELECT m.id, m.status, m."caseId" FROM "RawMessage" m
-          WHERE m.channel = $1 AND m."externalId" = x.ext AND m.sha256 = x.sha
-          ORDER BY m."receivedAt" DESC LIMIT 1) r ON TRUE`,
+  const rows = await db.query<Probe & { i: number }>(
+    PROBE_SQL,
     [
       channel,
       idx.map((i) => items[i]?.externalId),
-      idx.map((i) => bodies[i]?.sha),
+      idx.map((i) => {
+        const it = items[i];
+        return it?.mapped.ok ? it.mapped.value.contentHash : null;
+      }),
       idx,
     ],
+    { prepare: true },
   );
   for (const r of rows) out[r.i] = r;
   return out;
@@ -151,7 +184,7 @@ type RawInsert = {
  * Everything a page does inside its transaction except the cursor: raw payloads, the
  * channel upsert of good records, dead letters (and quarantine alerts) for the rest.
  * Also used by dead-letter replay and the export import, so every record takes exactly
- * the sync's path. `known` is the page look-up when the caller already made it.
+ * the sync's path. `probes` is the page probe when the caller already made it.
  */
 export async function applyItems<R extends MappedRecord>(
   writer: SqlWriter,
@@ -159,15 +192,16 @@ export async function applyItems<R extends MappedRecord>(
   source: ChannelSource<R>,
   items: SourceItem<R>[],
   now: Date,
-  opts: { known?: KnownItem[]; bodies?: RawBody[] } = {},
+  opts: { probes?: (Probe | undefined)[] } = {},
 ): Promise<StoredPage> {
   const tx = asPageTx(writer);
   const nowIso = now.toISOString();
-  const bodies = opts.bodies ?? rawBodies(items);
-  const known = opts.known ?? (await lookupPage(tx, source.channel, items, bodies));
+  const bodies = items.map((it) => rawBody(it.raw));
+  const probes = opts.probes ?? (await probePage(tx, source.channel, items));
+  const knownItems = items.map((_, i) => known(probes[i], bodies[i] as RawBody));
   // Raw ids are minted here so the channel's rows can point at them; the raw rows are
   // written once below, already carrying their outcome (no second UPDATE per page).
-  const rawIds = items.map((_, i) => known[i]?.rawId ?? randomUUID());
+  const rawIds = items.map((_, i) => knownItems[i]?.rawId ?? randomUUID());
   // A record repeated inside one batch (upstream moved it while we paged) is applied once,
   // in its latest form; the earlier copy counts as unchanged.
   const latest = new Map<string, number>();
@@ -194,7 +228,7 @@ export async function applyItems<R extends MappedRecord>(
       good.push({
         record: rec,
         rawMessageId,
-        ...(opts.known ? { existingCaseId: known[i]?.caseId ?? null } : {}),
+        ...(opts.probes ? { existingCaseId: knownItems[i]?.caseId ?? null } : {}),
       });
       goodIdx.push(i);
       continue;
@@ -230,19 +264,30 @@ export async function applyItems<R extends MappedRecord>(
 
   const caseOf = (i: number): string | null => {
     const it = items[i] as SourceItem<R>;
-    return it.mapped.ok ? (applied.caseIdByExternalId.get(it.mapped.value.externalId) ?? null) : null;
+    return it.mapped.ok
+      ? (applied.caseIdByExternalId.get(it.mapped.value.externalId) ?? null)
+      : null;
   };
   const inserts: RawInsert[] = [];
-  const updates: { id: string; status: string; error: string | null; caseId: string | null }[] =
-    [];
+  const updates: { id: string; status: string; error: string | null; caseId: string | null }[] = [];
   items.forEach((it, i) => {
     const o = outcome.get(i) ?? { status: "stored", error: null };
     const caseId = caseOf(i);
-    const k = known[i] ?? UNKNOWN;
+    const k = knownItems[i] ?? UNKNOWN;
     if (!k.rawId) {
       const b = bodies[i] as RawBody;
-      inserts.push({ id: rawIds[i] as string, ext: it.externalId, sha: b.sha, body: b.body, ...o, caseId });
-    } else if (o.status !== "stored" && (o.status !== k.rawStatus || caseId !== k.rawCaseId || o.error)) {
+      inserts.push({
+        id: rawIds[i] as string,
+        ext: it.externalId,
+        sha: b.sha,
+        body: b.body,
+        ...o,
+        caseId,
+      });
+    } else if (
+      o.status !== "stored" &&
+      (o.status !== k.rawStatus || caseId !== k.rawCaseId || o.error)
+    ) {
       updates.push({ id: k.rawId, ...o, caseId });
     }
   });
@@ -268,7 +313,7 @@ export async function applyItems<R extends MappedRecord>(
   }
   // Records stored now resolve an earlier dead letter of the same record.
   const resolving = good.filter(
-    (g, k) => !opts.known || known[goodIdx[k] as number]?.openDeadLetter,
+    (_, k) => !opts.probes || knownItems[goodIdx[k] as number]?.openDeadLetter,
   );
   if (resolving.length) {
     await tx.query(
@@ -280,15 +325,24 @@ export async function applyItems<R extends MappedRecord>(
   return { ...applied, unchanged: applied.unchanged + duplicates, failed, maxUpdatedAt };
 }
 
-/**
- * The cursor and the run's counters in ONE statement (atomic on its own): the whole
- * write of a page whose records were all unchanged, and the last write of any other.
- */
+type Counts = { added: number; updated: number; unchanged: number; failed: number };
+const ZERO: Counts = { added: 0, updated: 0, unchanged: 0, failed: 0 };
+
+function plus(a: Counts, b: Counts): Counts {
+  return {
+    added: a.added + b.added,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+    failed: a.failed + b.failed,
+  };
+}
+
+/** The cursor and the run's counters in ONE statement, the last write of a page. */
 async function saveProgress(
   db: PageTx,
   stream: string,
   runId: string,
-  counts: { added: number; updated: number; unchanged: number; failed: number },
+  counts: Counts,
   position: StreamPosition,
   now: Date,
 ): Promise<void> {
@@ -296,8 +350,7 @@ async function saveProgress(
     `WITH run AS (
        UPDATE "SyncRun" SET added = added + $3, updated = updated + $4, unchanged = unchanged + $5,
          failed = failed + $6 WHERE id = $2::uuid RETURNING id)
-     UPDATE "SyncState" SET cursor = $7::jsonb, "updatedAt" = $8::timestamptz
-      WHERE stream = $1`,
+     UPDATE "SyncState" SET cursor = $7::jsonb, "updatedAt" = $8::timestamptz WHERE stream = $1`,
     [
       stream,
       runId,
@@ -308,12 +361,21 @@ async function saveProgress(
       JSON.stringify(position),
       now.toISOString(),
     ],
+    { prepare: true },
   );
 }
 
 /**
- * One page: look up, skip what is unchanged, write the rest in one transaction with the
- * cursor saved last. Returns what the run counts.
+ * Progress of pages that wrote nothing (every record unchanged) is carried over and saved
+ * with the next page that writes, every few seconds, and at the end of the run: a crash
+ * in between only means those pages are re-read and skipped again.
+ */
+type Carry = { counts: Counts; position: StreamPosition; since: number } | null;
+const CARRY_MAX_MS = 2_000;
+
+/**
+ * One page: probe, skip what is unchanged, write the rest in one transaction with the
+ * cursor saved last. Returns what the run counts and whether the cursor was saved.
  */
 async function storePage<R extends MappedRecord>(
   ctx: HubContext,
@@ -322,10 +384,10 @@ async function storePage<R extends MappedRecord>(
   items: SourceItem<R>[],
   position: StreamPosition,
   nextCursor: string | null,
+  carried: Counts,
   now: Date,
-): Promise<{ stored: StoredPage; next: StreamPosition }> {
-  const bodies = rawBodies(items);
-  const known = await lookupPage(ctx.db.sql, source.channel, items, bodies);
+): Promise<{ stored: StoredPage; next: StreamPosition; saved: boolean }> {
+  const probes = await probePage(ctx.db.sql, source.channel, items);
   // The latest copy of each record decides; an unchanged record (same content hash, no
   // open dead letter to resolve) is not touched at all.
   const latest = new Map<string, number>();
@@ -335,8 +397,8 @@ async function storePage<R extends MappedRecord>(
   const skip = new Set<string>();
   for (const [ext, i] of latest) {
     const it = items[i] as SourceItem<R> & { mapped: { ok: true; value: R } };
-    const k = known[i] ?? UNKNOWN;
-    if (k.caseId && !k.openDeadLetter && k.contentHash === it.mapped.value.contentHash)
+    const p = probes[i];
+    if (p?.caseId && !p.openDeadLetter && p.contentHash === it.mapped.value.contentHash)
       skip.add(ext);
   }
   let maxUpdatedAt: Date | null = null;
@@ -359,45 +421,34 @@ async function storePage<R extends MappedRecord>(
     since: laterIso(position.since, maxUpdatedAt),
   };
   if (!work.length) {
-    await saveProgress(
-      ctx.db.sql,
-      source.stream,
-      runId,
-      { added: 0, updated: 0, unchanged, failed: 0 },
-      next,
-      now,
-    );
-    return {
-      stored: {
-        added: 0,
-        updated: 0,
-        unchanged,
-        failed: 0,
-        caseIds: [],
-        caseIdByExternalId: new Map(),
-        maxUpdatedAt,
-      },
-      next,
+    const stored: StoredPage = {
+      ...ZERO,
+      unchanged,
+      caseIds: [],
+      caseIdByExternalId: new Map(),
+      maxUpdatedAt,
     };
+    return { stored, next, saved: false };
   }
-  const stored = await inPageTransaction(ctx, async (tx) => {
-    const result = await applyItems(
-      tx,
-      ctx,
-      source,
-      work.map((i) => items[i] as SourceItem<R>),
-      now,
-      {
-        known: work.map((i) => known[i] ?? UNKNOWN),
-        bodies: work.map((i) => bodies[i] as RawBody),
-      },
-    );
-    result.unchanged += unchanged;
-    // Last: the cursor moves only together with the rows it covers.
-    await saveProgress(tx, source.stream, runId, result, next, now);
-    return result;
-  });
-  return { stored: { ...stored, maxUpdatedAt }, next };
+  const stored = await inPageTransaction(
+    ctx,
+    async (tx) => {
+      const result = await applyItems(
+        tx,
+        ctx,
+        source,
+        work.map((i) => items[i] as SourceItem<R>),
+        now,
+        { probes: work.map((i) => probes[i]) },
+      );
+      result.unchanged += unchanged;
+      // Last: the cursor moves only together with the rows it covers.
+      await saveProgress(tx, source.stream, runId, plus(carried, result), next, now);
+      return result;
+    },
+    { replayable: true },
+  );
+  return { stored: { ...stored, maxUpdatedAt }, next, saved: true };
 }
 
 async function loadState(ctx: HubContext, stream: string): Promise<StreamPosition> {
@@ -508,10 +559,22 @@ async function runLocked<R extends MappedRecord>(
       (error: unknown) => ({ ok: false as const, error }),
     );
   let pending = fetchAhead(request);
+  const held: { carry: Carry } = { carry: null };
+  const flushCarry = async () => {
+    const c = held.carry;
+    if (!c) return;
+    held.carry = null;
+    await saveProgress(ctx.db.sql, stream, run.id, c.counts, c.position, ctx.clock());
+  };
   for (;;) {
-    if (opts.signal?.aborted) return finish("failed", "dibatalkan");
-    if (opts.maxPages !== undefined && summary.pages >= opts.maxPages)
+    if (opts.signal?.aborted) {
+      await flushCarry();
+      return finish("failed", "dibatalkan");
+    }
+    if (opts.maxPages !== undefined && summary.pages >= opts.maxPages) {
+      await flushCarry();
       return finish("failed", "dihentikan setelah batas halaman (uji)");
+    }
     const got = await pending;
     if (!got.ok) {
       const { error } = got;
@@ -525,6 +588,7 @@ async function runLocked<R extends MappedRecord>(
         pending = fetchAhead(request);
         continue;
       }
+      await flushCarry();
       const now = ctx.clock();
       if (kind === "auth") {
         await prisma.$transaction(async (tx) => {
@@ -548,15 +612,26 @@ async function runLocked<R extends MappedRecord>(
       request = { cursor: page.nextCursor };
       pending = fetchAhead(request);
     }
-    const { stored, next } = await storePage(
+    const { stored, next, saved } = await storePage(
       ctx,
       source,
       run.id,
       page.items,
       position,
       page.nextCursor,
+      held.carry?.counts ?? ZERO,
       ctx.clock(),
     );
+    if (saved) held.carry = null;
+    else {
+      const c: Carry = {
+        counts: plus(held.carry?.counts ?? ZERO, stored),
+        position: next,
+        since: held.carry?.since ?? performance.now(),
+      };
+      held.carry = c;
+      if (performance.now() - c.since > CARRY_MAX_MS) await flushCarry();
+    }
     position = next;
     summary.pages++;
     summary.added += stored.added;
@@ -575,6 +650,7 @@ async function runLocked<R extends MappedRecord>(
     }
     if (page.nextCursor === null) break;
   }
+  await flushCarry();
 
   if (source.afterRun) {
     await source

@@ -1,4 +1,4 @@
-// The attachment store runs out of space: ADUAN_DATA_DIR is a 64 KiB tmpfs mounted for
+// The attachment store runs out of space: ADUAN_DATA_DIR is a 512 KiB tmpfs mounted for
 // this file (the tests run as root; no loop device or read-only fallback is needed). An
 // evidence upload or a LAPOR! attachment download that does not fit must fail clearly,
 // leave nothing half-written (no partial file, no row claiming "stored" without its
@@ -42,10 +42,10 @@ function png(size: number, fill: number): Buffer {
 beforeAll(async () => {
   mkdirSync(DIR, { recursive: true });
   try {
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", DIR]);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", DIR]);
     mounted = true;
   } catch (e) {
-    throw new Error(`cannot mount a 64k tmpfs at ${DIR} (needs root): ${(e as Error).message}`);
+    throw new Error(`cannot mount a 512k tmpfs at ${DIR} (needs root): ${(e as Error).message}`);
   }
   db = await observer();
   await truncateAll(db);
@@ -101,8 +101,9 @@ describe("full disk for attachments", () => {
     const filesAfterFirst = filesUnder(DIR);
     expect(filesAfterFirst).toHaveLength(1);
 
-    const tooBig = await post(png(60 * 1024, 2));
-    expect(tooBig.status).toBeGreaterThanOrEqual(500);
+    const tooBig = await post(png(1024 * 1024, 2));
+    expect(tooBig.status).toBe(507);
+    expect(tooBig.body.code).toBe("STORAGE_FULL");
     expect(tooBig.body.requestId).toBeTruthy();
     // The operator finds the cause under the request id in the log.
     const logLine = hub.logs
@@ -133,7 +134,7 @@ describe("full disk for attachments", () => {
   it("LAPOR! attachments that cannot be written are marked failed with the reason, the reports are kept, and a later sync stores them", async () => {
     // Fill the disk to the last byte.
     try {
-      writeFileSync(join(DIR, "filler"), Buffer.alloc(128 * 1024, 1));
+      writeFileSync(join(DIR, "filler"), Buffer.alloc(1024 * 1024, 1));
     } catch (e) {
       expect((e as NodeJS.ErrnoException).code).toBe("ENOSPC");
     }
@@ -167,7 +168,7 @@ describe("full disk for attachments", () => {
     const after = await db.sql.query<{ status: string; storagePath: string | null }>(
       `SELECT status, "storagePath" FROM "Attachment" WHERE source = 'lapor'`,
     );
-    expect(after.map((a) => a.status)).toEqual(rows.map(() => "stored"));
+    expect(after.map((a) => a.status).join(",")).toEqual(rows.map(() => "stored").join(","));
     for (const a of after) expect(existsSync(join(DIR, a.storagePath ?? "-"))).toBe(true);
   });
 });
