@@ -1,5 +1,6 @@
 // Integration tests run against the machine's real PostgreSQL: one fresh database per run,
 // migrated once with the hub's own runner.
+import { rmSync } from "node:fs";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { openPostgres } from "../../src/db/database.js";
@@ -7,6 +8,8 @@ import { openPostgres } from "../../src/db/database.js";
 const ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export default async function setup(project: TestProject) {
+  // The log scan checks this run's logs only.
+  rmSync("test-output/logs", { recursive: true, force: true });
   const name = `aduan_test_${process.pid}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
