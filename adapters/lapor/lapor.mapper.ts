@@ -1,3 +1,4 @@
+import { stripNul } from "../../src/util/text.js";
 import { createHash } from "node:crypto";
 import { err, ok, type Result } from "../../src/domain/result.js";
 import {
@@ -76,6 +77,17 @@ export interface CaseUpsert {
 // RFC 3339 date-time with a zone; a bare date or a zone-less time is ambiguous (WITA vs UTC).
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
+function stripNulDeep<T>(value: T): T {
+  if (typeof value === "string") return stripNul(value) as T;
+  if (Array.isArray(value)) return value.map(stripNulDeep) as T;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = stripNulDeep(v);
+    return out as T;
+  }
+  return value;
+}
+
 function parseDate(value: string): Date | null {
   if (!RFC3339.test(value)) return null;
   const date = new Date(value);
@@ -135,7 +147,9 @@ export function contentHashOf(fields: Omit<CaseUpsert, "contentHash">): string {
 }
 
 /** Pure: one LAPOR! report → the plain object the sync engine upserts on (channel, externalId). */
-export function mapLaporan(dto: LaporanDto): Result<CaseUpsert, MapError> {
+export function mapLaporan(input: LaporanDto): Result<CaseUpsert, MapError> {
+  // PostgreSQL text cannot hold U+0000; one such report must not fail its whole page.
+  const dto = stripNulDeep(input);
   const trackingId = typeof dto.tracking_id === "string" ? dto.tracking_id.trim() : "";
   if (trackingId === "") {
     return err(

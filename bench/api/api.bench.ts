@@ -33,7 +33,11 @@ async function main() {
     ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
     ADUAN_HASH_KEY: Buffer.alloc(32, 2).toString("base64"),
     LOG_LEVEL: "info",
-    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "20",
+    // The hub's default pool (10) unless set: 20 backends on 2 shared cores cost more
+    // than they wait.
+    ...(process.env.DATABASE_POOL_SIZE
+      ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE }
+      : {}),
   };
   const hub = await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env);
   const seed = new pg.Client({ connectionString: dbUrl });

@@ -194,7 +194,9 @@ export const configSchema = z.object({
     .string()
     .min(1)
     // The office's letterhead in the seed documents.
-    .default("Jl. Jend. A. Yani, Kel. Mabu'un, Kec. Murung Pudak, Kab. Tabalong, Kalimantan Selatan 71571"),
+    .default(
+      "Jl. Jend. A. Yani, Kel. Mabu'un, Kec. Murung Pudak, Kab. Tabalong, Kalimantan Selatan 71571",
+    ),
   ADUAN_OFFICE_PHONE: z.string().min(1).default("(0526) 2031680"),
   ADUAN_OFFICE_EMAIL: z.string().min(3).default("dinsostabalong@gmail.com"),
   // Public web form: per-IP and per-phone token buckets (complaints per hour), attachment cap.

@@ -119,8 +119,11 @@ export async function openPglite(dataDir: string, logger?: Logger): Promise<Db> 
   const release = lockDataDir(dir);
   try {
     const { PGlite } = await import("@electric-sql/pglite");
+    const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
-    const db = await PGlite.create({ dataDir: join(dir, "pg") });
+    // pg_trgm backs the text-search indexes (migration 20261128000000_search_indexes);
+    // PGlite only offers the extensions it is given here.
+    const db = await PGlite.create({ dataDir: join(dir, "pg"), extensions: { pg_trgm } });
     const sql: SqlSession = {
       async query<T>(text: string, params: unknown[] = []) {
         const r = await db.query(text, params);

@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import express, { type Express, type RequestHandler } from "express";
 import cookieParser from "cookie-parser";
 import * as OpenApiValidator from "express-openapi-validator";
-import { pinoHttp } from "pino-http";
+import { createRequire } from "node:module";
 import type { HubContext } from "../context.js";
+import { findNul } from "../util/text.js";
 import { apiSpec } from "./spec.js";
 import { rawRoutes } from "./raw-routes.js";
 import { pageRoutes } from "../web/pages.js";
@@ -18,6 +19,82 @@ import { apiRoutes } from "./routes.js";
 import "./request-context.js";
 
 export type Routes = (router: express.Router, ctx: HubContext) => void;
+
+const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+// One line per request with its id, written when the response ends. Hand-written rather
+// than pino-http: no child logger and no wrapped request object per request (measured in
+// bench/api). Path only: a query string may carry a searched name.
+function requestLogger(ctx: HubContext): RequestHandler {
+  const logger = ctx.logger;
+  return (req, res, next) => {
+    const start = performance.now();
+    const incoming = req.headers["x-request-id"];
+    const id = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.id = id;
+    res.setHeader("X-Request-Id", id);
+    const done = (aborted: boolean) => {
+      res.removeListener("finish", onFinish);
+      res.removeListener("close", onClose);
+      const status = res.statusCode;
+      const level = aborted || status >= 500 ? "error" : status >= 400 ? "warn" : "info";
+      if (!logger.isLevelEnabled(level)) return;
+      const url = req.originalUrl;
+      const q = url.indexOf("?");
+      logger[level](
+        {
+          req: { id, method: req.method, path: q === -1 ? url : url.slice(0, q) },
+          res: { statusCode: status },
+          responseTime: Math.round(performance.now() - start),
+        },
+        aborted ? "request aborted" : "request completed",
+      );
+    };
+    const onFinish = () => done(false);
+    const onClose = () => done(!res.writableFinished);
+    res.once("finish", onFinish);
+    res.once("close", onClose);
+    next();
+  };
+}
+
+// express-openapi-validator recompiles every spec path with path-to-regexp on each request
+// to find the operation (lookupRoute in its metadata middleware), which made route lookup
+// one of the largest costs of a GET. The compiled regexps depend only on (path, options),
+// so the module the validator loads gets a memoised pathToRegexp; the result is read-only
+// for every caller (express's router compiles its routes once, at start).
+function memoisePathToRegexp(): void {
+  type PathToRegexp = (path: unknown, options?: Record<string, unknown>) => unknown;
+  let mod: { pathToRegexp: PathToRegexp & { memo?: true } };
+  try {
+    const fromValidator = createRequire(
+      createRequire(import.meta.url).resolve("express-openapi-validator"),
+    );
+    mod = fromValidator("path-to-regexp") as typeof mod;
+  } catch {
+    // A validator version without this dependency: correct, just slower.
+    return;
+  }
+  if (typeof mod.pathToRegexp !== "function" || mod.pathToRegexp.memo) return;
+  const original = mod.pathToRegexp;
+  const cache = new Map<string, unknown>();
+  const memo: PathToRegexp & { memo?: true } = (path, options = {}) => {
+    const keys = Object.keys(options);
+    // Only the plain string form with the options the validator passes is cached.
+    if (typeof path !== "string" || keys.some((k) => k !== "sensitive" && k !== "strict"))
+      return original(path, options);
+    const key = `${options.sensitive ? 1 : 0}${options.strict ? 1 : 0}${path}`;
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      hit = original(path, options);
+      if (cache.size < 5000) cache.set(key, hit);
+    }
+    return hit;
+  };
+  memo.memo = true;
+  mod.pathToRegexp = memo;
+}
+memoisePathToRegexp();
 
 export { apiSpec } from "./spec.js";
 export { h } from "./async-handler.js";
@@ -50,42 +127,18 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers["x-request-id"];
-        const id =
-          typeof incoming === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(incoming)
-            ? incoming
-            : randomUUID();
-        res.setHeader("X-Request-Id", id);
-        return id;
-      },
-      // Path only: a query string may carry a searched name.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split("?")[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, e) =>
-        e || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
-      quietReqLogger: true,
-    }),
-  );
+  app.use(requestLogger(ctx));
   app.use((_req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
     next();
   });
-  app.use(cookieParser());
 
+  // Webhooks first: they need neither cookies nor sessions.
   const raw = express.Router();
   for (const r of [...rawRoutes, ...(opts.rawRoutes ?? [])]) r(raw, ctx);
   app.use(raw);
+  app.use(cookieParser());
 
   // Health answers before sessions are resolved: it must work while the database is down.
   const system = express.Router();
@@ -96,6 +149,16 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
     "/api",
     express.json({ limit: ctx.config.ADUAN_BODY_LIMIT, strict: true }) as RequestHandler,
   );
+  // Covers the public form too (parsed earlier by its own parser).
+  app.use("/api", (req, _res, next) => {
+    const at = req.body === undefined ? null : findNul(req.body, "body");
+    if (!at) return next();
+    next(
+      new AppError(400, "VALIDATION_FAILED", `${at}: karakter NUL (\\u0000) tidak diperbolehkan`, {
+        fields: [{ field: at, message: "mengandung karakter NUL" }],
+      }),
+    );
+  });
   app.use("/api", authMiddleware(ctx));
   app.use("/api", accessMiddleware(apiSpec()));
   app.use("/api", tenantMiddleware(ctx));

@@ -35,8 +35,44 @@ function notConfigured(channel: string): AppError {
   );
 }
 
+// Processing is deferred behind the answers: accepted ids wait in arrival order and at most
+// DRAINERS tasks per route work through them, yielding to pending I/O between messages, so
+// a burst is absorbed at the speed of verify + INSERT and processed right behind it (one
+// sender's messages are serialised by ingestInbound's advisory lock). A crash loses
+// nothing: the rows are "stored" and the webhook.process job picks them up.
+const DRAINERS = 2;
+
+function processingBacklog(ctx: HubContext): (id: string) => void {
+  const backlog: string[] = [];
+  let drainers = 0;
+  const drain = async () => {
+    try {
+      for (let id = backlog.shift(); id !== undefined; id = backlog.shift()) {
+        await processRawMessage(ctx, id).catch((e: unknown) => {
+          ctx.logger.error(
+            { rawMessageId: id, err: e instanceof Error ? e.name : "error" },
+            "webhook processing failed",
+          );
+        });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      drainers -= 1;
+    }
+  };
+  return (id) => {
+    backlog.push(id);
+    if (drainers >= DRAINERS) return;
+    drainers += 1;
+    inboundQueue.push(drain);
+  };
+}
+
+const ACCEPTED = JSON.stringify({ received: true });
+
 function webhookRoutes(spec: WebhookSpec): Routes {
   return (r, ctx) => {
+    const enqueue = processingBacklog(ctx);
     r.get(spec.path, (req: Request, res: Response) => {
       const token = spec.verifyToken(ctx);
       if (!token) throw notConfigured(spec.channel);
@@ -100,10 +136,8 @@ function webhookRoutes(spec: WebhookSpec): Routes {
           contentType,
           headers,
         });
-        res.status(200).json({ received: true });
-        inboundQueue.push(async () => {
-          await processRawMessage(ctx, id);
-        });
+        res.status(200).type("application/json").send(ACCEPTED);
+        enqueue(id);
       }),
     );
   };

@@ -3,6 +3,7 @@
 // a case that is joined or opened in ONE transaction, serialised per sender with an
 // advisory lock so a burst from one number never opens two cases. Dedupe is the
 // Message unique (channel, externalId): a replayed wamid/mid/Message-ID changes nothing.
+import { stripNul } from "../util/text.js";
 import { writeStoredFile } from "./file-store.js";
 import { initialClock, type ClockFields } from "./sla.service.js";
 import { createHash } from "node:crypto";
@@ -156,7 +157,14 @@ async function findOpenCase(
 }
 
 /** One inbound message → Message row on a joined or new case, in one transaction. */
-export async function ingestInbound(ctx: HubContext, input: InboundInput): Promise<IngestResult> {
+export async function ingestInbound(ctx: HubContext, raw: InboundInput): Promise<IngestResult> {
+  // A message is never refused for its content: NUL characters are dropped instead.
+  const input: InboundInput = {
+    ...raw,
+    text: stripNul(raw.text),
+    from: { ...raw.from, name: raw.from.name === null ? null : stripNul(raw.from.name) },
+    ...(raw.title ? { title: stripNul(raw.title) } : {}),
+  };
   // The SLA clock is computed before the transaction: on PGlite a query outside an open
   // transaction would wait for it.
   const clock = await initialClock(ctx, { channel: input.channel, receivedAt: input.receivedAt });

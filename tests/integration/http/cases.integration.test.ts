@@ -262,6 +262,20 @@ describe("bad input changes nothing", () => {
     expect(await countCases()).toBe(0);
   });
 
+  it("refuses NUL characters and absurdly nested bodies with a 4xx, never a 500", async () => {
+    const nul = await fo.post<{ code: string; fields: { field: string }[] }>(
+      "/api/v1/cases",
+      intake({ keperluan: "Saldo BPNT\u0000 nol" }),
+    );
+    expect(nul.status).toBe(400);
+    expect(nul.body.fields[0]!.field).toBe("body.keperluan");
+    const depth = 5000;
+    const deep = await fo.post("/api/v1/cases", "[".repeat(depth) + "]".repeat(depth));
+    expect(deep.status).toBeGreaterThanOrEqual(400);
+    expect(deep.status).toBeLessThan(500);
+    expect(await countCases()).toBe(0);
+  });
+
   it("refuses an oversized body with 413", async () => {
     const res = await fo.post("/api/v1/cases", intake({ keperluan: "x".repeat(1_100_000) }));
     expect(res.status).toBe(413);
