@@ -42,7 +42,8 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
   json: "application/json; charset=utf-8",
 };
 
-const INSTANSI = "6309-DINSOS";
+// The office a report is about: the caller's instansi over the API, this default from the CLI.
+export const DEFAULT_INSTANSI = "6309-DINSOS";
 
 export type Actor = { id: string; username: string } | null;
 
@@ -54,6 +55,8 @@ export type IssueRequest = {
   month?: number;
   /** `YYYY-MM-DD`; default the last day of the period. */
   signDate?: PlainDate;
+  /** Tenant; defaults to DEFAULT_INSTANSI. */
+  instansi?: string;
   actor: Actor;
   ip?: string | undefined;
   requestId?: string | undefined;
@@ -162,10 +165,11 @@ export async function monthlyRows(
   ctx: HubContext,
   year: number,
   month: number,
+  instansi = DEFAULT_INSTANSI,
 ): Promise<{ rows: MonthlyRow[]; caseIds: string[] }> {
   const { from, to } = monthBounds(year, month);
   const cases = await ctx.db.prisma.case.findMany({
-    where: { instansi: INSTANSI, receivedAt: { gte: from, lt: to } },
+    where: { instansi, receivedAt: { gte: from, lt: to } },
     orderBy: [{ receivedAt: "asc" }, { number: "asc" }],
     include: {
       parties: { where: { role: "pelapor" }, orderBy: { createdAt: "asc" }, take: 1 },
@@ -394,6 +398,7 @@ function annualInput(
 }
 
 export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<IssuedReport> {
+  const instansi = req.instansi ?? DEFAULT_INSTANSI;
   const allowed = req.kind === "monthly" ? MONTHLY_FORMATS : ANNUAL_FORMATS;
   if (!allowed.includes(req.format)) {
     throw new AppError(400, "VALIDATION_FAILED", `Format tidak didukung: ${req.format}`, {
@@ -418,7 +423,7 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
   let counts: AnnualCounts | undefined;
   let rowCount: number;
   if (req.kind === "monthly") {
-    const { rows } = await monthlyRows(ctx, req.year, req.month!);
+    const { rows } = await monthlyRows(ctx, req.year, req.month!, instansi);
     rowCount = rows.length;
     dataHash = sha256(JSON.stringify(canonicalMonthlyRows(rows)));
     const input = { year: req.year, month: req.month!, office, rows };
@@ -429,7 +434,7 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
           ? await writeMonthlyXlsx(input)
           : await writeMonthlyPdf(input);
   } else {
-    counts = await annualCounts(ctx, req.year);
+    counts = await annualCounts(ctx, req.year, instansi);
     rowCount = counts.total;
     dataHash = sha256(JSON.stringify(counts));
     if (req.format === "json") {
@@ -449,7 +454,7 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
     // sign date: the data behind it does not depend on either.
     const prev = await tx.report.findFirst({
       where: {
-        instansi: INSTANSI,
+        instansi,
         kind: req.kind,
         params: { path: ["periode"], equals: periode },
       },
@@ -458,7 +463,7 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
     });
     const created = await tx.report.create({
       data: {
-        instansi: INSTANSI,
+        instansi,
         kind: req.kind,
         format: req.format,
         params,
@@ -516,7 +521,7 @@ export type ReportSummary = {
 
 export async function listReports(
   ctx: HubContext,
-  filter: { kind?: string | undefined; limit?: number | undefined },
+  filter: { kind?: string | undefined; limit?: number | undefined; instansi?: string | undefined },
 ): Promise<ReportSummary[]> {
   const rows = await ctx.db.sql.query<{
     id: string;
@@ -537,7 +542,7 @@ export async function listReports(
      WHERE r.instansi = $1 AND ($2::text IS NULL OR r.kind = $2)
      ORDER BY r."createdAt" DESC, r.id DESC
      LIMIT $3`,
-    [INSTANSI, filter.kind ?? null, filter.limit ?? 100],
+    [filter.instansi ?? DEFAULT_INSTANSI, filter.kind ?? null, filter.limit ?? 100],
   );
   return rows.map((r) => ({
     id: r.id,
@@ -557,9 +562,16 @@ export async function listReports(
 export async function reportFile(
   ctx: HubContext,
   id: string,
-  opts: { actor: Actor; ip?: string | undefined; requestId?: string | undefined },
+  opts: {
+    actor: Actor;
+    instansi?: string | undefined;
+    ip?: string | undefined;
+    requestId?: string | undefined;
+  },
 ): Promise<{ fileName: string; contentType: string; bytes: Buffer; checksum: string }> {
-  const row = await ctx.db.prisma.report.findFirst({ where: { id, instansi: INSTANSI } });
+  const row = await ctx.db.prisma.report.findFirst({
+    where: { id, instansi: opts.instansi ?? DEFAULT_INSTANSI },
+  });
   if (!row) throw new AppError(404, "NOT_FOUND", "Laporan tidak ditemukan");
   await audit(ctx.db.prisma, {
     actor: opts.actor,

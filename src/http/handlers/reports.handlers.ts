@@ -54,6 +54,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
         year,
         ...(signDate ? { signDate } : {}),
         actor: actorOf(req),
+        instansi: req.user!.instansi,
         ip: req.ip,
         requestId: String(req.id),
       });
@@ -77,6 +78,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
         month,
         ...(signDate ? { signDate } : {}),
         actor: actorOf(req),
+        instansi: req.user!.instansi,
         ip: req.ip,
         requestId: String(req.id),
       });
@@ -89,7 +91,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
     h(async (req, res) => {
       const kind = typeof req.query.kind === "string" ? req.query.kind : undefined;
       const limit = req.query.limit !== undefined ? Number(req.query.limit) : undefined;
-      res.json({ items: await listReports(ctx, { kind, limit }) });
+      res.json({ items: await listReports(ctx, { kind, limit, instansi: req.user!.instansi }) });
     }),
   );
 
@@ -98,6 +100,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
     h(async (req, res) => {
       const file = await reportFile(ctx, String(req.params.id), {
         actor: actorOf(req),
+        instansi: req.user!.instansi,
         ip: req.ip,
         requestId: String(req.id),
       });

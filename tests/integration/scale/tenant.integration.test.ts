@@ -7,6 +7,7 @@ import {
   type TestHub,
 } from "../../helpers/test-hub.js";
 import { addUser } from "../../../src/services/auth.service.js";
+import { witaYear } from "../../../src/domain/time.js";
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -69,6 +70,11 @@ it("one office never sees or touches another office's cases", async () => {
     `/api/v1/cases/${mine.body.id}`,
   );
   expect(after.body).toMatchObject({ version: 1, rahasia: false, status: "diterima" });
+  // Reports count an office's own cases only.
+  const year = witaYear(new Date());
+  const annualT = await tabalong.get<{ total: number }>(`/api/v1/reports/annual?year=${year}`);
+  const annualB = await balangan.get<{ total: number }>(`/api/v1/reports/annual?year=${year}`);
+  expect([annualT.body.total, annualB.body.total]).toEqual([1, 1]);
   const rows = await hub.ctx.db.prisma.case.findMany({
     select: { instansi: true },
     orderBy: { instansi: "asc" },
