@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
 import { z } from "zod";
@@ -574,4 +575,87 @@ export class MetaClient {
         throw new MetaPermanentError(status, graph);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Attachments of Messenger / Instagram messages
+// ---------------------------------------------------------------------------------------
+
+export class MetaAttachmentTooLargeError extends MetaError {
+  readonly code = "META_ATTACHMENT_TOO_LARGE";
+  readonly retryable = false;
+  constructor(readonly maxBytes: number) {
+    super(`Meta attachment exceeds ${maxBytes} bytes`, null, null);
+  }
+}
+
+// Attachment payload URLs are signed CDN links that need no token; only Meta's own media
+// hosts are fetched, so a crafted payload cannot make the hub fetch arbitrary URLs.
+const META_MEDIA_HOST =
+  /(^|\.)(fbcdn\.net|fbsbx\.com|cdninstagram\.com|facebook\.com|instagram\.com)$/i;
+
+export async function downloadMetaAttachment(
+  url: string,
+  options: { maxBytes: number; timeoutMs?: number; allowHost?: (host: string) => boolean },
+): Promise<{ bytes: Buffer; mime: string | null; sha256: string }> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new MetaProtocolError("attachment URL is not absolute", null);
+  }
+  const allowed = options.allowHost ?? ((h: string) => META_MEDIA_HOST.test(h));
+  if (target.protocol !== "https:" || !allowed(target.hostname)) {
+    throw new MetaProtocolError(
+      `attachment host ${target.hostname} is not a Meta media host`,
+      null,
+    );
+  }
+  const controller = new AbortController();
+  let response: AxiosResponse<unknown>;
+  try {
+    response = await axios.get(target.toString(), {
+      responseType: "stream",
+      timeout: options.timeoutMs ?? 30_000,
+      maxRedirects: 3,
+      proxy: false,
+      signal: controller.signal,
+      validateStatus: () => true,
+    });
+  } catch (e) {
+    throw new MetaTransientError(transientNetworkReason(e) ?? "network error", null, null, {
+      cause: e,
+    });
+  }
+  const stream = response.data as Readable;
+  if (response.status < 200 || response.status >= 300) {
+    stream.destroy();
+    if (response.status >= 500 || response.status === 429) {
+      throw new MetaTransientError(`HTTP ${response.status}`, response.status, null);
+    }
+    throw new MetaProtocolError(
+      `attachment download answered HTTP ${response.status}`,
+      response.status,
+    );
+  }
+  const declared = Number(response.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > options.maxBytes) {
+    controller.abort();
+    stream.destroy();
+    throw new MetaAttachmentTooLargeError(options.maxBytes);
+  }
+  const bytes = await readCapped(
+    stream,
+    options.maxBytes,
+    controller,
+    (e) =>
+      new MetaTransientError(transientNetworkReason(e) ?? "stream error", null, null, { cause: e }),
+  );
+  if (bytes === null) throw new MetaAttachmentTooLargeError(options.maxBytes);
+  const ct = response.headers["content-type"];
+  return {
+    bytes,
+    mime: typeof ct === "string" ? (ct.split(";")[0]?.trim() ?? null) : null,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+  };
 }

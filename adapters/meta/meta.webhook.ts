@@ -7,7 +7,9 @@ import {
   FLAG_UNKNOWN_TYPE,
   ingestInbound,
   recordAttachmentProblem,
+  storeAttachmentFile,
 } from "../../src/services/inbound.service.js";
+import { downloadMetaAttachment, MetaAttachmentTooLargeError } from "./meta.client.js";
 import type { ProcessSummary } from "../whatsapp/whatsapp.webhook.js";
 import { mapMetaPayload, type MetaInboundMessage } from "./meta.mapper.js";
 
@@ -61,17 +63,54 @@ export async function processMetaPayload(
     }
     if (r.status === "created") summary.created += 1;
     else summary.joined += 1;
-    for (const media of m.media) {
-      // Meta CDN links expire and are not ours to mirror without review: staff open them
-      // in Meta Business Suite; the case says so instead of silently lacking the file.
-      await recordAttachmentProblem(
-        ctx,
-        { caseId: r.caseId, rawMessageId, source: m.channel, externalId: m.externalId, mime: null },
-        "failed",
-        `Lampiran ${media.type} dari ${m.channel === "facebook" ? "Facebook" : "Instagram"} ` +
-          "tidak diunduh otomatis; buka percakapan di Meta Business Suite.",
-      );
-    }
+    await storeMetaMedia(ctx, m, r.caseId, rawMessageId);
   }
   return summary;
+}
+
+/**
+ * Attachments are fetched at once from their signed CDN links (they expire), size-capped
+ * and stored encrypted like every other file; a refused or failed fetch keeps the message
+ * and leaves a note on the case.
+ */
+async function storeMetaMedia(
+  ctx: HubContext,
+  m: MetaInboundMessage,
+  caseId: string,
+  rawMessageId: string,
+): Promise<void> {
+  const where = m.channel === "facebook" ? "Facebook" : "Instagram";
+  const max = ctx.config.META_MEDIA_MAX_BYTES;
+  for (const [i, media] of m.media.entries()) {
+    const externalId = `${m.externalId}#${i}`;
+    const known = await ctx.db.prisma.attachment.findFirst({
+      where: { source: m.channel, externalId, caseId, status: "stored" },
+      select: { id: true },
+    });
+    if (known) continue;
+    const rec = { caseId, rawMessageId, source: m.channel, externalId, fileName: null, mime: null };
+    try {
+      const file = await downloadMetaAttachment(media.url, { maxBytes: max });
+      await storeAttachmentFile(ctx, { ...rec, mime: file.mime }, file.bytes);
+    } catch (e) {
+      if (e instanceof MetaAttachmentTooLargeError) {
+        await recordAttachmentProblem(
+          ctx,
+          rec,
+          "refused",
+          `Lampiran ${media.type} dari ${where} ditolak: ukurannya melebihi batas ${max} byte.`,
+        );
+      } else {
+        const reason = e instanceof Error ? e.name : "error";
+        ctx.logger.warn({ err: reason, caseId }, "meta attachment fetch failed");
+        await recordAttachmentProblem(
+          ctx,
+          rec,
+          "failed",
+          `Lampiran ${media.type} dari ${where} gagal diunduh (${reason}); pesan tetap tersimpan. ` +
+            "Periksa percakapan di Meta Business Suite.",
+        );
+      }
+    }
+  }
 }

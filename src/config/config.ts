@@ -164,6 +164,12 @@ export const configSchema = z.object({
     .regex(/^v\d{1,3}\.\d{1,2}$/, 'must look like "v21.0"')
     .default("v21.0"),
   // Raw webhook body cap (express.raw limit); Meta batches stay far below it.
+  META_MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   WEBHOOK_BODY_LIMIT: z.string().default("1mb"),
   // E-mail intake (IMAP, read-only: never deletes nor marks read).
   IMAP_HOST: z.string().min(1).optional(),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
@@ -12,6 +12,7 @@ import {
 } from "../../helpers/test-hub.js";
 import { inboundQueue } from "../../../src/services/inbound.service.js";
 import { writeReply } from "../../../src/services/replies.service.js";
+import { decrypt } from "../../../src/security/crypto.js";
 import { drainOutbox, META_SECRET, META_VERIFY, postSigned } from "./helpers.js";
 
 let hub: TestHub;
@@ -28,6 +29,7 @@ beforeAll(async () => {
       PUBLIC_FORM_PER_IP_PER_HOUR: "6",
       PUBLIC_FORM_PER_PHONE_PER_HOUR: "2",
       PUBLIC_FORM_ATTACHMENT_MAX_BYTES: "3000",
+      META_MEDIA_MAX_BYTES: "10000",
       ADUAN_DATA_DIR: dataDir,
     },
   });
@@ -244,6 +246,64 @@ describe("Facebook Page and Instagram", () => {
       recipient: { id: "PSID-1" },
       message: { text: "RASDA bulan ini disalurkan lewat kantor desa." },
     });
+  });
+});
+
+describe("Facebook and Instagram attachments", () => {
+  const withAttachments = (mid: string, urls: string[]) =>
+    JSON.stringify({
+      object: "page",
+      entry: [
+        {
+          id: "PAGE1",
+          time: Date.now(),
+          messaging: [
+            {
+              sender: { id: "PSID-ATT" },
+              recipient: { id: "PAGE1" },
+              timestamp: Date.now(),
+              message: {
+                mid,
+                text: "Foto kartu KKS yang rusak",
+                attachments: urls.map((url) => ({ type: "image", payload: { url } })),
+              },
+            },
+          ],
+        },
+      ],
+    });
+
+  it("fetches attachments from Meta's CDN, stores them encrypted, refuses oversized ones and foreign hosts", async () => {
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]);
+    nock("https://scontent.xx.fbcdn.net")
+      .get("/v/small.jpg")
+      .query(true)
+      .reply(200, jpeg, { "content-type": "image/jpeg" })
+      .get("/v/big.jpg")
+      .query(true)
+      .reply(200, Buffer.alloc(20_000, 1), { "content-type": "image/jpeg" });
+    const body = withAttachments("m_att_1", [
+      "https://scontent.xx.fbcdn.net/v/small.jpg?oh=1",
+      "https://scontent.xx.fbcdn.net/v/big.jpg?oh=2",
+      "https://evil.example.com/x.jpg",
+    ]);
+    expect((await postSigned(`${hub.url}/webhooks/meta`, body, META_SECRET)).status).toBe(200);
+    await inboundQueue.idle();
+    const c = await hub.ctx.db.prisma.case.findFirstOrThrow({
+      where: { channel: "facebook" },
+      include: { attachments: { orderBy: { externalId: "asc" } }, events: true },
+    });
+    expect(c.attachments.map((a) => [a.externalId, a.status])).toEqual([
+      ["m_att_1#0", "stored"],
+      ["m_att_1#1", "refused"],
+      ["m_att_1#2", "failed"],
+    ]);
+    const stored = c.attachments[0]!;
+    expect(stored.encrypted).toBe(true);
+    const blob = readFileSync(join(dataDir, stored.storagePath!));
+    expect(blob.includes(jpeg)).toBe(false);
+    expect(decrypt(hub.ctx.keyring, stored.keyId!, blob).equals(jpeg)).toBe(true);
+    expect(JSON.stringify(c.events.map((e) => e.data))).toContain("melebihi batas");
   });
 });
 
