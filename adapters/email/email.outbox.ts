@@ -11,7 +11,7 @@ import {
   type OutboxRow,
 } from "../../src/outbox/outbox.js";
 import {
-  findOutboundMessage,
+  prepareOutbound,
   recordOutboundFailed,
   recordOutboundSent,
 } from "../../src/services/inbound.service.js";
@@ -39,12 +39,6 @@ export function smtpTransport(ctx: HubContext): Transporter | null {
   return t;
 }
 
-function payloadText(payload: unknown): string | null {
-  if (typeof payload !== "object" || payload === null) return null;
-  const t = (payload as Record<string, unknown>).text;
-  return typeof t === "string" ? t : null;
-}
-
 function fromDomain(from: string): string {
   const m = /@([A-Za-z0-9.-]+)/.exec(from);
   return m?.[1] ?? "aduan-hub.invalid";
@@ -59,17 +53,9 @@ export async function sendEmailEntry(
   if (!transport) {
     return { status: "retry", error: "SMTP_HOST belum diatur", retryAfterMs: 15 * 60_000 };
   }
-  if (!entry.caseId) return { status: "dead", error: "entri outbox tanpa kasus" };
-  const already = await findOutboundMessage(ctx, entry);
-  if (already?.externalId) {
-    return { status: "sent", response: { messageId: already.externalId, replayed: true } };
-  }
-  const c = await ctx.db.prisma.case.findUnique({
-    where: { id: entry.caseId },
-    include: { parties: { where: { role: "pelapor" } } },
-  });
-  if (!c) return { status: "dead", error: "kasus tidak ditemukan" };
-  const pelapor = c.parties[0];
+  const prep = await prepareOutbound(ctx, entry, kind, "messageId");
+  if (prep.stop) return prep.stop;
+  const { c, pelapor } = prep;
   if (!pelapor?.email) return { status: "dead", error: "pelapor tidak punya alamat email" };
   // Thread under the citizen's latest mail; References carry the whole conversation.
   const inbound = await ctx.db.prisma.message.findMany({
@@ -98,8 +84,7 @@ export async function sendEmailEntry(
       office,
     });
   } else {
-    const text = payloadText(entry.payload);
-    if (!text || text.trim() === "") return { status: "dead", error: "teks balasan kosong" };
+    const text = prep.text!;
     rendered = renderStaffReplyEmail({
       caseNumber: c.number,
       originalSubject: c.title,

@@ -10,7 +10,7 @@ import {
   type OutboxRow,
 } from "../../src/outbox/outbox.js";
 import {
-  findOutboundMessage,
+  prepareOutbound,
   recordOutboundFailed,
   recordOutboundSent,
 } from "../../src/services/inbound.service.js";
@@ -36,12 +36,6 @@ export const metaAckText = (number: string): string =>
   `Terima kasih, pengaduan Anda telah kami terima dengan nomor ${number}. ` +
   "Petugas kami akan menindaklanjuti dan menjawab melalui pesan ini.";
 
-function payloadText(payload: unknown): string | null {
-  if (typeof payload !== "object" || payload === null) return null;
-  const t = (payload as Record<string, unknown>).text;
-  return typeof t === "string" ? t : null;
-}
-
 export async function sendMetaEntry(
   ctx: HubContext,
   entry: OutboxRow,
@@ -55,20 +49,12 @@ export async function sendMetaEntry(
       retryAfterMs: 15 * 60_000,
     };
   }
-  if (!entry.caseId) return { status: "dead", error: "entri outbox tanpa kasus" };
-  const already = await findOutboundMessage(ctx, entry);
-  if (already?.externalId) {
-    return { status: "sent", response: { externalId: already.externalId, replayed: true } };
-  }
-  const c = await ctx.db.prisma.case.findUnique({
-    where: { id: entry.caseId },
-    include: { parties: { where: { role: "pelapor" } } },
-  });
-  if (!c) return { status: "dead", error: "kasus tidak ditemukan" };
-  const recipient = c.parties[0]?.metaId;
+  const prep = await prepareOutbound(ctx, entry, kind);
+  if (prep.stop) return prep.stop;
+  const { c, pelapor } = prep;
+  const recipient = pelapor?.metaId;
   if (!recipient) return { status: "dead", error: "pelapor tidak punya id Messenger/Instagram" };
-  const text = kind === "ack" ? metaAckText(c.number) : payloadText(entry.payload);
-  if (!text || text.trim() === "") return { status: "dead", error: "teks balasan kosong" };
+  const text = kind === "ack" ? metaAckText(c.number) : prep.text!;
   if (text.length > MESSENGER_TEXT_MAX) {
     return { status: "dead", error: `teks melebihi ${MESSENGER_TEXT_MAX} karakter` };
   }

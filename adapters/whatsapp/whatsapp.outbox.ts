@@ -11,7 +11,7 @@ import {
   type OutboxRow,
 } from "../../src/outbox/outbox.js";
 import {
-  findOutboundMessage,
+  prepareOutbound,
   recordOutboundFailed,
   recordOutboundSent,
 } from "../../src/services/inbound.service.js";
@@ -30,12 +30,6 @@ export const whatsappAckText = (number: string): string =>
   "menindaklanjuti dan menyampaikan jawaban melalui WhatsApp ini. Layanan ini tidak " +
   "dipungut biaya.";
 
-function payloadText(payload: unknown): string | null {
-  if (typeof payload !== "object" || payload === null) return null;
-  const t = (payload as Record<string, unknown>).text;
-  return typeof t === "string" ? t : null;
-}
-
 /** Template parameters are single-line and capped by Meta (1024 characters). */
 function templateParam(text: string): string {
   const one = text.replace(/\s*[\r\n]+\s*/g, " ").trim();
@@ -51,21 +45,12 @@ export async function sendWhatsAppEntry(
   if (!client) {
     return { status: "retry", error: "WhatsApp belum dikonfigurasi", retryAfterMs: 15 * 60_000 };
   }
-  if (!entry.caseId) return { status: "dead", error: "entri outbox tanpa kasus" };
-  const already = await findOutboundMessage(ctx, entry);
-  if (already?.externalId) {
-    return { status: "sent", response: { externalId: already.externalId, replayed: true } };
-  }
-  const c = await ctx.db.prisma.case.findUnique({
-    where: { id: entry.caseId },
-    include: { parties: { where: { role: "pelapor" } } },
-  });
-  if (!c) return { status: "dead", error: "kasus tidak ditemukan" };
-  const pelapor = c.parties[0];
+  const prep = await prepareOutbound(ctx, entry, kind);
+  if (prep.stop) return prep.stop;
+  const { c, pelapor } = prep;
   const waId = pelapor?.waId ?? (pelapor?.phoneE164 ? phoneToWaId(pelapor.phoneE164) : null);
   if (!waId) return { status: "dead", error: "pelapor tidak punya nomor WhatsApp" };
-  const text = kind === "ack" ? whatsappAckText(c.number) : payloadText(entry.payload);
-  if (!text || text.trim() === "") return { status: "dead", error: "teks balasan kosong" };
+  const text = kind === "ack" ? whatsappAckText(c.number) : prep.text!;
   if (text.length > WHATSAPP_TEXT_MAX) {
     return { status: "dead", error: `teks melebihi ${WHATSAPP_TEXT_MAX} karakter` };
   }

@@ -459,6 +459,53 @@ export async function findOutboundMessage(
   return ctx.db.prisma.message.findFirst({ where: { outboxId: entry.id }, select });
 }
 
+type OutboundCase = Prisma.CaseGetPayload<{ include: { parties: true } }>;
+
+/**
+ * The steps every channel's outbox handler shares before it sends: an entry already sent
+ * (a retry after a lost answer) is reported as sent again; the case and its pelapor are
+ * loaded; a reply's text comes from the payload. Returns an outcome to stop with, or what
+ * the channel needs to send.
+ */
+export async function prepareOutbound(
+  ctx: HubContext,
+  entry: OutboundEntry & { caseId: string | null },
+  kind: "ack" | "reply",
+  replayedKey: "externalId" | "messageId" = "externalId",
+): Promise<
+  | {
+      stop: { status: "sent"; response: Prisma.InputJsonValue } | { status: "dead"; error: string };
+    }
+  | {
+      stop: null;
+      c: OutboundCase;
+      pelapor: OutboundCase["parties"][number] | undefined;
+      text: string | null;
+    }
+> {
+  if (!entry.caseId) return { stop: { status: "dead", error: "entri outbox tanpa kasus" } };
+  const already = await findOutboundMessage(ctx, entry);
+  if (already?.externalId) {
+    return {
+      stop: { status: "sent", response: { [replayedKey]: already.externalId, replayed: true } },
+    };
+  }
+  const c = await ctx.db.prisma.case.findUnique({
+    where: { id: entry.caseId },
+    include: { parties: { where: { role: "pelapor" } } },
+  });
+  if (!c) return { stop: { status: "dead", error: "kasus tidak ditemukan" } };
+  let text: string | null = null;
+  if (kind === "reply") {
+    const p = entry.payload;
+    const t = typeof p === "object" && p !== null ? (p as Record<string, unknown>).text : null;
+    text = typeof t === "string" ? t : null;
+    if (!text || text.trim() === "")
+      return { stop: { status: "dead", error: "teks balasan kosong" } };
+  }
+  return { stop: null, c, pelapor: c.parties[0], text };
+}
+
 /** After a successful send: the provider id goes on the Message (statuses refer to it). */
 export async function recordOutboundSent(
   ctx: HubContext,
