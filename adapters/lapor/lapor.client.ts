@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
 import { z } from "zod";
 import {
@@ -515,11 +516,17 @@ export class LaporClient {
     config: Parameters<AxiosInstance["request"]>[0],
   ): Promise<AxiosResponse<unknown>> {
     try {
-      return await this.http.request<unknown>({
-        responseType: "text",
+      // Decoded chunk by chunk: axios' "text" mode first copies the whole body into one
+      // more Buffer (Buffer.concat) per page, off-heap garbage that V8 only reclaims at a
+      // full GC — a third of the sync's peak RSS was such buffers.
+      const response = await this.http.request<Readable>({
         transformResponse: [(d: unknown) => d],
         ...config,
+        responseType: "stream",
       });
+      // Attachment downloads read (and cap) the stream themselves.
+      if (config?.responseType === "stream") return response;
+      return { ...response, data: await readText(response.data, this.timeoutMs) };
     } catch (error) {
       throw toNetworkError(error);
     }
@@ -561,6 +568,41 @@ function toNetworkError(error: unknown): Error {
     }
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * The body as UTF-8 text; a body cut short (reset) is a network error. axios' timeout stops
+ * at the headers in stream mode, so a body idle for `idleMs` is a timeout here, as it was.
+ */
+function readText(stream: Readable, idleMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const decoder = new StringDecoder("utf8");
+    let text = "";
+    let done = false;
+    const fail = (error: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      reject(error);
+    };
+    const idle = () => {
+      fail(new LaporTransientError("ETIMEDOUT", null));
+      stream.destroy();
+    };
+    const timer = setTimeout(idle, idleMs);
+    stream.on("data", (chunk: Buffer | string) => {
+      text += typeof chunk === "string" ? chunk : decoder.write(chunk);
+      timer.refresh();
+    });
+    stream.once("end", () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(text + decoder.end());
+    });
+    stream.once("error", (error: unknown) => fail(toNetworkError(error)));
+    stream.once("close", () => fail(new LaporTransientError("ECONNRESET", null)));
+  });
 }
 
 /** Resolves the bytes, or null once more than `maxBytes` arrived (the request is aborted). */

@@ -12,7 +12,16 @@ import { createLaporSource } from "../../dist/adapters/lapor/lapor.sync.js";
 import { runSync } from "../../dist/src/sync/sync-engine.js";
 
 let peakRss = process.memoryUsage().rss;
-const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+let stage = "start";
+// Where the peak sits (heap vs off-heap, which sync), for BENCH_MEM_TRACE.
+let atPeak = null;
+const sample = () => {
+  const m = process.memoryUsage();
+  if (m.rss > peakRss || atPeak === null) {
+    peakRss = Math.max(peakRss, m.rss);
+    atPeak = { stage, ...m };
+  }
+};
 const rssTimer = setInterval(sample, 50);
 
 // BENCH_MEM_TRACE=1: memory at each stage on stderr (where the RSS goes).
@@ -57,12 +66,14 @@ async function rowsWrittenSince(xid) {
 const xidNow = async () =>
   (await ctx.db.sql.query(`SELECT (txid_current() % 4294967296)::text AS x`))[0]?.x ?? "0";
 
+stage = "first sync";
 const t1 = performance.now();
 const first = await runSync(ctx, source, {});
 const firstMs = performance.now() - t1;
 sample();
 trace("after first sync");
 const xid = await xidNow();
+stage = "second sync";
 const t2 = performance.now();
 const second = await runSync(ctx, source, { full: true });
 const secondMs = performance.now() - t2;
@@ -71,6 +82,12 @@ trace("after second sync");
 const written = await rowsWrittenSince(xid);
 const cases = await ctx.db.sql.query(`SELECT count(*)::int AS n FROM "Case"`);
 clearInterval(rssTimer);
+if (process.env.BENCH_MEM_TRACE === "1" && atPeak) {
+  const mb = (n) => Math.round(n / 1024 / 1024);
+  process.stderr.write(
+    `mem at peak (${atPeak.stage}): rss ${mb(atPeak.rss)} heapTotal ${mb(atPeak.heapTotal)} heapUsed ${mb(atPeak.heapUsed)} external ${mb(atPeak.external)} arrayBuffers ${mb(atPeak.arrayBuffers)}\n`,
+  );
+}
 process.stdout.write(
   `RESULT ${JSON.stringify({
     first,

@@ -33,11 +33,19 @@ type HubResult = {
 function runHub(env: Record<string, string>): Promise<HubResult> {
   const child = spawn(
     process.execPath,
-    [fileURLToPath(new URL("./hub-sync.target.mjs", import.meta.url))],
+    // BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": flags for the hub process only.
+    [
+      ...(process.env.BENCH_HUB_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+      fileURLToPath(new URL("./hub-sync.target.mjs", import.meta.url)),
+    ],
     { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
   );
   let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    // With BENCH_HUB_NODE_ARGS=--trace-gc the hub's GC lines go to stdout: pass them on.
+    if (process.env.BENCH_HUB_NODE_ARGS?.includes("--trace-gc")) process.stderr.write(d);
+  });
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => {
       const m = out.match(/^RESULT (.+)$/m);
@@ -112,7 +120,7 @@ try {
     DATABASE_URL: url,
     LAPOR_BASE_URL: sandbox.url,
     LAPOR_TOKEN: TOKEN,
-    LAPOR_PAGE_SIZE: "200",
+    LAPOR_PAGE_SIZE: process.env.BENCH_PAGE_SIZE ?? "200",
     LAPOR_ATTACHMENTS: "false",
     LAPOR_SYNC_CRON: "off",
     ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
