@@ -169,7 +169,7 @@ void HASHED;
 
 /**
  * sha256 of a positional JSON array in a fixed field order (the layout is the format:
- * changing it changes every stored hash; see `legacyContentHashOf` for the previous one).
+ * changing it changes every stored hash, and the next sync then rewrites each case once).
  * JSON.stringify of arrays of primitives is unambiguous and native — the generic
  * sort-every-key canonical form it replaces was a quarter of a re-sync's CPU.
  *
@@ -200,33 +200,6 @@ export function contentHashOf(f: Omit<CaseUpsert, "contentHash">): string {
   ]);
   // One-shot: no Hash object per report.
   return hash("sha256", canonical, "hex");
-}
-
-/** JSON with object keys sorted at every level, dates as ISO strings (the old hash form). */
-function canonicalJson(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
-/**
- * The hash layout before `contentHashOf` (sorted-key canonical JSON). Only asked for cases
- * whose stored hash differs: equal here means the content did not change, only the layout,
- * so the sync moves the hash without an event or a version bump.
- */
-export function legacyContentHashOf(record: CaseUpsert): string {
-  const { contentHash: _contentHash, ...fields } = record;
-  const hashed = {
-    ...fields,
-    attachments: fields.attachments.map(({ url: _url, ...rest }) => rest),
-  };
-  return hash("sha256", canonicalJson(hashed), "hex");
 }
 
 /** Pure: one LAPOR! report → the plain object the sync engine upserts on (channel, externalId). */

@@ -32,13 +32,7 @@ import {
   LaporTransientError,
 } from "./lapor.client.js";
 import type { LaporanItemResult } from "./lapor.dto.js";
-import {
-  itemErrorToMapError,
-  legacyContentHashOf,
-  mapLaporan,
-  mapRawLaporan,
-  type CaseUpsert,
-} from "./lapor.mapper.js";
+import { itemErrorToMapError, mapLaporan, mapRawLaporan, type CaseUpsert } from "./lapor.mapper.js";
 import type { RetryPolicy } from "../../src/sync/retry-policy.js";
 
 export const LAPOR_STREAM = "lapor";
@@ -231,7 +225,6 @@ export async function applyLaporRecords(
   const fresh: ApplyItem<CaseUpsert>[] = [];
   const changed: { item: ApplyItem<CaseUpsert>; row: Existing }[] = [];
   let unchanged = 0;
-  const rehash: { id: string; hash: string }[] = [];
   for (const it of items) {
     const row = existing.get(it.record.externalId);
     if (!row) fresh.push(it);
@@ -241,22 +234,7 @@ export async function applyLaporRecords(
         : row.contentHash === it.record.contentHash
     )
       unchanged++;
-    else if (
-      mode.origin === "api" &&
-      row.contentHash !== null &&
-      row.contentHash === legacyContentHashOf(it.record)
-    ) {
-      // Stored under the previous hash layout, same content: no event, no version bump.
-      rehash.push({ id: row.id, hash: it.record.contentHash });
-      unchanged++;
-    } else changed.push({ item: it, row });
-  }
-  if (rehash.length) {
-    await tx.query(
-      `UPDATE "Case" c SET "contentHash" = x.hash
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, hash text) WHERE c.id = x.id`,
-      [JSON.stringify(rehash)],
-    );
+    else changed.push({ item: it, row });
   }
 
   const caseIdByExt = new Map<string, string>();
