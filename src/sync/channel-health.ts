@@ -1,26 +1,10 @@
 // Channel health for operators and the console: one row per pull stream.
 import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
 import { channelSources } from "../../adapters/index.js";
 
-export type ChannelHealth = {
-  stream: string;
-  configured: boolean;
-  healthy: boolean;
-  lastSuccessAt: string | null;
-  lagSeconds: number | null;
-  lastError: string | null;
-  lastRun: {
-    status: string;
-    startedAt: string;
-    durationMs: number | null;
-    added: number;
-    updated: number;
-    unchanged: number;
-    failed: number;
-  } | null;
-  openDeadLetters: number;
-  openAlerts: number;
-};
+// The shape is the API's (openapi/hub.yaml), declared once there.
+export type ChannelHealth = components["schemas"]["ChannelHealth"];
 
 export async function channelHealth(ctx: HubContext): Promise<ChannelHealth[]> {
   const { prisma } = ctx.db;
