@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
+import { dbUrl as benchDbUrl, hubEnv, scratchDb } from "../lib/scratch-db.js";
 import { spawnTarget } from "../lib/spawn-target.js";
 
-const ADMIN = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB = "aduan_bench_api";
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -22,23 +22,10 @@ async function load(url: string, headers: Record<string, string> = {}) {
 }
 
 async function main() {
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const dbUrl = ADMIN.replace(/\/[^/]*$/, `/${DB}`);
-  const env = {
-    DATABASE_URL: dbUrl,
-    ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
-    ADUAN_HASH_KEY: Buffer.alloc(32, 2).toString("base64"),
-    LOG_LEVEL: "info",
-    // The hub's default pool (10) unless set: 20 backends on 2 shared cores cost more
-    // than they wait.
-    ...(process.env.DATABASE_POOL_SIZE
-      ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE }
-      : {}),
-  };
+  await scratchDb(DB);
+  const dbUrl = benchDbUrl(DB);
+  const env = hubEnv(dbUrl);
+
   const hub = await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env);
   const seed = new pg.Client({ connectionString: dbUrl });
   await seed.connect();

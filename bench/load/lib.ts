@@ -2,42 +2,10 @@
 // logins, autocannon runs and the printed comparison against a baseline measured in the
 // same run. Every server under test runs in its own process (bench/lib/spawn-target.ts).
 import autocannon from "autocannon";
-import pg from "pg";
 import type { Target } from "../lib/spawn-target.js";
 
-export const ADMIN_URL =
-  process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export { ADMIN_URL, dbUrl, hubEnv, scratchDb } from "../lib/scratch-db.js";
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-
-export function dbUrl(name: string): string {
-  return ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-}
-
-/** Creates the database (dropping it first when `fresh`); returns whether it was created. */
-export async function scratchDb(name: string, fresh: boolean): Promise<boolean> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
-    if (exists.rowCount && !fresh) return false;
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    return true;
-  } finally {
-    await admin.end();
-  }
-}
-
-export function hubEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DATABASE_URL: url,
-    ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
-    ADUAN_HASH_KEY: Buffer.alloc(32, 2).toString("base64"),
-    LOG_LEVEL: "info",
-    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
-    ...extra,
-  };
-}
 
 /** Adds staff users straight through the service (the hub must have migrated the db). */
 export async function addStaff(

@@ -6,7 +6,7 @@
 // per sender, one Message per distinct wamid, nothing left unprocessed.
 // Run: npx tsx bench/load/webhooks-burst.bench.ts   (BENCH_BURST default 3000)
 import pg from "pg";
-import { computeMetaSignature } from "../../adapters/meta/meta.signature.js";
+import { signedWhatsAppText } from "../lib/whatsapp-payload.js";
 import { spawnTarget } from "../lib/spawn-target.js";
 import { track, dbUrl, hubEnv, load, report, scratchDb, stopAll } from "./lib.js";
 
@@ -26,40 +26,10 @@ function burst(tag: string) {
     i += 1;
     const k = wamidOf(i);
     const from = sender(k);
-    const body = JSON.stringify({
-      object: "whatsapp_business_account",
-      entry: [
-        {
-          id: "102290129340398",
-          changes: [
-            {
-              field: "messages",
-              value: {
-                messaging_product: "whatsapp",
-                metadata: { display_phone_number: "6282150000000", phone_number_id: "1234567890" },
-                contacts: [{ wa_id: from, profile: { name: "Warga Bench" } }],
-                messages: [
-                  {
-                    from,
-                    id: `wamid.${tag}${k}`,
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    type: "text",
-                    text: { body: `Saldo BPNT belum masuk, pesan ${k}` },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    });
-    return {
-      body,
-      headers: {
-        "content-type": "application/json",
-        "x-hub-signature-256": computeMetaSignature(Buffer.from(body), SECRET),
-      },
-    };
+    return signedWhatsAppText(
+      { from, wamid: `wamid.${tag}${k}`, text: `Saldo BPNT belum masuk, pesan ${k}` },
+      SECRET,
+    );
   };
 }
 

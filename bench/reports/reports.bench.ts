@@ -5,8 +5,8 @@
 // Run: npx tsx bench/reports/reports.bench.ts (BENCH_PG_URL, BENCH_CASES, BENCH_RUNS).
 import { execFileSync } from "node:child_process";
 import pg from "pg";
+import { dbUrl as benchDbUrl, hubEnv, scratchDb } from "../lib/scratch-db.js";
 
-const ADMIN = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB = "aduan_bench_reports";
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -26,18 +26,12 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
 }
 
 async function main() {
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const dbUrl = ADMIN.replace(/\/[^/]*$/, `/${DB}`);
-  const env = {
-    DATABASE_URL: dbUrl,
-    ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
-    ADUAN_HASH_KEY: Buffer.alloc(32, 2).toString("base64"),
+  await scratchDb(DB);
+  const dbUrl = benchDbUrl(DB);
+  const env = hubEnv(dbUrl, {
     LOG_LEVEL: "warn",
-  };
+  });
+
   const { buildContext } = await import("../../src/hub.js");
   const { parseConfig } = await import("../../src/config/config.js");
   const { createLogger } = await import("../../src/logger.js");

@@ -5,10 +5,10 @@
 // Run: npx tsx bench/webhooks/webhooks.bench.ts (BENCH_PG_URL, BENCH_SECONDS).
 import autocannon from "autocannon";
 import pg from "pg";
+import { dbUrl as benchDbUrl, hubEnv, scratchDb } from "../lib/scratch-db.js";
 import { spawnTarget } from "../lib/spawn-target.js";
-import { computeMetaSignature } from "../../adapters/meta/meta.signature.js";
+import { signedWhatsAppText } from "../lib/whatsapp-payload.js";
 
-const ADMIN = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB = "aduan_bench_webhooks";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 20;
@@ -18,40 +18,14 @@ let counter = 0;
 function signedBody(): { body: string; headers: Record<string, string> } {
   counter += 1;
   const from = `62812${String(1_000_000 + (counter % 5000)).padStart(7, "0")}`;
-  const body = JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "6282150000000", phone_number_id: "1234567890" },
-              contacts: [{ wa_id: from, profile: { name: "Warga Bench" } }],
-              messages: [
-                {
-                  from,
-                  id: `wamid.BENCH${process.pid}x${counter}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: "text",
-                  text: { body: `Saldo BPNT belum masuk, pesan ${counter}` },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
-  return {
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-hub-signature-256": computeMetaSignature(Buffer.from(body), SECRET),
+  return signedWhatsAppText(
+    {
+      from,
+      wamid: `wamid.BENCH${process.pid}x${counter}`,
+      text: `Saldo BPNT belum masuk, pesan ${counter}`,
     },
-  };
+    SECRET,
+  );
 }
 
 async function load(url: string) {
@@ -73,25 +47,12 @@ async function load(url: string) {
 }
 
 async function main() {
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const dbUrl = ADMIN.replace(/\/[^/]*$/, `/${DB}`);
-  const env = {
-    DATABASE_URL: dbUrl,
-    ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
-    ADUAN_HASH_KEY: Buffer.alloc(32, 2).toString("base64"),
-    LOG_LEVEL: "info",
-    // The hub's default pool (10) unless set: 20 backends on 2 shared cores cost more
-    // than they wait.
-    ...(process.env.DATABASE_POOL_SIZE
-      ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE }
-      : {}),
+  await scratchDb(DB);
+  const dbUrl = benchDbUrl(DB);
+  const env = hubEnv(dbUrl, {
     WHATSAPP_APP_SECRET: SECRET,
-    WHATSAPP_VERIFY_TOKEN: "bench-verify-token",
-  };
+  });
+
   const bare = await spawnTarget(new URL("./targets.ts", import.meta.url), ["bare", SECRET]);
   const base = await load(`${bare.url}/webhooks/whatsapp`);
   const bareMem = await bare.stop();
