@@ -154,9 +154,14 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
     const at = req.body === undefined ? null : findNul(req.body, "body");
     if (!at) return next();
     next(
-      new AppError(400, "VALIDATION_FAILED", `${at}: karakter NUL (\\u0000) tidak diperbolehkan`, {
-        fields: [{ field: at, message: "mengandung karakter NUL" }],
-      }),
+      new AppError(
+        400,
+        "VALIDATION_FAILED",
+        `${at}: mengandung karakter yang tidak valid (NUL atau surrogate tunggal)`,
+        {
+          fields: [{ field: at, message: "mengandung karakter yang tidak valid" }],
+        },
+      ),
     );
   });
   app.use("/api", authMiddleware(ctx));

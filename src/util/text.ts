@@ -1,12 +1,21 @@
 // PostgreSQL text cannot hold U+0000: one such character in a stored string fails the
 // whole statement (and with it a sync page or a webhook batch).
 
+// A lone UTF-16 surrogate ("\ud800") is not text either: it cannot be encoded as UTF-8.
+
+/** Drops NUL characters and replaces lone surrogates with U+FFFD. */
 export function stripNul(s: string): string {
-  return s.includes("\u0000") ? s.split("\u0000").join("") : s;
+  const t = s.includes("\u0000") ? s.split("\u0000").join("") : s;
+  return t.isWellFormed() ? t : t.toWellFormed();
+}
+
+/** Whether a string can be stored as PostgreSQL text. */
+export function isStorableText(s: string): boolean {
+  return !s.includes("\u0000") && s.isWellFormed();
 }
 
 /**
- * Path of the first string containing U+0000 inside a parsed JSON value, or null.
+ * Path of the first string that is not storable text (U+0000 or a lone surrogate) inside a parsed JSON value, or null.
  * Iterative, with paths rebuilt only on a hit: a hostile body nested thousands deep must
  * neither overflow the stack nor build quadratic path strings.
  */
@@ -23,7 +32,7 @@ export function findNul(value: unknown, path: string): string | null {
     const i = stack.pop()!;
     const v = nodes[i]!.v;
     if (typeof v === "string") {
-      if (v.includes("\u0000")) return pathOf(i);
+      if (!isStorableText(v)) return pathOf(i);
     } else if (Array.isArray(v)) {
       for (let k = v.length - 1; k >= 0; k--) {
         nodes.push({ v: v[k], parent: i, key: String(k) });
@@ -31,7 +40,7 @@ export function findNul(value: unknown, path: string): string | null {
       }
     } else if (v && typeof v === "object") {
       for (const [k, child] of Object.entries(v)) {
-        if (k.includes("\u0000")) return pathOf(i, k.split("\u0000").join(""));
+        if (!isStorableText(k)) return pathOf(i, stripNul(k));
         nodes.push({ v: child, parent: i, key: k });
         stack.push(nodes.length - 1);
       }

@@ -5,6 +5,8 @@ import { mapRawLaporan } from "../../adapters/lapor/lapor.mapper.js";
 describe("NUL characters", () => {
   it("are stripped from text and located in JSON bodies", () => {
     expect(stripNul("a\u0000b\u0000")).toBe("ab");
+    expect(stripNul("x\ud800y")).toBe("x\ufffdy");
+    expect(findNul({ name: "\udc00" }, "body")).toBe("body.name");
     expect(findNul({ pelapor: { name: "x\u0000" } }, "body")).toBe("body.pelapor.name");
     expect(findNul({ list: ["ok", "n\u0000"] }, "body")).toBe("body.list.1");
     expect(findNul({ a: "fine" }, "body")).toBeNull();

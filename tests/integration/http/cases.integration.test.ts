@@ -269,6 +269,12 @@ describe("bad input changes nothing", () => {
     );
     expect(nul.status).toBe(400);
     expect(nul.body.fields[0]!.field).toBe("body.keperluan");
+    const surrogate = await fo.post<{ fields: { field: string }[] }>(
+      "/api/v1/cases",
+      intake({ pelapor: { name: "\ud800" } }),
+    );
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.fields[0]!.field).toBe("body.pelapor.name");
     const depth = 5000;
     const deep = await fo.post("/api/v1/cases", "[".repeat(depth) + "]".repeat(depth));
     expect(deep.status).toBeGreaterThanOrEqual(400);
