@@ -180,18 +180,27 @@ async function fetchMissingMedia(
 
 const RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, read: 3 };
 
-/** Forward only: a late "delivered" never overwrites "read"; "failed" always lands. */
+/**
+ * Forward only: a late "delivered" never overwrites "read"; "failed" always lands.
+ * One conditional UPDATE, so two statuses of one message processed at the same time
+ * (Meta sends them in separate webhooks, the queue runs them concurrently) cannot
+ * overwrite each other in the wrong order.
+ */
 export async function applyDeliveryStatus(ctx: HubContext, s: DeliveryStatus): Promise<boolean> {
-  const m = await ctx.db.prisma.message.findUnique({
-    where: { channel_externalId: { channel: "whatsapp", externalId: s.externalId } },
-    select: { id: true, direction: true, deliveryStatus: true },
-  });
-  if (!m || m.direction !== "out") return false;
-  const current = RANK[m.deliveryStatus ?? "queued"] ?? 0;
-  if (s.status !== "failed" && (RANK[s.status] ?? 0) <= current) return false;
-  await ctx.db.prisma.message.update({
-    where: { id: m.id },
+  const rank = RANK[s.status];
+  const lower =
+    s.status === "failed"
+      ? undefined
+      : Object.keys(RANK).filter((k) => (RANK[k] ?? 0) < (rank ?? 0));
+  if (lower && lower.length === 0) return false;
+  const r = await ctx.db.prisma.message.updateMany({
+    where: {
+      channel: "whatsapp",
+      externalId: s.externalId,
+      direction: "out",
+      ...(lower ? { OR: [{ deliveryStatus: { in: lower } }, { deliveryStatus: null }] } : {}),
+    },
     data: { deliveryStatus: s.status, deliveryError: s.status === "failed" ? s.error : null },
   });
-  return true;
+  return r.count > 0;
 }

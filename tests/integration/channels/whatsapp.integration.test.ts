@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { resetDb, startTestHub, type TestHub } from "../../helpers/test-hub.js";
 import { inboundQueue, storeRawMessage } from "../../../src/services/inbound.service.js";
 import { webhookProcessJob } from "../../../src/jobs/webhook-process.job.js";
+import { applyDeliveryStatus } from "../../../adapters/whatsapp/whatsapp.webhook.js";
+import type { DeliveryStatus } from "../../../adapters/whatsapp/whatsapp.mapper.js";
 import { writeReply } from "../../../src/services/replies.service.js";
 import { decrypt } from "../../../src/security/crypto.js";
 import {
@@ -65,6 +67,17 @@ afterEach(() => {
 async function send(payload: unknown): Promise<number> {
   const r = await postSigned(url, JSON.stringify(payload), WA_SECRET);
   return r.status;
+}
+
+function ds(status: DeliveryStatus["status"]): DeliveryStatus {
+  return {
+    externalId: "wamid.OUT-REPLY",
+    status,
+    at: new Date(),
+    recipientWaId: NUMBER_A,
+    error: null,
+    errorCodes: [],
+  };
 }
 
 async function settle(): Promise<void> {
@@ -209,6 +222,25 @@ describe("WhatsApp end to end", () => {
       where: { id: reply.messageId },
     });
     expect(after.deliveryStatus).toBe("read");
+
+    // The same two statuses applied at the very same time, many times over: "read" wins
+    // every time (a read-then-write check lost this race about once in a few hundred runs).
+    for (let i = 0; i < 25; i++) {
+      await hub.ctx.db.prisma.message.update({
+        where: { id: reply.messageId },
+        data: { deliveryStatus: "sent" },
+      });
+      const applied = await Promise.all([
+        applyDeliveryStatus(hub.ctx, ds("delivered")),
+        applyDeliveryStatus(hub.ctx, ds("read")),
+        applyDeliveryStatus(hub.ctx, ds("delivered")),
+      ]);
+      expect(applied[1]).toBe(true);
+      const m = await hub.ctx.db.prisma.message.findUniqueOrThrow({
+        where: { id: reply.messageId },
+      });
+      expect(m.deliveryStatus).toBe("read");
+    }
   });
 
   it("uses the approved template outside the 24 h window", async () => {
