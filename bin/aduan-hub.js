@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=1024
+// (the flags of bin/node-flags.js: `env -S` passes them on when this file is run directly)
 // Runs the built CLI (npm start / npm run build produce dist/).
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

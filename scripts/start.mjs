@@ -9,6 +9,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout } from "node:timers";
+import { HUB_NODE_FLAGS } from "../bin/node-flags.js";
 
 function newest(dir) {
   let t = 0;
@@ -126,11 +127,15 @@ const banner = [
 
 // Own process group: Ctrl-C reaches this script only, which passes it on exactly once
 // (a second Ctrl-C is passed on too, and the hub then stops without draining).
-const child = spawn(process.execPath, ["bin/aduan-hub.js", "serve", ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env,
-  detached: true,
-});
+const child = spawn(
+  process.execPath,
+  [...HUB_NODE_FLAGS, "bin/aduan-hub.js", "serve", ...process.argv.slice(2)],
+  {
+    stdio: "inherit",
+    env,
+    detached: true,
+  },
+);
 setTimeout(() => console.log(banner), 1500).unref();
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"])
   process.on(sig, () => child.kill(sig === "SIGHUP" ? "SIGTERM" : sig));

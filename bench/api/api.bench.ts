@@ -8,6 +8,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { dbUrl as benchDbUrl, hubEnv, scratchDb } from "../lib/scratch-db.js";
 import { spawnTarget } from "../lib/spawn-target.js";
+import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
 
 const DB = "aduan_bench_api";
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
@@ -26,7 +27,12 @@ async function main() {
   const dbUrl = benchDbUrl(DB);
   const env = hubEnv(dbUrl);
 
-  const hub = await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env);
+  const hub = await spawnTarget(
+    new URL("./targets.ts", import.meta.url),
+    ["hub"],
+    env,
+    HUB_NODE_FLAGS,
+  );
   const seed = new pg.Client({ connectionString: dbUrl });
   await seed.connect();
   await seed.query(

@@ -9,10 +9,12 @@ export async function spawnTarget(
   script: URL,
   args: string[],
   env: Record<string, string> = {},
+  // Node flags for the target process (hub targets pass HUB_NODE_FLAGS, as the hub runs).
+  nodeFlags: readonly string[] = [],
 ): Promise<Target> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", fileURLToPath(script), ...args],
+    [...nodeFlags, "--import", "tsx", fileURLToPath(script), ...args],
     {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "inherit"],

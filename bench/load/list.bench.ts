@@ -7,6 +7,7 @@
 // BENCH_RESEED=1 or a different BENCH_CASES rebuilds it.
 import pg from "pg";
 import { spawnTarget } from "../lib/spawn-target.js";
+import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
 import {
   track,
   addStaff,
@@ -71,7 +72,9 @@ async function main() {
     fresh = n !== CASES;
   }
   if (fresh) await scratchDb(DB, true);
-  const hub = track(await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env));
+  const hub = track(
+    await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env, HUB_NODE_FLAGS),
+  );
   if (fresh) await seed();
   await addStaff(env, [{ username: "bench-fo", role: "front_office" }]);
   const base = track(await spawnTarget(new URL("./targets.ts", import.meta.url), ["list"], env));

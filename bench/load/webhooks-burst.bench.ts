@@ -8,6 +8,7 @@
 import pg from "pg";
 import { signedWhatsAppText } from "../lib/whatsapp-payload.js";
 import { spawnTarget } from "../lib/spawn-target.js";
+import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
 import { track, dbUrl, hubEnv, load, report, scratchDb, stopAll } from "./lib.js";
 
 const DB = "aduan_bench_load_webhooks";
@@ -46,7 +47,9 @@ const fire = (target: string, tag: string) => {
 
 async function main() {
   await scratchDb(DB, true);
-  const hub = track(await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env));
+  const hub = track(
+    await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env, HUB_NODE_FLAGS),
+  );
   const base = track(
     await spawnTarget(new URL("./targets.ts", import.meta.url), ["webhook", SECRET], env),
   );

@@ -6,6 +6,7 @@
 // Run: npx tsx bench/load/writes.bench.ts   (BENCH_SECONDS)
 import pg from "pg";
 import { spawnTarget } from "../lib/spawn-target.js";
+import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
 import {
   track,
   addStaff,
@@ -64,7 +65,9 @@ const intake = (n: number) =>
 
 async function main() {
   await scratchDb(DB, true);
-  const hub = track(await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env));
+  const hub = track(
+    await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env, HUB_NODE_FLAGS),
+  );
   await addStaff(env, [
     { username: "bench-fo", role: "front_office" },
     { username: "bench-koor", role: "koordinator" },

@@ -7,6 +7,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { dbUrl as benchDbUrl, hubEnv, scratchDb } from "../lib/scratch-db.js";
 import { spawnTarget } from "../lib/spawn-target.js";
+import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
 import { signedWhatsAppText } from "../lib/whatsapp-payload.js";
 
 const DB = "aduan_bench_webhooks";
@@ -56,7 +57,12 @@ async function main() {
   const bare = await spawnTarget(new URL("./targets.ts", import.meta.url), ["bare", SECRET]);
   const base = await load(`${bare.url}/webhooks/whatsapp`);
   const bareMem = await bare.stop();
-  const hub = await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env);
+  const hub = await spawnTarget(
+    new URL("./targets.ts", import.meta.url),
+    ["hub"],
+    env,
+    HUB_NODE_FLAGS,
+  );
   const hubRes = await load(`${hub.url}/webhooks/whatsapp`);
   const hubMem = await hub.stop();
 
