@@ -7,8 +7,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { dbUrl as benchDbUrl, hubEnv, scratchDb } from "../lib/scratch-db.js";
-import { spawnTarget } from "../lib/spawn-target.js";
-import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
+import { hubNodeFlags, spawnTarget } from "../lib/spawn-target.js";
 
 const DB = "aduan_bench_api";
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
@@ -31,7 +30,7 @@ async function main() {
     new URL("./targets.ts", import.meta.url),
     ["hub"],
     env,
-    HUB_NODE_FLAGS,
+    hubNodeFlags(),
   );
   const seed = new pg.Client({ connectionString: dbUrl });
   await seed.connect();

@@ -13,8 +13,7 @@ import { toSourceItem } from "../../adapters/lapor/lapor.sync.js";
 import { LaporClient } from "../../adapters/lapor/lapor.client.js";
 import type { LaporanPage } from "../../adapters/lapor/lapor.dto.js";
 import type { SyncSummary } from "../../src/sync/sync-engine.js";
-import { spawnTarget } from "../lib/spawn-target.js";
-import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
+import { hubNodeFlags, spawnTarget } from "../lib/spawn-target.js";
 
 const N = Number(process.argv[2] ?? 100_000);
 const TOKEN = "bench-token";
@@ -35,11 +34,7 @@ function runHub(env: Record<string, string>): Promise<HubResult> {
   const child = spawn(
     process.execPath,
     // BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": flags for the hub process only.
-    [
-      ...HUB_NODE_FLAGS,
-      ...(process.env.BENCH_HUB_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
-      fileURLToPath(new URL("./hub-sync.target.mjs", import.meta.url)),
-    ],
+    [...hubNodeFlags(), fileURLToPath(new URL("./hub-sync.target.mjs", import.meta.url))],
     { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
   );
   let out = "";

@@ -2,6 +2,18 @@
 // server do not share one event loop (the machine has 2 cores: one each).
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
+
+/**
+ * Node flags of a hub process under test: the hub's own (bin/node-flags.js), then
+ * BENCH_HUB_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") for that process only.
+ */
+export function hubNodeFlags(): string[] {
+  return [
+    ...HUB_NODE_FLAGS,
+    ...(process.env.BENCH_HUB_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+  ];
+}
 
 export type Target = { url: string; pid: number; stop(): Promise<{ peakRssMb: number }> };
 

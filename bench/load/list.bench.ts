@@ -6,8 +6,7 @@
 // The database aduan_bench_load_list is kept between runs (seeding 1M rows takes a while);
 // BENCH_RESEED=1 or a different BENCH_CASES rebuilds it.
 import pg from "pg";
-import { spawnTarget } from "../lib/spawn-target.js";
-import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
+import { hubNodeFlags, spawnTarget } from "../lib/spawn-target.js";
 import {
   track,
   addStaff,
@@ -73,7 +72,7 @@ async function main() {
   }
   if (fresh) await scratchDb(DB, true);
   const hub = track(
-    await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env, HUB_NODE_FLAGS),
+    await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env, hubNodeFlags()),
   );
   if (fresh) await seed();
   await addStaff(env, [{ username: "bench-fo", role: "front_office" }]);

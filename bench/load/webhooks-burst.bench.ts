@@ -7,8 +7,7 @@
 // Run: npx tsx bench/load/webhooks-burst.bench.ts   (BENCH_BURST default 3000)
 import pg from "pg";
 import { signedWhatsAppText } from "../lib/whatsapp-payload.js";
-import { spawnTarget } from "../lib/spawn-target.js";
-import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
+import { hubNodeFlags, spawnTarget } from "../lib/spawn-target.js";
 import { track, dbUrl, hubEnv, load, report, scratchDb, stopAll } from "./lib.js";
 
 const DB = "aduan_bench_load_webhooks";
@@ -48,7 +47,7 @@ const fire = (target: string, tag: string) => {
 async function main() {
   await scratchDb(DB, true);
   const hub = track(
-    await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env, HUB_NODE_FLAGS),
+    await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env, hubNodeFlags()),
   );
   const base = track(
     await spawnTarget(new URL("./targets.ts", import.meta.url), ["webhook", SECRET], env),

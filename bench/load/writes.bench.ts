@@ -5,8 +5,7 @@
 // over `pg`, measured in the same run; servers in their own processes.
 // Run: npx tsx bench/load/writes.bench.ts   (BENCH_SECONDS)
 import pg from "pg";
-import { spawnTarget } from "../lib/spawn-target.js";
-import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
+import { hubNodeFlags, spawnTarget } from "../lib/spawn-target.js";
 import {
   track,
   addStaff,
@@ -66,7 +65,7 @@ const intake = (n: number) =>
 async function main() {
   await scratchDb(DB, true);
   const hub = track(
-    await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env, HUB_NODE_FLAGS),
+    await spawnTarget(new URL("./targets.ts", import.meta.url), ["hub"], env, hubNodeFlags()),
   );
   await addStaff(env, [
     { username: "bench-fo", role: "front_office" },

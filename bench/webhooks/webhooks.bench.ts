@@ -6,8 +6,7 @@
 import autocannon from "autocannon";
 import pg from "pg";
 import { dbUrl as benchDbUrl, hubEnv, scratchDb } from "../lib/scratch-db.js";
-import { spawnTarget } from "../lib/spawn-target.js";
-import { HUB_NODE_FLAGS } from "../../bin/node-flags.js";
+import { hubNodeFlags, spawnTarget } from "../lib/spawn-target.js";
 import { signedWhatsAppText } from "../lib/whatsapp-payload.js";
 
 const DB = "aduan_bench_webhooks";
@@ -61,7 +60,7 @@ async function main() {
     new URL("./targets.ts", import.meta.url),
     ["hub"],
     env,
-    HUB_NODE_FLAGS,
+    hubNodeFlags(),
   );
   const hubRes = await load(`${hub.url}/webhooks/whatsapp`);
   const hubMem = await hub.stop();

@@ -36,18 +36,29 @@ function notConfigured(channel: string): AppError {
 }
 
 // Processing is deferred behind the answers: accepted ids wait in arrival order and at most
-// DRAINERS tasks per route work through them, yielding to pending I/O between messages, so
-// a burst is absorbed at the speed of verify + INSERT and processed right behind it (one
-// sender's messages are serialised by ingestInbound's advisory lock). A crash loses
-// nothing: the rows are "stored" and the webhook.process job picks them up.
+// DRAINERS tasks per route work through them (one sender's messages are serialised by
+// ingestInbound's advisory lock). The intake comes first: while webhooks keep arriving
+// (one in flight, or one within QUIET_MS) a drainer steps aside, so a burst is absorbed
+// at the speed of verify + INSERT — Meta retries, and eventually disables, a webhook that
+// answers slowly — and processed right behind it. It never steps aside for long: a message
+// waits at most MAX_DEFER_MS behind the intake, so a sustained stream still moves. A crash
+// loses nothing: the rows are "stored" and the webhook.process job picks them up.
 const DRAINERS = 2;
+const QUIET_MS = 20;
+const MAX_DEFER_MS = 1_000;
 
-function processingBacklog(ctx: HubContext): (id: string) => void {
+type Intake = { inFlight: number; lastArrival: number };
+
+function processingBacklog(ctx: HubContext, intake: Intake): (id: string) => void {
   const backlog: string[] = [];
   let drainers = 0;
+  const intakeBusy = () => intake.inFlight > 0 || performance.now() - intake.lastArrival < QUIET_MS;
   const drain = async () => {
     try {
       for (let id = backlog.shift(); id !== undefined; id = backlog.shift()) {
+        const since = performance.now();
+        while (intakeBusy() && performance.now() - since < MAX_DEFER_MS)
+          await new Promise<void>((resolve) => setTimeout(resolve, QUIET_MS));
         await processRawMessage(ctx, id).catch((e: unknown) => {
           ctx.logger.error(
             { rawMessageId: id, err: e instanceof Error ? e.name : "error" },
@@ -72,7 +83,8 @@ const ACCEPTED = JSON.stringify({ received: true });
 
 function webhookRoutes(spec: WebhookSpec): Routes {
   return (r, ctx) => {
-    const enqueue = processingBacklog(ctx);
+    const intake: Intake = { inFlight: 0, lastArrival: 0 };
+    const enqueue = processingBacklog(ctx, intake);
     r.get(spec.path, (req: Request, res: Response) => {
       const token = spec.verifyToken(ctx);
       if (!token) throw notConfigured(spec.channel);
@@ -94,9 +106,15 @@ function webhookRoutes(spec: WebhookSpec): Routes {
     }) as RequestHandler;
     r.post(
       spec.path,
-      (req, _res, next) => {
+      (req, res, next) => {
         // Refuse before reading a byte: no secret means no way to tell forged payloads.
         if (!spec.secret(ctx)) return next(notConfigured(spec.channel));
+        intake.inFlight += 1;
+        intake.lastArrival = performance.now();
+        res.once("close", () => {
+          intake.inFlight -= 1;
+          intake.lastArrival = performance.now();
+        });
         next();
       },
       raw,

@@ -383,6 +383,38 @@ describe("WhatsApp end to end", () => {
     expect(await hub.ctx.db.prisma.case.count()).toBe(1);
   });
 
+  it("answers the intake first, yet keeps processing while webhooks never stop arriving", async () => {
+    // A sender posts without pause for 2.5 s: the intake is never quiet, so processing
+    // only runs on its floor (a message waits at most 1 s behind the intake).
+    let sent = 0;
+    let stop = false;
+    const statuses: number[] = [];
+    const sender = async (k: number) => {
+      while (!stop) {
+        sent += 1;
+        const id = `wamid.S${k}-${sent}`;
+        statuses.push(await send(waPayload([waText(`62813${String(4000000 + k)}`, id, "Aduan")])));
+      }
+    };
+    const senders = [0].map(sender);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const processedWhileBusy = await hub.ctx.db.prisma.rawMessage.count({
+      where: { status: "processed" },
+    });
+    stop = true;
+    await Promise.all(senders);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(processedWhileBusy).toBeGreaterThan(0);
+    await settle();
+    // Once the intake is quiet the backlog drains: every accepted webhook is processed.
+    expect(await hub.ctx.db.prisma.rawMessage.count({ where: { status: "processed" } })).toBe(
+      statuses.length,
+    );
+    expect(await hub.ctx.db.prisma.message.count({ where: { direction: "in" } })).toBe(
+      statuses.length,
+    );
+  }, 60_000);
+
   it("turns a burst of 500 signed webhooks with 100 duplicates into exactly the right cases", async () => {
     // 100 numbers × 4 distinct messages = 400 unique; 100 of them are sent twice.
     const unique: { from: string; id: string }[] = [];
