@@ -187,19 +187,17 @@ const RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, read: 3
  * overwrite each other in the wrong order.
  */
 export async function applyDeliveryStatus(ctx: HubContext, s: DeliveryStatus): Promise<boolean> {
-  const rank = RANK[s.status];
-  const lower =
-    s.status === "failed"
-      ? undefined
-      : Object.keys(RANK).filter((k) => (RANK[k] ?? 0) < (rank ?? 0));
-  if (lower && lower.length === 0) return false;
+  // The current status must rank below the new one; a status outside RANK (none yet,
+  // "failed") ranks as "queued".
+  let guard = {};
+  if (s.status !== "failed") {
+    const rank = RANK[s.status] ?? 0;
+    if (rank === 0) return false;
+    const notBelow = Object.keys(RANK).filter((k) => (RANK[k] ?? 0) >= rank);
+    guard = { OR: [{ deliveryStatus: null }, { deliveryStatus: { notIn: notBelow } }] };
+  }
   const r = await ctx.db.prisma.message.updateMany({
-    where: {
-      channel: "whatsapp",
-      externalId: s.externalId,
-      direction: "out",
-      ...(lower ? { OR: [{ deliveryStatus: { in: lower } }, { deliveryStatus: null }] } : {}),
-    },
+    where: { channel: "whatsapp", externalId: s.externalId, direction: "out", ...guard },
     data: { deliveryStatus: s.status, deliveryError: s.status === "failed" ? s.error : null },
   });
   return r.count > 0;

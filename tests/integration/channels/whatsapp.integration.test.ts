@@ -241,6 +241,14 @@ describe("WhatsApp end to end", () => {
       });
       expect(m.deliveryStatus).toBe("read");
     }
+    // Nothing moves it back; "failed" always lands, and a later delivery report still does.
+    expect(await applyDeliveryStatus(hub.ctx, ds("sent"))).toBe(false);
+    expect(await applyDeliveryStatus(hub.ctx, ds("failed"))).toBe(true);
+    expect(await applyDeliveryStatus(hub.ctx, ds("delivered"))).toBe(true);
+    const last = await hub.ctx.db.prisma.message.findUniqueOrThrow({
+      where: { id: reply.messageId },
+    });
+    expect(last).toMatchObject({ deliveryStatus: "delivered", deliveryError: null });
   });
 
   it("uses the approved template outside the 24 h window", async () => {
