@@ -220,7 +220,8 @@ export const configSchema = z.object({
   ADUAN_KEPALA_DINAS_NAME: z.string().min(1).default("Drs. H. Abu Bakar Sidiq"),
   ADUAN_KEPALA_DINAS_PANGKAT: z.string().min(1).default("Pembina Utama Muda (IV/c)"),
   ADUAN_KEPALA_DINAS_NIP: z.string().min(1).default("19670720 199103 1 014"),
-  ADUAN_REPORT_PLACE: z.literal("Tabalong").default("Tabalong"),
+  // Place printed before the sign date ("Tanjung, 31 Januari 2023"); any non-empty name.
+  ADUAN_REPORT_PLACE: z.string().trim().min(1, "must not be empty").default("Tabalong"),
   // Recap intake targets (rekap.yaml), JSON [{"name","baseUrl","key","instansiKode"}].
   REKAP_TARGETS: z
     .string()

@@ -17,7 +17,8 @@ export interface KepalaDinas {
 export interface OfficeInfo {
   kabupaten: "TABALONG";
   kepalaDinas: KepalaDinas;
-  place: "Tabalong";
+  /** Place in the signature block (`ADUAN_REPORT_PLACE`, default "Tabalong"). */
+  place: string;
   /** Date printed above the signature; also the source of every fixed metadata date. */
   signDate: PlainDate;
 }

@@ -29,4 +29,10 @@ describe("config", () => {
       /ADUAN_ENCRYPTION_OLD_KEYS/,
     );
   });
+  it("takes any non-empty report place, trimmed, defaulting to Tabalong", () => {
+    expect(parseConfig({}).ADUAN_REPORT_PLACE).toBe("Tabalong");
+    expect(parseConfig({ ADUAN_REPORT_PLACE: "Tanjung" }).ADUAN_REPORT_PLACE).toBe("Tanjung");
+    expect(parseConfig({ ADUAN_REPORT_PLACE: "  Tanjung  " }).ADUAN_REPORT_PLACE).toBe("Tanjung");
+    expect(() => parseConfig({ ADUAN_REPORT_PLACE: "   " })).toThrow(/ADUAN_REPORT_PLACE/);
+  });
 });
