@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import type { Config } from "../config/config.js";
 import type { HubContext } from "../context.js";
 import { enqueueRecapPush, listReceipts, parsePeriode } from "../services/recap.service.js";
+import { REKAP_OUTBOX_KIND } from "../../adapters/rekap/rekap.outbox.js";
 import { withCliContext } from "./cli-context.js";
 import { UsageError } from "./main.js";
 
@@ -13,7 +14,10 @@ export const RECAP_USAGE = `  recap push --periode YYYY-MM|YYYY [--target NAME]
   recap receipts [--periode P]  receipts returned by the intakes
 `;
 
-type Flush = (ctx: HubContext, opts: { limit?: number }) => Promise<unknown>;
+type Flush = (
+  ctx: HubContext,
+  opts: { limit?: number; kinds?: readonly string[] },
+) => Promise<unknown>;
 
 // The worker belongs to the outbox capability; a build without it still queues.
 async function loadFlush(): Promise<Flush | null> {
@@ -61,7 +65,9 @@ export async function run(config: Config, args: string[]): Promise<void> {
       console.log("antrean outbox: dikirim oleh worker hub (aduan-hub serve)");
       return;
     }
-    await flush(ctx, { limit: 50 });
+    // Only recap entries: this process registers no WhatsApp/e-mail/Meta sender, and
+    // claiming their due entries here would spend an attempt on "tidak ada pengirim".
+    await flush(ctx, { limit: 50, kinds: [REKAP_OUTBOX_KIND] });
     const receipts = await listReceipts(ctx, { periode: values.periode });
     for (const p of plans) {
       const r = receipts.find((x) => x.target === p.target && x.revision === p.revision);

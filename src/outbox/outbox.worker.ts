@@ -37,12 +37,16 @@ async function claim(
   now: Date,
   limit: number,
   caseId: string | undefined,
+  kinds: readonly string[] | undefined,
 ): Promise<OutboxRow[]> {
   return ctx.db.prisma.$transaction(async (tx) => {
+    // The per-case order below spans every kind: an older pending entry of another kind
+    // still holds back a newer one of the kinds asked for.
     const rows = await tx.$queryRawUnsafe<ClaimedRow[]>(
       `SELECT o.id FROM "Outbox" o
         WHERE o.status = 'pending' AND o."nextAttemptAt" <= $1::timestamptz
           AND ($2::uuid IS NULL OR o."caseId" = $2::uuid)
+          AND ($4::text[] IS NULL OR o.kind = ANY($4::text[]))
           AND (o."caseId" IS NULL OR NOT EXISTS (
                 SELECT 1 FROM "Outbox" p WHERE p."caseId" = o."caseId" AND p.status = 'pending' AND p.seq < o.seq))
         ORDER BY o.seq LIMIT $3::int
@@ -50,6 +54,7 @@ async function claim(
       now.toISOString(),
       caseId ?? null,
       limit,
+      kinds ? [...kinds] : null,
     );
     if (!rows.length) return [];
     const lease = new Date(now.getTime() + OUTBOX_LEASE_MS);
@@ -141,15 +146,25 @@ async function settle(ctx: HubContext, entry: OutboxRow, outcome: OutboxOutcome)
   });
 }
 
-/** Sends every due entry (at most `limit`), oldest first, one per case at a time. */
+/**
+ * Sends every due entry (at most `limit`), oldest first, one per case at a time. `kinds`
+ * restricts the claim to those kinds (e.g. a CLI process that registered only the recap
+ * sender); entries of other kinds are left as they are, attempts untouched.
+ */
 export async function flushOutbox(
   ctx: HubContext,
-  opts: { caseId?: string; limit?: number } = {},
+  opts: { caseId?: string; limit?: number; kinds?: readonly string[] } = {},
 ): Promise<FlushSummary> {
   const limit = opts.limit ?? 500;
   const summary: FlushSummary = { claimed: 0, sent: 0, retried: 0, conflict: 0, dead: 0 };
   while (summary.claimed < limit) {
-    const batch = await claim(ctx, ctx.clock(), Math.min(50, limit - summary.claimed), opts.caseId);
+    const batch = await claim(
+      ctx,
+      ctx.clock(),
+      Math.min(50, limit - summary.claimed),
+      opts.caseId,
+      opts.kinds,
+    );
     if (!batch.length) break;
     summary.claimed += batch.length;
     for (const entry of batch) {
