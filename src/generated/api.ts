@@ -571,6 +571,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/recommendation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Telaah result to the kadis — continue with an audit, or stop (decree 21/2023, KETIGA 4)
+         * @description The penelaah of the case's bidang (or the koordinator) reports the telaah with a recommendation. Allowed while the case is with a bidang (didisposisi or ditindaklanjuti) and the kadis has not decided yet; a later recommendation replaces the earlier one, and both stay on the timeline.
+         */
+        post: operations["recommendCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/audit-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The kadis decides whether the complaint goes on to an audit (decree 21/2023, KETIGA 1b)
+         * @description Taken once, after a telaah recommendation exists ("setelah mempertimbangkan hasil telaah pengaduan dari Tim Penelaah"); the decision may differ from the recommendation. It does not change the case status.
+         */
+        post: operations["decideCaseAudit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/pause": {
         parameters: {
             query?: never;
@@ -1268,9 +1308,21 @@ export interface components {
             desa?: string | null;
             kecamatan?: string | null;
             historicalNarasi?: string | null;
+            /** @description The penelaah's recommendation and the kadis' decision on an audit */
+            telaah?: {
+                /** @enum {string|null} */
+                recommendation: "audit" | "dihentikan" | null;
+                /** @enum {string|null} */
+                decision: "audit" | "dihentikan" | null;
+            };
             parties: components["schemas"]["Party"][];
             events: components["schemas"]["CaseEvent"][];
         };
+        /**
+         * @description audit: diteruskan dengan audit; dihentikan: penanganan dihentikan
+         * @enum {string}
+         */
+        TelaahOutcome: "audit" | "dihentikan";
         AnnualCounts: {
             year: number;
             total: number;
@@ -2964,6 +3016,79 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
+        };
+    };
+    recommendCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    recommendation: components["schemas"]["TelaahOutcome"];
+                    /** @description hasil telaah */
+                    note: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    decideCaseAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    decision: components["schemas"]["TelaahOutcome"];
+                    note: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
     pauseCaseClock: {

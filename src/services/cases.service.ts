@@ -17,6 +17,7 @@ type CaseIntake = components["schemas"]["CaseIntake"];
 type PersonInput = components["schemas"]["PersonInput"];
 export type CaseDto = components["schemas"]["Case"];
 export type CaseSummaryDto = components["schemas"]["CaseSummary"];
+type TelaahOutcome = components["schemas"]["TelaahOutcome"];
 
 export type PreparedParty = Omit<Prisma.PartyCreateManyInput, "caseId">;
 
@@ -230,6 +231,10 @@ async function getCaseInternal(ctx: HubContext, user: AuthUser, id: string): Pro
     desa: c.desa,
     kecamatan: c.kecamatan,
     historicalNarasi: c.historicalNarasi,
+    telaah: {
+      recommendation: c.auditRecommendation as TelaahOutcome | null,
+      decision: c.auditDecision as TelaahOutcome | null,
+    },
     parties: c.parties.map((p) => ({
       id: p.id,
       role: p.role as "pelapor" | "atas_nama",

@@ -36,6 +36,7 @@ import {
   isCaseStatus,
   pendingStep,
   type Bidang,
+  type CaseAction,
   type CaseStatus,
   type ClockStep,
   type Role,
@@ -415,11 +416,7 @@ export async function resumeCase(
   });
 }
 
-export function assertMay(
-  user: AuthUser,
-  action: "pause_clock" | "acknowledge" | "reply",
-  caseBidang: string | null,
-): void {
+export function assertMay(user: AuthUser, action: CaseAction, caseBidang: string | null): void {
   const r = checkAction({
     action,
     role: asRole(user.role),

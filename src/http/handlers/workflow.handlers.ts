@@ -24,9 +24,12 @@ import {
   transitionCase,
   type TransitionBody,
 } from "../../services/workflow.service.js";
+import { decideCaseAudit, recommendCase } from "../../services/telaah.service.js";
 import { h } from "../async-handler.js";
 import { AppError, notFound } from "../errors.js";
 
+type RecommendBody = operations["recommendCase"]["requestBody"]["content"]["application/json"];
+type DecideBody = operations["decideCaseAudit"]["requestBody"]["content"]["application/json"];
 type AuditQueryParams = NonNullable<operations["queryAudit"]["parameters"]["query"]>;
 type BidangPut = operations["putBidangTable"]["requestBody"]["content"]["application/json"];
 type SlaPut = operations["putSlaPolicy"]["requestBody"]["content"]["application/json"];
@@ -62,6 +65,20 @@ export function workflowRoutes(r: Router, ctx: HubContext): void {
     "/cases/:id/acknowledge",
     h(async (req, res) => {
       res.json(await acknowledgeCase(ctx, req.user!, id(req), meta(req)));
+    }),
+  );
+
+  // ---- telaah: recommendation by the bidang, audit decision by the kadis ----
+  r.post(
+    "/cases/:id/recommendation",
+    h(async (req, res) => {
+      res.json(await recommendCase(ctx, req.user!, id(req), req.body as RecommendBody, meta(req)));
+    }),
+  );
+  r.post(
+    "/cases/:id/audit-decision",
+    h(async (req, res) => {
+      res.json(await decideCaseAudit(ctx, req.user!, id(req), req.body as DecideBody, meta(req)));
     }),
   );
 
