@@ -19,6 +19,8 @@ export type BreachReport = {
   filter: { user: string | null; ip: string | null };
   accesses: number;
   records: {
+    /** The office the case belongs to (the report spans every office of the database). */
+    instansi: string;
     caseNumber: string;
     caseId: string;
     actions: string[];
@@ -28,6 +30,7 @@ export type BreachReport = {
     lastAt: string;
   }[];
   people: {
+    instansi: string;
     name: string | null;
     nikMasked: string | null;
     phoneMasked: string | null;
@@ -35,7 +38,15 @@ export type BreachReport = {
     caseNumber: string;
   }[];
   /** Reads/exports not tied to one case (reports, bulk exports, subject requests). */
-  other: { id: string; at: string; action: string; actor: string | null; fields: string[] }[];
+  other: {
+    id: string;
+    /** The office of the audit row. */
+    instansi: string;
+    at: string;
+    action: string;
+    actor: string | null;
+    fields: string[];
+  }[];
 };
 
 // Reads and exports: anything that put personal data in front of someone or into a file.
@@ -56,15 +67,17 @@ export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<Bre
   }
   const rows = await ctx.db.sql.query<{
     id: string;
+    instansi: string;
     at: Date;
     action: string;
     actorName: string | null;
     caseId: string | null;
     fields: string[];
     number: string | null;
+    caseInstansi: string | null;
   }>(
-    `SELECT a.id::text AS id, a.at, a.action, a."actorName", a."caseId"::text AS "caseId", a.fields,
-            c.number
+    `SELECT a.id::text AS id, a.instansi, a.at, a.action, a."actorName", a."caseId"::text AS "caseId",
+            a.fields, c.number, c.instansi AS "caseInstansi"
      FROM "AuditLog" a LEFT JOIN "Case" c ON c.id = a."caseId"
      WHERE ${where}
      ORDER BY a.id`,
@@ -75,12 +88,20 @@ export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<Bre
   for (const r of rows) {
     const at = new Date(r.at).toISOString();
     if (!r.caseId) {
-      other.push({ id: r.id, at, action: r.action, actor: r.actorName, fields: r.fields });
+      other.push({
+        id: r.id,
+        instansi: r.instansi,
+        at,
+        action: r.action,
+        actor: r.actorName,
+        fields: r.fields,
+      });
       continue;
     }
     let rec = byCase.get(r.caseId);
     if (!rec) {
       rec = {
+        instansi: r.caseInstansi ?? r.instansi,
         caseNumber: r.number ?? "(terhapus)",
         caseId: r.caseId,
         actions: [],
@@ -113,6 +134,7 @@ export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<Bre
     accesses: rows.length,
     records: [...byCase.values()].sort((a, b) => a.caseNumber.localeCompare(b.caseNumber)),
     people: parties.map((p) => ({
+      instansi: byCase.get(p.caseId)?.instansi ?? "",
       name: p.name,
       nikMasked: p.nikMasked,
       phoneMasked: p.phoneE164 ? maskPhone(p.phoneE164) : null,

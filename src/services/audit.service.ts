@@ -1,12 +1,17 @@
 import type { Prisma } from "../generated/prisma/client.js";
 import type { AuthUser } from "./auth.service.js";
 
-type AuditWriter = {
-  auditLog: { create(args: { data: Prisma.AuditLogCreateInput }): Promise<unknown> };
-};
+// The prisma client or a transaction: the office of a system actor's case (or of an actor
+// given without its office) is read through the same writer, so a case created earlier in
+// the same transaction is found.
+type AuditWriter = Pick<Prisma.TransactionClient, "auditLog" | "case" | "user">;
+
+/** The office of rows written before the audit trail recorded one, and of system rows. */
+export const DEFAULT_AUDIT_INSTANSI = "6309-DINSOS";
 
 export type AuditEntry = {
-  actor: Pick<AuthUser, "id" | "username"> | null;
+  /** An AuthUser carries its office; a bare {id, username} has it looked up. */
+  actor: (Pick<AuthUser, "id" | "username"> & { instansi?: string | undefined }) | null;
   action: string;
   caseId?: string | null;
   fields?: string[];
@@ -14,12 +19,34 @@ export type AuditEntry = {
   ip?: string | undefined;
   requestId?: string | undefined;
   data?: Prisma.InputJsonValue;
+  /** The office the row belongs to, when the caller knows it better than the actor. */
+  instansi?: string | undefined;
 };
 
-// Append-only processing record (UU 27/2022 PDP): who, when, which case, which fields, why.
+/**
+ * The office (instansi) an audit row belongs to: given explicitly, else the actor's, else
+ * (system actors) the case's, else the default office.
+ */
+export async function auditInstansi(w: AuditWriter, e: AuditEntry): Promise<string> {
+  if (e.instansi) return e.instansi;
+  if (e.actor?.instansi) return e.actor.instansi;
+  if (e.actor?.id) {
+    const u = await w.user.findUnique({ where: { id: e.actor.id }, select: { instansi: true } });
+    if (u) return u.instansi;
+  }
+  if (e.caseId) {
+    const c = await w.case.findUnique({ where: { id: e.caseId }, select: { instansi: true } });
+    if (c) return c.instansi;
+  }
+  return DEFAULT_AUDIT_INSTANSI;
+}
+
+// Append-only processing record (UU 27/2022 PDP): who, when, which office, which case,
+// which fields, why. `instansi` is part of the hashed row (src/pdp/audit-chain.ts).
 export async function audit(w: AuditWriter, e: AuditEntry): Promise<void> {
   await w.auditLog.create({
     data: {
+      instansi: await auditInstansi(w, e),
       actorId: e.actor?.id ?? null,
       actorName: e.actor?.username ?? "system",
       action: e.action,
