@@ -54,6 +54,7 @@ describe.skipIf(Boolean(missing))(
         userWithToken(hub, "ko.budi", "koordinator"),
         userWithToken(hub, "pe.rahmat", "penelaah", "LINJAMSOS"),
         userWithToken(hub, "ad.nina", "admin"),
+        userWithToken(hub, "kd.abu", "kadis"),
       ]);
       tokens = { fo: fo.token, ko: ko.token, pe: pe.token, ad: ad.token };
       browser = await launchBrowser();
@@ -221,6 +222,16 @@ describe.skipIf(Boolean(missing))(
           p.locator(`#temuan li[data-finding='${first}'] .narasi`).textContent(),
         ).resolves.toBe(narasi);
       });
+      await step("penelaah: laporkan hasil telaah (dihentikan)", async () => {
+        const p = pe.page;
+        await p.locator("#telaah-pilihan").selectOption("dihentikan");
+        await p.locator("#telaah-catatan").fill("Data sudah padan di SIKS-NG; cukup penjelasan");
+        await p.getByRole("button", { name: "Laporkan hasil telaah" }).click();
+        await p.locator("#telaah-rekomendasi", { hasText: "Dihentikan" }).waitFor();
+        await expect(p.locator("#telaah-keputusan").textContent()).resolves.toBe(
+          "Belum diputuskan",
+        );
+      });
       await step("penelaah: tutup kasus (selesai)", async () => {
         const p = pe.page;
         await p.locator("[data-transition='selesai']").click();
@@ -228,6 +239,22 @@ describe.skipIf(Boolean(missing))(
         await screenshot(p, "07-kasus-selesai");
       });
       await pe.context.close();
+
+      // ---- kadis: decides on the audit after the telaah ----
+      const kd = await newSession(browser, hub.url);
+      await step("kadis: putuskan tidak diaudit", async () => {
+        const p = kd.page;
+        await loginViaForm(p, "kd.abu", PASSWORD);
+        await p.goto(caseUrl);
+        await ready(p);
+        await p.locator("#keputusan-pilihan").selectOption("dihentikan");
+        await p.locator("#keputusan-catatan").fill("Sependapat dengan hasil telaah");
+        await p.getByRole("button", { name: "Simpan keputusan" }).click();
+        await p.locator("#telaah-keputusan", { hasText: "Dihentikan" }).waitFor();
+        // Decided once: the form is gone.
+        await expect(p.locator("#keputusan-pilihan").count()).resolves.toBe(0);
+      });
+      await kd.context.close();
 
       // ---- koordinator: monthly XLSX ----
       const rep = await newSession(browser, hub.url);

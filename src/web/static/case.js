@@ -54,6 +54,8 @@ const EVENT_TEXT = {
   "message.sent": "Pesan keluar",
   "sla.paused": "Jam SLA dihentikan sementara",
   "sla.resumed": "Jam SLA dilanjutkan",
+  "telaah.recommended": "Hasil telaah dilaporkan",
+  "audit.decided": "Keputusan audit Kepala Dinas",
   updated: "Data kasus diubah",
   transition: "Status diubah",
   finding: "Hasil SIKS-NG dicatat",
@@ -189,6 +191,7 @@ export async function render(main, { user, spec }) {
 
   add(main, summary, parties);
   add(main, await actionsSection(c, base, spec, can));
+  add(main, telaahSection(c, base, spec, can));
   add(main, await findingsSection(c, base, spec, can));
   add(main, await messagesSection(c, base, spec, can));
   add(main, timeline(c));
@@ -353,6 +356,111 @@ async function actionsSection(c, base, spec, can) {
     buttons,
     msg,
   );
+  return box;
+}
+
+const TELAAH = { audit: "Diteruskan dengan audit", dihentikan: "Dihentikan" };
+const REC_PATH = "/api/v1/cases/{id}/recommendation";
+const DECIDE_PATH = "/api/v1/cases/{id}/audit-decision";
+
+// Decree 21/2023: the bidang reports its telaah with a recommendation (audit or
+// dihentikan) and the kadis decides on the audit, once, after the telaah.
+function telaahSection(c, base, spec, can) {
+  const t = c.telaah || { recommendation: null, decision: null };
+  const box = section(
+    "Telaah dan keputusan audit",
+    el(
+      "dl",
+      { class: "facts" },
+      el("dt", {}, "Rekomendasi telaah"),
+      el(
+        "dd",
+        { id: "telaah-rekomendasi" },
+        t.recommendation ? TELAAH[t.recommendation] : "Belum ada",
+      ),
+      el("dt", {}, "Keputusan Kepala Dinas"),
+      el("dd", { id: "telaah-keputusan" }, t.decision ? TELAAH[t.decision] : "Belum diputuskan"),
+    ),
+  );
+  if (t.decision) return box;
+  const form = (idPrefix, key, label, noteLabel, path, button) => {
+    const choice = el("select", {}, options(TELAAH, { empty: "Pilih" }));
+    const note = el("textarea", { rows: 3, maxlength: 2000 });
+    const msg = el("div", { "aria-live": "polite" });
+    const submit = el(
+      "button",
+      {
+        type: "button",
+        onclick: async (ev) => {
+          clear(msg);
+          if (!choice.value) {
+            add(msg, notice("error", `Pilih ${label.toLowerCase()}.`));
+            choice.focus();
+            return;
+          }
+          if (!note.value.trim()) {
+            add(msg, notice("error", `${noteLabel} wajib diisi.`));
+            note.focus();
+            return;
+          }
+          ev.target.disabled = true;
+          try {
+            await api("POST", `${base}/${path}`, {
+              [key]: choice.value,
+              note: note.value.trim(),
+              version: c.version,
+            });
+            window.location.reload();
+          } catch (e) {
+            add(msg, notice("error", errorMessage(e)));
+            ev.target.disabled = false;
+          }
+        },
+      },
+      button,
+    );
+    return el(
+      "div",
+      {},
+      field(`${idPrefix}-pilihan`, label, choice),
+      field(`${idPrefix}-catatan`, noteLabel, note),
+      el("div", { class: "actions" }, submit),
+      msg,
+    );
+  };
+  const withBidang = ["didisposisi", "ditindaklanjuti"].includes(c.status);
+  if (can("POST", REC_PATH) === "yes" && withBidang) {
+    add(
+      box,
+      form(
+        "telaah",
+        "recommendation",
+        "Rekomendasi",
+        "Hasil telaah",
+        "recommendation",
+        "Laporkan hasil telaah",
+      ),
+    );
+  }
+  if (can("POST", DECIDE_PATH) === "yes") {
+    add(
+      box,
+      t.recommendation
+        ? form(
+            "keputusan",
+            "decision",
+            "Keputusan",
+            "Pertimbangan",
+            "audit-decision",
+            "Simpan keputusan",
+          )
+        : el(
+            "p",
+            { class: "muted" },
+            "Keputusan audit diambil setelah Tim Penelaah melaporkan hasil telaah.",
+          ),
+    );
+  }
   return box;
 }
 
