@@ -9,9 +9,13 @@
 //
 // Recipients: the assignee, else the penelaah of the case's bidang, else (not yet disposed)
 // the front office; their head is the koordinator (ketua tim); escalations go to the kadis.
+// All of them from the case's own office (instansi): one office never mails another's staff.
+//
+// The batch holds only breaches with a notice still to send (the plain notice, or the
+// escalation once it is due), so old breaches that stay open never crowd newer ones out.
 // The mail carries the case number, jenis, step and due date only: no citizen data.
 import type { HubContext } from "../context.js";
-import { toWitaDate } from "../domain/calendar/working-days.js";
+import { toWitaDate, witaInstant, type WorkingCalendar } from "../domain/calendar/working-days.js";
 import { FINAL_STATUSES } from "../domain/workflow.js";
 import { createMailer, type Mailer } from "../notify/mailer.js";
 import { initialClock, loadCalendarCached } from "../services/sla.service.js";
@@ -29,6 +33,7 @@ const STEP_LABEL: Record<string, string> = {
 
 type BreachRow = {
   id: string;
+  instansi: string;
   number: string;
   jenis: string | null;
   status: string;
@@ -47,7 +52,7 @@ function witaStamp(d: Date): string {
 
 async function usersWhere(
   ctx: HubContext,
-  where: { id?: string; role?: string; bidang?: string },
+  where: { instansi: string; id?: string; role?: string; bidang?: string },
 ): Promise<Recipient[]> {
   return ctx.db.prisma.user.findMany({
     where: { ...where, active: true },
@@ -61,14 +66,15 @@ async function recipientsFor(
   c: BreachRow,
   escalation: boolean,
 ): Promise<{ to: Recipient[]; cc: Recipient[] }> {
+  const { instansi } = c;
   let responsible: Recipient[] = [];
-  if (c.assigneeId) responsible = await usersWhere(ctx, { id: c.assigneeId });
+  if (c.assigneeId) responsible = await usersWhere(ctx, { instansi, id: c.assigneeId });
   if (!responsible.length && c.bidang)
-    responsible = await usersWhere(ctx, { role: "penelaah", bidang: c.bidang });
-  if (!responsible.length) responsible = await usersWhere(ctx, { role: "front_office" });
-  const koordinator = await usersWhere(ctx, { role: "koordinator" });
+    responsible = await usersWhere(ctx, { instansi, role: "penelaah", bidang: c.bidang });
+  if (!responsible.length) responsible = await usersWhere(ctx, { instansi, role: "front_office" });
+  const koordinator = await usersWhere(ctx, { instansi, role: "koordinator" });
   if (!escalation) return { to: responsible, cc: koordinator };
-  const kadis = await usersWhere(ctx, { role: "kadis" });
+  const kadis = await usersWhere(ctx, { instansi, role: "kadis" });
   return { to: kadis, cc: [...koordinator, ...responsible] };
 }
 
@@ -126,22 +132,53 @@ async function backfill(ctx: HubContext): Promise<number> {
   return rows.length;
 }
 
+/**
+ * The instant before which a due date is at least `days` working days late at `now`
+ * (lateness counts whole WITA days, so it only grows as the due date moves back); null
+ * when no due date within a year back is that late.
+ */
+function escalationCutoff(calendar: WorkingCalendar, now: Date, days: number): Date | null {
+  for (let k = 0; k <= 366; k++) {
+    const day = new Date(now.getTime() - k * 86_400_000);
+    if (calendar.elapsedWorkingDays(day, now, []) >= days) {
+      // Every instant up to the end of that WITA day is late enough.
+      return new Date(witaInstant(toWitaDate(day)).getTime() + 86_400_000);
+    }
+  }
+  return null;
+}
+
 export async function runSlaBreach(
   ctx: HubContext,
   opts: { mailer?: Mailer | null } = {},
 ): Promise<Record<string, unknown>> {
   const backfilled = await backfill(ctx);
   const now = ctx.clock();
+  const calendar = await loadCalendarCached(ctx);
+  const escalateAfter = ctx.config.ADUAN_SLA_ESCALATE_WORKING_DAYS;
+  const cutoff = escalationCutoff(calendar, now, escalateAfter);
+  // Only breaches with a notice still to send: the plain one not yet recorded, or the
+  // escalation due (dueAt before the cutoff) and not yet recorded. The LIMIT then never
+  // fills up with breaches that were already mailed.
   const rows = await ctx.db.sql.query<BreachRow>(
-    `SELECT id, number, jenis, status, bidang, "assigneeId", "currentStep", "dueAt"
-       FROM "Case"
-      WHERE "dueAt" < $1
-        AND status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti')
-        AND ("pausedSince" IS NULL OR "pausedSince" > "dueAt")
-        AND "currentStep" IS NOT NULL
-      ORDER BY "dueAt" ASC
+    `SELECT c.id, c.instansi, c.number, c.jenis, c.status, c.bidang, c."assigneeId",
+            c."currentStep", c."dueAt"
+       FROM "Case" c
+      WHERE c."dueAt" < $1
+        AND c.status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti')
+        AND (c."pausedSince" IS NULL OR c."pausedSince" > c."dueAt")
+        AND c."currentStep" IS NOT NULL
+        AND (NOT EXISTS (SELECT 1 FROM "SlaNotification" n
+                          WHERE n."caseId" = c.id AND n.step = c."currentStep"
+                            AND n."dueAt" = c."dueAt")
+             OR (c."dueAt" < $2::timestamptz
+                 AND NOT EXISTS (SELECT 1 FROM "SlaNotification" n
+                                  WHERE n."caseId" = c.id
+                                    AND n.step = c."currentStep" || ':eskalasi'
+                                    AND n."dueAt" = c."dueAt")))
+      ORDER BY c."dueAt" ASC
       LIMIT ${BATCH}`,
-    [now],
+    [now, cutoff],
   );
   const summary = {
     backfilled,
@@ -158,8 +195,6 @@ export async function runSlaBreach(
     ctx.logger.warn({ breaches: rows.length }, "sla.breach: SMTP_HOST not set, no e-mail sent");
     return { ...summary, smtp: false };
   }
-  const calendar = await loadCalendarCached(ctx);
-  const escalateAfter = ctx.config.ADUAN_SLA_ESCALATE_WORKING_DAYS;
   try {
     for (const c of rows) {
       const dueAt = new Date(c.dueAt);

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { resetDb, startTestHub, type TestHub } from "../../helpers/test-hub.js";
 import { invalidateSlaCaches } from "../../../src/services/sla.service.js";
 import { runSlaBreach } from "../../../src/jobs/sla-breach.job.js";
+import { addUser } from "../../../src/services/auth.service.js";
 import { allJobs } from "../../../src/jobs/index.js";
 import {
   MovableClock,
@@ -242,7 +243,8 @@ describe("sla.breach job", () => {
     const first = await runSlaBreach(hub.ctx);
     const second = await runSlaBreach(hub.ctx);
     expect(first).toMatchObject({ breaches: 2, sent: 2, failed: 0 });
-    expect(second).toMatchObject({ breaches: 2, sent: 0 });
+    // Both already notified and not yet due for escalation: nothing left to send.
+    expect(second).toMatchObject({ breaches: 0, sent: 0 });
     expect(mails).toHaveLength(2);
     const m = mails.find((x) => x.subject.includes(c.number))!;
     expect(m.to).toEqual(["linjam1@dinsos.example.test"]);
@@ -283,5 +285,121 @@ describe("sla.breach job", () => {
     await s.linjam.post(`/api/v1/cases/${c.id}/pause`, { reason: "menunggu dokumen" });
     await runSlaBreach(hub.ctx);
     expect(mails).toHaveLength(1);
+  });
+
+  /** Open cases inserted directly, already on the clock (no backfill touches them). */
+  async function overdueCases(
+    n: number,
+    o: { prefix: string; dueFrom: string; instansi?: string; bidang?: string | null },
+  ): Promise<void> {
+    const disposed = o.bidang !== null;
+    await hub.ctx.db.sql.query(
+      `INSERT INTO "Case" (id, instansi, number, channel, "externalId", keperluan, jenis, status,
+                           bidang, "receivedAt", "dueAt", "currentStep", "stepStartedAt", "updatedAt")
+       SELECT gen_random_uuid(), $1, $2 || lpad(g::text, 5, '0'), 'datang_langsung', $2 || g,
+              'Aduan uji batas waktu', 'PKH', $3, $4,
+              $5::timestamptz - interval '10 days', $5::timestamptz + g * interval '1 second',
+              $6, $5::timestamptz - interval '10 days', now()
+         FROM generate_series(1, $7::int) g`,
+      [
+        o.instansi ?? "6309-DINSOS",
+        o.prefix,
+        disposed ? "didisposisi" : "diterima",
+        disposed ? (o.bidang ?? "LINJAMSOS") : null,
+        o.dueFrom,
+        disposed ? "follow_up" : "verify",
+        n,
+      ],
+    );
+  }
+
+  async function markNotified(prefix: string, steps: string[]): Promise<void> {
+    for (const suffix of steps)
+      await hub.ctx.db.sql.query(
+        `INSERT INTO "SlaNotification" (id, "caseId", step, "dueAt")
+         SELECT gen_random_uuid(), id, "currentStep" || $2, "dueAt" FROM "Case"
+          WHERE number LIKE $1 || '%'`,
+        [prefix, suffix],
+      );
+  }
+
+  it("200 old breaches already notified do not keep a newer breach from being mailed", async () => {
+    await setEmails();
+    clock.set("2026-03-27T01:00:00Z"); // 09:00 WITA
+    // Fully notified (notice and escalation) and still open, due in February.
+    await overdueCases(200, { prefix: "ADU-2026-7", dueFrom: "2026-02-02T00:00:00Z" });
+    await markNotified("ADU-2026-7", ["", ":eskalasi"]);
+    // Notified yesterday, not yet due for escalation.
+    await overdueCases(200, { prefix: "ADU-2026-8", dueFrom: "2026-03-26T02:00:00Z" });
+    await markNotified("ADU-2026-8", [""]);
+    // The newest breach (26 March 18:00 WITA), not notified yet.
+    await overdueCases(1, { prefix: "ADU-2026-9", dueFrom: "2026-03-26T10:00:00Z" });
+
+    expect(await runSlaBreach(hub.ctx)).toMatchObject({ breaches: 1, sent: 1, failed: 0 });
+    expect(mails.map((m) => m.subject)).toEqual([
+      "[Aduan] Lewat batas waktu: ADU-2026-900001 (tindak lanjut)",
+    ]);
+    expect(mails[0]!.to).toEqual(["linjam1@dinsos.example.test"]);
+    expect(await runSlaBreach(hub.ctx)).toMatchObject({ breaches: 0, sent: 0 });
+    expect(mails).toHaveLength(1);
+  });
+
+  it("mails only staff of the case's own office (instansi), escalation included", async () => {
+    await setEmails(); // office 6309-DINSOS: fo1, koor1, linjam1, rehsos1, kadis1
+    const other = "6310-DINSOS";
+    for (const [username, role, bidang] of [
+      ["koor-b", "koordinator", undefined],
+      ["linjam-b", "penelaah", "LINJAMSOS"],
+      ["kadis-b", "kadis", undefined],
+    ] as const) {
+      const u = await addUser(hub.ctx, {
+        username,
+        password: "kata-sandi-uji-123",
+        role,
+        bidang,
+        instansi: other,
+      });
+      await hub.ctx.db.prisma.user.update({
+        where: { id: u.id },
+        data: { email: `${username}@dinsos-b.example.test` },
+      });
+    }
+    // Office B has no front office: its undisposed case must not fall back to office A's.
+    await overdueCases(1, {
+      prefix: "ADU-2026-6",
+      dueFrom: "2026-03-20T00:00:00Z",
+      instansi: other,
+      bidang: null,
+    });
+    await overdueCases(1, {
+      prefix: "ADU-2026-5",
+      dueFrom: "2026-03-20T00:00:00Z",
+      instansi: other,
+    });
+    await overdueCases(1, { prefix: "ADU-2026-4", dueFrom: "2026-03-20T00:00:00Z" });
+    clock.set("2026-03-31T01:00:00Z"); // past due and past the escalation threshold
+
+    expect(await runSlaBreach(hub.ctx)).toMatchObject({ breaches: 3, sent: 6, failed: 0 });
+    const got = (number: string, escalation: boolean) => {
+      const m = mails.filter(
+        (x) => x.subject.includes(number) && x.subject.includes("Eskalasi") === escalation,
+      );
+      expect(m).toHaveLength(1);
+      return { to: m[0]!.to, cc: [...m[0]!.cc].sort() };
+    };
+    const b = (u: string) => `${u}@dinsos-b.example.test`;
+    const a = (u: string) => `${u}@dinsos.example.test`;
+    expect(got("ADU-2026-600001", false)).toEqual({ to: [b("koor-b")], cc: [] });
+    expect(got("ADU-2026-600001", true)).toEqual({ to: [b("kadis-b")], cc: [b("koor-b")] });
+    expect(got("ADU-2026-500001", false)).toEqual({ to: [b("linjam-b")], cc: [b("koor-b")] });
+    expect(got("ADU-2026-500001", true)).toEqual({
+      to: [b("kadis-b")],
+      cc: [b("koor-b"), b("linjam-b")],
+    });
+    expect(got("ADU-2026-400001", false)).toEqual({ to: [a("linjam1")], cc: [a("koor1")] });
+    expect(got("ADU-2026-400001", true)).toEqual({
+      to: [a("kadis1")],
+      cc: [a("koor1"), a("linjam1")],
+    });
   });
 });
