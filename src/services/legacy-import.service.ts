@@ -205,6 +205,9 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
           select: { externalId: true },
         });
         const seen = new Set(existing.map((e) => e.externalId));
+        // The cases belong to the importing admin's office; the CLI (no actor) imports into
+        // the default office (the column's default).
+        const tenant = input.actor ? { instansi: input.actor.instansi } : {};
         const fresh = drafts.filter((d) => !seen.has(d.row.fingerprint));
         // Numbers in date order so a year's imported cases read chronologically.
         fresh.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
@@ -216,6 +219,7 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
           const number = await nextCaseNumber(tx, ctx.config.ADUAN_CASE_PREFIX, d.receivedAt);
           const closed = d.status !== "ditindaklanjuti";
           cases.push({
+            ...tenant,
             id,
             number,
             channel: "legacy_import",
@@ -239,6 +243,7 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
             createdById: input.actor?.id ?? null,
           });
           parties.push({
+            ...tenant,
             caseId: id,
             role: "pelapor",
             name: d.row.nama || null,

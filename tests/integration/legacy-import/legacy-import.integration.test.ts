@@ -4,8 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { run as runImportCli } from "../../../src/cli/import.cli.js";
 import { BULAN } from "../../../src/domain/legacy/indonesian-date.js";
 import { parseLegacyText } from "../../../src/domain/legacy/legacy-log.parser.js";
+import { addUser } from "../../../src/services/auth.service.js";
 import {
   apiClient,
+  PASSWORD,
   resetDb,
   startTestHub,
   userWithToken,
@@ -115,6 +117,8 @@ describe("legacy import of the seed document", () => {
     expect(out).toMatch(/43 baris dibaca, 43 kasus baru, 0 sudah ada/);
 
     expect(await hub.ctx.db.prisma.case.count({ where: { channel: "legacy_import" } })).toBe(43);
+    // No actor: the default office.
+    expect(await hub.ctx.db.prisma.case.count({ where: { instansi: "6309-DINSOS" } })).toBe(43);
     await expectSeedTables();
 
     const runs = await hub.ctx.db.prisma.importRun.findMany();
@@ -170,6 +174,35 @@ describe("legacy import of the seed document", () => {
     const fo = (await userWithToken(hub, "fo1", "front_office")).token;
     expect((await upload(bytes, "text/plain", "seed.txt", fo)).status).toBe(403);
     expect((await upload(bytes, "application/zip", "seed.zip")).status).toBe(415);
+  });
+
+  it("an import by another office's admin lands in that office: cases and parties carry its instansi", async () => {
+    await addUser(hub.ctx, {
+      username: "admin-b",
+      password: PASSWORD,
+      role: "admin",
+      instansi: "6310-DINSOS",
+    });
+    const login = await fetch(`${hub.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin-b", password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const res = await upload(readFileSync(SEED), "text/plain", "seed-2023.txt", token);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: "succeeded", created: 43 });
+
+    const { prisma } = hub.ctx.db;
+    expect(await prisma.case.count({ where: { instansi: "6310-DINSOS" } })).toBe(43);
+    expect(await prisma.case.count({ where: { instansi: { not: "6310-DINSOS" } } })).toBe(0);
+    expect(await prisma.party.count({ where: { instansi: "6310-DINSOS" } })).toBe(43);
+    expect(await prisma.party.count({ where: { instansi: { not: "6310-DINSOS" } } })).toBe(0);
+    // The default office's annual report does not count the other office's cases.
+    const annual = await admin.get<Annual>("/api/v1/reports/annual?year=2023");
+    expect(annual.status).toBe(200);
+    expect(annual.body.total).toBe(0);
   });
 
   it("an XLSX with the same rows gives the same 43 cases, and the same fingerprints", async () => {
