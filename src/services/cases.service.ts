@@ -354,6 +354,7 @@ export async function listCases(
   ctx: HubContext,
   user: AuthUser,
   f: ListFilter,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ): Promise<{ data: CaseSummaryDto[]; nextCursor: string | null }> {
   const limit = f.limit ?? 25;
   const where: string[] = [];
@@ -456,6 +457,20 @@ export async function listCases(
       flags: c.flags,
       version: c.version,
     };
+  }
+  // A page shows pelapor names and keperluan: a read of personal data (UU PDP), recorded
+  // once per page with the ids it showed (the breach report expands them into people).
+  // The search term is not kept: it is often a name.
+  if (n > 0) {
+    const names = data.some((d) => d.pelaporName !== null);
+    await audit(ctx.db.prisma, {
+      actor: user,
+      action: "case.list",
+      fields: names ? ["pelapor_name", "keperluan"] : ["keperluan"],
+      purpose: "penanganan aduan",
+      data: { caseIds: data.map((d) => d.id), ...(f.q ? { search: true } : {}) },
+      ...meta,
+    });
   }
   const last = rows[n - 1];
   return {
@@ -570,7 +585,12 @@ export async function listCaseMessages(
   }));
 }
 
-export async function listCaseAttachments(ctx: HubContext, caseId: string) {
+export async function listCaseAttachments(
+  ctx: HubContext,
+  caseId: string,
+  user: AuthUser,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+) {
   const exists = await ctx.db.prisma.case.findUnique({
     where: { id: caseId },
     select: { id: true },
@@ -580,6 +600,17 @@ export async function listCaseAttachments(ctx: HubContext, caseId: string) {
     where: { caseId },
     orderBy: { createdAt: "asc" },
   });
+  // File names are what citizens called their documents (often their own name).
+  if (rows.length) {
+    await audit(ctx.db.prisma, {
+      actor: user,
+      action: "case.attachments.read",
+      caseId,
+      fields: ["attachment_name"],
+      purpose: "penanganan aduan",
+      ...meta,
+    });
+  }
   return rows.map((a) => ({
     id: a.id,
     source: a.source,

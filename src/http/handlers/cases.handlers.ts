@@ -49,10 +49,12 @@ export function caseRoutes(r: Router, ctx: HubContext): void {
     h(async (req, res) => {
       const q = req.query as unknown as ListQuery;
       res.json(
-        await listCases(ctx, req.user!, {
-          ...q,
-          limit: q.limit === undefined ? undefined : Number(q.limit),
-        }),
+        await listCases(
+          ctx,
+          req.user!,
+          { ...q, limit: q.limit === undefined ? undefined : Number(q.limit) },
+          meta(req),
+        ),
       );
     }),
   );
@@ -79,7 +81,9 @@ export function caseRoutes(r: Router, ctx: HubContext): void {
   r.get(
     "/cases/:id/attachments",
     h(async (req, res) => {
-      res.json({ data: await listCaseAttachments(ctx, String(req.params.id)) });
+      res.json({
+        data: await listCaseAttachments(ctx, String(req.params.id), req.user!, meta(req)),
+      });
     }),
   );
 }

@@ -102,4 +102,26 @@ describe("GET /api/v1/audit", () => {
     const reads = await hub.ctx.db.prisma.auditLog.findMany({ where: { action: "audit.read" } });
     expect(reads.map((r) => r.actorName)).toEqual(["kadis1"]);
   });
+  it("records each inbox page as a read, with the ids shown and no search term", async () => {
+    const a = await walkIn(s.fo);
+    const b = await walkIn(s.fo, { pelapor: { name: "Juwairiyah", phone: "0812-5000-1111" } });
+    const page = await s.koor.get<{ data: { id: string }[] }>("/api/v1/cases?q=Juwairiyah");
+    expect(page.body.data.map((c) => c.id)).toEqual([b.id]);
+    const page2 = await s.koor.get<{ data: { id: string }[] }>("/api/v1/cases?limit=10");
+    expect(page2.body.data.map((c) => c.id).sort()).toEqual([a.id, b.id].sort());
+    const rows = await hub.ctx.db.prisma.auditLog.findMany({
+      where: { action: "case.list" },
+      orderBy: { id: "asc" },
+    });
+    expect(rows.map((r) => [r.actorName, r.fields, r.data])).toEqual([
+      ["koor1", ["pelapor_name", "keperluan"], { caseIds: [b.id], search: true }],
+      ["koor1", ["pelapor_name", "keperluan"], { caseIds: page2.body.data.map((c) => c.id) }],
+    ]);
+    expect(JSON.stringify(rows.map((r) => [r.fields, r.data, r.purpose]))).not.toContain(
+      "Juwairiyah",
+    );
+    // An empty page reads nobody's data and is not recorded.
+    await s.koor.get("/api/v1/cases?q=TidakAdaNamaIni");
+    expect(await hub.ctx.db.prisma.auditLog.count({ where: { action: "case.list" } })).toBe(2);
+  });
 });
