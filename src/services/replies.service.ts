@@ -11,6 +11,11 @@
 // `messageId` lets a handler update Message.deliveryStatus (the LAPOR! handler finds the
 // Message by its outboxId); the idempotency key of the channel replies is
 // `<kind>:<caseId>:<eventId>` with the reply's CaseEvent id, stable per reply.
+//
+// UU PDP outbound minimisation: every reply that leaves the hub (outbox channels, and the
+// website status page the citizen reads) is checked before it is written: no data of a
+// restricted person, no NIK or phone number of anyone but the pelapor it goes to
+// (src/pdp/restriction.ts). The outbox handlers check again at send time.
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "../generated/prisma/client.js";
 import { AppError } from "../http/errors.js";
@@ -18,6 +23,13 @@ import { enqueueOutbox } from "../outbox/outbox.js";
 import { hubToLaporStatus } from "../../adapters/lapor/lapor.status-map.js";
 import { enqueueLaporTindakLanjut } from "../../adapters/lapor/lapor.outbox.js";
 import type { CaseStatus } from "../domain/workflow.js";
+import type { Keyring } from "../security/crypto.js";
+import {
+  describePersonalData,
+  findOutboundPersonalData,
+  loadGuardParties,
+  REPLY_CONTAINS_PERSONAL_DATA,
+} from "../pdp/restriction.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -89,6 +101,43 @@ export function validateReply(channel: string, text: string, field = "body.reply
   return t;
 }
 
+/** Replies the citizen receives (or reads on the status page), as opposed to desk notes. */
+export function replyLeavesHub(channel: string): boolean {
+  return replyRoute(channel).mode === "outbox" || channel === "website";
+}
+
+/**
+ * Throws 422 REPLY_CONTAINS_PERSONAL_DATA (naming `field`, never the value) when the text
+ * carries personal data that must not go to this case's pelapor. Without a keyring a NIK
+ * is recognised by its stored mask (see findOutboundPersonalData).
+ */
+export async function assertReplyFreeOfPersonalData(
+  tx: Pick<Tx, "party">,
+  caseId: string,
+  text: string,
+  opts: { field: string; keyring?: Keyring | null | undefined },
+): Promise<void> {
+  const parties = await loadGuardParties(tx, caseId);
+  const hits = findOutboundPersonalData(text, parties, { keyring: opts.keyring ?? null });
+  if (!hits.length) return;
+  const what = describePersonalData(hits);
+  throw new AppError(
+    422,
+    REPLY_CONTAINS_PERSONAL_DATA,
+    `Balasan memuat data pribadi yang tidak boleh dikirim: ${what}. ` +
+      "Hapus data tersebut dari teks balasan, lalu kirim lagi.",
+    {
+      fields: [
+        {
+          field: opts.field,
+          message: `hapus ${what} dari teks balasan`,
+          code: REPLY_CONTAINS_PERSONAL_DATA,
+        },
+      ],
+    },
+  );
+}
+
 export type RecordedReply = {
   messageId: string;
   eventId: bigint;
@@ -102,16 +151,26 @@ export type RecordedReply = {
  */
 export async function writeReply(
   tx: Tx,
-  c: { id: string; channel: string; externalId: string; number: string },
+  c: { id: string; channel: string; externalId: string; number: string; status?: string },
   input: {
     text: string;
     status: CaseStatus;
     actorId: string;
     at: Date;
     kind?: "reply" | "acknowledgement";
+    /** Exact NIK comparison; without it the NIK check falls back to the stored mask. */
+    keyring?: Keyring;
+    /** Request field the text came from, for the 422; see replyField. */
+    field?: string;
   },
 ): Promise<RecordedReply> {
   const route = replyRoute(c.channel);
+  if (replyLeavesHub(c.channel)) {
+    await assertReplyFreeOfPersonalData(tx, c.id, input.text, {
+      field: input.field ?? replyField(c, input.status),
+      keyring: input.keyring,
+    });
+  }
   const messageId = randomUUID();
   const eventType = route.mode === "outbox" ? "reply.queued" : "reply.sent";
   const deliveryStatus = route.mode === "outbox" ? "queued" : route.deliveryStatus;
@@ -172,6 +231,15 @@ export async function writeReply(
     },
   });
   return { messageId, eventId: event.id, outboxId, deliveryStatus };
+}
+
+/**
+ * The request field a reply came from when the caller does not say: a transition passes the
+ * case as read before the change and the new status (`reply` of POST …/transitions), a plain
+ * reply keeps the status (`text` of POST …/replies).
+ */
+function replyField(c: { status?: string }, status: CaseStatus): string {
+  return c.status !== undefined && c.status !== status ? "body.reply" : "body.text";
 }
 
 export const ACKNOWLEDGEMENT_TEXT = (number: string) =>
