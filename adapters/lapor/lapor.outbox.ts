@@ -16,6 +16,7 @@ import {
 import { LAPOR_PUSH_STATUSES } from "./lapor.dto.js";
 import type { LaporPushStatus } from "./lapor.status-map.js";
 import { createLaporClient, describeLaporError } from "./lapor.sync.js";
+import { outboundRefusal } from "../../src/pdp/restriction.js";
 
 export const LAPOR_TINDAK_LANJUT = "lapor.tindak_lanjut";
 
@@ -61,6 +62,17 @@ function reasonOf(e: LaporValidationError): string {
 registerOutboxHandler(LAPOR_TINDAK_LANJUT, async (ctx: HubContext, entry) => {
   const p = payloadOf(entry);
   if (!p) return { status: "dead", error: "payload kiriman LAPOR! tidak lengkap" };
+  // UU PDP: checked when queued (writeReply), again now since a restriction may be newer.
+  // Only `isi` and `status` go to LAPOR! (the tracking id is LAPOR!'s own): nothing else of
+  // the pelapor or other parties is pushed, so there is nothing further to strip.
+  const refused = await outboundRefusal(ctx, entry.caseId, p.isi);
+  if (refused) {
+    await ctx.db.prisma.message.updateMany({
+      where: { outboxId: entry.id },
+      data: { deliveryStatus: "failed", deliveryError: refused },
+    });
+    return { status: "dead", error: refused };
+  }
   if (!ctx.config.LAPOR_BASE_URL) return { status: "retry", error: "LAPOR_BASE_URL belum diatur" };
   // The worker owns the retry schedule; the client only absorbs a quick blip.
   const client = createLaporClient(ctx, {

@@ -16,6 +16,7 @@ import { enqueueOutbox } from "../outbox/outbox.js";
 import { audit } from "./audit.service.js";
 import { nextCaseNumber } from "./cases.service.js";
 import { suggestPartyLinks } from "./party-links.service.js";
+import { outboundRefusal, replyRecipient } from "../pdp/restriction.js";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -490,9 +491,10 @@ export async function prepareOutbound(
       stop: { status: "sent", response: { [replayedKey]: already.externalId, replayed: true } },
     };
   }
+  // Every party: the PDP guard below needs the others too (restricted since queuing?).
   const c = await ctx.db.prisma.case.findUnique({
     where: { id: entry.caseId },
-    include: { parties: { where: { role: "pelapor" } } },
+    include: { parties: { orderBy: { createdAt: "asc" } } },
   });
   if (!c) return { stop: { status: "dead", error: "kasus tidak ditemukan" } };
   let text: string | null = null;
@@ -502,8 +504,14 @@ export async function prepareOutbound(
     text = typeof t === "string" ? t : null;
     if (!text || text.trim() === "")
       return { stop: { status: "dead", error: "teks balasan kosong" } };
+    // Checked when queued, but a restriction may have been set since: permanent, no retry.
+    const refused = await outboundRefusal(ctx, c.id, text, c.parties);
+    if (refused) {
+      await recordOutboundFailed(ctx, entry, refused);
+      return { stop: { status: "dead", error: refused } };
+    }
   }
-  return { stop: null, c, pelapor: c.parties[0], text };
+  return { stop: null, c, pelapor: replyRecipient(c.parties) ?? undefined, text };
 }
 
 /** After a successful send: the provider id goes on the Message (statuses refer to it). */
