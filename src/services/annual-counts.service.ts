@@ -2,9 +2,9 @@
 // status (3.3) and completion time in working days (3.4), for one WITA year. One
 // aggregate statement; the working-day arithmetic runs over closed cases only.
 import type { HubContext } from "../context.js";
-import { JENIS } from "../domain/jenis.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
 import { loadCalendar } from "./calendar.service.js";
+import { currentJenisCatalogue } from "./catalogue.service.js";
 
 export const MEDIA_LABELS: Record<string, string> = {
   datang_langsung: "Datang Langsung",
@@ -71,7 +71,7 @@ export async function periodCounts(
   // and closed cases grouped by their (receipt, completion) WITA day pair, as days since
   // 2000-01-01 (cheap to group and to return). A single GROUPING SETS scan was slower.
   const where = `instansi = $1 AND "receivedAt" >= $2 AND "receivedAt" < $3`;
-  const [rows, pairs] = await Promise.all([
+  const [rows, pairs, catalogue] = await Promise.all([
     ctx.db.sql.query<Row>(
       `SELECT jenis, channel, status,
               EXTRACT(MONTH FROM ("receivedAt" AT TIME ZONE 'Asia/Makassar'))::int AS month,
@@ -88,6 +88,9 @@ export async function periodCounts(
        GROUP BY 1, 2`,
       [instansi, from, to],
     ),
+    // Labels and order of table 3.1 follow the jenis catalogue as the admin keeps it
+    // (PUT /api/v1/catalogue/jenis/{code}), not the list the repository was seeded with.
+    currentJenisCatalogue(ctx),
   ]);
   const byJenis = new Map<string, number>();
   const byMedia = new Map<string, number>();
@@ -104,9 +107,9 @@ export async function periodCounts(
     if (r.status === "selesai") selesai += r.n;
     else if (r.status === "tidak_dapat_ditindaklanjuti") tidak += r.n;
   }
-  const perJenis = JENIS.map((j) => ({
-    kode: j.code as string,
-    nama: j.label as string,
+  const perJenis = catalogue.codes.map((j) => ({
+    kode: j.code,
+    nama: j.label,
     jumlah: byJenis.get(j.code) ?? 0,
   }));
   for (const [kode, jumlah] of [...byJenis].sort(([a], [b]) => a.localeCompare(b))) {
