@@ -37,7 +37,11 @@ export type BreachReport = {
     role: string;
     caseNumber: string;
   }[];
-  /** Reads/exports not tied to one case (reports, bulk exports, subject requests). */
+  /**
+   * Reads/exports not tied to one case (annual reports, reports issued before their case
+   * ids were recorded, subject requests). Report exports that record their case ids are
+   * listed under `records` and `people` instead.
+   */
   other: {
     id: string;
     /** The office of the audit row. */
@@ -73,57 +77,85 @@ export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<Bre
     actorName: string | null;
     caseId: string | null;
     fields: string[];
-    number: string | null;
-    caseInstansi: string | null;
+    caseIds: unknown;
   }>(
     `SELECT a.id::text AS id, a.instansi, a.at, a.action, a."actorName", a."caseId"::text AS "caseId",
-            a.fields, c.number, c.instansi AS "caseInstansi"
-     FROM "AuditLog" a LEFT JOIN "Case" c ON c.id = a."caseId"
+            a.fields,
+            CASE WHEN a."caseId" IS NULL AND jsonb_typeof(a.data->'caseIds') = 'array'
+                 THEN a.data->'caseIds' END AS "caseIds"
+     FROM "AuditLog" a
      WHERE ${where}
      ORDER BY a.id`,
     params,
   );
-  const byCase = new Map<string, BreachReport["records"][number]>();
+  type Rec = Omit<BreachReport["records"][number], "instansi" | "caseNumber"> & {
+    rowInstansi: string;
+  };
+  const byCase = new Map<string, Rec>();
   const other: BreachReport["other"] = [];
-  for (const r of rows) {
-    const at = new Date(r.at).toISOString();
-    if (!r.caseId) {
-      other.push({
-        id: r.id,
-        instansi: r.instansi,
-        at,
-        action: r.action,
-        actor: r.actorName,
-        fields: r.fields,
-      });
-      continue;
-    }
-    let rec = byCase.get(r.caseId);
+  const add = (list: string[], v: string | null) => {
+    if (v && !list.includes(v)) list.push(v);
+  };
+  const touch = (caseId: string, r: (typeof rows)[number], at: string) => {
+    let rec = byCase.get(caseId);
     if (!rec) {
       rec = {
-        instansi: r.caseInstansi ?? r.instansi,
-        caseNumber: r.number ?? "(terhapus)",
-        caseId: r.caseId,
+        rowInstansi: r.instansi,
+        caseId,
         actions: [],
         fields: [],
         actors: [],
         firstAt: at,
         lastAt: at,
       };
-      byCase.set(r.caseId, rec);
+      byCase.set(caseId, rec);
     }
-    const add = (list: string[], v: string | null) => {
-      if (v && !list.includes(v)) list.push(v);
-    };
     add(rec.actions, r.action);
     for (const f of r.fields) add(rec.fields, f);
     add(rec.actors, r.actorName);
     rec.lastAt = at;
+  };
+  for (const r of rows) {
+    const at = new Date(r.at).toISOString();
+    if (r.caseId) {
+      touch(r.caseId, r, at);
+      continue;
+    }
+    // A report export (or download) records the ids of the cases whose rows were in the
+    // file: each of them counts as exported, so its people are listed like a case read's.
+    const exported = Array.isArray(r.caseIds)
+      ? r.caseIds.filter((x): x is string => typeof x === "string")
+      : [];
+    if (exported.length) {
+      for (const caseId of exported) touch(caseId, r, at);
+      continue;
+    }
+    other.push({
+      id: r.id,
+      instansi: r.instansi,
+      at,
+      action: r.action,
+      actor: r.actorName,
+      fields: r.fields,
+    });
   }
   const caseIds = [...byCase.keys()];
-  const parties = caseIds.length
+  const cases = caseIds.length
+    ? await ctx.db.prisma.case.findMany({
+        where: { id: { in: caseIds } },
+        select: { id: true, number: true, instansi: true },
+      })
+    : [];
+  const caseById = new Map(cases.map((c) => [c.id, c]));
+  const records: BreachReport["records"] = [...byCase.values()].map(({ rowInstansi, ...rec }) => ({
+    instansi: caseById.get(rec.caseId)?.instansi ?? rowInstansi,
+    caseNumber: caseById.get(rec.caseId)?.number ?? "(terhapus)",
+    ...rec,
+  }));
+  const recordById = new Map(records.map((r) => [r.caseId, r]));
+  const parties = cases.length
     ? await ctx.db.prisma.party.findMany({
-        where: { caseId: { in: caseIds } },
+        where: { caseId: { in: cases.map((c) => c.id) } },
         select: { name: true, nikMasked: true, phoneE164: true, role: true, caseId: true },
         orderBy: [{ caseId: "asc" }, { createdAt: "asc" }],
       })
@@ -132,14 +164,14 @@ export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<Bre
     window: { since: q.since.toISOString(), until: until.toISOString() },
     filter: { user: q.user ?? null, ip: q.ip ?? null },
     accesses: rows.length,
-    records: [...byCase.values()].sort((a, b) => a.caseNumber.localeCompare(b.caseNumber)),
+    records: records.sort((a, b) => a.caseNumber.localeCompare(b.caseNumber)),
     people: parties.map((p) => ({
-      instansi: byCase.get(p.caseId)?.instansi ?? "",
+      instansi: recordById.get(p.caseId)?.instansi ?? "",
       name: p.name,
       nikMasked: p.nikMasked,
       phoneMasked: p.phoneE164 ? maskPhone(p.phoneE164) : null,
       role: p.role,
-      caseNumber: byCase.get(p.caseId)?.caseNumber ?? "",
+      caseNumber: recordById.get(p.caseId)?.caseNumber ?? "",
     })),
     other,
   };

@@ -42,6 +42,42 @@ export type SubjectExportData = {
 const wita = (d: Date) =>
   new Date(d.getTime() + WITA_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ") + " WITA";
 
+type ReportTrailRow = {
+  id: string;
+  at: Date | string;
+  actorName: string | null;
+  action: string;
+  fields: string[] | null;
+  purpose: string | null;
+  caseIds: string[];
+};
+
+/**
+ * Report exports and downloads (one audit row each, no case id) whose recorded case ids
+ * include any of the given cases; `caseIds` is narrowed to those cases. A report is built
+ * from cases already in the database, so rows older than the earliest case are skipped.
+ */
+async function reportExportsOf(
+  ctx: HubContext,
+  caseIds: readonly string[],
+  createdAt: readonly Date[],
+): Promise<ReportTrailRow[]> {
+  if (caseIds.length === 0 || createdAt.length === 0) return [];
+  const earliest = new Date(Math.min(...createdAt.map((d) => d.getTime())) - 24 * 3600 * 1000);
+  return ctx.db.sql.query<ReportTrailRow>(
+    `SELECT a.id, a.at, a."actorName", a.action, a.fields, a.purpose,
+            ARRAY(SELECT x FROM jsonb_array_elements_text(a.ids) x
+                  WHERE x = ANY($1::text[])) AS "caseIds"
+     FROM (SELECT id::text AS id, at, "actorName", action, fields, purpose,
+                  CASE WHEN jsonb_typeof(data->'caseIds') = 'array' THEN data->'caseIds' END AS ids
+           FROM "AuditLog"
+           WHERE at >= $2::timestamptz AND "caseId" IS NULL AND action LIKE 'report.%') a
+     WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(a.ids) x WHERE x = ANY($1::text[]))
+     ORDER BY a.id::bigint`,
+    [[...caseIds], earliest.toISOString()],
+  );
+}
+
 export async function collectSubjectData(
   ctx: HubContext,
   requestId: string,
@@ -63,6 +99,11 @@ export async function collectSubjectData(
     where: { caseId: { in: found.caseIds } },
     orderBy: { id: "asc" },
   });
+  const reportTrail = await reportExportsOf(
+    ctx,
+    found.caseIds,
+    cases.map((c) => c.createdAt),
+  );
   const mine = new Set(found.parties.map((p) => p.id));
   const myFindings = new Set(found.findings.map((f) => f.id));
   const first = found.parties.find((p) => p.nikCipher) ?? null;
@@ -151,16 +192,32 @@ export async function collectSubjectData(
           status: a.status,
           dicatat: a.createdAt.toISOString(),
         })),
-        jejakPemrosesan: trail
-          .filter((t) => t.caseId === c.id)
-          .map((t) => ({
-            id: t.id.toString(),
-            waktu: t.at.toISOString(),
-            oleh: t.actorName,
-            tindakan: t.action,
-            kolom: t.fields,
-            tujuan: t.purpose,
-          })),
+        jejakPemrosesan: [
+          ...trail
+            .filter((t) => t.caseId === c.id)
+            .map((t) => ({
+              id: t.id,
+              waktu: t.at.toISOString(),
+              oleh: t.actorName,
+              tindakan: t.action,
+              kolom: t.fields,
+              tujuan: t.purpose,
+            })),
+          // Reports whose rows included this case: written without a case id, so found by
+          // the case ids they record.
+          ...reportTrail
+            .filter((t) => t.caseIds.includes(c.id))
+            .map((t) => ({
+              id: BigInt(t.id),
+              waktu: new Date(t.at).toISOString(),
+              oleh: t.actorName,
+              tindakan: t.action,
+              kolom: t.fields ?? [],
+              tujuan: t.purpose,
+            })),
+        ]
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+          .map((t) => ({ ...t, id: t.id.toString() })),
       };
     }),
   };

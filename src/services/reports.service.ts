@@ -422,8 +422,12 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
   let dataHash: string;
   let counts: AnnualCounts | undefined;
   let rowCount: number;
+  // The cases whose rows are in the file (monthly only: the annual report is counts).
+  let caseIds: string[] = [];
   if (req.kind === "monthly") {
-    const { rows } = await monthlyRows(ctx, req.year, req.month!, instansi);
+    const monthly = await monthlyRows(ctx, req.year, req.month!, instansi);
+    const rows = monthly.rows;
+    caseIds = monthly.caseIds;
     rowCount = rows.length;
     dataHash = sha256(JSON.stringify(canonicalMonthlyRows(rows)));
     const input = { year: req.year, month: req.month!, office, rows };
@@ -478,15 +482,24 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
       select: { id: true },
     });
     // The file holds names, phones and addresses (monthly) of many people: audited as one
-    // export of personal data.
+    // export of personal data. The case ids (ids only, never names) let the breach report
+    // and a subject access export name the people whose rows were in it.
     await audit(tx, {
       actor: req.actor,
+      instansi,
       action: `report.${req.kind}.export`,
       fields: req.kind === "monthly" ? ["nama", "phone", "alamat", "keperluan", "narasi"] : [],
       purpose: req.kind === "monthly" ? "laporan bulanan SLRT SERASI" : "laporan tahunan",
       ip: req.ip,
       requestId: req.requestId,
-      data: { reportId: created.id, periode, format: req.format, rows: rowCount, checksum },
+      data: {
+        reportId: created.id,
+        periode,
+        format: req.format,
+        rows: rowCount,
+        checksum,
+        ...(req.kind === "monthly" ? { caseIds } : {}),
+      },
     });
     return { report: created, previous: prev };
   });
@@ -559,6 +572,33 @@ export async function listReports(
   }));
 }
 
+/**
+ * The case ids recorded when a stored report was issued (its export row is written in the
+ * same transaction as the Report row, so it is looked for around the report's createdAt);
+ * null for reports issued before the ids were recorded.
+ */
+async function exportedCaseIds(
+  ctx: HubContext,
+  report: { id: string; kind: string; createdAt: Date },
+): Promise<string[] | null> {
+  const margin = 60 * 60 * 1000;
+  const rows = await ctx.db.prisma.auditLog.findMany({
+    where: {
+      action: `report.${report.kind}.export`,
+      caseId: null,
+      at: {
+        gte: new Date(report.createdAt.getTime() - margin),
+        lte: new Date(report.createdAt.getTime() + margin),
+      },
+      data: { path: ["reportId"], equals: report.id },
+    },
+    select: { data: true },
+    take: 1,
+  });
+  const ids = (rows[0]?.data as { caseIds?: unknown } | null | undefined)?.caseIds;
+  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === "string") : null;
+}
+
 export async function reportFile(
   ctx: HubContext,
   id: string,
@@ -573,14 +613,17 @@ export async function reportFile(
     where: { id, instansi: opts.instansi ?? DEFAULT_INSTANSI },
   });
   if (!row) throw new AppError(404, "NOT_FOUND", "Laporan tidak ditemukan");
+  // A download hands out the same people as the issue did: its row carries the same case ids.
+  const caseIds = row.kind === "monthly" ? await exportedCaseIds(ctx, row) : null;
   await audit(ctx.db.prisma, {
     actor: opts.actor,
+    instansi: row.instansi,
     action: `report.${row.kind}.download`,
     fields: row.kind === "monthly" ? ["nama", "phone", "alamat", "keperluan", "narasi"] : [],
     purpose: "unduh laporan tersimpan",
     ip: opts.ip,
     requestId: opts.requestId,
-    data: { reportId: row.id, checksum: row.checksum },
+    data: { reportId: row.id, checksum: row.checksum, ...(caseIds ? { caseIds } : {}) },
   });
   const format = row.format as ReportFormat;
   return {
