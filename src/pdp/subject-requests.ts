@@ -2,6 +2,7 @@
 // access (export of everything about the person), correction (applied through the normal
 // endpoints, recorded here), restriction (Party.restricted) and deletion (anonymisation
 // of the person on closed cases; open cases are still being handled and are kept).
+import { rmSync } from "node:fs";
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
 import type { Prisma, SubjectRequest } from "../generated/prisma/client.js";
@@ -11,6 +12,7 @@ import { normalizePhone } from "../domain/phone.js";
 import { keyedHash } from "../security/crypto.js";
 import type { AuthUser } from "../services/auth.service.js";
 import { audit } from "../services/audit.service.js";
+import { attachmentFile } from "./files.js";
 import {
   ANONYMISED_FINDING,
   ANONYMISED_NAME,
@@ -149,17 +151,35 @@ function replaceName(text: string | null, name: string | null): string | null {
   return text.split(name).join(ANONYMISED_NAME);
 }
 
-/** Anonymises one person on closed cases; returns what was done and what was kept. */
+const DELETED_NOTE = "dihapus: permintaan penghapusan data pribadi";
+
+/**
+ * Anonymises one person on closed cases; returns what was done and what was kept, plus
+ * the stored files to remove once the transaction has committed (`storagePaths`).
+ * Beyond the person's rows: their name leaves the case texts (keperluan, judul, narasi
+ * lama), and on the cases they reported, the raw payloads and the attachment files (their
+ * own documents, and evidence of findings about them) go too, as retention does. Jenis,
+ * channel, status, bidang and dates stay, so past reports still add up.
+ */
 export async function anonymisePerson(
   tx: Prisma.TransactionClient,
   key: PersonKey,
-): Promise<{ anonymisedParties: number; anonymisedFindings: number; keptOpenCases: number }> {
+): Promise<{
+  anonymisedParties: number;
+  anonymisedFindings: number;
+  anonymisedCaseTexts: number;
+  blankedRawMessages: number;
+  deletedAttachments: number;
+  keptOpenCases: number;
+  storagePaths: string[];
+}> {
   const found = await findPerson(tx, key);
   const cases = await tx.case.findMany({
     where: { id: { in: found.caseIds } },
-    select: { id: true, status: true },
+    select: { id: true, status: true, keperluan: true, title: true, historicalNarasi: true },
   });
-  const closed = new Set(cases.filter((c) => CLOSED_STATUSES.includes(c.status)).map((c) => c.id));
+  const closedCases = cases.filter((c) => CLOSED_STATUSES.includes(c.status));
+  const closed = new Set(closedCases.map((c) => c.id));
   const parties = found.parties.filter((p) => closed.has(p.caseId));
   await tx.party.updateMany({
     where: { id: { in: parties.map((p) => p.id) } },
@@ -167,30 +187,76 @@ export async function anonymisePerson(
   });
   const names = [...new Set(found.parties.map((p) => p.name).filter((n): n is string => !!n))];
   const findings = found.findings.filter((f) => closed.has(f.caseId));
+  const allNames = [...names, ...findings.map((f) => f.personName ?? "")];
+  const strip = (t: string | null) => {
+    let out = t;
+    for (const n of allNames) out = replaceName(out, n);
+    return out;
+  };
   for (const f of findings) {
-    let generated: string | null = f.narasiGenerated;
-    let edited = f.narasiEdited;
-    for (const n of [...names, f.personName ?? ""]) {
-      generated = replaceName(generated, n);
-      edited = replaceName(edited, n);
-    }
     await tx.finding.update({
       where: { id: f.id },
-      data: { ...ANONYMISED_FINDING, narasiGenerated: generated ?? "", narasiEdited: edited },
+      data: {
+        ...ANONYMISED_FINDING,
+        narasiGenerated: strip(f.narasiGenerated) ?? "",
+        narasiEdited: strip(f.narasiEdited),
+      },
     });
   }
-  // The conversation of a case is the pelapor's: their messages go with them.
+  let anonymisedCaseTexts = 0;
+  for (const c of closedCases) {
+    const next = {
+      keperluan: strip(c.keperluan) ?? "",
+      title: strip(c.title),
+      historicalNarasi: strip(c.historicalNarasi),
+    };
+    if (
+      next.keperluan !== c.keperluan ||
+      next.title !== c.title ||
+      next.historicalNarasi !== c.historicalNarasi
+    ) {
+      await tx.case.update({ where: { id: c.id }, data: next });
+      anonymisedCaseTexts++;
+    }
+  }
+  // The conversation of a case is the pelapor's: their messages, the raw payloads they
+  // sent and the files of the case go with them.
   const pelaporCases = parties.filter((p) => p.role === "pelapor").map((p) => p.caseId);
+  let blankedRawMessages = 0;
   if (pelaporCases.length) {
     await tx.message.updateMany({
       where: { caseId: { in: pelaporCases } },
       data: { body: ANONYMISED_NAME, author: null },
     });
+    blankedRawMessages = await tx.$executeRawUnsafe(
+      `UPDATE "RawMessage" SET body = '\\x'::bytea, headers = NULL
+        WHERE "caseId" = ANY($1::uuid[]) AND octet_length(body) > 0`,
+      pelaporCases,
+    );
+  }
+  // Evidence screenshots of findings about this person, on any closed case.
+  const evidenceIds = findings.map((f) => f.evidenceId).filter((x): x is string => !!x);
+  const files = await tx.attachment.findMany({
+    where: {
+      storagePath: { not: null },
+      OR: [{ caseId: { in: pelaporCases } }, { id: { in: evidenceIds } }],
+    },
+    select: { id: true, storagePath: true },
+  });
+  if (files.length) {
+    await tx.attachment.updateMany({
+      where: { id: { in: files.map((a) => a.id) } },
+      data: { storagePath: null, fileName: null, status: "deleted", error: DELETED_NOTE },
+    });
   }
   return {
     anonymisedParties: parties.length,
     anonymisedFindings: findings.length,
+    anonymisedCaseTexts,
+    blankedRawMessages,
+    deletedAttachments: files.length,
     keptOpenCases: found.caseIds.filter((id) => !closed.has(id)).length,
+    storagePaths: files.map((a) => a.storagePath!),
   };
 }
 
@@ -201,6 +267,7 @@ export async function completeSubjectRequest(
   body: { note?: string | undefined },
   meta: Meta = {},
 ): Promise<SubjectRequestDto> {
+  let filesToRemove: string[] = [];
   const row = await ctx.db.prisma.$transaction(async (tx) => {
     const r = await tx.subjectRequest.findUnique({ where: { id } });
     if (!r) throw notFound("Permintaan subjek data");
@@ -242,10 +309,13 @@ export async function completeSubjectRequest(
         fields.push("restricted");
         break;
       }
-      case "deletion":
-        outcome = await anonymisePerson(tx, key);
-        fields.push("name", "phone", "email", "nik", "alamat");
+      case "deletion": {
+        const { storagePaths, ...counts } = await anonymisePerson(tx, key);
+        filesToRemove = storagePaths;
+        outcome = counts;
+        fields.push("name", "phone", "email", "nik", "alamat", "messages", "attachments");
         break;
+      }
     }
     const updated = await tx.subjectRequest.update({
       where: { id },
@@ -270,5 +340,7 @@ export async function completeSubjectRequest(
     });
     return updated;
   });
+  // Files go after the commit: a rolled-back request must still find them.
+  for (const p of filesToRemove) rmSync(attachmentFile(ctx.config, p), { force: true });
   return toDto(row, ctx.clock());
 }

@@ -1,7 +1,7 @@
 // Reveal of a full NIK/phone (audited, purpose mandatory, not for admin) and data-subject
 // requests: access export checked for completeness, restriction, deletion, the 72 h clock.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -308,5 +308,65 @@ describe("subject requests", () => {
     });
     expect(kept.name).toBe("Rahmah");
     expect(await hub.ctx.db.prisma.case.count()).toBe(2);
+  });
+  it("deletion of a pelapor also clears their name from the case texts, their raw payloads and the case files", async () => {
+    const u = await staff(hub.ctx, "fo-p", "front_office");
+    const c = await newCase(hub.ctx, u, {
+      pelapor: { name: "Juwairiyah", nik: NIK_A, phone: PHONE_A },
+      keperluan: "Juwairiyah menanyakan PKH yang tidak cair",
+    });
+    const p = hub.ctx.db.prisma;
+    await p.case.update({
+      where: { id: c.id },
+      data: { status: "selesai", closedAt: now, historicalNarasi: "Ibu Juwairiyah sudah dicek" },
+    });
+    const raw = await p.rawMessage.create({
+      data: {
+        channel: "whatsapp",
+        body: new Uint8Array(Buffer.from('{"from":"Juwairiyah"}')),
+        sha256: "x",
+        caseId: c.id,
+        receivedAt: now,
+      },
+    });
+    const file = join(tmp, "ktp-juwairiyah.bin");
+    writeFileSync(file, "KTP");
+    const att = await p.attachment.create({
+      data: {
+        caseId: c.id,
+        source: "intake",
+        fileName: "ktp-juwairiyah.jpg",
+        status: "stored",
+        storagePath: file,
+      },
+    });
+    const r = await fo.post<{ id: string }>("/api/v1/pdp/requests", {
+      kind: "deletion",
+      nik: NIK_A,
+      note: "minta data dihapus",
+    });
+    const done = await kadis.post<{ result: Record<string, number> }>(
+      `/api/v1/pdp/requests/${r.body.id}/complete`,
+      {},
+    );
+    expect(done.status).toBe(200);
+    expect(done.body.result).toMatchObject({
+      anonymisedParties: 1,
+      anonymisedCaseTexts: 1,
+      blankedRawMessages: 1,
+      deletedAttachments: 1,
+    });
+    expect(JSON.stringify(done.body.result)).not.toContain(file);
+    const kase = await p.case.findUniqueOrThrow({ where: { id: c.id } });
+    expect(kase.keperluan).toBe("(dihapus) menanyakan PKH yang tidak cair");
+    expect(kase.historicalNarasi).toBe("Ibu (dihapus) sudah dicek");
+    expect(kase.status).toBe("selesai");
+    expect((await p.rawMessage.findUniqueOrThrow({ where: { id: raw.id } })).body.length).toBe(0);
+    expect(await p.attachment.findUniqueOrThrow({ where: { id: att.id } })).toMatchObject({
+      storagePath: null,
+      fileName: null,
+      status: "deleted",
+    });
+    expect(existsSync(file)).toBe(false);
   });
 });
