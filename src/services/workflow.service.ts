@@ -194,6 +194,9 @@ export async function transitionCase(
       reason: body.reason,
     });
     if (!r.ok) throw transitionError(r.error);
+    // A public reply riding on the transition needs the reply permission as well (kadis
+    // may close a case but not write to the complainant), checked before any write.
+    if (body.reply !== undefined) assertMay(user, "reply", c.bidang);
     const replyText = body.reply !== undefined ? validateReply(c.channel, body.reply) : null;
 
     const now = ctx.clock();

@@ -410,6 +410,34 @@ describe("bad input changes nothing", () => {
     expect(await snapshot(c.id)).toEqual(before);
   });
 
+  it("a reply on a transition needs the reply permission: kadis may close, not reply → 403", async () => {
+    const id = await upstreamCase(hub, {
+      channel: "whatsapp",
+      externalId: "wamid.kadis",
+      number: "ADU-2026-000323",
+      receivedAt: new Date("2026-03-17T00:00:00Z"),
+    });
+    expect((await move(s.fo, id, { to: "diverifikasi", version: 1 })).status).toBe(200);
+    const d = await move(s.koor, id, { to: "didisposisi", version: 2, bidang: "LINJAMSOS" });
+    expect(d.status).toBe(200);
+    expect((await move(s.linjam, id, { to: "ditindaklanjuti", version: 3 })).status).toBe(200);
+    const before = await snapshot(id);
+    const res = await move(s.kadis, id, {
+      to: "selesai",
+      version: 4,
+      reply: "Aduan Bapak/Ibu sudah kami selesaikan.",
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe("ROLE_NOT_ALLOWED");
+    expect(res.body.allowed).toEqual(["front_office", "koordinator", "penelaah"]);
+    // Nothing written: no status change, no message, no outbox entry, no audit row.
+    expect(await snapshot(id)).toEqual(before);
+    // The same close without a reply is the kadis' to make.
+    const close = await move(s.kadis, id, { to: "selesai", version: 4 });
+    expect(close.status).toBe(200);
+    expect(close.body.status).toBe("selesai");
+  });
+
   it("unknown bidang → 422 BIDANG_UNKNOWN; no suggestion → 422 BIDANG_REQUIRED", async () => {
     const c = await walkIn(s.fo, { jenis: "LAIN_LAIN" });
     await move(s.fo, c.id, { to: "diverifikasi", version: 1 });
