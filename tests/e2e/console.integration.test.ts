@@ -13,6 +13,11 @@ import {
   type TestHub,
 } from "../helpers/test-hub.js";
 import {
+  createRekapSandbox,
+  type RunningRekapSandbox,
+} from "../../adapters/rekap/sandbox/rekap-sandbox.js";
+import { flushOutbox } from "../../src/outbox/outbox.worker.js";
+import {
   browserMissing,
   fetchFromPage,
   launchBrowser,
@@ -45,9 +50,23 @@ describe.skipIf(Boolean(missing))(
     let hub: TestHub;
     let browser: Browser;
     let tokens: Record<string, string>;
+    let rekap: RunningRekapSandbox;
 
     beforeAll(async () => {
-      hub = await startTestHub({ name: "console-e2e" });
+      rekap = await createRekapSandbox({ keys: { "6309-DINSOS": "kunci-rekap-e2e" } }).start();
+      hub = await startTestHub({
+        name: "console-e2e",
+        env: {
+          REKAP_TARGETS: JSON.stringify([
+            {
+              name: "provinsi",
+              baseUrl: rekap.url,
+              key: "kunci-rekap-e2e",
+              instansiKode: "6309-DINSOS",
+            },
+          ]),
+        },
+      });
       await resetDb(hub);
       const [fo, ko, pe, ad] = await Promise.all([
         userWithToken(hub, "fo.sari", "front_office"),
@@ -64,6 +83,7 @@ describe.skipIf(Boolean(missing))(
     afterAll(async () => {
       await browser?.close();
       await hub?.close();
+      await rekap?.close();
     });
 
     it("serves pages with CSP and frame denial, and assets with a long cache and gzip", async () => {
@@ -290,6 +310,27 @@ describe.skipIf(Boolean(missing))(
           ),
         );
         expect(cells.some((t) => t.includes("Siti Aminah") || t.includes(caseNumber))).toBe(true);
+      });
+      await step("koordinator: kirim rekap bulan ini, tanda terima tampil", async () => {
+        const p = rep.page;
+        const month = new Intl.DateTimeFormat("en-CA", {
+          timeZone: "Asia/Makassar",
+          year: "numeric",
+          month: "2-digit",
+        }).format(new Date());
+        await p.locator("#r-periode").fill(month);
+        await p.getByRole("button", { name: "Kirim rekap" }).click();
+        await p.locator("#rekap-pesan .notice.ok").waitFor();
+        // The outbox worker runs every minute; here it is run at once.
+        expect(await flushOutbox(hub.ctx, { kinds: ["rekap.push"] })).toMatchObject({
+          claimed: 1,
+          sent: 1,
+        });
+        await p.reload();
+        await ready(p);
+        const row = p.locator("table tr", { hasText: month });
+        await row.waitFor();
+        await expect(row.textContent()).resolves.toContain("Diterima");
       });
       await rep.context.close();
     });

@@ -232,5 +232,49 @@ export async function render(main, { user, spec }) {
       add(recap, notice("error", errorMessage(e)));
     }
   }
+  // Push on demand (the monthly job pushes the previous month on the 1st at 02:00).
+  const pushPath = "/api/v1/recap/push";
+  if (access(spec, user, "POST", pushPath) === "yes") {
+    const periode = el("input", {
+      type: "month",
+      value: ym,
+      required: true,
+      pattern: "[0-9]{4}-[0-9]{2}",
+    });
+    const msg = el("div", { "aria-live": "polite", id: "rekap-pesan" });
+    const form = el(
+      "form",
+      { class: "inline-form" },
+      field(
+        "r-periode",
+        "Periode rekap",
+        periode,
+        "Hanya jumlah yang dikirim, tanpa data pribadi.",
+      ),
+      el("div", { class: "actions" }, el("button", { type: "submit" }, "Kirim rekap")),
+    );
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      clear(msg);
+      const button = form.querySelector("button");
+      button.disabled = true;
+      try {
+        const r = await api("POST", pushPath, { periode: periode.value });
+        const n = (r.items || []).length;
+        add(
+          msg,
+          notice(
+            "ok",
+            `Rekap ${periode.value} diantrekan untuk ${n} tujuan; dikirim oleh antrean keluar dalam ±1 menit. Muat ulang halaman untuk melihat tanda terimanya.`,
+          ),
+        );
+      } catch (e) {
+        add(msg, notice("error", errorMessage(e)));
+      } finally {
+        button.disabled = false;
+      }
+    });
+    add(recap, form, msg);
+  }
   add(main, monthly, annual, recap);
 }
