@@ -36,6 +36,44 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** A person's identity strings as they may appear in free text. */
+export interface Identity {
+  nama: string | null;
+  phones: readonly string[];
+}
+
+/**
+ * A phone as it may be typed in free text: the local "08…" form or "+62"/"62", digits
+ * optionally separated by spaces, dots or dashes ("0812-5110-7788", "+62 812 5110 7788").
+ */
+function phonePattern(phone: string): string | null {
+  const local = formatPhoneDisplay(phone).replace(/\D/g, "");
+  if (local.length < 6) return null;
+  const sep = "[\\s.-]?";
+  const rest = (digits: string) => digits.split("").join(sep);
+  return /^08/.test(local) ? `(?:(?:\\+|00)?62${sep}|0)${rest(local.slice(1))}` : rest(local);
+}
+
+/** Replaces every known name (3+ characters) and phone (6+ digits) of the persons. */
+export function scrubPersons(text: string, persons: readonly Identity[]): string {
+  const names: string[] = [];
+  const phones: string[] = [];
+  for (const person of persons) {
+    if (person.nama && person.nama.trim().length >= 3) names.push(person.nama.trim());
+    for (const p of person.phones) {
+      const pattern = phonePattern(p);
+      if (pattern) phones.push(pattern);
+    }
+  }
+  // Longest first, so a full name is replaced before a shorter name inside it.
+  names.sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const pattern of [...names.map(escapeRegExp), ...phones]) {
+    out = out.replace(new RegExp(pattern, "gi"), DIRAHASIAKAN);
+  }
+  return out;
+}
+
 /**
  * Narratives are typed with the complainant's name and phone in them ("menerima aduan
  * dari bapak Hadi Wiyono"); for a rahasia case hiding only the identity columns would
@@ -43,19 +81,7 @@ function escapeRegExp(s: string): string {
  */
 export function scrubIdentity(text: string, row: MonthlyRow): string {
   if (!row.rahasia) return text;
-  let out = text;
-  const needles: string[] = [];
-  if (row.nama && row.nama.trim().length >= 3) needles.push(row.nama.trim());
-  for (const p of row.phones) {
-    const digits = p.replace(/\D/g, "");
-    if (digits.length >= 6) {
-      needles.push(p.trim(), formatPhoneDisplay(p));
-    }
-  }
-  for (const needle of needles) {
-    out = out.replace(new RegExp(escapeRegExp(needle), "gi"), DIRAHASIAKAN);
-  }
-  return out;
+  return scrubPersons(text, [row]);
 }
 
 function identity(row: MonthlyRow, value: string | null): string {

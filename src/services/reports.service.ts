@@ -18,6 +18,7 @@ import { writeAnnualXlsx } from "../reports/annual.xlsx.js";
 import { writeMonthlyCsv } from "../reports/monthly.csv.js";
 import { writeMonthlyPdf } from "../reports/monthly.pdf.js";
 import { writeMonthlyXlsx } from "../reports/monthly.xlsx.js";
+import { scrubPersons, type Identity } from "../reports/columns.js";
 import type {
   AnnualReportInput,
   AnnualTemplate,
@@ -172,14 +173,31 @@ export async function monthlyRows(
     where: { instansi, receivedAt: { gte: from, lt: to } },
     orderBy: [{ receivedAt: "asc" }, { number: "asc" }],
     include: {
-      parties: { where: { role: "pelapor" }, orderBy: { createdAt: "asc" }, take: 1 },
+      parties: { orderBy: { createdAt: "asc" } },
       findings: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 },
     },
   });
   const rows = cases.map((c): MonthlyRow => {
-    const p = c.parties[0];
+    const p = c.parties.find((x) => x.role === "pelapor");
     const f = c.findings[0];
     const phones = p ? [p.phoneE164, ...p.altPhones].filter((x): x is string => !!x) : [];
+    // A party under a UU PDP restriction is not exported: whoever it is (pelapor, atas nama,
+    // a further pelapor), its name and phones are scrubbed from the free text, and the
+    // identity columns (the pelapor's) are hidden when the pelapor is restricted.
+    const restricted = c.parties.filter((x) => x.restricted);
+    const hidden: Identity[] = restricted.map((x) => ({
+      nama: x.name,
+      phones: [x.phoneE164, ...x.altPhones].filter((v): v is string => !!v),
+    }));
+    // The finding names its person as recorded on the finding (it may be spelled
+    // differently from the party): hidden too when it is about a restricted party.
+    if (
+      f?.personName &&
+      restricted.some((x) => x.role === f.personRole || (!!x.nikHash && x.nikHash === f.nikHash))
+    ) {
+      hidden.push({ nama: f.personName, phones: [] });
+    }
+    const scrub = (text: string) => (hidden.length ? scrubPersons(text, hidden) : text);
     return {
       receivedAt: c.receivedAt,
       nama: p?.name ?? null,
@@ -191,10 +209,9 @@ export async function monthlyRows(
             kecamatan: p.kecamatan ?? c.kecamatan,
           })
         : alamatOf({ alamat: null, desa: c.desa, kecamatan: c.kecamatan }),
-      keperluan: c.keperluan,
-      tindakLanjut: STATUS_LABEL[c.status] ?? c.tindakLanjutLabel ?? "Dalam Proses",
-      narasi: f ? (f.narasiEdited ?? f.narasiGenerated) : (c.historicalNarasi ?? ""),
-      // A party under a UU PDP restriction is not exported either.
+      keperluan: scrub(c.keperluan),
+      tindakLanjut: scrub(STATUS_LABEL[c.status] ?? c.tindakLanjutLabel ?? "Dalam Proses"),
+      narasi: scrub(f ? (f.narasiEdited ?? f.narasiGenerated) : (c.historicalNarasi ?? "")),
       rahasia: c.rahasia || (p?.restricted ?? false),
     };
   });
