@@ -254,7 +254,14 @@ export async function transitionCase(
       },
     });
     if (replyText !== null) {
-      await writeReply(tx, c, { text: replyText, status: to, actorId: user.id, at: now });
+      await writeReply(tx, c, {
+        text: replyText,
+        status: to,
+        actorId: user.id,
+        at: now,
+        keyring: ctx.keyring,
+        field: "body.reply",
+      });
     }
     await audit(tx, {
       actor: user,
@@ -338,7 +345,14 @@ export async function replyToCase(
     assertMay(user, "reply", c.bidang);
     const text = validateReply(c.channel, body.text, "body.text");
     const status = isCaseStatus(c.status) ? c.status : "diterima";
-    const out = await writeReply(tx, c, { text, status, actorId: user.id, at: ctx.clock() });
+    const out = await writeReply(tx, c, {
+      text,
+      status,
+      actorId: user.id,
+      at: ctx.clock(),
+      keyring: ctx.keyring,
+      field: "body.text",
+    });
     await audit(tx, {
       actor: user,
       action: "case.reply",
