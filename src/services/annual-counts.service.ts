@@ -5,6 +5,7 @@ import type { HubContext } from "../context.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
 import { loadCalendar } from "./calendar.service.js";
 import { currentJenisCatalogue } from "./catalogue.service.js";
+import { loadSlaPolicy } from "./sla.service.js";
 
 export const MEDIA_LABELS: Record<string, string> = {
   datang_langsung: "Datang Langsung",
@@ -92,6 +93,13 @@ export async function periodCounts(
     // (PUT /api/v1/catalogue/jenis/{code}), not the list the repository was seeded with.
     currentJenisCatalogue(ctx),
   ]);
+  // Class bounds of table 3.4 from the SLA policy (defaults: the annual report's ringan 1–3,
+  // sedang 3–7, khusus ≤ 14 working days); the policy version is among the report's
+  // catalogue versions, so a changed bound shows on a re-issued report.
+  const classes = (await loadSlaPolicy(ctx)).policy.classTargets;
+  const ringanMax = classes.ringan.maxWorkingDays;
+  const sedangMax = Math.max(ringanMax, classes.sedang.maxWorkingDays);
+  const khususMax = Math.max(sedangMax, classes.khusus.maxWorkingDays);
   const byJenis = new Map<string, number>();
   const byMedia = new Map<string, number>();
   const perMonth = Array.from({ length: 12 }, () => 0);
@@ -177,10 +185,10 @@ export async function periodCounts(
       // Classes of the seed's 3.4: ringan 1–3, sedang 3–7 (4–7 here, so each case counts
       // once), khusus up to 14 working days; beyond that the case is over the limit.
       perKelas: {
-        ringan: inRange(Number.NEGATIVE_INFINITY, 3),
-        sedang: inRange(4, 7),
-        khusus: inRange(8, 14),
-        melewatiBatas: inRange(15, Number.POSITIVE_INFINITY),
+        ringan: inRange(Number.NEGATIVE_INFINITY, ringanMax),
+        sedang: inRange(ringanMax + 1, sedangMax),
+        khusus: inRange(sedangMax + 1, khususMax),
+        melewatiBatas: inRange(khususMax + 1, Number.POSITIVE_INFINITY),
       },
     },
   };

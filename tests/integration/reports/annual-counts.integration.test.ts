@@ -2,6 +2,7 @@
 // database, so an admin's rename or new jenis shows in the annual report and the recap.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { annualCounts } from "../../../src/services/annual-counts.service.js";
+import { invalidateSlaCaches } from "../../../src/services/sla.service.js";
 import {
   apiClient,
   resetDb,
@@ -21,6 +22,8 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetDb(hub);
+  // resetDb truncates the catalogue tables behind the SLA policy cache's back.
+  invalidateSlaCaches(hub.ctx);
   admin = apiClient(hub, (await userWithToken(hub, "admin1", "admin")).token);
 });
 
@@ -40,7 +43,7 @@ async function closedCase(n: number, jenis: string): Promise<void> {
   });
 }
 
-describe("annual counts per jenis", () => {
+describe("annual counts", () => {
   it("print the catalogue's current labels, in its order, including an admin-added jenis", async () => {
     const renamed = await admin.put("/api/v1/catalogue/jenis/PKH", {
       label: "Program Keluarga Harapan (PKH)",
@@ -73,5 +76,39 @@ describe("annual counts per jenis", () => {
       jumlah: 1,
     });
     expect(counts.total).toBe(3);
+  });
+  it("class completion times by the SLA policy's class bounds (table 3.4)", async () => {
+    // Closed after 1, 3, 5 and 9 working days (March 2023 has no holiday on these days).
+    const mk = async (n: number, recv: string, closed: string) =>
+      hub.ctx.db.prisma.case.create({
+        data: {
+          number: `ADU-2023-${String(100 + n).padStart(6, "0")}`,
+          channel: "datang_langsung",
+          externalId: `kelas-${n}`,
+          keperluan: "Aduan uji kelas waktu",
+          jenis: "PKH",
+          status: "selesai",
+          receivedAt: new Date(recv),
+          closedAt: new Date(closed),
+        },
+      });
+    await mk(1, "2023-03-06T01:00:00Z", "2023-03-06T05:00:00Z");
+    await mk(2, "2023-03-06T01:00:00Z", "2023-03-08T05:00:00Z");
+    await mk(3, "2023-03-06T01:00:00Z", "2023-03-10T05:00:00Z");
+    await mk(4, "2023-03-06T01:00:00Z", "2023-03-16T05:00:00Z");
+    const before = (await annualCounts(hub.ctx, 2023)).waktuPenyelesaian.perKelas;
+    expect(before).toEqual({ ringan: 2, sedang: 1, khusus: 1, melewatiBatas: 0 });
+    const put = await admin.put("/api/v1/catalogue/sla-policy", {
+      override: {
+        classTargets: {
+          ringan: { minWorkingDays: 1, maxWorkingDays: 1 },
+          sedang: { minWorkingDays: 1, maxWorkingDays: 5 },
+          khusus: { minWorkingDays: null, maxWorkingDays: 7 },
+        },
+      },
+    });
+    expect(put.status).toBe(200);
+    const after = (await annualCounts(hub.ctx, 2023)).waktuPenyelesaian.perKelas;
+    expect(after).toEqual({ ringan: 1, sedang: 2, khusus: 0, melewatiBatas: 1 });
   });
 });
