@@ -34,17 +34,19 @@ export function formatBreach(r: BreachReport): string {
   out.push("", "Aduan (data yang dibaca/diekspor):");
   for (const c of r.records)
     out.push(
-      `  ${c.caseNumber}  [${c.fields.join(", ")}]  ${c.actions.join(", ")}  oleh ${c.actors.join(", ")}`,
+      `  ${c.caseNumber}  ${c.instansi}  [${c.fields.join(", ")}]  ${c.actions.join(", ")}  oleh ${c.actors.join(", ")}`,
     );
   out.push("", "Orang terdampak:");
   for (const p of r.people)
     out.push(
-      `  ${p.name ?? "-"}  NIK ${p.nikMasked ?? "-"}  ${p.phoneMasked ?? ""}  (${p.role}, ${p.caseNumber})`,
+      `  ${p.name ?? "-"}  NIK ${p.nikMasked ?? "-"}  ${p.phoneMasked ?? ""}  (${p.role}, ${p.caseNumber}, ${p.instansi})`,
     );
   if (r.other.length) {
     out.push("", "Akses lain (laporan/ekspor tanpa satu aduan):");
     for (const o of r.other)
-      out.push(`  #${o.id} ${o.at} ${o.action} oleh ${o.actor ?? "-"} [${o.fields.join(", ")}]`);
+      out.push(
+        `  #${o.id} ${o.at} ${o.instansi} ${o.action} oleh ${o.actor ?? "-"} [${o.fields.join(", ")}]`,
+      );
   }
   return out.join("\n");
 }

@@ -184,6 +184,8 @@ describe("audit breach", () => {
       ]),
     );
     const text = formatBreach(r);
+    // Each record and person names its office (the operator's report spans offices).
+    expect(text).toContain("6309-DINSOS");
     expect(text).not.toContain(NIK_A);
     expect(text).not.toContain("Bahrudin");
 
