@@ -546,7 +546,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A public reply to the citizen without a status change (on the case's channel) */
+        /**
+         * A public reply to the citizen without a status change (on the case's channel)
+         * @description 422 REPLY_TOO_SHORT / REPLY_TOO_LONG (the channel's limits), and 422 REPLY_CONTAINS_PERSONAL_DATA (field body.text) when the text carries a restricted person's name, NIK, phone or e-mail, or another party's NIK or phone (UU PDP); nothing is written. A transition's `reply` is checked the same way (field body.reply).
+         */
         post: operations["replyToCase"];
         delete?: never;
         options?: never;
