@@ -1,4 +1,12 @@
 import { z } from "zod";
+import { isStorableText } from "../../src/util/text.js";
+
+// An id we look rows up by: text PostgreSQL can take (no NUL, no lone surrogate).
+const StorableId = (missing: string) =>
+  z
+    .string()
+    .min(1, missing)
+    .refine(isStorableText, "contains characters that cannot be stored (NUL or a lone surrogate)");
 
 /**
  * Wire shapes of the WhatsApp Cloud API webhook (object "whatsapp_business_account").
@@ -79,11 +87,11 @@ export const WhatsAppMessageSchema = z.object({
 export type WhatsAppMessageDto = z.infer<typeof WhatsAppMessageSchema>;
 
 export const WhatsAppStatusSchema = z.object({
-  id: z.string().min(1, "status id (wamid) is missing"),
+  id: StorableId("status id (wamid) is missing"),
   // Kept as a string: an unmapped status must be reported by the mapper, not vanish here.
   status: z.string().min(1),
   timestamp: UnixSecondsString,
-  recipient_id: z.string().min(1),
+  recipient_id: StorableId("recipient_id is missing"),
   errors: z.array(WhatsAppErrorSchema).optional(),
 });
 export type WhatsAppStatusDto = z.infer<typeof WhatsAppStatusSchema>;

@@ -1,4 +1,5 @@
 import { normalizePhone } from "../../src/domain/phone.js";
+import { stripNul } from "../../src/util/text.js";
 import {
   WHATSAPP_MEDIA_TYPES,
   WHATSAPP_STATUSES,
@@ -179,6 +180,9 @@ function contentOf(dto: WhatsAppMessageDto, path: string, problems: PayloadProbl
   return UNKNOWN_CONTENT(type, type === "reaction" ? orNull(dto.reaction?.emoji) : null);
 }
 
+// Error titles end up in Message.deliveryError (PostgreSQL text: no NUL).
+const stripNulOrNull = (s: string | null) => (s === null ? null : stripNul(s));
+
 /**
  * Pure: one webhook body (already signature-checked and JSON-parsed) → inbound messages,
  * delivery statuses of our outbound messages, and problems (path + schema message) for
@@ -269,7 +273,7 @@ export function mapWhatsAppPayload(json: unknown): WhatsAppMapResult {
           status: dto.status,
           at,
           recipientWaId: dto.recipient_id,
-          error: describeWhatsAppErrors(dto.errors),
+          error: stripNulOrNull(describeWhatsAppErrors(dto.errors)),
           errorCodes: (dto.errors ?? []).map((x) => x.code),
         });
       });

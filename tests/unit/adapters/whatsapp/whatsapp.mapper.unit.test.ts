@@ -193,6 +193,27 @@ describe("mapWhatsAppPayload", () => {
     ]);
   });
 
+  it("reports a status whose ids PostgreSQL cannot take, and strips NUL from error titles", () => {
+    const payload = fixture("whatsapp-statuses.json") as {
+      entry: { changes: { value: { statuses: Record<string, unknown>[] } }[] }[];
+    };
+    const statuses = payload.entry[0]!.changes[0]!.value.statuses;
+    statuses[0]!.id = "wamid.A\u0000B";
+    const failed = statuses.find((x) => x.status === "failed")!;
+    failed.errors = [{ code: 131047, title: "Re-engagement\u0000 message" }];
+    const result = mapWhatsAppPayload(payload);
+    expect(result.problems).toEqual([
+      {
+        path: "entry.0.changes.0.value.statuses.0.id",
+        message: "contains characters that cannot be stored (NUL or a lone surrogate)",
+      },
+    ]);
+    expect(result.statuses).toHaveLength(statuses.length - 1);
+    expect(result.statuses.find((x) => x.status === "failed")?.error).toBe(
+      "131047 Re-engagement message",
+    );
+  });
+
   it("rejects a payload of another object type as a whole", () => {
     const result = mapWhatsAppPayload(fixture("messenger-text.json"));
     expect(result.messages).toEqual([]);
