@@ -7,7 +7,7 @@ import { maskPhone, normalizePhone } from "../domain/phone.js";
 import { CASE_WORKER_ROLES } from "../domain/roles.js";
 import { encrypt, keyedHash } from "../security/crypto.js";
 import type { AuthUser } from "./auth.service.js";
-import { audit } from "./audit.service.js";
+import { appendAudit, audit } from "./audit.service.js";
 import { witaYear } from "../domain/time.js";
 // issue 5: SLA clock on intake and SLA fields on summaries
 import { initialClock, nearThreshold, slaStateOf } from "./sla.service.js";
@@ -463,7 +463,7 @@ export async function listCases(
   // The search term is not kept: it is often a name.
   if (n > 0) {
     const names = data.some((d) => d.pelaporName !== null);
-    await audit(ctx.db.prisma, {
+    await appendAudit(ctx.db.sql, {
       actor: user,
       action: "case.list",
       fields: names ? ["pelapor_name", "keperluan"] : ["keperluan"],
