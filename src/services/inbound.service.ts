@@ -249,6 +249,9 @@ async function openCase(
   const keperluan = input.text.trim() === "" ? "(pesan tanpa teks)" : input.text.trim();
   const suggestion = suggestJenis(keperluan);
   const flags = [...new Set(input.flags ?? [])];
+  // The automatic acknowledgement is the SOP's tanda terima (online step 3, within 5
+  // minutes): the case is marked acknowledged at once, so staff cannot send a second one.
+  const caseFlags = input.ackKind ? [...flags, "acknowledged"] : flags;
   const created = await tx.case.create({
     data: {
       number,
@@ -264,7 +267,7 @@ async function openCase(
       kecamatan: input.kecamatan ?? null,
       receivedAt: input.receivedAt,
       lastInboundAt: input.receivedAt,
-      flags,
+      flags: caseFlags,
       ...clock,
       ...input.extraCase,
     },
@@ -308,6 +311,13 @@ async function openCase(
   });
   await suggestPartyLinks(tx, party.id);
   if (input.ackKind) {
+    await tx.caseEvent.create({
+      data: {
+        caseId: created.id,
+        type: "case.acknowledged",
+        data: { channel: input.channel, sentToCitizen: true, automatic: true },
+      },
+    });
     await enqueueOutbox(tx, {
       caseId: created.id,
       kind: input.ackKind,

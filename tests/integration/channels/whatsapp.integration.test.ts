@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetDb, startTestHub, type TestHub } from "../../helpers/test-hub.js";
+import {
+  apiClient,
+  resetDb,
+  startTestHub,
+  userWithToken,
+  type TestHub,
+} from "../../helpers/test-hub.js";
 import { inboundQueue, storeRawMessage } from "../../../src/services/inbound.service.js";
 import { webhookProcessJob } from "../../../src/jobs/webhook-process.job.js";
 import { applyDeliveryStatus } from "../../../adapters/whatsapp/whatsapp.webhook.js";
@@ -183,6 +189,17 @@ describe("WhatsApp end to end", () => {
     expect(ackBody.type).toBe("text");
     expect(ackBody.to).toBe(NUMBER_A);
     expect(ackBody.text?.body).toContain(c.number);
+    // That automatic acknowledgement is the SOP's tanda terima: staff cannot send another.
+    expect(c.flags).toContain("acknowledged");
+    const fo = apiClient(hub, (await userWithToken(hub, "fo-wa", "front_office")).token);
+    const again = await fo.post<{ code: string }>(`/api/v1/cases/${c.id}/acknowledge`);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe("ALREADY_ACKNOWLEDGED");
+    expect(
+      await hub.ctx.db.prisma.caseEvent.count({
+        where: { caseId: c.id, type: "case.acknowledged" },
+      }),
+    ).toBe(1);
 
     // Staff reply through the issue-5 reply service → outbox kind whatsapp.reply.
     const reply = await hub.ctx.db.prisma.$transaction((tx) =>
