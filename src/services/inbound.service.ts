@@ -55,6 +55,8 @@ export type InboundInput = {
   kecamatan?: string | null;
   /** Outbox kind of the auto-acknowledgement when a case is opened; null = none. */
   ackKind?: string | null;
+  /** The sender sees the case number at once (the web form's answer): acknowledged. */
+  acknowledgedOnScreen?: boolean;
   /** Serialises intake per sender (advisory transaction lock). */
   lockKey: string;
   /** Runs inside the same transaction (cursor saves, token hashes). */
@@ -251,7 +253,8 @@ async function openCase(
   const flags = [...new Set(input.flags ?? [])];
   // The automatic acknowledgement is the SOP's tanda terima (online step 3, within 5
   // minutes): the case is marked acknowledged at once, so staff cannot send a second one.
-  const caseFlags = input.ackKind ? [...flags, "acknowledged"] : flags;
+  const acknowledged = Boolean(input.ackKind) || input.acknowledgedOnScreen === true;
+  const caseFlags = acknowledged ? [...flags, "acknowledged"] : flags;
   const created = await tx.case.create({
     data: {
       number,
@@ -310,14 +313,21 @@ async function openCase(
     purpose: `penerimaan aduan melalui ${input.channel}`,
   });
   await suggestPartyLinks(tx, party.id);
-  if (input.ackKind) {
+  if (acknowledged) {
     await tx.caseEvent.create({
       data: {
         caseId: created.id,
         type: "case.acknowledged",
-        data: { channel: input.channel, sentToCitizen: true, automatic: true },
+        data: {
+          channel: input.channel,
+          sentToCitizen: true,
+          automatic: true,
+          ...(input.acknowledgedOnScreen ? { onScreen: true } : {}),
+        },
       },
     });
+  }
+  if (input.ackKind) {
     await enqueueOutbox(tx, {
       caseId: created.id,
       kind: input.ackKind,

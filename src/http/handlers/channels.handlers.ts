@@ -167,6 +167,8 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
         desa: body.desa.trim(),
         kecamatan: body.kecamatan.trim(),
         lockKey: `inbound:website:${phone.value}`,
+        // The answer below carries the case number: the SOP's tanda terima, on screen.
+        acknowledgedOnScreen: true,
         extraCase: { publicTokenHash: tokenHash(lookupToken) },
         inTx: async (tx, r) => {
           await tx.rawMessage.update({

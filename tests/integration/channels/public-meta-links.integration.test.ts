@@ -78,6 +78,8 @@ describe("public web form", () => {
       include: { parties: true, attachments: true },
     });
     expect(c).toMatchObject({ channel: "website", desa: "Pembataan", kecamatan: "Murung Pudak" });
+    // The answer's case number is the tanda terima: acknowledged at intake, on screen.
+    expect(c.flags).toContain("acknowledged");
     expect(c.parties[0]).toMatchObject({ name: "Rusmini", phoneE164: "+6281254224300" });
     expect(c.publicTokenHash).not.toContain(r.body.lookupToken);
     expect(c.attachments.map((a) => a.status)).toEqual(["stored"]);
