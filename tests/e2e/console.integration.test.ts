@@ -311,6 +311,28 @@ describe.skipIf(Boolean(missing))(
         );
         expect(cells.some((t) => t.includes("Siti Aminah") || t.includes(caseNumber))).toBe(true);
       });
+      await step("koordinator: unduh ulang setelah data berubah, konsol memberi tahu", async () => {
+        const p = rep.page;
+        // Same data: no warning.
+        await Promise.all([
+          p.waitForEvent("download"),
+          p.getByRole("button", { name: "Unduh", exact: true }).click(),
+        ]);
+        await p.locator(".notice.ok").last().waitFor();
+        await expect(p.locator(".notice.warn").count()).resolves.toBe(0);
+        // A new case this month changes the report's data.
+        const created = await apiClient(hub, tokens.fo!).post("/api/v1/cases", {
+          channel: "datang_langsung",
+          pelapor: { name: "Rusmini", phone: "0812-5000-2222" },
+          keperluan: "Menanyakan jadwal penyaluran BPNT bulan ini",
+        });
+        expect(created.status).toBe(201);
+        await Promise.all([
+          p.waitForEvent("download"),
+          p.getByRole("button", { name: "Unduh", exact: true }).click(),
+        ]);
+        await p.locator(".notice.warn", { hasText: "Data berubah" }).waitFor();
+      });
       await step("koordinator: kirim rekap bulan ini, tanda terima tampil", async () => {
         const p = rep.page;
         const month = new Intl.DateTimeFormat("en-CA", {

@@ -16,5 +16,7 @@ export async function download(path, fallbackName) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
-  return { name, size: blob.size };
+  // Reports say when their data changed since the previous issue of the same period.
+  const dataChanged = res.headers.get("x-report-data-changed") === "true";
+  return { name, size: blob.size, dataChanged };
 }

@@ -20,6 +20,8 @@ const RECAP_STATUS = {
   rejected: "Ditolak",
   unauthorized: "Kredensial ditolak",
 };
+const DATA_CHANGED =
+  "Data berubah sejak laporan terakhir untuk periode ini: isi laporan ini berbeda dari yang diterbitkan sebelumnya.";
 const FORMATS = { xlsx: "Excel (XLSX)", pdf: "PDF", csv: "CSV" };
 
 function paramNames(spec, path) {
@@ -73,6 +75,7 @@ export async function render(main, { user, spec }) {
           `laporan-${month.value}.${format.value}`,
         );
         add(msg, notice("ok", `Terunduh: ${out.name} (${Math.ceil(out.size / 1024)} KB)`));
+        if (out.dataChanged) add(msg, notice("warn", DATA_CHANGED));
       } catch (e) {
         add(msg, notice("error", errorMessage(e)));
       }
@@ -146,10 +149,11 @@ export async function render(main, { user, spec }) {
           type: "button",
           onclick: async () => {
             try {
-              await download(
+              const got = await download(
                 `${aPath}?${new URLSearchParams({ year: year.value, format: f })}`,
                 `laporan-tahunan-${year.value}.${f}`,
               );
+              if (got.dataChanged) add(out, notice("warn", DATA_CHANGED));
             } catch (e) {
               add(out, notice("error", errorMessage(e)));
             }
