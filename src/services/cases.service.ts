@@ -548,31 +548,46 @@ export async function updateCase(
   return getCaseInternal(ctx, user, id);
 }
 
+async function assertCaseExists(ctx: HubContext, caseId: string): Promise<void> {
+  const exists = await ctx.db.prisma.case.findUnique({
+    where: { id: caseId },
+    select: { id: true },
+  });
+  if (!exists) throw notFound("Kasus");
+}
+
+/** One read of personal data on a case (UU PDP processing record). */
+async function auditCaseRead(
+  ctx: HubContext,
+  user: AuthUser,
+  caseId: string,
+  action: string,
+  field: string,
+  meta: { ip?: string | undefined; requestId?: string | undefined },
+): Promise<void> {
+  await audit(ctx.db.prisma, {
+    actor: user,
+    action,
+    caseId,
+    fields: [field],
+    purpose: "penanganan aduan",
+    ...meta,
+  });
+}
+
 export async function listCaseMessages(
   ctx: HubContext,
   user: AuthUser,
   caseId: string,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ) {
-  const exists = await ctx.db.prisma.case.findUnique({
-    where: { id: caseId },
-    select: { id: true },
-  });
-  if (!exists) throw notFound("Kasus");
+  await assertCaseExists(ctx, caseId);
   const rows = await ctx.db.prisma.message.findMany({
     where: { caseId },
     orderBy: [{ at: "asc" }, { createdAt: "asc" }],
   });
-  if (rows.length) {
-    await audit(ctx.db.prisma, {
-      actor: user,
-      action: "case.messages.read",
-      caseId,
-      fields: ["message_body"],
-      purpose: "penanganan aduan",
-      ...meta,
-    });
-  }
+  if (rows.length)
+    await auditCaseRead(ctx, user, caseId, "case.messages.read", "message_body", meta);
   return rows.map((m) => ({
     id: m.id,
     direction: m.direction as "in" | "out",
@@ -591,26 +606,14 @@ export async function listCaseAttachments(
   user: AuthUser,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ) {
-  const exists = await ctx.db.prisma.case.findUnique({
-    where: { id: caseId },
-    select: { id: true },
-  });
-  if (!exists) throw notFound("Kasus");
+  await assertCaseExists(ctx, caseId);
   const rows = await ctx.db.prisma.attachment.findMany({
     where: { caseId },
     orderBy: { createdAt: "asc" },
   });
   // File names are what citizens called their documents (often their own name).
-  if (rows.length) {
-    await audit(ctx.db.prisma, {
-      actor: user,
-      action: "case.attachments.read",
-      caseId,
-      fields: ["attachment_name"],
-      purpose: "penanganan aduan",
-      ...meta,
-    });
-  }
+  if (rows.length)
+    await auditCaseRead(ctx, user, caseId, "case.attachments.read", "attachment_name", meta);
   return rows.map((a) => ({
     id: a.id,
     source: a.source,
