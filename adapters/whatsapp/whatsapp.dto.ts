@@ -58,7 +58,7 @@ export const WhatsAppLocationSchema = z.object({
 
 export const WhatsAppMessageSchema = z.object({
   from: z.string().regex(/^\d{6,15}$/, "from must be the sender's wa_id (digits)"),
-  id: z.string().min(1, "message id (wamid) is missing"),
+  id: StorableId("message id (wamid) is missing"),
   timestamp: UnixSecondsString,
   type: z.string().min(1),
   context: z.object({ from: z.string().optional(), id: z.string().optional() }).optional(),

@@ -108,14 +108,19 @@ export function describeWhatsAppErrors(
   return errors.map((e) => (e.title ? `${e.code} ${e.title}` : String(e.code))).join("; ");
 }
 
+// Text that ends up in a column (error titles, media fields): PostgreSQL text has no NUL.
+const stripNulOrNull = (s: string | null) => (s === null ? null : stripNul(s));
+
+// Media fields become Attachment columns (PostgreSQL text: no NUL). A mangled id then
+// fails its download, which is noted on the case; the message itself is kept.
 function mediaOf(type: WhatsAppMediaType, dto: WhatsAppMediaDto): InboundMedia {
   return {
-    mediaId: dto.id,
+    mediaId: stripNul(dto.id),
     mediaType: type,
-    mime: orNull(dto.mime_type),
-    fileName: orNull(dto.filename),
-    caption: orNull(dto.caption),
-    sha256: orNull(dto.sha256),
+    mime: stripNulOrNull(orNull(dto.mime_type)),
+    fileName: stripNulOrNull(orNull(dto.filename)),
+    caption: stripNulOrNull(orNull(dto.caption)),
+    sha256: stripNulOrNull(orNull(dto.sha256)),
   };
 }
 
@@ -180,9 +185,6 @@ function contentOf(dto: WhatsAppMessageDto, path: string, problems: PayloadProbl
   return UNKNOWN_CONTENT(type, type === "reaction" ? orNull(dto.reaction?.emoji) : null);
 }
 
-// Error titles end up in Message.deliveryError (PostgreSQL text: no NUL).
-const stripNulOrNull = (s: string | null) => (s === null ? null : stripNul(s));
-
 /**
  * Pure: one webhook body (already signature-checked and JSON-parsed) → inbound messages,
  * delivery statuses of our outbound messages, and problems (path + schema message) for
@@ -246,7 +248,7 @@ export function mapWhatsAppPayload(json: unknown): WhatsAppMapResult {
           },
           receivedAt,
           ...contentOf(dto, path, problems),
-          replyToExternalId: orNull(dto.context?.id),
+          replyToExternalId: stripNulOrNull(orNull(dto.context?.id)),
         });
       });
 

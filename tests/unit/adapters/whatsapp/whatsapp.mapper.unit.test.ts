@@ -55,6 +55,34 @@ describe("mapWhatsAppPayload", () => {
     });
   });
 
+  it("keeps a message whose media fields or reply context carry NUL, without the NUL", () => {
+    const payload = fixture("whatsapp-document.json") as {
+      entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[];
+    };
+    const msg = payload.entry[0]!.changes[0]!.value.messages[0]!;
+    msg.document = {
+      ...(msg.document as object),
+      id: "1000\u00000000000000004",
+      mime_type: "application/\u0000pdf",
+      filename: "surat\u0000.pdf",
+    };
+    msg.context = { id: "wamid.KONTEKS\u0000" };
+    const result = mapWhatsAppPayload(payload);
+    expect(result.problems).toEqual([]);
+    const m = result.messages[0]!;
+    expect(m.replyToExternalId).toBe("wamid.KONTEKS");
+    expect(m.media[0]).toMatchObject({
+      mediaId: "10000000000000004",
+      mime: "application/pdf",
+      fileName: "surat.pdf",
+    });
+    // An id PostgreSQL cannot take is a problem: the message cannot be deduplicated.
+    msg.id = "wamid.X\u0000";
+    expect(mapWhatsAppPayload(payload).problems.map((p) => p.path)).toEqual([
+      "entry.0.changes.0.value.messages.0.id",
+    ]);
+  });
+
   it("keeps an unknown message type as kind unknown with the raw type (not dropped)", () => {
     const result = mapWhatsAppPayload(fixture("whatsapp-unknown-order.json"));
     expect(result.problems).toEqual([]);
