@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { StorableId } from "../whatsapp/whatsapp.dto.js";
 
 /**
  * Wire shapes of the Messenger (object "page") and Instagram (object "instagram")
@@ -26,7 +27,7 @@ export const MetaAttachmentSchema = z.object({
 export type MetaAttachmentDto = z.infer<typeof MetaAttachmentSchema>;
 
 export const MetaMessageSchema = z.object({
-  mid: z.string().min(1, "message.mid is missing"),
+  mid: StorableId("message.mid is missing"),
   text: z.string().optional(),
   is_echo: z.boolean().optional(),
   is_deleted: z.boolean().optional(),

@@ -1,4 +1,5 @@
 import { issuesToProblems, type PayloadProblem } from "../whatsapp/whatsapp.dto.js";
+import { stripNul } from "../../src/util/text.js";
 import {
   MetaMessagingEventSchema,
   MetaWebhookSchema,
@@ -96,7 +97,8 @@ function contentOf(message: MetaMessageDto, path: string, problems: PayloadProbl
         unknownType ??= a.type;
         continue;
       }
-      media.push({ type: a.type, url });
+      // Stored as attachment columns: PostgreSQL text takes no NUL.
+      media.push({ type: a.type, url: stripNul(url) });
       continue;
     }
     if (a.type === "location" && a.payload?.coordinates) {
@@ -168,7 +170,9 @@ export function mapMetaPayload(json: unknown): MetaMapResult {
           from: { id: event.sender.id, idType: object === "page" ? "psid" : "igsid" },
           receivedAt,
           ...contentOf(message, `${path}.message`, problems),
-          replyToExternalId: orNull(message.reply_to?.mid),
+          replyToExternalId: orNull(
+            message.reply_to?.mid ? stripNul(message.reply_to.mid) : undefined,
+          ),
         });
         return;
       }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isStorableText } from "../../src/util/text.js";
 
 // An id we look rows up by: text PostgreSQL can take (no NUL, no lone surrogate).
-const StorableId = (missing: string) =>
+export const StorableId = (missing: string) =>
   z
     .string()
     .min(1, missing)

@@ -67,6 +67,24 @@ describe("mapMetaPayload", () => {
     ]);
   });
 
+  it("strips NUL from an attachment URL and the reply context; a mid with NUL is a problem", () => {
+    const payload = fixture("messenger-attachment.json") as {
+      entry: { messaging: { message: Record<string, unknown> }[] }[];
+    };
+    const message = payload.entry[0]!.messaging[0]!.message;
+    message.attachments = [
+      { type: "image", payload: { url: "https://scontent.xx.fbcdn.net/a\u0000.jpg" } },
+    ];
+    message.reply_to = { mid: "m_KONTEKS\u0000" };
+    const [m] = mapMetaPayload(payload).messages;
+    expect(m?.media).toEqual([{ type: "image", url: "https://scontent.xx.fbcdn.net/a.jpg" }]);
+    expect(m?.replyToExternalId).toBe("m_KONTEKS");
+    message.mid = "m_X\u0000";
+    const broken = mapMetaPayload(payload);
+    expect(broken.messages).toEqual([]);
+    expect(broken.problems.map((p) => p.path)).toEqual(["entry.0.messaging.0.message.mid"]);
+  });
+
   it("keeps unknown attachment types and unsupported messages as kind unknown", () => {
     const result = mapMetaPayload({
       object: "instagram",
