@@ -2,7 +2,7 @@
 // or reply context reached PostgreSQL text columns and failed the whole webhook.
 import { expect, it } from "vitest";
 import nock from "nock";
-import { startTestHub } from "../../helpers/test-hub.js";
+import { resetDb, startTestHub } from "../../helpers/test-hub.js";
 import { inboundQueue } from "../../../src/services/inbound.service.js";
 import { postSigned, WA_PHONE_ID, WA_SECRET, WA_VERIFY } from "./helpers.js";
 it("a signed image message with NUL in its media fields and reply context is processed", async () => {
@@ -15,6 +15,7 @@ it("a signed image message with NUL in its media fields and reply context is pro
       WHATSAPP_PHONE_NUMBER_ID: WA_PHONE_ID,
     },
   });
+  await resetDb(hub);
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");
   try {
