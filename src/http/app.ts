@@ -9,8 +9,7 @@ import { apiSpec } from "./spec.js";
 import { rawRoutes } from "./raw-routes.js";
 import { pageRoutes } from "../web/pages.js";
 import { authMiddleware } from "./auth.middleware.js";
-import { accessMiddleware } from "./access.middleware.js";
-import { tenantMiddleware } from "./tenant.middleware.js";
+import { authorize, operationGate } from "./gate.js";
 import { AppError, errorMiddleware } from "./errors.js";
 import { systemRoutes } from "./handlers/system.handlers.js";
 import { authRoutes } from "./handlers/auth.handlers.js";
@@ -110,10 +109,20 @@ export type AppOptions = {
 };
 
 // The worker role's HTTP surface: health, liveness and readiness only.
-export function createProbeApp(ctx: HubContext): Express {
+// Routing is exact: the path of a request is one spec operation as written, or nothing.
+const ROUTER_OPTIONS = { caseSensitive: true, strict: true } as const;
+function strictApp(): Express {
   const app = express();
   app.disable("x-powered-by");
-  const system = express.Router();
+  app.set("case sensitive routing", true);
+  app.set("strict routing", true);
+  return app;
+}
+
+export function createProbeApp(ctx: HubContext): Express {
+  const app = strictApp();
+  app.use(operationGate());
+  const system = express.Router(ROUTER_OPTIONS);
   systemRoutes(system, ctx);
   app.use("/api/v1", system);
   app.use((_req, _res, next) =>
@@ -124,8 +133,7 @@ export function createProbeApp(ctx: HubContext): Express {
 }
 
 export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
-  const app = express();
-  app.disable("x-powered-by");
+  const app = strictApp();
   app.set("trust proxy", "loopback");
   app.use(requestLogger(ctx));
   app.use((_req, res, next) => {
@@ -133,15 +141,18 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
     res.setHeader("Referrer-Policy", "no-referrer");
     next();
   });
+  // Deny by default: an API path that is not exactly a spec operation ends here (404/405),
+  // before webhooks, sessions, validation or any handler.
+  app.use(operationGate());
 
   // Webhooks first: they need neither cookies nor sessions.
-  const raw = express.Router();
+  const raw = express.Router(ROUTER_OPTIONS);
   for (const r of [...rawRoutes, ...(opts.rawRoutes ?? [])]) r(raw, ctx);
   app.use(raw);
   app.use(cookieParser());
 
   // Health answers before sessions are resolved: it must work while the database is down.
-  const system = express.Router();
+  const system = express.Router(ROUTER_OPTIONS);
   systemRoutes(system, ctx);
   app.use("/api/v1", system);
 
@@ -165,8 +176,7 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
     );
   });
   app.use("/api", authMiddleware(ctx));
-  app.use("/api", accessMiddleware(apiSpec()));
-  app.use("/api", tenantMiddleware(ctx));
+  app.use("/api", authorize(ctx));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: apiSpec() as never,
@@ -177,7 +187,7 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
       validateFormats: true,
     }),
   );
-  const api = express.Router();
+  const api = express.Router(ROUTER_OPTIONS);
   authRoutes(api, ctx);
   caseRoutes(api, ctx);
   for (const r of [...apiRoutes, ...(opts.routes ?? [])]) r(api, ctx);
@@ -186,7 +196,7 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
     next(new AppError(404, "NOT_FOUND", "Alamat tidak ditemukan")),
   );
 
-  const pages = express.Router();
+  const pages = express.Router(ROUTER_OPTIONS);
   for (const r of [...pageRoutes, ...(opts.pages ?? [])]) r(pages, ctx);
   app.use(pages);
 

@@ -1,7 +1,6 @@
 import type { RequestHandler } from "express";
 import { timingSafeEqual } from "node:crypto";
 import type { HubContext } from "../context.js";
-import type { Role } from "../domain/roles.js";
 import { authenticate } from "../services/auth.service.js";
 import { AppError } from "./errors.js";
 import "./request-context.js";
@@ -50,23 +49,5 @@ export function authMiddleware(ctx: HubContext): RequestHandler {
     } catch (e) {
       next(e);
     }
-  };
-}
-
-export function requireRole(...roles: Role[]): RequestHandler {
-  return (req, _res, next) => {
-    if (!req.user)
-      return next(new AppError(401, "UNAUTHENTICATED", "Silakan masuk terlebih dahulu"));
-    if (roles.length && !roles.includes(req.user.role)) {
-      return next(
-        new AppError(
-          403,
-          "FORBIDDEN",
-          `Peran ${req.user.role} tidak berwenang untuk tindakan ini`,
-          { allowed: roles },
-        ),
-      );
-    }
-    next();
   };
 }

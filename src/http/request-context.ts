@@ -1,4 +1,5 @@
 import type { AuthUser } from "../services/auth.service.js";
+import type { Operation } from "./operations.js";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -6,6 +7,8 @@ declare module "express-serve-static-core" {
     user?: AuthUser;
     authVia?: "bearer" | "cookie";
     token?: string;
+    /** The spec operation this request is, found by the gate from the raw path. */
+    operation?: Operation;
   }
 }
 

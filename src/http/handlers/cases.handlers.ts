@@ -13,7 +13,7 @@ import {
 } from "../../services/cases.service.js";
 import { withIdempotency } from "../../services/idempotency.service.js";
 import { suggestJenisCode } from "../../services/jenis-hook.js";
-import { h } from "../async-handler.js";
+import { route } from "../gate.js";
 
 type IntakeBody = operations["createCase"]["requestBody"]["content"]["application/json"];
 type ListQuery = NonNullable<operations["listCases"]["parameters"]["query"]>;
@@ -21,69 +21,51 @@ type ListQuery = NonNullable<operations["listCases"]["parameters"]["query"]>;
 const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
 export function caseRoutes(r: Router, ctx: HubContext): void {
-  r.post(
-    "/cases",
-    h(async (req, res) => {
-      const body = req.body as IntakeBody;
-      const key = req.get("idempotency-key");
-      const run = () =>
-        createCase(ctx, req.user!, body, { suggestJenis: suggestJenisCode }, meta(req));
-      if (!key) {
-        res.status(201).json(await run());
-        return;
-      }
-      const hash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
-      const out = await withIdempotency(
+  route(r, "createCase", async (req, res) => {
+    const body = req.body as IntakeBody;
+    const key = req.get("idempotency-key");
+    const run = () =>
+      createCase(ctx, req.user, body, { suggestJenis: suggestJenisCode }, meta(req));
+    if (!key) {
+      res.status(201).json(await run());
+      return;
+    }
+    const hash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
+    const out = await withIdempotency(
+      ctx,
+      { key: `cases:${req.user.id}:${key}`, userId: req.user.id, requestHash: hash },
+      async () => ({
+        status: 201,
+        body: await run(),
+      }),
+    );
+    res.status(out.replayed ? 200 : out.status).json(out.body);
+  });
+  route(r, "listCases", async (req, res) => {
+    const q = req.query as unknown as ListQuery;
+    res.json(
+      await listCases(
         ctx,
-        { key: `cases:${req.user!.id}:${key}`, userId: req.user!.id, requestHash: hash },
-        async () => ({
-          status: 201,
-          body: await run(),
-        }),
-      );
-      res.status(out.replayed ? 200 : out.status).json(out.body);
-    }),
-  );
-  r.get(
-    "/cases",
-    h(async (req, res) => {
-      const q = req.query as unknown as ListQuery;
-      res.json(
-        await listCases(
-          ctx,
-          req.user!,
-          { ...q, limit: q.limit === undefined ? undefined : Number(q.limit) },
-          meta(req),
-        ),
-      );
-    }),
-  );
-  r.get(
-    "/cases/:id",
-    h(async (req, res) => {
-      res.json(await getCase(ctx, req.user!, String(req.params.id), meta(req)));
-    }),
-  );
-  r.patch(
-    "/cases/:id",
-    h(async (req, res) => {
-      res.json(
-        await updateCase(ctx, req.user!, String(req.params.id), req.body as CasePatch, meta(req)),
-      );
-    }),
-  );
-  r.get(
-    "/cases/:id/messages",
-    h(async (req, res) => {
-      res.json({ data: await listCaseMessages(ctx, req.user!, String(req.params.id), meta(req)) });
-    }),
-  );
-  r.get(
-    "/cases/:id/attachments",
-    h(async (req, res) => {
-      res.json({
-        data: await listCaseAttachments(ctx, String(req.params.id), req.user!, meta(req)),
-      });
-    }),
-  );
+        req.user,
+        { ...q, limit: q.limit === undefined ? undefined : Number(q.limit) },
+        meta(req),
+      ),
+    );
+  });
+  route(r, "getCase", async (req, res) => {
+    res.json(await getCase(ctx, req.user, String(req.params.id), meta(req)));
+  });
+  route(r, "updateCase", async (req, res) => {
+    res.json(
+      await updateCase(ctx, req.user, String(req.params.id), req.body as CasePatch, meta(req)),
+    );
+  });
+  route(r, "listCaseMessages", async (req, res) => {
+    res.json({ data: await listCaseMessages(ctx, req.user, String(req.params.id), meta(req)) });
+  });
+  route(r, "listCaseAttachments", async (req, res) => {
+    res.json({
+      data: await listCaseAttachments(ctx, String(req.params.id), req.user, meta(req)),
+    });
+  });
 }

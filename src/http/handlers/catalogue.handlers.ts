@@ -12,7 +12,7 @@ import {
   retireReasonCode,
   type ReasonCodeInput,
 } from "../../services/catalogue.service.js";
-import { h } from "../async-handler.js";
+import { route } from "../gate.js";
 
 type PutReasonBody = operations["putReasonCode"]["requestBody"]["content"]["application/json"];
 type PutJenisBody = operations["putJenis"]["requestBody"]["content"]["application/json"];
@@ -20,60 +20,39 @@ type PutJenisBody = operations["putJenis"]["requestBody"]["content"]["applicatio
 const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
 export function catalogueRoutes(r: Router, ctx: HubContext): void {
-  r.get(
-    "/catalogue/reason-codes",
-    h(async (_req, res) => {
-      res.json(await reasonCodesView(ctx));
-    }),
-  );
-  r.get(
-    "/catalogue/reason-codes/versions",
-    h(async (_req, res) => {
-      res.json(await catalogueHistory(ctx, KIND_REASON_CODES));
-    }),
-  );
-  r.put(
-    "/catalogue/reason-codes/:code",
-    h(async (req, res) => {
-      const b = req.body as PutReasonBody;
-      // The shape is checked with the whole catalogue (parseCatalogue) so errors name paths.
-      const input = {
-        programmes: b.programmes,
-        label: b.label,
-        statusSeen: b.statusSeen,
-        narasi: b.narasi,
-        saran: b.saran ?? null,
-        jenis: b.jenis ?? null,
-        bidang: b.bidang ?? null,
-        note: b.note,
-      } as ReasonCodeInput;
-      res.json(await putReasonCode(ctx, req.user!, String(req.params.code), input, meta(req)));
-    }),
-  );
-  r.delete(
-    "/catalogue/reason-codes/:code",
-    h(async (req, res) => {
-      const note = typeof req.query.note === "string" ? req.query.note : undefined;
-      res.json(await retireReasonCode(ctx, req.user!, String(req.params.code), note, meta(req)));
-    }),
-  );
-  r.get(
-    "/catalogue/jenis",
-    h(async (_req, res) => {
-      res.json(await jenisView(ctx));
-    }),
-  );
-  r.get(
-    "/catalogue/jenis/versions",
-    h(async (_req, res) => {
-      res.json(await catalogueHistory(ctx, KIND_JENIS));
-    }),
-  );
-  r.put(
-    "/catalogue/jenis/:code",
-    h(async (req, res) => {
-      const b = req.body as PutJenisBody;
-      res.json(await putJenis(ctx, req.user!, String(req.params.code), b, meta(req)));
-    }),
-  );
+  route(r, "getReasonCodes", async (_req, res) => {
+    res.json(await reasonCodesView(ctx));
+  });
+  route(r, "getReasonCodeVersions", async (_req, res) => {
+    res.json(await catalogueHistory(ctx, KIND_REASON_CODES));
+  });
+  route(r, "putReasonCode", async (req, res) => {
+    const b = req.body as PutReasonBody;
+    // The shape is checked with the whole catalogue (parseCatalogue) so errors name paths.
+    const input = {
+      programmes: b.programmes,
+      label: b.label,
+      statusSeen: b.statusSeen,
+      narasi: b.narasi,
+      saran: b.saran ?? null,
+      jenis: b.jenis ?? null,
+      bidang: b.bidang ?? null,
+      note: b.note,
+    } as ReasonCodeInput;
+    res.json(await putReasonCode(ctx, req.user, String(req.params.code), input, meta(req)));
+  });
+  route(r, "retireReasonCode", async (req, res) => {
+    const note = typeof req.query.note === "string" ? req.query.note : undefined;
+    res.json(await retireReasonCode(ctx, req.user, String(req.params.code), note, meta(req)));
+  });
+  route(r, "getJenisCatalogue", async (_req, res) => {
+    res.json(await jenisView(ctx));
+  });
+  route(r, "getJenisVersions", async (_req, res) => {
+    res.json(await catalogueHistory(ctx, KIND_JENIS));
+  });
+  route(r, "putJenis", async (req, res) => {
+    const b = req.body as PutJenisBody;
+    res.json(await putJenis(ctx, req.user, String(req.params.code), b, meta(req)));
+  });
 }

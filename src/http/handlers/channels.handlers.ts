@@ -9,7 +9,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Router } from "express";
 import type { HubContext } from "../../context.js";
-import { h } from "../async-handler.js";
 import { AppError, notFound } from "../errors.js";
 import { normalizePhone } from "../../domain/phone.js";
 import {
@@ -23,6 +22,7 @@ import {
   checkAttachment,
   DEFAULT_ALLOWED_ATTACHMENT_MIMES,
 } from "../../../adapters/email/email.mapper.js";
+import { route, publicRoute } from "../gate.js";
 
 /** JSON limit of the public form: the base64 attachment (4/3) plus the text fields. */
 export function publicFormBodyLimit(ctx: HubContext): number {
@@ -86,187 +86,175 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
       headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
     });
 
-  r.post(
-    "/public/complaints",
-    h(async (req, res) => {
-      const body = req.body as PublicComplaintBody;
-      if (body.website !== undefined && body.website.trim() !== "") {
-        ctx.logger.warn({ requestId: req.id }, "public form honeypot filled");
-        throw new AppError(400, "SPAM_SUSPECTED", "Pengaduan tidak dapat diterima", {
-          fields: [{ field: "body.website", message: "harus kosong" }],
+  publicRoute(r, "submitPublicComplaint", async (req, res) => {
+    const body = req.body as PublicComplaintBody;
+    if (body.website !== undefined && body.website.trim() !== "") {
+      ctx.logger.warn({ requestId: req.id }, "public form honeypot filled");
+      throw new AppError(400, "SPAM_SUSPECTED", "Pengaduan tidak dapat diterima", {
+        fields: [{ field: "body.website", message: "harus kosong" }],
+      });
+    }
+    const phone = normalizePhone(body.phone);
+    if (!phone.ok) {
+      throw new AppError(422, "PHONE_INVALID", "body.phone: nomor telepon tidak valid", {
+        fields: [{ field: "body.phone", message: phone.error.message, code: "PHONE_INVALID" }],
+      });
+    }
+    const text = body.text.trim();
+    if (text.length < 10) {
+      throw new AppError(422, "VALIDATION_FAILED", "body.text: minimal 10 karakter", {
+        fields: [{ field: "body.text", message: "minimal 10 karakter" }],
+      });
+    }
+    let file: { bytes: Buffer; fileName: string; mime: string } | null = null;
+    if (body.attachment) {
+      const b64 = body.attachment.contentBase64.replace(/\s+/g, "");
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) {
+        throw new AppError(422, "VALIDATION_FAILED", "body.attachment: base64 tidak valid", {
+          fields: [{ field: "body.attachment.contentBase64", message: "base64 tidak valid" }],
         });
       }
-      const phone = normalizePhone(body.phone);
-      if (!phone.ok) {
-        throw new AppError(422, "PHONE_INVALID", "body.phone: nomor telepon tidak valid", {
-          fields: [{ field: "body.phone", message: phone.error.message, code: "PHONE_INVALID" }],
-        });
-      }
-      const text = body.text.trim();
-      if (text.length < 10) {
-        throw new AppError(422, "VALIDATION_FAILED", "body.text: minimal 10 karakter", {
-          fields: [{ field: "body.text", message: "minimal 10 karakter" }],
-        });
-      }
-      let file: { bytes: Buffer; fileName: string; mime: string } | null = null;
-      if (body.attachment) {
-        const b64 = body.attachment.contentBase64.replace(/\s+/g, "");
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) {
-          throw new AppError(422, "VALIDATION_FAILED", "body.attachment: base64 tidak valid", {
-            fields: [{ field: "body.attachment.contentBase64", message: "base64 tidak valid" }],
-          });
-        }
-        const bytes = Buffer.from(b64, "base64");
-        const check = checkAttachment(
-          { mime: body.attachment.mime, size: bytes.length },
-          {
-            maxBytes: ctx.config.PUBLIC_FORM_ATTACHMENT_MAX_BYTES,
-            allowedMimes: DEFAULT_ALLOWED_ATTACHMENT_MIMES,
-          },
-        );
-        if (!check.ok) {
-          throw new AppError(
-            check.error.code === "ATTACHMENT_TOO_LARGE" ? 413 : 422,
-            check.error.code,
-            check.error.message,
-            { fields: [{ field: "body.attachment", message: check.error.message }] },
-          );
-        }
-        file = { bytes, fileName: body.attachment.fileName, mime: body.attachment.mime };
-      }
-      const now = ctx.clock().getTime();
-      const ipOk = perIp.take(req.ip ?? "unknown", now);
-      if (!ipOk.ok) throw limited(ipOk.retryAfterMs);
-      const phoneOk = perPhone.take(phone.value, now);
-      if (!phoneOk.ok) throw limited(phoneOk.retryAfterMs);
-
-      const lookupToken = randomBytes(24).toString("base64url");
-      // The attachment bytes are stored encrypted as an Attachment, not in the raw record.
-      const rawBody = Buffer.from(
-        JSON.stringify({
-          ...body,
-          attachment: body.attachment
-            ? { ...body.attachment, contentBase64: `(${file?.bytes.length ?? 0} byte)` }
-            : undefined,
-        }),
-        "utf8",
+      const bytes = Buffer.from(b64, "base64");
+      const check = checkAttachment(
+        { mime: body.attachment.mime, size: bytes.length },
+        {
+          maxBytes: ctx.config.PUBLIC_FORM_ATTACHMENT_MAX_BYTES,
+          allowedMimes: DEFAULT_ALLOWED_ATTACHMENT_MIMES,
+        },
       );
-      const rawId = await storeRawMessage(ctx, {
-        channel: "website",
-        body: rawBody,
-        contentType: "application/json",
-        headers: { "user-agent": req.get("user-agent") ?? "" },
-      });
-      const result = await ingestInbound(ctx, {
-        channel: "website",
-        externalId: rawId,
+      if (!check.ok) {
+        throw new AppError(
+          check.error.code === "ATTACHMENT_TOO_LARGE" ? 413 : 422,
+          check.error.code,
+          check.error.message,
+          { fields: [{ field: "body.attachment", message: check.error.message }] },
+        );
+      }
+      file = { bytes, fileName: body.attachment.fileName, mime: body.attachment.mime };
+    }
+    const now = ctx.clock().getTime();
+    const ipOk = perIp.take(req.ip ?? "unknown", now);
+    if (!ipOk.ok) throw limited(ipOk.retryAfterMs);
+    const phoneOk = perPhone.take(phone.value, now);
+    if (!phoneOk.ok) throw limited(phoneOk.retryAfterMs);
+
+    const lookupToken = randomBytes(24).toString("base64url");
+    // The attachment bytes are stored encrypted as an Attachment, not in the raw record.
+    const rawBody = Buffer.from(
+      JSON.stringify({
+        ...body,
+        attachment: body.attachment
+          ? { ...body.attachment, contentBase64: `(${file?.bytes.length ?? 0} byte)` }
+          : undefined,
+      }),
+      "utf8",
+    );
+    const rawId = await storeRawMessage(ctx, {
+      channel: "website",
+      body: rawBody,
+      contentType: "application/json",
+      headers: { "user-agent": req.get("user-agent") ?? "" },
+    });
+    const result = await ingestInbound(ctx, {
+      channel: "website",
+      externalId: rawId,
+      rawMessageId: rawId,
+      receivedAt: ctx.clock(),
+      from: { name: body.name.trim(), phoneE164: phone.value },
+      text,
+      desa: body.desa.trim(),
+      kecamatan: body.kecamatan.trim(),
+      lockKey: `inbound:website:${phone.value}`,
+      // The answer below carries the case number: the SOP's tanda terima, on screen.
+      acknowledgedOnScreen: true,
+      extraCase: { publicTokenHash: tokenHash(lookupToken) },
+      inTx: async (tx, r) => {
+        await tx.rawMessage.update({
+          where: { id: rawId },
+          data: { status: "processed", processedAt: ctx.clock(), caseId: r.caseId },
+        });
+      },
+    });
+    if (result.status === "duplicate") throw new Error("website intake cannot be a duplicate");
+    if (file) {
+      const rec = {
+        caseId: result.caseId,
         rawMessageId: rawId,
-        receivedAt: ctx.clock(),
-        from: { name: body.name.trim(), phoneE164: phone.value },
-        text,
-        desa: body.desa.trim(),
-        kecamatan: body.kecamatan.trim(),
-        lockKey: `inbound:website:${phone.value}`,
-        // The answer below carries the case number: the SOP's tanda terima, on screen.
-        acknowledgedOnScreen: true,
-        extraCase: { publicTokenHash: tokenHash(lookupToken) },
-        inTx: async (tx, r) => {
-          await tx.rawMessage.update({
-            where: { id: rawId },
-            data: { status: "processed", processedAt: ctx.clock(), caseId: r.caseId },
-          });
-        },
-      });
-      if (result.status === "duplicate") throw new Error("website intake cannot be a duplicate");
-      if (file) {
-        const rec = {
-          caseId: result.caseId,
-          rawMessageId: rawId,
-          source: "website",
-          fileName: file.fileName,
-          mime: file.mime,
-        };
-        try {
-          await storeAttachmentFile(ctx, rec, file.bytes);
-        } catch (e) {
-          await recordAttachmentProblem(
-            ctx,
-            rec,
-            "failed",
-            `Lampiran dari formulir gagal disimpan (${e instanceof Error ? e.name : "error"})`,
-          );
-        }
+        source: "website",
+        fileName: file.fileName,
+        mime: file.mime,
+      };
+      try {
+        await storeAttachmentFile(ctx, rec, file.bytes);
+      } catch (e) {
+        await recordAttachmentProblem(
+          ctx,
+          rec,
+          "failed",
+          `Lampiran dari formulir gagal disimpan (${e instanceof Error ? e.name : "error"})`,
+        );
       }
-      res.status(201).json({ number: result.caseNumber, lookupToken });
-    }),
-  );
+    }
+    res.status(201).json({ number: result.caseNumber, lookupToken });
+  });
 
-  r.get(
-    "/public/complaints/:number",
-    h(async (req, res) => {
-      const token = req.get("x-lookup-token") ?? "";
-      const c = await ctx.db.prisma.case.findUnique({
-        where: { number: String(req.params.number) },
-        select: {
-          id: true,
-          number: true,
-          status: true,
-          receivedAt: true,
-          closedAt: true,
-          publicTokenHash: true,
-        },
-      });
-      const given = Buffer.from(tokenHash(token), "hex");
-      const stored = c?.publicTokenHash ? Buffer.from(c.publicTokenHash, "hex") : null;
-      // Same answer for "no such case" and "wrong token": numbers are guessable.
-      if (
-        !c ||
-        !stored ||
-        token === "" ||
-        stored.length !== given.length ||
-        !timingSafeEqual(stored, given)
-      ) {
-        throw notFound("Pengaduan");
-      }
-      const replies = await ctx.db.prisma.message.findMany({
-        where: { caseId: c.id, direction: "out" },
-        orderBy: { at: "asc" },
-        select: { at: true, body: true },
-      });
-      res.json({
-        number: c.number,
-        status: c.status,
-        receivedAt: c.receivedAt.toISOString(),
-        closedAt: c.closedAt?.toISOString() ?? null,
-        replies: replies.map((m) => ({ at: m.at.toISOString(), text: m.body })),
-      });
-    }),
-  );
+  publicRoute(r, "getPublicComplaintStatus", async (req, res) => {
+    const token = req.get("x-lookup-token") ?? "";
+    const c = await ctx.db.prisma.case.findUnique({
+      where: { number: String(req.params.number) },
+      select: {
+        id: true,
+        number: true,
+        status: true,
+        receivedAt: true,
+        closedAt: true,
+        publicTokenHash: true,
+      },
+    });
+    const given = Buffer.from(tokenHash(token), "hex");
+    const stored = c?.publicTokenHash ? Buffer.from(c.publicTokenHash, "hex") : null;
+    // Same answer for "no such case" and "wrong token": numbers are guessable.
+    if (
+      !c ||
+      !stored ||
+      token === "" ||
+      stored.length !== given.length ||
+      !timingSafeEqual(stored, given)
+    ) {
+      throw notFound("Pengaduan");
+    }
+    const replies = await ctx.db.prisma.message.findMany({
+      where: { caseId: c.id, direction: "out" },
+      orderBy: { at: "asc" },
+      select: { at: true, body: true },
+    });
+    res.json({
+      number: c.number,
+      status: c.status,
+      receivedAt: c.receivedAt.toISOString(),
+      closedAt: c.closedAt?.toISOString() ?? null,
+      replies: replies.map((m) => ({ at: m.at.toISOString(), text: m.body })),
+    });
+  });
 
-  r.get(
-    "/cases/:id/party-links",
-    h(async (req, res) => {
-      const links = await listPartyLinks(ctx, req.user!, String(req.params.id), {
-        ...(req.ip ? { ip: req.ip } : {}),
-        requestId: String(req.id),
-      });
-      res.json({ items: links });
-    }),
-  );
+  route(r, "listPartyLinks", async (req, res) => {
+    const links = await listPartyLinks(ctx, req.user, String(req.params.id), {
+      ...(req.ip ? { ip: req.ip } : {}),
+      requestId: String(req.id),
+    });
+    res.json({ items: links });
+  });
 
   for (const action of ["confirm", "reject"] as const) {
-    r.post(
-      `/party-links/:id/${action}`,
-      h(async (req, res) => {
-        const out = await decidePartyLink(
-          ctx,
-          req.user!,
-          String(req.params.id),
-          action === "confirm" ? "confirmed" : "rejected",
-          { ...(req.ip ? { ip: req.ip } : {}), requestId: String(req.id) },
-        );
-        res.json(out);
-      }),
-    );
+    route(r, action === "confirm" ? "confirmPartyLink" : "rejectPartyLink", async (req, res) => {
+      const out = await decidePartyLink(
+        ctx,
+        req.user,
+        String(req.params.id),
+        action === "confirm" ? "confirmed" : "rejected",
+        { ...(req.ip ? { ip: req.ip } : {}), requestId: String(req.id) },
+      );
+      res.json(out);
+    });
   }
 }

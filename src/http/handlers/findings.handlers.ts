@@ -17,7 +17,7 @@ import {
   storeAttachment,
   type FindingInput,
 } from "../../services/findings.service.js";
-import { h } from "../async-handler.js";
+import { route } from "../gate.js";
 
 type EditBody = operations["editFindingNarasi"]["requestBody"]["content"]["application/json"];
 
@@ -40,86 +40,72 @@ function rawEvidence(ctx: HubContext) {
 }
 
 export function findingsRoutes(r: Router, ctx: HubContext): void {
-  r.get(
-    "/cases/:id/findings",
-    h(async (req, res) => {
-      res.json({ data: await listFindings(ctx, req.user!, String(req.params.id), meta(req)) });
-    }),
-  );
-  r.post(
-    "/cases/:id/findings/preview",
-    h(async (req, res) => {
-      res.json(await previewFinding(ctx, String(req.params.id), req.body as FindingInput));
-    }),
-  );
-  r.post(
-    "/cases/:id/findings",
-    h(async (req, res) => {
-      res
-        .status(201)
-        .json(
-          await recordFinding(
-            ctx,
-            req.user!,
-            String(req.params.id),
-            req.body as FindingInput,
-            meta(req),
-          ),
-        );
-    }),
-  );
-  r.patch(
-    "/cases/:id/findings/:findingId",
-    h(async (req, res) => {
-      const body = req.body as EditBody;
-      res.json(
-        await editFindingNarasi(
+  route(r, "listFindings", async (req, res) => {
+    res.json({ data: await listFindings(ctx, req.user, String(req.params.id), meta(req)) });
+  });
+  route(r, "previewFinding", async (req, res) => {
+    res.json(await previewFinding(ctx, String(req.params.id), req.body as FindingInput));
+  });
+  route(r, "recordFinding", async (req, res) => {
+    res
+      .status(201)
+      .json(
+        await recordFinding(
           ctx,
-          req.user!,
+          req.user,
           String(req.params.id),
-          String(req.params.findingId),
-          body.narasiEdited,
+          req.body as FindingInput,
           meta(req),
         ),
       );
-    }),
-  );
-  r.post(
-    "/cases/:id/attachments",
-    rawEvidence(ctx),
-    h(async (req, res) => {
+  });
+  route(r, "editFindingNarasi", async (req, res) => {
+    const body = req.body as EditBody;
+    res.json(
+      await editFindingNarasi(
+        ctx,
+        req.user,
+        String(req.params.id),
+        String(req.params.findingId),
+        body.narasiEdited,
+        meta(req),
+      ),
+    );
+  });
+  route(
+    r,
+    "uploadAttachment",
+    async (req, res) => {
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       res
         .status(201)
         .json(
           await storeAttachment(
             ctx,
-            req.user!,
+            req.user,
             String(req.params.id),
             { mime: req.get("content-type") ?? "", bytes, fileName: req.get("x-file-name") },
             meta(req),
           ),
         );
-    }),
+    },
+    { before: [rawEvidence(ctx)] },
   );
-  r.get(
-    "/cases/:id/attachments/:attachmentId",
-    h(async (req, res) => {
-      const file = await readAttachment(
-        ctx,
-        req.user!,
-        String(req.params.id),
-        String(req.params.attachmentId),
-        meta(req),
-      );
-      res.setHeader("Content-Type", file.mime);
-      res.setHeader("Content-Length", String(file.bytes.length));
-      res.setHeader("Cache-Control", "private, no-store");
-      res.setHeader(
-        "Content-Disposition",
-        `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName ?? "bukti")}`,
-      );
-      res.end(file.bytes);
-    }),
-  );
+  route(r, "getAttachment", async (req, res) => {
+    const file = await readAttachment(
+      ctx,
+      req.user,
+      String(req.params.id),
+      String(req.params.attachmentId),
+      meta(req),
+    );
+    res.setHeader("Content-Type", file.mime);
+    res.setHeader("Content-Length", String(file.bytes.length));
+    res.setHeader("Cache-Control", "private, no-store");
+    res.setHeader(
+      "Content-Disposition",
+      `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName ?? "bukti")}`,
+    );
+    res.end(file.bytes);
+  });
 }

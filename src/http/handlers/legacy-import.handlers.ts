@@ -7,8 +7,8 @@ import express, {
 } from "express";
 import type { HubContext } from "../../context.js";
 import { getImportRun, importLegacy, XLSX_MIME } from "../../services/legacy-import.service.js";
-import { h } from "../async-handler.js";
 import { AppError } from "../errors.js";
+import { route } from "../gate.js";
 
 const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
@@ -50,24 +50,22 @@ function fileNameOf(req: Request): string {
 }
 
 export function legacyImportRoutes(r: Router, ctx: HubContext): void {
-  r.post(
-    "/imports/legacy",
-    rawImport(ctx),
-    h(async (req, res) => {
+  route(
+    r,
+    "importLegacy",
+    async (req, res) => {
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const run = await importLegacy(ctx, {
         bytes,
         fileName: fileNameOf(req),
-        actor: req.user!,
+        actor: req.user,
         meta: meta(req),
       });
       res.status(201).json(run);
-    }),
+    },
+    { before: [rawImport(ctx)] },
   );
-  r.get(
-    "/imports/:id",
-    h(async (req, res) => {
-      res.json(await getImportRun(ctx, req.user!, String(req.params.id), meta(req)));
-    }),
-  );
+  route(r, "getImportRun", async (req, res) => {
+    res.json(await getImportRun(ctx, req.user, String(req.params.id), meta(req)));
+  });
 }

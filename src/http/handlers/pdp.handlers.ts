@@ -12,89 +12,64 @@ import {
   type SubjectRequestInput,
 } from "../../pdp/subject-requests.js";
 import { exportSubjectData } from "../../pdp/subject-export.js";
-import { h } from "../async-handler.js";
+import { route } from "../gate.js";
 
 const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
 export function pdpRoutes(r: Router, ctx: HubContext): void {
-  r.post(
-    "/cases/:id/parties/:partyId/reveal",
-    h(async (req, res) => {
-      const body = req.body as { field: RevealField; purpose?: string };
-      res.json(
-        await revealPartyField(
-          ctx,
-          req.user!,
-          String(req.params.id),
-          String(req.params.partyId),
-          body.field,
-          body.purpose,
-          meta(req),
-        ),
-      );
-    }),
-  );
-  r.post(
-    "/cases/:id/findings/:findingId/reveal",
-    h(async (req, res) => {
-      const body = (req.body ?? {}) as { purpose?: string };
-      res.json(
-        await revealFindingNik(
-          ctx,
-          req.user!,
-          String(req.params.id),
-          String(req.params.findingId),
-          body.purpose,
-          meta(req),
-        ),
-      );
-    }),
-  );
-  r.post(
-    "/pdp/requests",
-    h(async (req, res) => {
-      res
-        .status(201)
-        .json(
-          await createSubjectRequest(ctx, req.user!, req.body as SubjectRequestInput, meta(req)),
-        );
-    }),
-  );
-  r.get(
-    "/pdp/requests",
-    h(async (req, res) => {
-      const q = req.query as { status?: string; overdue?: string | boolean };
-      const overdue = q.overdue === true || q.overdue === "true";
-      res.json({ data: await listSubjectRequests(ctx, { status: q.status, overdue }) });
-    }),
-  );
-  r.get(
-    "/pdp/requests/:id",
-    h(async (req, res) => {
-      res.json(toDto(await getSubjectRequest(ctx, String(req.params.id)), ctx.clock()));
-    }),
-  );
-  r.post(
-    "/pdp/requests/:id/complete",
-    h(async (req, res) => {
-      const body = (req.body ?? {}) as { note?: string };
-      res.json(
-        await completeSubjectRequest(ctx, req.user!, String(req.params.id), body, meta(req)),
-      );
-    }),
-  );
-  r.get(
-    "/pdp/requests/:id/export",
-    h(async (req, res) => {
-      const out = await exportSubjectData(ctx, req.user!, String(req.params.id), meta(req));
-      res
-        .status(200)
-        .set({
-          "content-type": "application/zip",
-          "content-disposition": `attachment; filename="${out.fileName}"`,
-          "cache-control": "no-store",
-        })
-        .send(out.zip);
-    }),
-  );
+  route(r, "revealParty", async (req, res) => {
+    const body = req.body as { field: RevealField; purpose?: string };
+    res.json(
+      await revealPartyField(
+        ctx,
+        req.user,
+        String(req.params.id),
+        String(req.params.partyId),
+        body.field,
+        body.purpose,
+        meta(req),
+      ),
+    );
+  });
+  route(r, "revealFindingNik", async (req, res) => {
+    const body = (req.body ?? {}) as { purpose?: string };
+    res.json(
+      await revealFindingNik(
+        ctx,
+        req.user,
+        String(req.params.id),
+        String(req.params.findingId),
+        body.purpose,
+        meta(req),
+      ),
+    );
+  });
+  route(r, "createSubjectRequest", async (req, res) => {
+    res
+      .status(201)
+      .json(await createSubjectRequest(ctx, req.user, req.body as SubjectRequestInput, meta(req)));
+  });
+  route(r, "listSubjectRequests", async (req, res) => {
+    const q = req.query as { status?: string; overdue?: string | boolean };
+    const overdue = q.overdue === true || q.overdue === "true";
+    res.json({ data: await listSubjectRequests(ctx, { status: q.status, overdue }) });
+  });
+  route(r, "getSubjectRequest", async (req, res) => {
+    res.json(toDto(await getSubjectRequest(ctx, String(req.params.id)), ctx.clock()));
+  });
+  route(r, "completeSubjectRequest", async (req, res) => {
+    const body = (req.body ?? {}) as { note?: string };
+    res.json(await completeSubjectRequest(ctx, req.user, String(req.params.id), body, meta(req)));
+  });
+  route(r, "exportSubjectData", async (req, res) => {
+    const out = await exportSubjectData(ctx, req.user, String(req.params.id), meta(req));
+    res
+      .status(200)
+      .set({
+        "content-type": "application/zip",
+        "content-disposition": `attachment; filename="${out.fileName}"`,
+        "cache-control": "no-store",
+      })
+      .send(out.zip);
+  });
 }

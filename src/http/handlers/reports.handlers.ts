@@ -1,6 +1,5 @@
 import type { Request, Response, Router } from "express";
 import type { HubContext } from "../../context.js";
-import { h } from "../async-handler.js";
 import {
   issueReport,
   listReports,
@@ -13,6 +12,7 @@ import {
   type ReportFormat,
 } from "../../services/reports.service.js";
 import { enqueueRecapPush, listReceipts, parsePeriode } from "../../services/recap.service.js";
+import { route } from "../gate.js";
 
 function actorOf(req: Request) {
   return req.user ? { id: req.user.id, username: req.user.username } : null;
@@ -39,136 +39,112 @@ function sendIssued(res: Response, r: IssuedReport): void {
 }
 
 export function reportsRoutes(r: Router, ctx: HubContext): void {
-  r.get(
-    "/reports/annual",
-    h(async (req, res) => {
-      const year = Number(req.query.year);
-      const format = (
-        typeof req.query.format === "string" ? req.query.format : "json"
-      ) as ReportFormat;
-      const signDate =
-        typeof req.query.signDate === "string" ? parseSignDate(req.query.signDate) : undefined;
-      const issued = await issueReport(ctx, {
-        kind: "annual",
-        format,
-        year,
-        ...(signDate ? { signDate } : {}),
-        actor: actorOf(req),
-        instansi: req.user!.instansi,
-        ip: req.ip,
-        requestId: String(req.id),
-      });
-      sendIssued(res, issued);
-    }),
-  );
+  route(r, "getAnnualReport", async (req, res) => {
+    const year = Number(req.query.year);
+    const format = (
+      typeof req.query.format === "string" ? req.query.format : "json"
+    ) as ReportFormat;
+    const signDate =
+      typeof req.query.signDate === "string" ? parseSignDate(req.query.signDate) : undefined;
+    const issued = await issueReport(ctx, {
+      kind: "annual",
+      format,
+      year,
+      ...(signDate ? { signDate } : {}),
+      actor: actorOf(req),
+      instansi: req.user.instansi,
+      ip: req.ip,
+      requestId: String(req.id),
+    });
+    sendIssued(res, issued);
+  });
 
-  r.get(
-    "/reports/monthly",
-    h(async (req, res) => {
-      const { year, month } = parseMonth(String(req.query.month ?? ""), "query.month");
-      const format = String(req.query.format) as ReportFormat;
-      const signDate =
-        typeof req.query.signDate === "string"
-          ? parseSignDate(req.query.signDate, "query.signDate")
-          : undefined;
-      const issued = await issueReport(ctx, {
-        kind: "monthly",
-        format,
-        year,
-        month,
-        ...(signDate ? { signDate } : {}),
-        actor: actorOf(req),
-        instansi: req.user!.instansi,
-        ip: req.ip,
-        requestId: String(req.id),
-      });
-      sendIssued(res, issued);
-    }),
-  );
+  route(r, "getMonthlyReport", async (req, res) => {
+    const { year, month } = parseMonth(String(req.query.month ?? ""), "query.month");
+    const format = String(req.query.format) as ReportFormat;
+    const signDate =
+      typeof req.query.signDate === "string"
+        ? parseSignDate(req.query.signDate, "query.signDate")
+        : undefined;
+    const issued = await issueReport(ctx, {
+      kind: "monthly",
+      format,
+      year,
+      month,
+      ...(signDate ? { signDate } : {}),
+      actor: actorOf(req),
+      instansi: req.user.instansi,
+      ip: req.ip,
+      requestId: String(req.id),
+    });
+    sendIssued(res, issued);
+  });
 
-  r.get(
-    "/reports",
-    h(async (req, res) => {
-      const kind = typeof req.query.kind === "string" ? req.query.kind : undefined;
-      const limit = req.query.limit !== undefined ? Number(req.query.limit) : undefined;
-      res.json({ items: await listReports(ctx, { kind, limit, instansi: req.user!.instansi }) });
-    }),
-  );
+  route(r, "listReports", async (req, res) => {
+    const kind = typeof req.query.kind === "string" ? req.query.kind : undefined;
+    const limit = req.query.limit !== undefined ? Number(req.query.limit) : undefined;
+    res.json({ items: await listReports(ctx, { kind, limit, instansi: req.user.instansi }) });
+  });
 
-  r.get(
-    "/reports/:id/file",
-    h(async (req, res) => {
-      const file = await reportFile(ctx, String(req.params.id), {
-        actor: actorOf(req),
-        instansi: req.user!.instansi,
-        ip: req.ip,
-        requestId: String(req.id),
-      });
-      res.set({
-        "Content-Type": file.contentType,
-        "Content-Disposition": contentDisposition(file.fileName),
-        "X-Report-Checksum": `sha256=${file.checksum}`,
-      });
-      res.status(200).send(file.bytes);
-    }),
-  );
+  route(r, "getReportFile", async (req, res) => {
+    const file = await reportFile(ctx, String(req.params.id), {
+      actor: actorOf(req),
+      instansi: req.user.instansi,
+      ip: req.ip,
+      requestId: String(req.id),
+    });
+    res.set({
+      "Content-Type": file.contentType,
+      "Content-Disposition": contentDisposition(file.fileName),
+      "X-Report-Checksum": `sha256=${file.checksum}`,
+    });
+    res.status(200).send(file.bytes);
+  });
 
   // Lives here rather than in catalogue.handlers.ts: the templates are the annual report's.
-  r.get(
-    "/catalogue/annual-templates",
-    h(async (_req, res) => {
-      const s = await loadAnnualTemplates(ctx);
-      res.json({
-        version: s.version,
-        source: s.source,
-        createdAt: s.createdAt ? s.createdAt.toISOString() : null,
-        templates: s.templates,
-      });
-    }),
-  );
+  route(r, "getAnnualTemplates", async (_req, res) => {
+    const s = await loadAnnualTemplates(ctx);
+    res.json({
+      version: s.version,
+      source: s.source,
+      createdAt: s.createdAt ? s.createdAt.toISOString() : null,
+      templates: s.templates,
+    });
+  });
 
-  r.put(
-    "/catalogue/annual-templates",
-    h(async (req, res) => {
-      const body = req.body as { templates?: unknown; note?: string };
-      const s = await saveAnnualTemplates(ctx, body.templates, {
-        actor: actorOf(req),
-        note: body.note,
-        ip: req.ip,
-        requestId: String(req.id),
-      });
-      res.json({
-        version: s.version,
-        source: s.source,
-        createdAt: s.createdAt ? s.createdAt.toISOString() : null,
-        templates: s.templates,
-      });
-    }),
-  );
+  route(r, "putAnnualTemplates", async (req, res) => {
+    const body = req.body as { templates?: unknown; note?: string };
+    const s = await saveAnnualTemplates(ctx, body.templates, {
+      actor: actorOf(req),
+      note: body.note,
+      ip: req.ip,
+      requestId: String(req.id),
+    });
+    res.json({
+      version: s.version,
+      source: s.source,
+      createdAt: s.createdAt ? s.createdAt.toISOString() : null,
+      templates: s.templates,
+    });
+  });
 
-  r.get(
-    "/recap/receipts",
-    h(async (req, res) => {
-      const periode = typeof req.query.periode === "string" ? req.query.periode : undefined;
-      if (periode) parsePeriode(periode, "query.periode");
-      const target = typeof req.query.target === "string" ? req.query.target : undefined;
-      res.json({ items: await listReceipts(ctx, { periode, target }) });
-    }),
-  );
+  route(r, "listRecapReceipts", async (req, res) => {
+    const periode = typeof req.query.periode === "string" ? req.query.periode : undefined;
+    if (periode) parsePeriode(periode, "query.periode");
+    const target = typeof req.query.target === "string" ? req.query.target : undefined;
+    res.json({ items: await listReceipts(ctx, { periode, target }) });
+  });
 
-  r.post(
-    "/recap/push",
-    h(async (req, res) => {
-      const body = req.body as { periode: string; target?: string };
-      parsePeriode(body.periode, "body.periode");
-      const plans = await enqueueRecapPush(ctx, {
-        periode: body.periode,
-        target: body.target,
-        actor: actorOf(req),
-        ip: req.ip,
-        requestId: String(req.id),
-      });
-      res.status(202).json({ items: plans });
-    }),
-  );
+  route(r, "pushRecap", async (req, res) => {
+    const body = req.body as { periode: string; target?: string };
+    parsePeriode(body.periode, "body.periode");
+    const plans = await enqueueRecapPush(ctx, {
+      periode: body.periode,
+      target: body.target,
+      actor: actorOf(req),
+      ip: req.ip,
+      requestId: String(req.id),
+    });
+    res.status(202).json({ items: plans });
+  });
 }

@@ -1,8 +1,8 @@
 import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { components } from "../../generated/api.js";
-import { h } from "../async-handler.js";
 import { apiSpec } from "../spec.js";
+import { publicRoute } from "../gate.js";
 
 type Health = components["schemas"]["Health"];
 
@@ -30,28 +30,22 @@ export async function healthReport(ctx: HubContext): Promise<Health> {
 }
 
 export function systemRoutes(r: Router, ctx: HubContext): void {
-  r.get(
-    "/health",
-    h(async (_req, res) => {
-      const health = await healthReport(ctx);
-      res.status(health.status === "ok" ? 200 : 503).json(health);
-    }),
-  );
+  publicRoute(r, "getHealth", async (_req, res) => {
+    const health = await healthReport(ctx);
+    res.status(health.status === "ok" ? 200 : 503).json(health);
+  });
   // Liveness: the process answers. Readiness: it can serve (database, migrations, not draining).
-  r.get("/health/live", (_req, res) => {
+  publicRoute(r, "getLiveness", (_req, res) => {
     res.json({ status: "ok", version: ctx.version, uptimeSeconds: Math.round(process.uptime()) });
   });
-  r.get(
-    "/health/ready",
-    h(async (_req, res) => {
-      const health = await healthReport(ctx);
-      const ready = health.status === "ok" && !ctx.draining;
-      res
-        .status(ready ? 200 : 503)
-        .json({ ...health, status: ready ? "ok" : "degraded", draining: Boolean(ctx.draining) });
-    }),
-  );
-  r.get("/openapi.json", (_req, res) => {
+  publicRoute(r, "getReadiness", async (_req, res) => {
+    const health = await healthReport(ctx);
+    const ready = health.status === "ok" && !ctx.draining;
+    res
+      .status(ready ? 200 : 503)
+      .json({ ...health, status: ready ? "ok" : "degraded", draining: Boolean(ctx.draining) });
+  });
+  publicRoute(r, "getOpenApi", (_req, res) => {
     res.json(apiSpec());
   });
 }

@@ -7,8 +7,8 @@ import { BIDANG_CODES, type BidangCode, type Role } from "../../domain/roles.js"
 import { addUser } from "../../services/auth.service.js";
 import { audit } from "../../services/audit.service.js";
 import { hashPassword } from "../../security/password.js";
-import { h } from "../async-handler.js";
 import { AppError, notFound } from "../errors.js";
+import { route } from "../gate.js";
 
 type StaffAccount = components["schemas"]["StaffAccount"];
 type CreateBody = operations["createUser"]["requestBody"]["content"]["application/json"];
@@ -52,131 +52,119 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
   const { prisma } = ctx.db;
 
   // The console's status counts: one grouped query instead of a page per status.
-  r.get(
-    "/console/case-counts",
-    h(async (_req, res) => {
-      const rows = await ctx.db.sql.query<{ status: string; n: number; overdue: number }>(
-        `SELECT status, count(*)::int AS n,
+  route(r, "getCaseCounts", async (_req, res) => {
+    const rows = await ctx.db.sql.query<{ status: string; n: number; overdue: number }>(
+      `SELECT status, count(*)::int AS n,
                 count(*) FILTER (WHERE "dueAt" < $1 AND status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti'))::int AS overdue
          FROM "Case" GROUP BY status`,
-        [ctx.clock()],
+      [ctx.clock()],
+    );
+    const perStatus: Record<string, number> = {};
+    let total = 0;
+    let overdue = 0;
+    for (const r of rows) {
+      perStatus[r.status] = Number(r.n);
+      total += Number(r.n);
+      overdue += Number(r.overdue);
+    }
+    res.json({ total, perStatus, overdue });
+  });
+
+  route(r, "listUsers", async (_req, res) => {
+    const rows = await prisma.user.findMany({ select: SELECT, orderBy: { username: "asc" } });
+    res.json({ data: rows.map(toDto) });
+  });
+
+  route(r, "createUser", async (req, res) => {
+    const body = req.body as CreateBody;
+    const created = await addUser(ctx, {
+      username: body.username,
+      password: body.password,
+      role: body.role,
+      bidang: body.bidang,
+      displayName: body.displayName,
+    });
+    await audit(prisma, {
+      actor: req.user,
+      action: "user.create",
+      ...meta(req),
+      data: { userId: created.id, role: created.role, bidang: created.bidang },
+    });
+    const row = await prisma.user.findUniqueOrThrow({
+      where: { id: created.id },
+      select: SELECT,
+    });
+    res.status(201).json(toDto(row));
+  });
+
+  route(r, "updateUser", async (req, res) => {
+    const id = String(req.params.id);
+    const body = req.body as PatchBody;
+    const current = await prisma.user.findUnique({ where: { id }, select: SELECT });
+    if (!current) throw notFound("Pengguna");
+    if (id === req.user.id && (body.active === false || (body.role && body.role !== "admin"))) {
+      // An admin locking themselves out leaves nobody able to undo it from the console.
+      throw new AppError(
+        422,
+        "SELF_LOCKOUT",
+        "Anda tidak dapat menonaktifkan atau menurunkan peran akun Anda sendiri",
+        {
+          fields: [{ field: body.active === false ? "active" : "role", message: "akun sendiri" }],
+        },
       );
-      const perStatus: Record<string, number> = {};
-      let total = 0;
-      let overdue = 0;
-      for (const r of rows) {
-        perStatus[r.status] = Number(r.n);
-        total += Number(r.n);
-        overdue += Number(r.overdue);
-      }
-      res.json({ total, perStatus, overdue });
-    }),
-  );
-
-  r.get(
-    "/users",
-    h(async (_req, res) => {
-      const rows = await prisma.user.findMany({ select: SELECT, orderBy: { username: "asc" } });
-      res.json({ data: rows.map(toDto) });
-    }),
-  );
-
-  r.post(
-    "/users",
-    h(async (req, res) => {
-      const body = req.body as CreateBody;
-      const created = await addUser(ctx, {
-        username: body.username,
-        password: body.password,
-        role: body.role,
-        bidang: body.bidang,
-        displayName: body.displayName,
+    }
+    const role = body.role ?? current.role;
+    const bidang = body.bidang !== undefined ? body.bidang : current.bidang;
+    if (bidang !== null && !(BIDANG_CODES as string[]).includes(bidang)) {
+      throw new AppError(422, "BIDANG_UNKNOWN", "bidang tidak dikenal", {
+        fields: [{ field: "bidang", message: "tidak dikenal" }],
+        allowed: BIDANG_CODES,
       });
-      await audit(prisma, {
-        actor: req.user!,
-        action: "user.create",
-        ...meta(req),
-        data: { userId: created.id, role: created.role, bidang: created.bidang },
+    }
+    if (role === "penelaah" && !bidang) {
+      throw new AppError(422, "BIDANG_REQUIRED", "bidang: wajib untuk penelaah", {
+        fields: [{ field: "bidang", message: "wajib" }],
+        allowed: BIDANG_CODES,
       });
-      const row = await prisma.user.findUniqueOrThrow({
-        where: { id: created.id },
+    }
+    const passwordHash = body.password ? await hashPassword(body.password) : undefined;
+    const now = ctx.clock();
+    const updated = await prisma.$transaction(async (tx) => {
+      const u = await tx.user.update({
+        where: { id },
+        data: {
+          role,
+          bidang,
+          ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
+          ...(body.active !== undefined ? { active: body.active } : {}),
+          ...(passwordHash ? { passwordHash } : {}),
+        },
         select: SELECT,
       });
-      res.status(201).json(toDto(row));
-    }),
-  );
-
-  r.patch(
-    "/users/:id",
-    h(async (req, res) => {
-      const id = String(req.params.id);
-      const body = req.body as PatchBody;
-      const current = await prisma.user.findUnique({ where: { id }, select: SELECT });
-      if (!current) throw notFound("Pengguna");
-      if (id === req.user!.id && (body.active === false || (body.role && body.role !== "admin"))) {
-        // An admin locking themselves out leaves nobody able to undo it from the console.
-        throw new AppError(
-          422,
-          "SELF_LOCKOUT",
-          "Anda tidak dapat menonaktifkan atau menurunkan peran akun Anda sendiri",
-          {
-            fields: [{ field: body.active === false ? "active" : "role", message: "akun sendiri" }],
-          },
-        );
-      }
-      const role = body.role ?? current.role;
-      const bidang = body.bidang !== undefined ? body.bidang : current.bidang;
-      if (bidang !== null && !(BIDANG_CODES as string[]).includes(bidang)) {
-        throw new AppError(422, "BIDANG_UNKNOWN", "bidang tidak dikenal", {
-          fields: [{ field: "bidang", message: "tidak dikenal" }],
-          allowed: BIDANG_CODES,
+      // A role change, a deactivation or a new password ends the sessions issued under
+      // the old rights; the session cache drops them within seconds.
+      if (
+        body.active === false ||
+        passwordHash ||
+        role !== current.role ||
+        bidang !== current.bidang
+      ) {
+        await tx.session.updateMany({
+          where: { userId: id, revokedAt: null },
+          data: { revokedAt: now },
         });
       }
-      if (role === "penelaah" && !bidang) {
-        throw new AppError(422, "BIDANG_REQUIRED", "bidang: wajib untuk penelaah", {
-          fields: [{ field: "bidang", message: "wajib" }],
-          allowed: BIDANG_CODES,
-        });
-      }
-      const passwordHash = body.password ? await hashPassword(body.password) : undefined;
-      const now = ctx.clock();
-      const updated = await prisma.$transaction(async (tx) => {
-        const u = await tx.user.update({
-          where: { id },
-          data: {
-            role,
-            bidang,
-            ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
-            ...(body.active !== undefined ? { active: body.active } : {}),
-            ...(passwordHash ? { passwordHash } : {}),
-          },
-          select: SELECT,
-        });
-        // A role change, a deactivation or a new password ends the sessions issued under
-        // the old rights; the session cache drops them within seconds.
-        if (
-          body.active === false ||
-          passwordHash ||
-          role !== current.role ||
-          bidang !== current.bidang
-        ) {
-          await tx.session.updateMany({
-            where: { userId: id, revokedAt: null },
-            data: { revokedAt: now },
-          });
-        }
-        await audit(tx, {
-          actor: req.user!,
-          action: "user.update",
-          ...meta(req),
-          fields: Object.keys(body)
-            .filter((k) => k !== "password")
-            .concat(passwordHash ? ["password"] : []),
-          data: { userId: id, role, bidang, active: u.active },
-        });
-        return u;
+      await audit(tx, {
+        actor: req.user,
+        action: "user.update",
+        ...meta(req),
+        fields: Object.keys(body)
+          .filter((k) => k !== "password")
+          .concat(passwordHash ? ["password"] : []),
+        data: { userId: id, role, bidang, active: u.active },
       });
-      res.json(toDto(updated));
-    }),
-  );
+      return u;
+    });
+    res.json(toDto(updated));
+  });
 }

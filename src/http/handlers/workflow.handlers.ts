@@ -25,8 +25,8 @@ import {
   type TransitionBody,
 } from "../../services/workflow.service.js";
 import { decideCaseAudit, recommendCase } from "../../services/telaah.service.js";
-import { h } from "../async-handler.js";
 import { AppError, notFound } from "../errors.js";
+import { route } from "../gate.js";
 
 type RecommendBody = operations["recommendCase"]["requestBody"]["content"]["application/json"];
 type DecideBody = operations["decideCaseAudit"]["requestBody"]["content"]["application/json"];
@@ -40,217 +40,164 @@ const id = (req: Request) => String(req.params.id);
 
 export function workflowRoutes(r: Router, ctx: HubContext): void {
   // ---- transitions, replies, acknowledgement ----
-  r.get(
-    "/cases/:id/transitions",
-    h(async (req, res) => {
-      res.json(await listAllowedTransitions(ctx, req.user!, id(req)));
-    }),
-  );
-  r.post(
-    "/cases/:id/transitions",
-    h(async (req, res) => {
-      res.json(
-        await transitionCase(ctx, req.user!, id(req), req.body as TransitionBody, meta(req)),
-      );
-    }),
-  );
-  r.post(
-    "/cases/:id/replies",
-    h(async (req, res) => {
-      const body = req.body as { text: string };
-      res.status(201).json(await replyToCase(ctx, req.user!, id(req), body, meta(req)));
-    }),
-  );
-  r.post(
-    "/cases/:id/acknowledge",
-    h(async (req, res) => {
-      res.json(await acknowledgeCase(ctx, req.user!, id(req), meta(req)));
-    }),
-  );
+  route(r, "listCaseTransitions", async (req, res) => {
+    res.json(await listAllowedTransitions(ctx, req.user, id(req)));
+  });
+  route(r, "transitionCase", async (req, res) => {
+    res.json(await transitionCase(ctx, req.user, id(req), req.body as TransitionBody, meta(req)));
+  });
+  route(r, "replyToCase", async (req, res) => {
+    const body = req.body as { text: string };
+    res.status(201).json(await replyToCase(ctx, req.user, id(req), body, meta(req)));
+  });
+  route(r, "acknowledgeCase", async (req, res) => {
+    res.json(await acknowledgeCase(ctx, req.user, id(req), meta(req)));
+  });
 
   // ---- telaah: recommendation by the bidang, audit decision by the kadis ----
-  r.post(
-    "/cases/:id/recommendation",
-    h(async (req, res) => {
-      res.json(await recommendCase(ctx, req.user!, id(req), req.body as RecommendBody, meta(req)));
-    }),
-  );
-  r.post(
-    "/cases/:id/audit-decision",
-    h(async (req, res) => {
-      res.json(await decideCaseAudit(ctx, req.user!, id(req), req.body as DecideBody, meta(req)));
-    }),
-  );
+  route(r, "recommendCase", async (req, res) => {
+    res.json(await recommendCase(ctx, req.user, id(req), req.body as RecommendBody, meta(req)));
+  });
+  route(r, "decideCaseAudit", async (req, res) => {
+    res.json(await decideCaseAudit(ctx, req.user, id(req), req.body as DecideBody, meta(req)));
+  });
 
   // ---- SLA clock pauses ----
-  r.post(
-    "/cases/:id/pause",
-    h(async (req, res) => {
-      await pauseCase(
-        ctx,
-        req.user!,
-        id(req),
-        req.body as { reason: string; version?: number },
-        meta(req),
-      );
-      res.json(await getCase(ctx, req.user!, id(req), meta(req)));
-    }),
-  );
-  r.post(
-    "/cases/:id/resume",
-    h(async (req, res) => {
-      const body = (req.body ?? {}) as { version?: number; note?: string };
-      await resumeCase(ctx, req.user!, id(req), body, meta(req));
-      res.json(await getCase(ctx, req.user!, id(req), meta(req)));
-    }),
-  );
+  route(r, "pauseCaseClock", async (req, res) => {
+    await pauseCase(
+      ctx,
+      req.user,
+      id(req),
+      req.body as { reason: string; version?: number },
+      meta(req),
+    );
+    res.json(await getCase(ctx, req.user, id(req), meta(req)));
+  });
+  route(r, "resumeCaseClock", async (req, res) => {
+    const body = (req.body ?? {}) as { version?: number; note?: string };
+    await resumeCase(ctx, req.user, id(req), body, meta(req));
+    res.json(await getCase(ctx, req.user, id(req), meta(req)));
+  });
 
   // ---- catalogues: bidang table, SLA policy ----
-  r.get(
-    "/catalogue/bidang-table",
-    h(async (_req, res) => {
-      res.json(await loadBidangTable(ctx));
-    }),
-  );
-  r.put(
-    "/catalogue/bidang-table",
-    h(async (req, res) => {
-      const body = req.body as BidangPut;
-      await saveBidangTable(ctx, req.user!, { table: body.table, note: body.note }, meta(req));
-      res.json(await loadBidangTable(ctx));
-    }),
-  );
-  r.get(
-    "/catalogue/sla-policy",
-    h(async (_req, res) => {
-      const p = await loadSlaPolicy(ctx);
-      res.json({ version: p.version, policy: p.policy, override: p.override ?? null });
-    }),
-  );
-  r.put(
-    "/catalogue/sla-policy",
-    h(async (req, res) => {
-      const body = req.body as SlaPut;
-      const resolved = resolveSlaPolicy(body.override);
-      if (!resolved.ok) {
-        throw new AppError(422, resolved.error.code, resolved.error.message, {
-          fields: resolved.error.issues.map((i) => ({
-            field: `body.override${i.path ? "." + i.path : ""}`,
-            message: i.message,
-          })),
-        });
-      }
-      await saveCatalogueVersion(
-        ctx,
-        req.user!,
-        "sla_policy",
-        body.override as Prisma.InputJsonValue,
-        body.note,
-        meta(req),
-      );
-      const recomputedCases = await recomputeOpenCases(ctx);
-      const p = await loadSlaPolicy(ctx);
-      res.json({
-        version: p.version,
-        policy: p.policy,
-        override: p.override ?? null,
-        recomputedCases,
+  route(r, "getBidangTable", async (_req, res) => {
+    res.json(await loadBidangTable(ctx));
+  });
+  route(r, "putBidangTable", async (req, res) => {
+    const body = req.body as BidangPut;
+    await saveBidangTable(ctx, req.user, { table: body.table, note: body.note }, meta(req));
+    res.json(await loadBidangTable(ctx));
+  });
+  route(r, "getSlaPolicy", async (_req, res) => {
+    const p = await loadSlaPolicy(ctx);
+    res.json({ version: p.version, policy: p.policy, override: p.override ?? null });
+  });
+  route(r, "putSlaPolicy", async (req, res) => {
+    const body = req.body as SlaPut;
+    const resolved = resolveSlaPolicy(body.override);
+    if (!resolved.ok) {
+      throw new AppError(422, resolved.error.code, resolved.error.message, {
+        fields: resolved.error.issues.map((i) => ({
+          field: `body.override${i.path ? "." + i.path : ""}`,
+          message: i.message,
+        })),
       });
-    }),
-  );
+    }
+    await saveCatalogueVersion(
+      ctx,
+      req.user,
+      "sla_policy",
+      body.override as Prisma.InputJsonValue,
+      body.note,
+      meta(req),
+    );
+    const recomputedCases = await recomputeOpenCases(ctx);
+    const p = await loadSlaPolicy(ctx);
+    res.json({
+      version: p.version,
+      policy: p.policy,
+      override: p.override ?? null,
+      recomputedCases,
+    });
+  });
 
   // ---- working-day calendar ----
-  r.get(
-    "/calendar",
-    h(async (req, res) => {
-      const year = Number(req.query.year);
-      const prefix = `${year}-`;
-      const holidays = defaultHolidays().filter((x) => x.date.startsWith(prefix));
-      const overrides = await ctx.db.prisma.calendarOverride.findMany({
-        where: { date: { startsWith: prefix } },
-        orderBy: { date: "asc" },
+  route(r, "getCalendar", async (req, res) => {
+    const year = Number(req.query.year);
+    const prefix = `${year}-`;
+    const holidays = defaultHolidays().filter((x) => x.date.startsWith(prefix));
+    const overrides = await ctx.db.prisma.calendarOverride.findMany({
+      where: { date: { startsWith: prefix } },
+      orderBy: { date: "asc" },
+    });
+    res.json({
+      year,
+      covered: holidays.length > 0,
+      holidays: holidays.map((x) => ({
+        date: x.date,
+        kind: x.kind,
+        name: x.name,
+        source: x.source,
+      })),
+      overrides: overrides.map((o) => ({ date: o.date, working: o.working, reason: o.reason })),
+    });
+  });
+  route(r, "getCalendarOverride", async (req, res) => {
+    const o = await ctx.db.prisma.calendarOverride.findUnique({
+      where: { date: String(req.params.date) },
+    });
+    if (!o) throw notFound("Pengecualian kalender");
+    res.json({ date: o.date, working: o.working, reason: o.reason });
+  });
+  route(r, "putCalendarOverride", async (req, res) => {
+    const date = String(req.params.date);
+    const body = req.body as OverridePut;
+    await ctx.db.prisma.$transaction(async (tx) => {
+      await tx.calendarOverride.upsert({
+        where: { date },
+        create: { date, working: body.working, reason: body.reason, createdById: req.user.id },
+        update: { working: body.working, reason: body.reason, createdById: req.user.id },
       });
-      res.json({
-        year,
-        covered: holidays.length > 0,
-        holidays: holidays.map((x) => ({
-          date: x.date,
-          kind: x.kind,
-          name: x.name,
-          source: x.source,
-        })),
-        overrides: overrides.map((o) => ({ date: o.date, working: o.working, reason: o.reason })),
+      await audit(tx, {
+        actor: req.user,
+        action: "calendar.override.put",
+        purpose: "kalender hari kerja",
+        data: { date, working: body.working },
+        ...meta(req),
       });
-    }),
-  );
-  r.get(
-    "/calendar/overrides/:date",
-    h(async (req, res) => {
-      const o = await ctx.db.prisma.calendarOverride.findUnique({
-        where: { date: String(req.params.date) },
+    });
+    invalidateSlaCaches(ctx);
+    const recomputedCases = await recomputeOpenCases(ctx);
+    res.json({ date, working: body.working, reason: body.reason, recomputedCases });
+  });
+  route(r, "deleteCalendarOverride", async (req, res) => {
+    const date = String(req.params.date);
+    await ctx.db.prisma.$transaction(async (tx) => {
+      const del = await tx.calendarOverride.deleteMany({ where: { date } });
+      if (del.count === 0) throw notFound("Pengecualian kalender");
+      await audit(tx, {
+        actor: req.user,
+        action: "calendar.override.delete",
+        purpose: "kalender hari kerja",
+        data: { date },
+        ...meta(req),
       });
-      if (!o) throw notFound("Pengecualian kalender");
-      res.json({ date: o.date, working: o.working, reason: o.reason });
-    }),
-  );
-  r.put(
-    "/calendar/overrides/:date",
-    h(async (req, res) => {
-      const date = String(req.params.date);
-      const body = req.body as OverridePut;
-      await ctx.db.prisma.$transaction(async (tx) => {
-        await tx.calendarOverride.upsert({
-          where: { date },
-          create: { date, working: body.working, reason: body.reason, createdById: req.user!.id },
-          update: { working: body.working, reason: body.reason, createdById: req.user!.id },
-        });
-        await audit(tx, {
-          actor: req.user!,
-          action: "calendar.override.put",
-          purpose: "kalender hari kerja",
-          data: { date, working: body.working },
-          ...meta(req),
-        });
-      });
-      invalidateSlaCaches(ctx);
-      const recomputedCases = await recomputeOpenCases(ctx);
-      res.json({ date, working: body.working, reason: body.reason, recomputedCases });
-    }),
-  );
-  r.delete(
-    "/calendar/overrides/:date",
-    h(async (req, res) => {
-      const date = String(req.params.date);
-      await ctx.db.prisma.$transaction(async (tx) => {
-        const del = await tx.calendarOverride.deleteMany({ where: { date } });
-        if (del.count === 0) throw notFound("Pengecualian kalender");
-        await audit(tx, {
-          actor: req.user!,
-          action: "calendar.override.delete",
-          purpose: "kalender hari kerja",
-          data: { date },
-          ...meta(req),
-        });
-      });
-      invalidateSlaCaches(ctx);
-      await recomputeOpenCases(ctx);
-      res.status(204).end();
-    }),
-  );
+    });
+    invalidateSlaCaches(ctx);
+    await recomputeOpenCases(ctx);
+    res.status(204).end();
+  });
 
   // ---- audit trail ----
-  r.get(
-    "/audit",
-    h(async (req, res) => {
-      const q = req.query as unknown as AuditQueryParams;
-      res.json(
-        await queryAudit(
-          ctx,
-          req.user!,
-          { ...q, limit: q.limit === undefined ? undefined : Number(q.limit) },
-          meta(req),
-        ),
-      );
-    }),
-  );
+  route(r, "queryAudit", async (req, res) => {
+    const q = req.query as unknown as AuditQueryParams;
+    res.json(
+      await queryAudit(
+        ctx,
+        req.user,
+        { ...q, limit: q.limit === undefined ? undefined : Number(q.limit) },
+        meta(req),
+      ),
+    );
+  });
 }
