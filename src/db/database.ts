@@ -22,6 +22,8 @@ import {
   type SqlSession,
 } from "./migrate.js";
 import type { Logger } from "pino";
+import type { PGlite, Transaction } from "@electric-sql/pglite";
+import { scopeOffice, scopeStatement, STAFF_DB_ROLE } from "./scope.js";
 
 export type Db = {
   kind: "postgres" | "pglite";
@@ -70,35 +72,136 @@ function pgSession(q: pg.Pool | pg.PoolClient): SqlSession {
   };
 }
 
+const SET_OFFICE = `SELECT set_config('aduan.instansi', $1, false)`;
+
+// Runs a query on one checked-out client; a client whose connection failed is destroyed.
+async function onClient<T>(client: pg.PoolClient, fn: (c: pg.PoolClient) => Promise<T>) {
+  let broken: Error | undefined;
+  const onError = (e: Error) => (broken = e);
+  client.on("error", onError);
+  try {
+    return await fn(client);
+  } finally {
+    client.removeListener("error", onError);
+    client.release(broken ?? false);
+  }
+}
+
+// The pool one office's Prisma client sees: every query and every transaction runs on a
+// connection of the shared staff pool (sessions that are `aduan_staff`), with this office set
+// on it just before. It never opens connections of its own.
+class OfficePool extends pg.Pool {
+  constructor(
+    private readonly staffClient: (instansi: string) => Promise<pg.PoolClient>,
+    private readonly instansi: string,
+  ) {
+    super({ max: 1 });
+  }
+
+  // Prisma calls the promise forms only.
+  override query(...args: unknown[]): never {
+    return this.staffClient(this.instansi).then((client) =>
+      onClient(client, (c) => (c.query as (...a: unknown[]) => Promise<unknown>).apply(c, args)),
+    ) as never;
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(
+    callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void,
+  ): void;
+  override connect(...args: unknown[]): Promise<pg.PoolClient> | void {
+    if (args.length > 0) throw new Error("OfficePool: callback form not supported");
+    return this.staffClient(this.instansi);
+  }
+
+  override async end(): Promise<void> {
+    /* the shared staff pool is ended by Db.close */
+  }
+}
+
 export async function openPostgres(url: string, poolSize = 10, logger?: Logger): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client losing its server (PostgreSQL restart) must not crash the process.
-  pool.on("error", (e) =>
-    logger?.warn({ err: { message: e.message } }, "postgres idle client error"),
-  );
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }) });
-  const sql = pgSession(pool);
+  const onError = (e: Error) =>
+    logger?.warn({ err: { message: e.message } }, "postgres idle client error");
+  const config = { connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 };
+  const pool = new pg.Pool(config);
+  pool.on("error", onError);
+  // Staff requests' connections: the role is set once per connection, the office per use.
+  const staff = new pg.Pool(config);
+  staff.on("connect", (client) => {
+    client.query(`SET ROLE ${STAFF_DB_ROLE}`).catch(onError);
+  });
+  staff.on("error", onError);
+  const staffClient = async (instansi: string): Promise<pg.PoolClient> => {
+    const client = await staff.connect();
+    try {
+      await client.query(SET_OFFICE, [instansi]);
+    } catch (e) {
+      client.release(e as Error);
+      throw e;
+    }
+    return client;
+  };
+
+  const root = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }) });
+  const offices = new Map<string, PrismaClient>();
+  const prismaFor = (instansi: string) => {
+    let client = offices.get(instansi);
+    if (!client) {
+      client = new PrismaClient({
+        adapter: new PrismaPg(new OfficePool(staffClient, instansi), {
+          disposeExternalPool: false,
+        }),
+      });
+      offices.set(instansi, client);
+    }
+    return client;
+  };
+
+  // The scope is read when a query is made, in the caller's own async context.
+  const rootSql = pgSession(pool);
+  const sql: SqlSession = {
+    query<T>(text: string, params?: unknown[], opts?: { prepare?: boolean }) {
+      const office = scopeOffice();
+      if (office === undefined) return rootSql.query<T>(text, params, opts);
+      return staffClient(office).then((c) =>
+        onClient(c, (client) => pgSession(client).query<T>(text, params, opts)),
+      );
+    },
+    exec(script: string) {
+      const office = scopeOffice();
+      if (office === undefined) return rootSql.exec(script);
+      return staffClient(office).then((c) =>
+        onClient(c, (client) => pgSession(client).exec(script)),
+      );
+    },
+  };
   const withSession = async <T>(fn: (s: SqlSession) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
+    const office = scopeOffice();
+    const client = office === undefined ? await pool.connect() : await staffClient(office);
     // A checked-out client has no pool listener: without ours, a server restart while a
     // session (job or stream lock) is held would crash the process with an unhandled
     // 'error' event. A client that errored is destroyed, never returned to the pool.
     let broken: Error | undefined;
-    const onError = (e: Error) => {
+    const onLost = (e: Error) => {
       broken = e;
       logger?.warn({ err: { message: e.message } }, "postgres session lost");
     };
-    client.on("error", onError);
+    client.on("error", onLost);
     try {
       return await fn(pgSession(client));
     } finally {
-      client.removeListener("error", onError);
+      client.removeListener("error", onLost);
       client.release(broken ?? false);
     }
   };
   return {
     kind: "postgres",
-    prisma,
+    // Read in the caller's context: a staff request gets its office's client.
+    get prisma() {
+      const office = scopeOffice();
+      return office === undefined ? root : prismaFor(office);
+    },
     sql,
     withSession,
     ping: async () => {
@@ -107,8 +210,8 @@ export async function openPostgres(url: string, poolSize = 10, logger?: Logger):
     migrate: () => withSession((s) => applyMigrations(s)),
     migrationStatus: () => migrationStatus(sql),
     close: async () => {
-      await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([root, ...offices.values()].map((p) => p.$disconnect()));
+      await Promise.all([pool.end(), staff.end()]);
     },
   };
 }
@@ -123,21 +226,46 @@ export async function openPglite(dataDir: string, logger?: Logger): Promise<Db> 
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     // pg_trgm backs the text-search indexes (migration 20261128000000_search_indexes);
     // PGlite only offers the extensions it is given here.
-    const db = await PGlite.create({ dataDir: join(dir, "pg"), extensions: { pg_trgm } });
+    const pglite = await PGlite.create({ dataDir: join(dir, "pg"), extensions: { pg_trgm } });
+    const db = pglite as PGlite;
+    const officeDbs = new Map<string, PGlite>();
+    const officeDb = (instansi: string) => {
+      let o = officeDbs.get(instansi);
+      if (!o) officeDbs.set(instansi, (o = asOffice(db, instansi)));
+      return o;
+    };
+    // The scope is read when a query is made, in the caller's own async context.
+    const current = () => {
+      const office = scopeOffice();
+      return office === undefined ? db : officeDb(office);
+    };
     const sql: SqlSession = {
       async query<T>(text: string, params: unknown[] = []) {
-        const r = await db.query(text, params);
+        const r = await current().query(text, params);
         return r.rows as T[];
       },
       async exec(script: string) {
-        await db.exec(script);
+        await current().exec(script);
       },
     };
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+    const root = new PrismaClient({ adapter: new PrismaPGlite(db) });
+    const offices = new Map<string, PrismaClient>();
+    const prismaFor = (instansi: string) => {
+      let client = offices.get(instansi);
+      if (!client) {
+        client = new PrismaClient({ adapter: new PrismaPGlite(officeDb(instansi)) });
+        offices.set(instansi, client);
+      }
+      return client;
+    };
     logger?.info({ dataDir: dir }, "embedded PostgreSQL (PGlite) opened");
     return {
       kind: "pglite",
-      prisma,
+      // Read in the caller's context: a staff request gets its office's client.
+      get prisma() {
+        const office = scopeOffice();
+        return office === undefined ? root : prismaFor(office);
+      },
       sql,
       // PGlite has one connection: every caller already shares the only session.
       withSession: (fn) => fn(sql),
@@ -147,7 +275,7 @@ export async function openPglite(dataDir: string, logger?: Logger): Promise<Db> 
       migrate: () => applyMigrations(sql),
       migrationStatus: () => migrationStatus(sql),
       close: async () => {
-        await prisma.$disconnect();
+        await Promise.all([root, ...offices.values()].map((p) => p.$disconnect()));
         await db.close();
         release();
       },
@@ -156,6 +284,39 @@ export async function openPglite(dataDir: string, logger?: Logger): Promise<Db> 
     release();
     throw e;
   }
+}
+
+// The embedded database has one connection, and PGlite runs each query and each transaction
+// alone on it. For one office, every query and transaction is wrapped in a transaction that
+// first becomes `aduan_staff` of the office (SET LOCAL semantics), so the setting can never
+// outlive it or leak to another caller.
+function asOffice(db: PGlite, instansi: string): PGlite {
+  const enter = (tx: Transaction) => tx.query(scopeStatement(true), [instansi]);
+  const wrapped: Pick<PGlite, "query" | "exec" | "transaction"> = {
+    query: (sql, params, opts) =>
+      db.transaction(async (tx) => {
+        await enter(tx);
+        return tx.query(sql, params, opts);
+      }),
+    exec: (script, opts) =>
+      db.transaction(async (tx) => {
+        await enter(tx);
+        return tx.exec(script, opts);
+      }),
+    transaction: (fn) =>
+      db.transaction(async (tx) => {
+        await enter(tx);
+        return fn(tx);
+      }),
+  };
+  // Everything else (the adapter's type checks, dataDir, …) is the real instance's.
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop in wrapped) return wrapped[prop as keyof typeof wrapped];
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 // PGlite is one process with one connection: never open one data dir twice.

@@ -9,6 +9,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from "ex
 import type { HubContext } from "../context.js";
 import type { AuthUser } from "../services/auth.service.js";
 import { findCaseScope } from "../repos/case-scope.repo.js";
+import { inOffice } from "../db/scope.js";
 import { AppError } from "./errors.js";
 import {
   compileOperations,
@@ -62,7 +63,9 @@ function forbidden(user: AuthUser, allowed: readonly string[]): AppError {
 /**
  * Access rules of the operation, after the session is resolved. Case-scoped operations also
  * check the case's office (another office's case answers 404, as if absent) and, for a
- * penelaah, that any write or reveal is on a case disposed to their own bidang.
+ * penelaah, that any write or reveal is on a case disposed to their own bidang. From here
+ * on the request runs in its user's office scope: every query it makes sees that office's
+ * rows only (row-level security, src/db/scope.ts).
  */
 export function authorize(ctx: HubContext): RequestHandler {
   return (req, _res, next) => {
@@ -72,11 +75,12 @@ export function authorize(ctx: HubContext): RequestHandler {
     const user = req.user;
     if (!user) return next(new AppError(401, "UNAUTHENTICATED", "Silakan masuk terlebih dahulu"));
     if (op.roles && !op.roles.includes(user.role)) return next(forbidden(user, op.roles));
-    if (!op.caseScoped) return next();
+    const pass = () => inOffice(user.instansi, () => next());
+    if (!op.caseScoped) return pass();
     const match = op.regex.exec(rawPath(req));
     const caseId = match?.[1 + op.params.indexOf("id")];
     // A malformed id is for request validation to name (400 with the field).
-    if (!caseId || !UUID.test(caseId)) return next();
+    if (!caseId || !UUID.test(caseId)) return pass();
     findCaseScope(ctx.db, caseId).then((scope) => {
       if (!scope || scope.instansi !== user.instansi)
         return next(new AppError(404, "NOT_FOUND", "Kasus tidak ditemukan"));
@@ -90,7 +94,7 @@ export function authorize(ctx: HubContext): RequestHandler {
           ),
         );
       }
-      next();
+      pass();
     }, next);
   };
 }

@@ -8,6 +8,7 @@ import { CronExpressionParser } from "cron-parser";
 import type { HubContext } from "../context.js";
 import type { JobDefinition } from "./job.js";
 import { withAdvisoryLock } from "../sync/stream-lock.js";
+import { asSystem } from "../db/scope.js";
 import { assertLaporConfig } from "../../adapters/lapor/lapor.sync.js";
 
 export const JOB_TIMEZONE = "Asia/Makassar";
@@ -31,24 +32,27 @@ export async function runJobOnce(
   const started = performance.now();
   let r: { acquired: boolean };
   try {
-    r = await withAdvisoryLock(ctx, `job:${job.id}`, async () => {
-      try {
-        const result = await job.handler(ctx, {} as never);
-        ctx.logger.info(
-          {
-            job: job.id,
-            durationMs: Math.round(performance.now() - started),
-            result: result ?? null,
-          },
-          "job finished",
-        );
-      } catch (e) {
-        ctx.logger.error(
-          { job: job.id, err: { name: (e as Error).name, message: (e as Error).message } },
-          "job failed",
-        );
-      }
-    });
+    // Jobs are system work: they cross offices, even when a staff request started them.
+    r = await asSystem(`job:${job.id}`, () =>
+      withAdvisoryLock(ctx, `job:${job.id}`, async () => {
+        try {
+          const result = await job.handler(ctx, {} as never);
+          ctx.logger.info(
+            {
+              job: job.id,
+              durationMs: Math.round(performance.now() - started),
+              result: result ?? null,
+            },
+            "job finished",
+          );
+        } catch (e) {
+          ctx.logger.error(
+            { job: job.id, err: { name: (e as Error).name, message: (e as Error).message } },
+            "job failed",
+          );
+        }
+      }),
+    );
   } catch (e) {
     // The lock itself failed (database unreachable): the job did not run; the schedule
     // goes on and the next tick tries again. Never an unhandled rejection.

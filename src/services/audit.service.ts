@@ -1,6 +1,7 @@
 import type { Prisma } from "../generated/prisma/client.js";
 import type { SqlSession } from "../db/migrate.js";
 import type { AuthUser } from "./auth.service.js";
+import { scopeOffice } from "../db/scope.js";
 
 // The prisma client or a transaction: the office of a system actor's case (or of an actor
 // given without its office) is read through the same writer, so a case created earlier in
@@ -39,7 +40,7 @@ export async function auditInstansi(w: AuditWriter, e: AuditEntry): Promise<stri
     const c = await w.case.findUnique({ where: { id: e.caseId }, select: { instansi: true } });
     if (c) return c.instansi;
   }
-  return DEFAULT_AUDIT_INSTANSI;
+  return scopeOffice() ?? DEFAULT_AUDIT_INSTANSI;
 }
 
 // Append-only processing record (UU 27/2022 PDP): who, when, which office, which case,

@@ -13,6 +13,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import { suggestJenis } from "../domain/jenis.js";
 import { encrypt } from "../security/crypto.js";
 import { enqueueOutbox } from "../outbox/outbox.js";
+import { asSystem } from "../db/scope.js";
 import { audit } from "./audit.service.js";
 import { nextCaseNumber } from "./cases.service.js";
 import { suggestPartyLinks } from "./party-links.service.js";
@@ -435,8 +436,9 @@ export class WorkQueue {
     while (this.running < this.concurrency && this.tasks.length > 0) {
       const task = this.tasks.shift()!;
       this.running += 1;
+      // Queued processing is system work, whoever queued it (a webhook or a staff replay).
       setImmediate(() => {
-        task()
+        asSystem("inbound", task)
           .catch(() => undefined)
           .finally(() => {
             this.running -= 1;

@@ -11,6 +11,7 @@ import {
 } from "../../sync/dead-letters.js";
 import { listOutbox } from "../../outbox/outbox.worker.js";
 import { runSync } from "../../sync/sync-engine.js";
+import { asSystem } from "../../db/scope.js";
 import { channelSources } from "../../../adapters/index.js";
 import { audit } from "../../services/audit.service.js";
 import {
@@ -52,7 +53,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
   });
 
   route(r, "replayAllDeadLetters", async (req, res) => {
-    const outcomes = await replayAllDeadLetters(ctx);
+    const outcomes = await asSystem("deadletter-replay", () => replayAllDeadLetters(ctx));
     await audit(ctx.db.prisma, {
       actor: req.user ?? null,
       action: "deadletter.replay_all",
@@ -68,7 +69,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
 
   route(r, "replayDeadLetter", async (req, res) => {
     const id = String(req.params.id);
-    const o = await replayDeadLetter(ctx, id);
+    const o = await asSystem("deadletter-replay", () => replayDeadLetter(ctx, id));
     if (o.result === "not_found") throw notFound("Dead letter");
     await audit(ctx.db.prisma, {
       actor: req.user ?? null,
@@ -102,7 +103,10 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
     const source = factory(ctx);
     if (!source)
       throw new AppError(409, "CHANNEL_NOT_CONFIGURED", `Kanal ${stream} belum dikonfigurasi`);
-    const summary = await runSync(ctx, source, { full: req.query.full === "true" });
+    // The stream is the hub's, not an office's: the sync is system work.
+    const summary = await asSystem(`sync:${stream}`, () =>
+      runSync(ctx, source, { full: req.query.full === "true" }),
+    );
     await audit(ctx.db.prisma, {
       actor: req.user ?? null,
       action: "sync.run",
