@@ -93,7 +93,11 @@ export function legacyChainHash(prevHash: string, r: ChainRow): string {
 
 /** The keyed rule every row sealed by this release follows. */
 export function chainMac(key: Buffer, prevHash: string, r: ChainRow): string {
-  return createHmac("sha256", key).update(prevHash).update("\n").update(canonicalRow(r)).digest("hex");
+  return createHmac("sha256", key)
+    .update(prevHash)
+    .update("\n")
+    .update(canonicalRow(r))
+    .digest("hex");
 }
 
 /** The chain's last sealed row: its id, its MAC and how many rows the chain holds up to it. */
@@ -203,7 +207,10 @@ async function decideTip(ctx: HubContext, tx: Tx): Promise<TipDecision> {
     if (rec.tip.id === "0" && rec.tip.rows === 0) {
       const end = await scanChainEnd(tx);
       if (!end) return { tip: rec.tip };
-      return { refused: "rantai kosong menurut ujung segel, tetapi ada baris bersegel", recorded: rec.tip };
+      return {
+        refused: "rantai kosong menurut ujung segel, tetapi ada baris bersegel",
+        recorded: rec.tip,
+      };
     }
     if (!row)
       return { refused: `baris ujung segel #${rec.tip.id} tidak ada lagi`, recorded: rec.tip };
@@ -213,14 +220,14 @@ async function decideTip(ctx: HubContext, tx: Tx): Promise<TipDecision> {
   }
   const end = await scanChainEnd(tx);
   if (!end) {
-    if (rec.legacy)
-      return { refused: "jejak audit bersegel hilang seluruhnya", recorded: null };
+    if (rec.legacy) return { refused: "jejak audit bersegel hilang seluruhnya", recorded: null };
     return { tip: { id: "0", hash: GENESIS_HASH, rows: 0 } };
   }
   // Sealed rows but no keyed tip: only legitimate as release 1's chain before its first
   // keyed seal. A recorded switch, or an end row carrying a valid MAC, means the keyed tip
   // was removed: refuse rather than re-anchor.
-  if (rec.legacy) return { refused: "ujung segel bertanda tangan hilang dari database", recorded: null };
+  if (rec.legacy)
+    return { refused: "ujung segel bertanda tangan hilang dari database", recorded: null };
   const endRow = await rowById(tx, end.id);
   if (endRow?.prevHash && chainMac(key, endRow.prevHash, endRow) === endRow.hash)
     return { refused: "ujung segel bertanda tangan hilang dari database", recorded: null };
@@ -277,7 +284,10 @@ export async function sealAuditChain(ctx: HubContext, opts: SealOptions = {}): P
             },
           });
           await resolveAlerts(tx, { kind: "audit.chain", source: "audit.seal" }, ctx.clock());
-          ctx.logger.warn({ reason: decision.refused, anchoredOn: tip.id }, "audit chain: re-anchored");
+          ctx.logger.warn(
+            { reason: decision.refused, anchoredOn: tip.id },
+            "audit chain: re-anchored",
+          );
           reanchor = false;
         } else {
           tip = decision.tip;
@@ -288,7 +298,8 @@ export async function sealAuditChain(ctx: HubContext, opts: SealOptions = {}): P
         if (rows.length === 0) {
           // Record the anchor even with nothing to seal (first run, upgrade, re-anchor).
           const rec = await readRecords(tx, ctx.keyring.auditKey);
-          if (rec.tip === null || rec.tip === "forged") await saveRecord(ctx, tx, TIP_STREAM, "tip", tip);
+          if (rec.tip === null || rec.tip === "forged")
+            await saveRecord(ctx, tx, TIP_STREAM, "tip", tip);
           return 0;
         }
         let prev = tip.hash;

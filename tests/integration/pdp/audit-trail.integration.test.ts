@@ -21,6 +21,7 @@ import {
 import { saveSealTip, tipToken } from "../../../src/pdp/audit-tip.js";
 import { run as auditCli } from "../../../src/cli/audit.cli.js";
 import { parseConfig } from "../../../src/config/config.js";
+import { auditSealJob } from "../../../src/jobs/audit-seal.job.js";
 
 let hub: TestHub;
 let superuser: pg.Client;
@@ -152,13 +153,23 @@ describe("audit chain on long trails", () => {
     const r = await cli(["verify"]);
     expect(r.code).toBe(0);
     const [last] = (await ids()).slice(-1);
-    expect(r.out).toMatch(new RegExp(`^OK 1200 baris\\nujung segel: aduan-audit-tip:v1:${last}:1200:[0-9a-f]{64}`));
+    expect(r.out).toMatch(
+      new RegExp(`^OK 1200 baris\\nujung segel: aduan-audit-tip:v1:${last}:1200:[0-9a-f]{64}`),
+    );
     const file = JSON.parse(readFileSync(join(dataDir, "audit-tip.json"), "utf8")) as {
       tip: string;
       rows: number;
     };
     expect(file.rows).toBe(1200);
     expect(r.out).toContain(file.tip);
+  });
+
+  it("the audit.seal job seals and writes the tip file outside the database", async () => {
+    await writeTrail(3);
+    const out = await auditSealJob.handler(hub.ctx, undefined as never);
+    expect(out).toEqual({ sealed: 3, tip: expect.stringMatching(/^aduan-audit-tip:v1:3:3:/) });
+    const file = readFileSync(join(dataDir, "audit-tip.json"), "utf8");
+    expect(file).toContain((out as { tip: string }).tip);
   });
 
   it("reports every edited row at seeded random places, not just the first", async () => {
@@ -209,7 +220,9 @@ describe("audit chain on long trails", () => {
     expect(v).toMatchObject({ ok: false, brokenAt: tipId, kind: "truncated", stored: null });
     if (!v.ok) {
       expect(v.problems).toHaveLength(1);
-      expect(v.problems[0]!.detail).toContain(`rantai berakhir di baris #${all[1002]} (1003 baris)`);
+      expect(v.problems[0]!.detail).toContain(
+        `rantai berakhir di baris #${all[1002]} (1003 baris)`,
+      );
     }
     // The sealer does not quietly go on from the shorter chain.
     await writeTrail(1);
