@@ -122,6 +122,7 @@ try {
     LAPOR_SYNC_CRON: "off",
     ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
     ADUAN_HASH_KEY: Buffer.alloc(32, 9).toString("base64"),
+    ADUAN_AUDIT_KEY: Buffer.alloc(32, 11).toString("base64"),
     LOG_LEVEL: "warn",
   });
   const { peakRssMb: sandboxRssMb } = await stopSandbox();

@@ -29,6 +29,7 @@ export function hubEnv(url: string, extra: Record<string, string> = {}): Record<
     DATABASE_URL: url,
     ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
     ADUAN_HASH_KEY: Buffer.alloc(32, 2).toString("base64"),
+    ADUAN_AUDIT_KEY: Buffer.alloc(32, 3).toString("base64"),
     LOG_LEVEL: "info",
     DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
     ...extra,

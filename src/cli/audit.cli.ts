@@ -3,14 +3,32 @@
 import { parseArgs } from "node:util";
 import { userInfo } from "node:os";
 import type { Config } from "../config/config.js";
-import { sealAuditChain, verifyAuditChain } from "../pdp/audit-chain.js";
+import {
+  sealAuditChain,
+  verifyAuditChain,
+  type ChainProblem,
+  type SealTip,
+} from "../pdp/audit-chain.js";
+import {
+  readTipFile,
+  resolveTipArg,
+  saveSealTip,
+  TipFormatError,
+  tipFilePath,
+  tipToken,
+} from "../pdp/audit-tip.js";
 import { breachReportAudited, type BreachReport } from "../pdp/breach.js";
 import { withCliContext } from "./cli-context.js";
 import { UsageError } from "./main.js";
 
-export const AUDIT_USAGE = `  audit verify                  seal, then recompute the audit hash chain; exit 1 and the
-                                first broken row if it was tampered with
-  audit seal                    chain the audit rows written since the last seal
+export const AUDIT_USAGE = `  audit verify [--tip VALUE|FILE]
+                                seal, then recompute the audit chain (HMAC); exit 1 and
+                                every broken row if it was tampered with. Checks the tip of
+                                the last seal (the tip file, or --tip: the value an operator
+                                kept) so deleted newest rows are reported too
+  audit seal [--reanchor]       chain the audit rows written since the last seal and print
+                                the tip to keep; --reanchor: after a reported break, go on
+                                from the chain's current end (recorded in the trail)
   audit breach --since ISO [--until ISO] [--user U | --ip A] [--json]
                                 who/what personal data was read or exported in a window
 `;
@@ -51,26 +69,84 @@ export function formatBreach(r: BreachReport): string {
   return out.join("\n");
 }
 
+const KIND_LABEL: Record<ChainProblem["kind"], string> = {
+  hash: "isi/hash",
+  link: "tautan prevHash",
+  truncated: "ekor terpotong",
+  tip: "ujung segel",
+  legacy: "bagian SHA-256 lama",
+};
+
+function problemLine(p: ChainProblem): string {
+  return (
+    `#${p.id} ${KIND_LABEL[p.kind]}` +
+    (p.detail ? `: ${p.detail}` : "") +
+    ` (seharusnya ${p.expected}, tersimpan ${p.stored ?? "(kosong)"})`
+  );
+}
+
+function tipLine(tip: SealTip, file: string | null): string {
+  return (
+    `ujung segel: ${tipToken(tip)}` +
+    (file ? `\n  (ditulis ke ${file}; simpan salinannya di luar server)` : "")
+  );
+}
+
 export async function run(config: Config, args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === "seal") {
+    const { values } = parseArgs({
+      args: rest,
+      options: { reanchor: { type: "boolean", default: false } },
+    });
     await withCliContext(config, async (ctx) => {
-      console.log(`disegel: ${await sealAuditChain(ctx)} baris`);
+      const n = await sealAuditChain(ctx, { reanchor: values.reanchor });
+      console.log(`disegel: ${n} baris`);
+      const saved = await saveSealTip(ctx);
+      if (!saved) {
+        console.log(
+          "penyegelan ditolak: ujung segel hilang atau berubah; lihat `aduan-hub audit verify`",
+        );
+        process.exitCode = 1;
+        return;
+      }
+      console.log(tipLine(saved.tip, saved.file));
     });
     return;
   }
   if (sub === "verify") {
+    const { values } = parseArgs({ args: rest, options: { tip: { type: "string" } } });
+    let kept: { tip: SealTip; source: string } | null = null;
+    try {
+      if (values.tip !== undefined) kept = { tip: resolveTipArg(values.tip), source: "--tip" };
+    } catch (e) {
+      if (e instanceof TipFormatError) throw new UsageError(`audit verify: ${e.message}`);
+      throw e;
+    }
     await withCliContext(config, async (ctx) => {
+      // The tip file is read before this run seals (and rewrites it).
+      const file = tipFilePath(ctx.config);
+      if (!kept && file) {
+        const t = readTipFile(file);
+        if (t) kept = { tip: t, source: file };
+      }
       await sealAuditChain(ctx);
-      const r = await verifyAuditChain(ctx);
+      const r = await verifyAuditChain(ctx, { tips: kept ? [kept] : [] });
       if (r.ok) {
         console.log(`OK ${r.rows} baris`);
+        if (kept) console.log(`ujung segel #${kept.tip.id} (${kept.source}) ada dan utuh`);
+        const saved = await saveSealTip(ctx);
+        if (saved) console.log(tipLine(saved.tip, saved.file));
         return;
       }
       console.log(
-        `RUSAK pada baris ${r.brokenAt} (${r.kind === "hash" ? "isi/hash" : "tautan prevHash"}): ` +
+        `RUSAK pada baris ${r.brokenAt} (${KIND_LABEL[r.kind]}): ` +
           `seharusnya ${r.expected}, tersimpan ${r.stored ?? "(kosong)"}`,
       );
+      console.log(`${r.problemCount} masalah:`);
+      for (const p of r.problems) console.log(`  ${problemLine(p)}`);
+      if (r.problemCount > r.problems.length)
+        console.log(`  … dan ${r.problemCount - r.problems.length} lagi`);
       process.exitCode = 1;
     });
     return;

@@ -40,6 +40,10 @@ export const configSchema = z.object({
       }
     }),
   ADUAN_HASH_KEY: base64Key.optional(),
+  // HMAC key of the audit chain (src/pdp/audit-chain.ts): without it nobody can recompute a
+  // row's MAC, so an edited row cannot be re-chained. Required with DATABASE_URL, like the
+  // other keys; never rotate casually (the chain is verified with it).
+  ADUAN_AUDIT_KEY: base64Key.optional(),
   ADUAN_SESSION_TTL_HOURS: z.coerce
     .number()
     .positive()
@@ -274,6 +278,9 @@ export const configSchema = z.object({
   PDP_RETENTION_CRON: z.string().min(1).default("30 1 * * *"),
   // Cron of the audit.seal job (hash chain of the processing record); "off" disables it.
   PDP_AUDIT_SEAL_CRON: z.string().min(1).default("* * * * *"),
+  // Where each seal writes the chain's tip (last id, row count, MAC) outside the database;
+  // default <ADUAN_DATA_DIR>/audit-tip.json, "off" to write none.
+  ADUAN_AUDIT_TIP_FILE: z.string().min(1).optional(),
   // ---- end issue 9 config ----
 });
 

@@ -6,6 +6,8 @@ export type Keyring = {
   currentId: string;
   keys: Map<string, Buffer>;
   hashKey: Buffer;
+  /** HMAC key of the audit chain (ADUAN_AUDIT_KEY). */
+  auditKey: Buffer;
 };
 
 const VERSION = 1;

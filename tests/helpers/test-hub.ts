@@ -14,6 +14,7 @@ import type { Role } from "../../src/domain/roles.js";
 export const TEST_KEYS = {
   ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
   ADUAN_HASH_KEY: Buffer.alloc(32, 9).toString("base64"),
+  ADUAN_AUDIT_KEY: Buffer.alloc(32, 11).toString("base64"),
 };
 
 // Every log line of the test suite goes to test-output/logs/, so a test can scan the

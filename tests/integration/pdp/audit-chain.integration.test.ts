@@ -1,6 +1,9 @@
 // The processing record is append-only (trigger) and tamper-evident (hash chain): an
 // edited row, made possible only by a superuser disabling the trigger, is reported by
 // `audit verify` with its id and exit code 1. Also the breach report over the same log.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import {
@@ -20,6 +23,7 @@ import { newCase, NIK_A, staff } from "./pdp-fixtures.js";
 
 let hub: TestHub;
 let superuser: pg.Client;
+const dataDir = mkdtempSync(join(tmpdir(), "aduan-audit-chain-"));
 
 beforeAll(async () => {
   hub = await startTestHub({ name: "pdp-audit-chain" });
@@ -29,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await superuser.end();
   await hub.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   await resetDb(hub);
@@ -55,7 +60,12 @@ async function cli(args: string[]): Promise<{ out: string; code: number }> {
   process.exitCode = 0;
   try {
     await auditCli(
-      parseConfig({ DATABASE_URL: inject("databaseUrl"), ...TEST_KEYS, LOG_LEVEL: "silent" }),
+      parseConfig({
+        DATABASE_URL: inject("databaseUrl"),
+        ADUAN_DATA_DIR: dataDir,
+        ...TEST_KEYS,
+        LOG_LEVEL: "silent",
+      }),
       args,
     );
     return { out: lines.join("\n"), code: Number(process.exitCode ?? 0) };
@@ -76,7 +86,8 @@ describe("audit hash chain", () => {
     await writeRows(2);
     expect(await verifyAuditChain(hub.ctx)).toMatchObject({ ok: true, rows: 5, unsealed: 2 });
     const r = await cli(["verify"]);
-    expect(r).toEqual({ out: "OK 7 baris", code: 0 });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^OK 7 baris\nujung segel: aduan-audit-tip:v1:7:7:[0-9a-f]{64}\n/);
   });
 
   it("refuses UPDATE and DELETE at the database, but lets the sealer set the hash once", async () => {

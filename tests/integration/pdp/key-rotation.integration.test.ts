@@ -33,6 +33,7 @@ function rotatedContext(ctx: HubContext): HubContext {
     DATABASE_URL: "postgresql://unused/x",
     ADUAN_DATA_DIR: dataDir,
     ADUAN_HASH_KEY: TEST_KEYS.ADUAN_HASH_KEY,
+    ADUAN_AUDIT_KEY: TEST_KEYS.ADUAN_AUDIT_KEY,
     ADUAN_ENCRYPTION_KEY_ID: "k2",
     ADUAN_ENCRYPTION_KEY: NEW_KEY,
     ADUAN_ENCRYPTION_OLD_KEYS: JSON.stringify({ k1: TEST_KEYS.ADUAN_ENCRYPTION_KEY }),
@@ -105,6 +106,7 @@ describe("keys rotate", () => {
       currentId: "k2",
       keys: new Map([["k2", Buffer.from(NEW_KEY, "base64")]]),
       hashKey: rctx.keyring.hashKey,
+      auditKey: rctx.keyring.auditKey,
     };
     const after = await allNiks(ctx, onlyNew);
     expect(after.every((a) => a.keyId === "k2")).toBe(true);

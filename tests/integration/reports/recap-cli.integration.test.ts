@@ -49,6 +49,7 @@ describe("aduan-hub recap push", () => {
         DATABASE_URL: hub.ctx.config.DATABASE_URL,
         ADUAN_ENCRYPTION_KEY: hub.ctx.config.ADUAN_ENCRYPTION_KEY,
         ADUAN_HASH_KEY: hub.ctx.config.ADUAN_HASH_KEY,
+        ADUAN_AUDIT_KEY: hub.ctx.config.ADUAN_AUDIT_KEY,
         REKAP_TARGETS: targets,
         LOG_LEVEL: "silent",
       });

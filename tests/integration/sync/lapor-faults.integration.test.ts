@@ -207,6 +207,7 @@ describe("LAPOR! sync faults", () => {
       LAPOR_ATTACHMENTS: "false",
       ADUAN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
       ADUAN_HASH_KEY: Buffer.alloc(32, 9).toString("base64"),
+      ADUAN_AUDIT_KEY: Buffer.alloc(32, 11).toString("base64"),
       LOG_LEVEL: "silent",
     };
     const runCli = () =>

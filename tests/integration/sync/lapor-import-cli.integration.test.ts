@@ -39,6 +39,7 @@ describe("aduan-hub import lapor-export", () => {
         DATABASE_URL: hub.ctx.config.DATABASE_URL,
         ADUAN_ENCRYPTION_KEY: hub.ctx.config.ADUAN_ENCRYPTION_KEY,
         ADUAN_HASH_KEY: hub.ctx.config.ADUAN_HASH_KEY,
+        ADUAN_AUDIT_KEY: hub.ctx.config.ADUAN_AUDIT_KEY,
         LOG_LEVEL: "silent",
       });
       try {

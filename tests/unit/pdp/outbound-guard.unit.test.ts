@@ -16,6 +16,7 @@ const ring: Keyring = {
   currentId: "k1",
   keys: new Map([["k1", Buffer.alloc(32, 3)]]),
   hashKey: Buffer.alloc(32, 5),
+  auditKey: Buffer.alloc(32, 6),
 };
 
 const NIK_PELAPOR = "6309041203100001";

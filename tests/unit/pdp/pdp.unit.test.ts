@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   canonicalRow,
-  chainHash,
+  chainMac,
   GENESIS_HASH,
+  legacyChainHash,
   type ChainRow,
 } from "../../../src/pdp/audit-chain.js";
 import { filterRestricted, isRestricted } from "../../../src/pdp/restriction.js";
@@ -26,6 +27,9 @@ const row: ChainRow = {
   prevHash: null,
   hash: null,
 };
+
+const KEY = Buffer.alloc(32, 4);
+const chainHash = (prev: string, r: ChainRow) => chainMac(KEY, prev, r);
 
 describe("audit chain hashing", () => {
   it("is deterministic and ignores the chain columns themselves", () => {
@@ -51,6 +55,12 @@ describe("audit chain hashing", () => {
     expect(chainHash("1".repeat(64), row)).not.toBe(base);
     // null and the string "null" are different rows
     expect(canonicalRow({ ...row, caseId: "null" })).not.toBe(canonicalRow(row));
+  });
+  it("is keyed: another key, or plain SHA-256 over the same input, gives another value", () => {
+    const base = chainHash(GENESIS_HASH, row);
+    expect(chainMac(Buffer.alloc(32, 5), GENESIS_HASH, row)).not.toBe(base);
+    expect(legacyChainHash(GENESIS_HASH, row)).not.toBe(base);
+    expect(legacyChainHash(GENESIS_HASH, row)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

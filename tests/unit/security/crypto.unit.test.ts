@@ -6,6 +6,7 @@ const ring = (id: string, fill: number): Keyring => ({
   currentId: id,
   keys: new Map([[id, Buffer.alloc(32, fill)]]),
   hashKey: Buffer.alloc(32, 1),
+  auditKey: Buffer.alloc(32, 2),
 });
 
 describe("field encryption", () => {
