@@ -1,6 +1,7 @@
 // Boot: config → logger → database (+ migrations) → keyring → HTTP. Used by `serve`, by
 // the tests (on loopback, port 0) and by the benchmarks.
 import type { Server } from "node:http";
+import { nodeSupport } from "./config/node-support.js";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config/config.js";
@@ -87,6 +88,14 @@ export async function startHub(
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.address.includes(":") ? `[${addr.address}]` : addr.address}:${addr.port}`;
   ctx.logger.info({ url, database: ctx.db.kind }, "aduan-hub listening");
+  const node = nodeSupport(process.version, ctx.clock());
+  if (!node.ok)
+    ctx.logger.warn(
+      { node: process.version, ...node },
+      node.reason === "end_of_life"
+        ? `Node ${node.major} has had no security fixes since ${node.since}: run the hub on Node 24 LTS`
+        : `Node ${node.major} is not a supported release: run the hub on Node 24 LTS`,
+    );
   let closed = false;
   return {
     ctx,
