@@ -35,15 +35,20 @@ export async function newCase(
     atasNama?: Record<string, unknown>;
     receivedAt?: Date;
     keperluan?: string;
+    /** Disposed to this bidang (a penelaah writes and reveals only on their bidang's cases). */
+    bidang?: string;
   } = {},
 ): Promise<CaseDto> {
-  return createCase(ctx, user, {
+  const c = await createCase(ctx, user, {
     channel: "datang_langsung",
     pelapor: (over.pelapor ?? { name: "Hatmiati", phone: "0858-4524-0653" }) as never,
     ...(over.atasNama ? { atasNama: over.atasNama as never } : {}),
     keperluan: over.keperluan ?? "Ingin mengaktifkan kembali PBI JK",
     ...(over.receivedAt ? { receivedAt: over.receivedAt.toISOString() } : {}),
   } as never);
+  if (over.bidang)
+    await ctx.db.sql.query(`UPDATE "Case" SET bidang = $2 WHERE id = $1`, [c.id, over.bidang]);
+  return c;
 }
 
 export async function addFinding(

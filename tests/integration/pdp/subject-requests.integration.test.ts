@@ -52,7 +52,10 @@ function unzip(zip: Buffer): Record<string, Buffer> {
 describe("reveal", () => {
   it("masks the NIK in API output and reveals it only with a purpose, audited", async () => {
     const u = await staff(hub.ctx, "fo-r", "front_office");
-    const c = await newCase(hub.ctx, u, { atasNama: { name: "Rahmah", nik: NIK_A } });
+    const c = await newCase(hub.ctx, u, {
+      atasNama: { name: "Rahmah", nik: NIK_A },
+      bidang: "LINJAMSOS",
+    });
     const party = c.parties.find((p) => p.role === "atas_nama")!;
     const got = await penelaah.get<{ parties: { nikMasked: string | null }[] }>(
       `/api/v1/cases/${c.id}`,
@@ -90,7 +93,7 @@ describe("reveal", () => {
     });
     expect(JSON.stringify(logged.map((l) => ({ ...l, id: l.id.toString() })))).not.toContain(NIK_A);
     // A party of another case is not reachable through this case.
-    const other = await newCase(hub.ctx, u);
+    const other = await newCase(hub.ctx, u, { bidang: "LINJAMSOS" });
     expect(
       (
         await penelaah.post(`/api/v1/cases/${other.id}/parties/${party.id}/reveal`, {
@@ -103,7 +106,7 @@ describe("reveal", () => {
 
   it("reveals a finding's NIK the same way", async () => {
     const u = await staff(hub.ctx, "fo-f", "front_office");
-    const c = await newCase(hub.ctx, u);
+    const c = await newCase(hub.ctx, u, { bidang: "LINJAMSOS" });
     const fid = await addFinding(hub.ctx, c.id, NIK_B, "Aluh");
     const path = `/api/v1/cases/${c.id}/findings/${fid}/reveal`;
     expect((await penelaah.post(path, {})).status).toBe(422);

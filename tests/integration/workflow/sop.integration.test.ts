@@ -388,10 +388,14 @@ describe("bad input changes nothing", () => {
   it("wrong role → 403 with the roles allowed; admin never works cases", async () => {
     const c = await walkIn(s.fo);
     const before = await snapshot(c.id);
-    const res = await move(s.linjam, c.id, { to: "diverifikasi", version: 1 });
+    const res = await move(s.kadis, c.id, { to: "diverifikasi", version: 1 });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe("ROLE_NOT_ALLOWED");
     expect(res.body.allowed).toEqual(["front_office", "koordinator"]);
+    // A penelaah may write only to a case disposed to their bidang: this one has none yet.
+    const linjam = await move(s.linjam, c.id, { to: "diverifikasi", version: 1 });
+    expect(linjam.status).toBe(403);
+    expect(linjam.body.code).toBe("BIDANG_FORBIDDEN");
     const admin = await move(s.admin, c.id, { to: "diverifikasi", version: 1 });
     expect(admin.status).toBe(403);
     expect(await snapshot(c.id)).toEqual(before);
