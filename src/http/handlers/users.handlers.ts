@@ -54,12 +54,13 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
   // The console's status counts: one grouped query instead of a page per status.
   r.get(
     "/console/case-counts",
-    h(async (_req, res) => {
+    h(async (req, res) => {
+      // The caller's office only: another office's workload is not this office's business.
       const rows = await ctx.db.sql.query<{ status: string; n: number; overdue: number }>(
         `SELECT status, count(*)::int AS n,
                 count(*) FILTER (WHERE "dueAt" < $1 AND status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti'))::int AS overdue
-         FROM "Case" GROUP BY status`,
-        [ctx.clock()],
+         FROM "Case" WHERE instansi = $2 GROUP BY status`,
+        [ctx.clock(), req.user!.instansi],
       );
       const perStatus: Record<string, number> = {};
       let total = 0;
@@ -73,10 +74,16 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     }),
   );
 
+  // An admin manages the accounts of its own office: another office's users are listed
+  // nowhere and answer 404 as if absent; new users join the admin's office.
   r.get(
     "/users",
-    h(async (_req, res) => {
-      const rows = await prisma.user.findMany({ select: SELECT, orderBy: { username: "asc" } });
+    h(async (req, res) => {
+      const rows = await prisma.user.findMany({
+        where: { instansi: req.user!.instansi },
+        select: SELECT,
+        orderBy: { username: "asc" },
+      });
       res.json({ data: rows.map(toDto) });
     }),
   );
@@ -91,6 +98,7 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
         role: body.role,
         bidang: body.bidang,
         displayName: body.displayName,
+        instansi: req.user!.instansi,
       });
       await audit(prisma, {
         actor: req.user!,
@@ -111,7 +119,10 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     h(async (req, res) => {
       const id = String(req.params.id);
       const body = req.body as PatchBody;
-      const current = await prisma.user.findUnique({ where: { id }, select: SELECT });
+      const current = await prisma.user.findFirst({
+        where: { id, instansi: req.user!.instansi },
+        select: SELECT,
+      });
       if (!current) throw notFound("Pengguna");
       if (id === req.user!.id && (body.active === false || (body.role && body.role !== "admin"))) {
         // An admin locking themselves out leaves nobody able to undo it from the console.
