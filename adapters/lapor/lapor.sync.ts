@@ -588,8 +588,7 @@ function upstreamTransition(
   actor: { id: string; username: string } | null,
 ): UpstreamTransition {
   const { id: caseId, status: from } = row;
-  const rule =
-    isCaseStatus(from) && isCaseStatus(to) ? (findRule(from, to)?.kind ?? null) : null;
+  const rule = isCaseStatus(from) && isCaseStatus(to) ? (findRule(from, to)?.kind ?? null) : null;
   const skipped = rule
     ? []
     : STATUS_ORDER.slice(STATUS_ORDER.indexOf(from) + 1, STATUS_ORDER.indexOf(to)).filter(

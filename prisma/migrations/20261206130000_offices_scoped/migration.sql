@@ -30,3 +30,11 @@ ALTER TABLE "SubjectRequest" ADD COLUMN "instansi" TEXT NOT NULL DEFAULT '6309-D
 -- Import runs and subject requests of an actor of another office go to that office.
 UPDATE "ImportRun" r SET instansi = u.instansi FROM "User" u WHERE u.id = r."actorId";
 UPDATE "SubjectRequest" r SET instansi = u.instansi FROM "User" u WHERE u.id = r."actorId";
+
+-- Link suggestions are made within one office now; undecided ones that crossed offices go.
+DELETE FROM "PartyLink" l
+ USING "Party" a, "Case" ca, "Party" b, "Case" cb
+ WHERE l.status = 'suggested'
+   AND a.id = l."partyId" AND ca.id = a."caseId"
+   AND b.id = l."otherPartyId" AND cb.id = b."caseId"
+   AND ca.instansi <> cb.instansi;

@@ -65,13 +65,21 @@ export function pdpRoutes(r: Router, ctx: HubContext): void {
     h(async (req, res) => {
       const q = req.query as { status?: string; overdue?: string | boolean };
       const overdue = q.overdue === true || q.overdue === "true";
-      res.json({ data: await listSubjectRequests(ctx, { status: q.status, overdue }) });
+      res.json({
+        data: await listSubjectRequests(ctx, {
+          instansi: req.user!.instansi,
+          status: q.status,
+          overdue,
+        }),
+      });
     }),
   );
   r.get(
     "/pdp/requests/:id",
     h(async (req, res) => {
-      res.json(toDto(await getSubjectRequest(ctx, String(req.params.id)), ctx.clock()));
+      res.json(
+        toDto(await getSubjectRequest(ctx, String(req.params.id), req.user!.instansi), ctx.clock()),
+      );
     }),
   );
   r.post(
