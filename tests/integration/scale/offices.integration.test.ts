@@ -1,7 +1,8 @@
 // Issue 13, item 2 (application level): two offices on one hub. Every finding of the issue
 // is reproduced here with a user of office A (the default office, Tabalong) and of office
 // B (Balangan): B must not see, change or count anything of A, and the reverse.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import {
   PASSWORD,
   apiClient,
@@ -14,6 +15,7 @@ import { main } from "../../../src/cli/main.js";
 import { ingestInbound } from "../../../src/services/inbound.service.js";
 import { recordDeadLetter } from "../../../src/sync/dead-letters.js";
 import { witaYear } from "../../../src/domain/time.js";
+import { migrationFiles } from "../../../src/db/migrate.js";
 import { collectSubjectData } from "../../../src/pdp/subject-export.js";
 import { addFinding, NIK_A } from "../pdp/pdp-fixtures.js";
 
@@ -176,6 +178,54 @@ describe("case numbers", () => {
     const gotB = await foB.get<{ id: string }[]>(`/api/v1/cases?q=${b1.number}`);
     expect(gotB.status).toBe(200);
     expect(JSON.stringify(gotB.body)).not.toContain(a1.id);
+  });
+});
+
+describe("case numbers migration", () => {
+  it("keeps the shared counter for the default office and starts every other office after its highest number", async () => {
+    const adminUrl = inject("adminUrl");
+    const name = `aduan_offices_mig_${process.pid}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const db = new pg.Client({ connectionString: adminUrl.replace(/\/[^/]*$/, `/${name}`) });
+    await db.connect();
+    try {
+      const files = migrationFiles();
+      const mine = files.findIndex((f) => f.name.startsWith("20261206130000_"));
+      expect(mine).toBeGreaterThan(0);
+      for (const f of files.slice(0, mine)) await db.query(f.sql);
+      // Before: one counter for every office; B holds numbers 2 and 5 of the shared series.
+      await db.query(`INSERT INTO "CaseCounter" (year, last) VALUES (2025, 7), (2026, 3)`);
+      const kase = (instansi: string, number: string) =>
+        db.query(
+          `INSERT INTO "Case" (id, instansi, number, channel, "externalId", keperluan, "receivedAt", "updatedAt")
+           VALUES (gen_random_uuid(), $1, $2, 'datang_langsung', $2, 'x', now(), now())`,
+          [instansi, number],
+        );
+      await kase(A, "ADU-2026-000001");
+      await kase(B, "ADU-2026-000002");
+      await kase(B, "ADU-2025-000005");
+      await kase(A, "ADU-2026-000003");
+      for (const f of files.slice(mine)) await db.query(f.sql);
+      const counters = await db.query<{ instansi: string; year: number; last: number }>(
+        `SELECT instansi, year, last FROM "CaseCounter" ORDER BY instansi, year`,
+      );
+      expect(counters.rows).toEqual([
+        { instansi: A, year: 2025, last: 7 },
+        { instansi: A, year: 2026, last: 3 },
+        { instansi: B, year: 2025, last: 5 },
+        { instansi: B, year: 2026, last: 2 },
+      ]);
+      // One number per office: another office may reuse it, the same office may not.
+      await kase(B, "ADU-2026-000001");
+      await expect(kase(B, "ADU-2026-000001")).rejects.toThrow(/duplicate key/);
+    } finally {
+      await db.end();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
 
