@@ -5,6 +5,7 @@ import { openDatabase } from "../db/database.js";
 import { createLogger } from "../logger.js";
 import { buildContext, startHub, type ServeRole } from "../hub.js";
 import { addUser } from "../services/auth.service.js";
+import { parseInstansi } from "../domain/instansi.js";
 import { AppError } from "../http/errors.js";
 
 const USAGE = `Usage: aduan-hub <command>
@@ -127,6 +128,11 @@ async function cmdUserAdd(config: Config, args: string[]): Promise<void> {
   const username = positionals[0];
   if (!username || !values.role)
     throw new UsageError("user add <username> --role R [--bidang B] [--instansi CODE]");
+  // Checked before the password is asked for (addUser checks it again for the API).
+  if (values.instansi !== undefined) {
+    const office = parseInstansi(values.instansi);
+    if (!office.ok) throw new UsageError(`${office.error.message} (${office.error.code})`);
+  }
   const password = process.env.ADUAN_PASSWORD ?? (await readStdin());
   const ctx = await buildContext(config, { logger: createLogger("warn") });
   try {

@@ -135,7 +135,10 @@ const PROBE_SQL = `SELECT x.i::int AS i, c.id AS "caseId", c."contentHash" AS "c
       FROM "RawMessage" m
      WHERE (x.hash IS DISTINCT FROM c."contentHash" OR x.ext IN (SELECT d."externalId"
               FROM "DeadLetter" d WHERE d.status = 'open' AND d.source = $1 AND d.instansi = $5))
-       AND m.channel = $1 AND m."externalId" = x.ext) r ON TRUE`;
+       AND m.channel = $1 AND m."externalId" = x.ext
+       -- another office's stored payload is not reused (nor re-pointed at this office's case)
+       AND (m."caseId" IS NULL OR EXISTS (SELECT 1 FROM "Case" k WHERE k.id = m."caseId" AND k.instansi = $5))
+     ) r ON TRUE`;
 
 /**
  * One round-trip for the whole page. Cases are keyed on (instansi, channel, externalId) —
@@ -704,6 +707,7 @@ async function recordProtocolDeadLetter<R extends MappedRecord>(
       : null;
   await ctx.db.prisma.$transaction(async (tx) => {
     await recordDeadLetter(tx, {
+      instansi: source.instansi ?? DEFAULT_INSTANSI,
       source: source.channel,
       externalId: null,
       rawMessageId: null,

@@ -38,3 +38,8 @@ DELETE FROM "PartyLink" l
    AND a.id = l."partyId" AND ca.id = a."caseId"
    AND b.id = l."otherPartyId" AND cb.id = b."caseId"
    AND ca.instansi <> cb.instansi;
+
+-- A failed push names its case: the letter is that case's office's.
+UPDATE "DeadLetter" d SET instansi = c.instansi
+  FROM "Case" c
+ WHERE d.source LIKE 'outbox:%' AND d.payload->>'caseId' = c.id::text AND d.instansi <> c.instansi;
