@@ -25,6 +25,7 @@ import {
   mapParsedMail,
   type InboundEmail,
 } from "./email.mapper.js";
+import { DEFAULT_INSTANSI } from "../../src/domain/instansi.js";
 
 export type EmailCursor = { uidValidity: string; lastUid: number };
 
@@ -81,8 +82,11 @@ async function findThreadCase(ctx: HubContext, mail: InboundEmail): Promise<stri
     if (m) return m.caseId;
   }
   if (mail.caseNumberInSubject) {
+    // The mailbox feeds the default office: a number is looked up among its cases.
     const c = await ctx.db.prisma.case.findUnique({
-      where: { number: mail.caseNumberInSubject },
+      where: {
+        instansi_number: { instansi: DEFAULT_INSTANSI, number: mail.caseNumberInSubject },
+      },
       select: { id: true },
     });
     if (c) return c.id;

@@ -10,6 +10,7 @@ import type { FieldError } from "../../src/http/errors.js";
 import { TRACKING_ID_PATTERN } from "./lapor.dto.js";
 import { contentHashOf, type CaseUpsert } from "./lapor.mapper.js";
 import { laporToHubStatus } from "./lapor.status-map.js";
+import { DEFAULT_INSTANSI } from "../../src/domain/instansi.js";
 import { applyLaporRecords, LAPOR_CHANNEL } from "./lapor.sync.js";
 
 export class LaporExportError extends Error {
@@ -268,11 +269,17 @@ export type LaporExportResult = {
   columns: Partial<Record<Column, string>>;
 };
 
+/** The staff user importing: their office scopes the import, they are its actor. */
+export type ExportImporter = { id: string; username: string; instansi: string };
+
 export async function importLaporExport(
   ctx: HubContext,
   bytes: Buffer,
-  opts: { fileName: string; actorId?: string | null },
+  // No actor: the CLI, an operator importing into the default office.
+  opts: { fileName: string; actor?: ExportImporter | null },
 ): Promise<LaporExportResult> {
+  const actor = opts.actor ?? null;
+  const instansi = actor?.instansi ?? DEFAULT_INSTANSI;
   const isXlsx = bytes.subarray(0, 2).toString("latin1") === "PK";
   let table: (string | Date)[][];
   try {
@@ -318,7 +325,8 @@ export async function importLaporExport(
       kind: "lapor_export",
       fileName: opts.fileName,
       fileSha256: createHash("sha256").update(bytes).digest("hex"),
-      actorId: opts.actorId ?? null,
+      actorId: actor?.id ?? null,
+      instansi,
       startedAt: ctx.clock(),
       rows: items.length,
     },
@@ -326,6 +334,7 @@ export async function importLaporExport(
   const source: ChannelSource<CaseUpsert> = {
     stream: "lapor-export",
     channel: LAPOR_CHANNEL,
+    instansi,
     overlapMs: 0,
     fetchPage: () => Promise.reject(new Error("not a pull stream")),
     mapRaw: () => {
@@ -333,7 +342,12 @@ export async function importLaporExport(
     },
     classify: () => "fatal",
     describe: () => "impor ekspor LAPOR! gagal",
-    applyPage: (tx, c, list) => applyLaporRecords(tx, c, list, { origin: "export" }),
+    applyPage: (tx, c, list) =>
+      applyLaporRecords(tx, c, list, {
+        origin: "export",
+        instansi,
+        actor: actor ? { id: actor.id, username: actor.username } : null,
+      }),
   };
   const totals = { created: 0, updated: 0, unchanged: 0, failed: 0 };
   try {

@@ -34,6 +34,8 @@ import {
 import type { LaporanItemResult } from "./lapor.dto.js";
 import { itemErrorToMapError, mapLaporan, mapRawLaporan, type CaseUpsert } from "./lapor.mapper.js";
 import type { RetryPolicy } from "../../src/sync/retry-policy.js";
+import { DEFAULT_INSTANSI } from "../../src/domain/instansi.js";
+import { findRule, isCaseStatus } from "../../src/domain/workflow.js";
 
 export const LAPOR_STREAM = "lapor";
 export const LAPOR_CHANNEL = "lapor";
@@ -196,12 +198,27 @@ export type ApplyMode = {
    * report is created from it, an existing case only takes the newer upstream status.
    */
   origin: "api" | "export";
+  /**
+   * The office whose cases the page matches and creates: the importer's for an export,
+   * the default office for the API sync (it feeds the default office).
+   */
+  instansi?: string;
+  /**
+   * Who applies the page (the staff user importing an export). A status change it brings
+   * is theirs on the timeline and in the audit trail; the API sync has no actor (system).
+   */
+  actor?: { id: string; username: string } | null;
 };
 
-type Event = { caseId: string; type: string; data: Record<string, unknown> };
+type Event = {
+  caseId: string;
+  type: string;
+  data: Record<string, unknown>;
+  actorId?: string | null;
+};
 
 const LOCK_EXISTING = `SELECT id, "externalId", "contentHash", status, "upstreamStatus", "closedAt" FROM "Case"
-  WHERE channel = 'lapor' AND "externalId" = ANY($1::text[]) FOR UPDATE`;
+  WHERE instansi = $2 AND channel = 'lapor' AND "externalId" = ANY($1::text[]) FOR UPDATE`;
 
 /**
  * Upserts one page of LAPOR! records with one statement per table (never per row):
@@ -217,10 +234,16 @@ export async function applyLaporRecords(
 ): Promise<ApplyResult> {
   const now = ctx.clock();
   const nowIso = now.toISOString();
+  // Only the office's own cases are matched: another office's case with the same tracking
+  // id is, for this page, absent.
+  const instansi = mode.instansi ?? DEFAULT_INSTANSI;
+  const actor = mode.actor ?? null;
   // The engine's look-up already knows which records have no case yet: those are inserted
   // without a lock (ON CONFLICT catches a concurrent writer); the others are locked here.
   const toLock = items.filter((i) => i.existingCaseId !== null).map((i) => i.record.externalId);
-  const existingRows = toLock.length ? await tx.query<Existing>(LOCK_EXISTING, [toLock]) : [];
+  const existingRows = toLock.length
+    ? await tx.query<Existing>(LOCK_EXISTING, [toLock, instansi])
+    : [];
   const existing = new Map(existingRows.map((r) => [r.externalId, r]));
   const fresh: ApplyItem<CaseUpsert>[] = [];
   const changed: { item: ApplyItem<CaseUpsert>; row: Existing }[] = [];
@@ -242,7 +265,7 @@ export async function applyLaporRecords(
   let added = 0;
   const created: ApplyItem<CaseUpsert>[] = [];
   if (fresh.length) {
-    const numbers = await allocateNumbers(tx, ctx.config.ADUAN_CASE_PREFIX, fresh);
+    const numbers = await allocateNumbers(tx, ctx.config.ADUAN_CASE_PREFIX, fresh, instansi);
     const ids = new Map(fresh.map((it) => [it.record.externalId, randomUUID()]));
     const payload = fresh.map(({ record: r }) => ({
       id: ids.get(r.externalId),
@@ -265,18 +288,18 @@ export async function applyLaporRecords(
       upd: r.upstreamUpdatedAt.toISOString(),
     }));
     const inserted = await tx.query<{ id: string; externalId: string }>(
-      `INSERT INTO "Case" (id, number, channel, "externalId", title, keperluan, status, rahasia, anonim,
+      `INSERT INTO "Case" (id, instansi, number, channel, "externalId", title, keperluan, status, rahasia, anonim,
          sumber, "upstreamStatus", desa, kecamatan, "receivedAt", "closedAt", "contentHash", kategori,
-         klasifikasi, "upstreamUpdatedAt", "createdAt", "updatedAt")
-       SELECT x.id, x.number, 'lapor', x.ext, x.title, x.keperluan, x.status, x.rahasia, x.anonim,
+         klasifikasi, "upstreamUpdatedAt", "createdAt", "updatedAt", "createdById")
+       SELECT x.id, $3, x.number, 'lapor', x.ext, x.title, x.keperluan, x.status, x.rahasia, x.anonim,
          x.sumber, x.ups, x.desa, x.kec, x.recv, x.closed, x.hash, x.kategori, x.klas, x.upd,
-         $2::timestamptz, $2::timestamptz
+         $2::timestamptz, $2::timestamptz, $4::uuid
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, ext text, number text, title text, keperluan text,
            status text, rahasia boolean, anonim boolean, sumber text, ups text, desa text, kec text,
            recv timestamptz, closed timestamptz, hash text, kategori text, klas text, upd timestamptz)
-       ON CONFLICT (channel, "externalId") DO NOTHING
+       ON CONFLICT (instansi, channel, "externalId") DO NOTHING
        RETURNING id, "externalId"`,
-      [JSON.stringify(payload), nowIso],
+      [JSON.stringify(payload), nowIso, instansi, actor?.id ?? null],
     );
     for (const r of inserted) caseIdByExt.set(r.externalId, r.id);
     added = inserted.length;
@@ -284,7 +307,10 @@ export async function applyLaporRecords(
     // Lost a race with another writer (an import): take the update path for those.
     const raced = fresh.filter((it) => !caseIdByExt.has(it.record.externalId));
     if (raced.length) {
-      const rows = await tx.query<Existing>(LOCK_EXISTING, [raced.map((r) => r.record.externalId)]);
+      const rows = await tx.query<Existing>(LOCK_EXISTING, [
+        raced.map((r) => r.record.externalId),
+        instansi,
+      ]);
       const m = new Map(rows.map((r) => [r.externalId, r]));
       for (const it of raced) {
         const row = m.get(it.record.externalId);
@@ -313,15 +339,16 @@ export async function applyLaporRecords(
       }));
     if (parties.length) {
       await tx.query(
-        `INSERT INTO "Party" (id, "caseId", role, name, "phoneE164", email, desa, kecamatan, "createdAt")
-         SELECT gen_random_uuid(), x."caseId", 'pelapor', x.name, x.phone, x.email, x.desa, x.kec, $2::timestamptz
+        `INSERT INTO "Party" (id, instansi, "caseId", role, name, "phoneE164", email, desa, kecamatan, "createdAt")
+         SELECT gen_random_uuid(), $3, x."caseId", 'pelapor', x.name, x.phone, x.email, x.desa, x.kec, $2::timestamptz
            FROM jsonb_to_recordset($1::jsonb) AS x("caseId" uuid, name text, phone text, email text, desa text, kec text)`,
-        [JSON.stringify(parties), nowIso],
+        [JSON.stringify(parties), nowIso, instansi],
       );
     }
     for (const { record: r } of created) {
       events.push({
         caseId: caseIdByExt.get(r.externalId) as string,
+        actorId: actor?.id ?? null,
         type: "case.created",
         data: {
           channel: "lapor",
@@ -338,14 +365,19 @@ export async function applyLaporRecords(
   }
 
   let updated = 0;
+  const transitions: UpstreamTransition[] = [];
   if (changed.length) {
     const rows = changed.map(({ item: { record: r }, row }) => {
       const status = nextHubStatus(row.status, r.hubStatus);
       const closing = CLOSED.has(status) && !CLOSED.has(row.status);
       caseIdByExt.set(r.externalId, row.id);
       const statusChanged = row.upstreamStatus !== r.upstreamStatus;
+      if (status !== row.status && mode.origin === "export") {
+        transitions.push(upstreamTransition(row, status, r, actor));
+      }
       events.push({
         caseId: row.id,
+        actorId: actor?.id ?? null,
         type: statusChanged ? "lapor.status_changed" : "lapor.updated",
         data: {
           origin: mode.origin,
@@ -437,12 +469,35 @@ export async function applyLaporRecords(
       }
     }
   }
+  for (const t of transitions) events.push(t.event);
   if (events.length) {
     await tx.query(
-      `INSERT INTO "CaseEvent" ("caseId", at, type, data)
-       SELECT x."caseId", $2::timestamptz, x.type, x.data
-         FROM jsonb_to_recordset($1::jsonb) AS x("caseId" uuid, type text, data jsonb)`,
-      [JSON.stringify(events), nowIso],
+      `INSERT INTO "CaseEvent" ("caseId", at, type, "actorId", data)
+       SELECT x."caseId", $2::timestamptz, x.type, x."actorId", x.data
+         FROM jsonb_to_recordset($1::jsonb) AS x("caseId" uuid, type text, "actorId" uuid, data jsonb)`,
+      [JSON.stringify(events.map((e) => ({ ...e, actorId: e.actorId ?? null }))), nowIso],
+    );
+  }
+  if (transitions.length) {
+    // The same audit row a workflow transition writes (src/services/workflow.service.ts),
+    // marked upstream: who applied which status change from which source.
+    await tx.query(
+      `INSERT INTO "AuditLog" (instansi, "actorId", "actorName", action, "caseId", fields, purpose, data, at)
+       SELECT $2, x."actorId", x."actorName", 'case.transition', x."caseId", '{}'::text[],
+              'penanganan aduan', x.data, $3::timestamptz
+         FROM jsonb_to_recordset($1::jsonb) AS x("actorId" uuid, "actorName" text, "caseId" uuid, data jsonb)`,
+      [
+        JSON.stringify(
+          transitions.map((t) => ({
+            actorId: actor?.id ?? null,
+            actorName: actor?.username ?? "system",
+            caseId: t.event.caseId,
+            data: t.audit,
+          })),
+        ),
+        instansi,
+        nowIso,
+      ],
     );
   }
 
@@ -515,14 +570,57 @@ export async function applyLaporRecords(
   };
 }
 
+type UpstreamTransition = { event: Event; audit: Record<string, unknown> };
+
+/**
+ * A hub status an imported LAPOR! status brings (never backwards, never a reopen: see
+ * nextHubStatus), recorded as an explicit upstream transition: the timeline shows the same
+ * `status.changed` a workflow transition writes, with kind "upstream", and whether the
+ * workflow table has this step (`workflowStep`) or LAPOR! jumped over steps the hub never
+ * took (`skipped`). The importer is the actor: they brought the change in, they did not
+ * decide it, so their role's rights over the step are not asked. A full upstream
+ * transition table is a later issue.
+ */
+function upstreamTransition(
+  row: Existing,
+  to: string,
+  r: CaseUpsert,
+  actor: { id: string; username: string } | null,
+): UpstreamTransition {
+  const { id: caseId, status: from } = row;
+  const rule = isCaseStatus(from) && isCaseStatus(to) ? (findRule(from, to)?.kind ?? null) : null;
+  const skipped = rule
+    ? []
+    : STATUS_ORDER.slice(STATUS_ORDER.indexOf(from) + 1, STATUS_ORDER.indexOf(to)).filter(
+        (s) => !CLOSED.has(s),
+      );
+  const data = {
+    from,
+    to,
+    kind: "upstream",
+    upstream: {
+      source: r.sumber ?? "lapor",
+      statusFrom: row.upstreamStatus,
+      statusTo: r.upstreamStatus,
+    },
+    workflowStep: rule,
+    skipped,
+  };
+  return {
+    event: { caseId, actorId: actor?.id ?? null, type: "status.changed", data },
+    audit: { from, to, upstream: true, upstreamStatus: r.upstreamStatus, workflowStep: rule },
+  };
+}
+
 /**
  * Case numbers for a page of new reports: one counter statement bumps every WITA year
- * the page touches by its count and hands back the block's upper end.
+ * the page touches by its count and hands back the block's upper end. Counted per office.
  */
 async function allocateNumbers(
   tx: PageTx,
   prefix: string,
   fresh: ApplyItem<CaseUpsert>[],
+  instansi: string,
 ): Promise<Map<string, string>> {
   const byYear = new Map<number, ApplyItem<CaseUpsert>[]>();
   for (const it of fresh) {
@@ -533,11 +631,11 @@ async function allocateNumbers(
   }
   const years = [...byYear.keys()];
   const rows = await tx.query<{ year: number; last: number }>(
-    `INSERT INTO "CaseCounter" ("year", "last")
-     SELECT y, n FROM unnest($1::int[], $2::int[]) AS t(y, n) ORDER BY y
-     ON CONFLICT ("year") DO UPDATE SET "last" = "CaseCounter"."last" + EXCLUDED."last"
+    `INSERT INTO "CaseCounter" ("instansi", "year", "last")
+     SELECT $3, y, n FROM unnest($1::int[], $2::int[]) AS t(y, n) ORDER BY y
+     ON CONFLICT ("instansi", "year") DO UPDATE SET "last" = "CaseCounter"."last" + EXCLUDED."last"
      RETURNING "year", "last"`,
-    [years, years.map((y) => byYear.get(y)?.length ?? 0)],
+    [years, years.map((y) => byYear.get(y)?.length ?? 0), instansi],
   );
   const lastOf = new Map(rows.map((r) => [Number(r.year), Number(r.last)]));
   const numbers = new Map<string, string>();

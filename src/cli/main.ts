@@ -5,6 +5,7 @@ import { openDatabase } from "../db/database.js";
 import { createLogger } from "../logger.js";
 import { buildContext, startHub, type ServeRole } from "../hub.js";
 import { addUser } from "../services/auth.service.js";
+import { parseInstansi } from "../domain/instansi.js";
 import { AppError } from "../http/errors.js";
 
 const USAGE = `Usage: aduan-hub <command>
@@ -14,10 +15,12 @@ const USAGE = `Usage: aduan-hub <command>
                                 pending migrations), all = both (default)
   migrate                       apply pending database migrations
   migrate --status              list applied and pending migrations
-  user add <username> --role R [--bidang B] [--name "Nama"]
+  user add <username> --role R [--bidang B] [--instansi CODE] [--name "Nama"]
                                 create a staff user; password from ADUAN_PASSWORD or stdin
                                 roles: admin, kadis, koordinator, front_office, penelaah
                                 bidang (penelaah): DAYASOS, REHSOS, LINJAMSOS
+                                instansi: the user's office, e.g. 6311-DINSOS
+                                (default 6309-DINSOS)
   import legacy <file> [--json] import the old monthly logs (TSV, the seed text, XLSX)
   import lapor-export <file>    import a LAPOR! admin-panel export (CSV or XLSX)
   sync lapor --once [--full]    run one LAPOR! sync in the foreground and print its summary
@@ -115,10 +118,21 @@ async function cmdUserAdd(config: Config, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { role: { type: "string" }, bidang: { type: "string" }, name: { type: "string" } },
+    options: {
+      role: { type: "string" },
+      bidang: { type: "string" },
+      instansi: { type: "string" },
+      name: { type: "string" },
+    },
   });
   const username = positionals[0];
-  if (!username || !values.role) throw new UsageError("user add <username> --role R [--bidang B]");
+  if (!username || !values.role)
+    throw new UsageError("user add <username> --role R [--bidang B] [--instansi CODE]");
+  // Checked before the password is asked for (addUser checks it again for the API).
+  if (values.instansi !== undefined) {
+    const office = parseInstansi(values.instansi);
+    if (!office.ok) throw new UsageError(`${office.error.message} (${office.error.code})`);
+  }
   const password = process.env.ADUAN_PASSWORD ?? (await readStdin());
   const ctx = await buildContext(config, { logger: createLogger("warn") });
   try {
@@ -128,9 +142,10 @@ async function cmdUserAdd(config: Config, args: string[]): Promise<void> {
       role: values.role,
       bidang: values.bidang,
       displayName: values.name,
+      instansi: values.instansi,
     });
     console.log(
-      `user ${user.username} created (role ${user.role}${user.bidang ? `, bidang ${user.bidang}` : ""})`,
+      `user ${user.username} created (role ${user.role}${user.bidang ? `, bidang ${user.bidang}` : ""}, instansi ${user.instansi})`,
     );
   } finally {
     await ctx.db.close();

@@ -1086,10 +1086,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Staff accounts, by username (admin only) */
+        /** Staff accounts of the caller's office, by username (admin only) */
         get: operations["listUsers"];
         put?: never;
-        /** Add a staff account (admin only) */
+        /** Add a staff account to the caller's office (admin only) */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -1121,7 +1121,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per status, and how many open cases are past their due date (console header) */
+        /** The caller's office's cases per status, and how many open cases are past their due date (console header) */
         get: operations["getCaseCounts"];
         put?: never;
         post?: never;
@@ -4008,7 +4008,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description All accounts */
+            /** @description The office's accounts */
             200: {
                 headers: {
                     [name: string]: unknown;

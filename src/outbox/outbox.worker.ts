@@ -11,6 +11,7 @@ import { raiseAlert } from "../sync/alerts.js";
 import { recordDeadLetter } from "../sync/dead-letters.js";
 // Handlers of this capability register on import.
 import "../../adapters/lapor/lapor.outbox.js";
+import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 
 export const OUTBOX_RETRY_POLICY: RetryPolicy = Object.freeze({
   retries: 12,
@@ -122,7 +123,12 @@ async function settle(ctx: HubContext, entry: OutboxRow, outcome: OutboxOutcome)
       : `percobaan habis (${entry.attempts}x): ${outcome.error}`;
   await prisma.$transaction(async (tx) => {
     await tx.outbox.update({ where: { id: entry.id }, data: { status: "dead", lastError: error } });
+    // The letter belongs to the entry's case's office (it names the case and its payload).
+    const office = entry.caseId
+      ? await tx.case.findUnique({ where: { id: entry.caseId }, select: { instansi: true } })
+      : null;
     await recordDeadLetter(tx, {
+      instansi: office?.instansi ?? DEFAULT_INSTANSI,
       source: `outbox:${entry.kind}`,
       externalId: entry.id,
       rawMessageId: null,
@@ -205,11 +211,22 @@ export type OutboxView = {
   seq: number;
 };
 
+/**
+ * `instansi` scopes the list to one office (the API: the caller's office; the CLI lists the
+ * whole hub). An entry belongs to its case's office; entries without a case (recap pushes)
+ * are the default office's, the only office the recap is sent for.
+ */
 export async function listOutbox(
   ctx: HubContext,
-  f: { status?: string; caseId?: string; limit?: number },
+  f: { status?: string; caseId?: string; limit?: number; instansi?: string },
 ): Promise<OutboxView[]> {
+  const office: Prisma.OutboxWhereInput = !f.instansi
+    ? {}
+    : f.instansi === DEFAULT_INSTANSI
+      ? { OR: [{ case: { instansi: f.instansi } }, { caseId: null }] }
+      : { case: { instansi: f.instansi } };
   const where: Prisma.OutboxWhereInput = {
+    ...office,
     ...(f.status ? { status: f.status } : {}),
     ...(f.caseId ? { caseId: f.caseId } : {}),
   };

@@ -5,6 +5,11 @@ import type { Prisma } from "../generated/prisma/client.js";
 import { FINAL_STATUSES } from "../domain/workflow.js";
 
 export type PersonKey = {
+  /**
+   * The office searched: a subject request is answered from the cases of the office that
+   * received it, never from another office's (those are that office's to answer).
+   */
+  instansi: string;
   nikHash?: string | null;
   name?: string | null;
   phoneE164?: string | null;
@@ -37,11 +42,17 @@ export async function findPerson(
   caseIds: string[];
 }> {
   const where = personWhere(key);
+  // Scoped through the case: Party.instansi is not set by every writer.
+  const office = { case: { instansi: key.instansi } };
   const parties = where
-    ? await db.party.findMany({ where, orderBy: [{ caseId: "asc" }, { createdAt: "asc" }] })
+    ? await db.party.findMany({
+        where: { AND: [where, office] },
+        orderBy: [{ caseId: "asc" }, { createdAt: "asc" }],
+      })
     : [];
   const findings = await db.finding.findMany({
     where: {
+      ...office,
       OR: [
         ...(key.nikHash ? [{ nikHash: key.nikHash }] : []),
         // A finding about the matched party's role on the same case is about the person too.

@@ -81,8 +81,10 @@ async function reportExportsOf(
 export async function collectSubjectData(
   ctx: HubContext,
   requestId: string,
+  instansi?: string,
 ): Promise<SubjectExportData> {
-  const req = await getSubjectRequest(ctx, requestId);
+  // The person is searched in the request's office only (personKeyOf carries it).
+  const req = await getSubjectRequest(ctx, requestId, instansi);
   const key = personKeyOf(req);
   const prisma = ctx.db.prisma;
   const found = await findPerson(prisma, key);
@@ -290,11 +292,11 @@ export async function exportSubjectData(
   requestId: string,
   meta: Meta = {},
 ): Promise<{ fileName: string; zip: Buffer; cases: number }> {
-  const req = await getSubjectRequest(ctx, requestId);
+  const req = await getSubjectRequest(ctx, requestId, user.instansi);
   if (req.kind !== "access") {
     throw new AppError(409, "NOT_ACCESS_REQUEST", "Ekspor hanya untuk permintaan akses");
   }
-  const data = await collectSubjectData(ctx, requestId);
+  const data = await collectSubjectData(ctx, requestId, user.instansi);
   const now = ctx.clock();
   const pdf = await subjectPdf(data, now);
   const zip = await buildZip(

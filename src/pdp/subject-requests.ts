@@ -56,7 +56,12 @@ export function toDto(r: SubjectRequest, now: Date): SubjectRequestDto {
 
 export function personKeyOf(r: SubjectRequest): PersonKey {
   const stored = (r.result ?? {}) as Stored;
-  return { nikHash: r.nikHash, name: r.personName, phoneE164: stored.match?.phoneE164 ?? null };
+  return {
+    instansi: r.instansi,
+    nikHash: r.nikHash,
+    name: r.personName,
+    phoneE164: stored.match?.phoneE164 ?? null,
+  };
 }
 
 export async function createSubjectRequest(
@@ -104,6 +109,7 @@ export async function createSubjectRequest(
         dueAt: new Date(receivedAt.getTime() + SUBJECT_REQUEST_HOURS * 3600_000),
         note: input.note.trim(),
         actorId: user.id,
+        instansi: user.instansi,
         result: { match: { phoneE164 } },
       },
     });
@@ -124,13 +130,19 @@ export async function createSubjectRequest(
   return toDto(row, ctx.clock());
 }
 
+/** `instansi`: the caller's office; another office's requests are not listed. */
 export async function listSubjectRequests(
   ctx: HubContext,
-  filter: { status?: string | undefined; overdue?: boolean | undefined } = {},
+  filter: {
+    instansi: string;
+    status?: string | undefined;
+    overdue?: boolean | undefined;
+  },
 ): Promise<SubjectRequestDto[]> {
   const now = ctx.clock();
   const rows = await ctx.db.prisma.subjectRequest.findMany({
     where: {
+      instansi: filter.instansi,
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.overdue ? { status: { not: "selesai" }, dueAt: { lt: now } } : {}),
     },
@@ -140,8 +152,15 @@ export async function listSubjectRequests(
   return rows.map((r) => toDto(r, now));
 }
 
-export async function getSubjectRequest(ctx: HubContext, id: string): Promise<SubjectRequest> {
-  const r = await ctx.db.prisma.subjectRequest.findUnique({ where: { id } });
+/** With `instansi` (every staff call), another office's request answers 404 as if absent. */
+export async function getSubjectRequest(
+  ctx: HubContext,
+  id: string,
+  instansi?: string,
+): Promise<SubjectRequest> {
+  const r = await ctx.db.prisma.subjectRequest.findFirst({
+    where: { id, ...(instansi ? { instansi } : {}) },
+  });
   if (!r) throw notFound("Permintaan subjek data");
   return r;
 }
@@ -269,7 +288,7 @@ export async function completeSubjectRequest(
 ): Promise<SubjectRequestDto> {
   let filesToRemove: string[] = [];
   const row = await ctx.db.prisma.$transaction(async (tx) => {
-    const r = await tx.subjectRequest.findUnique({ where: { id } });
+    const r = await tx.subjectRequest.findFirst({ where: { id, instansi: user.instansi } });
     if (!r) throw notFound("Permintaan subjek data");
     if (r.status === "selesai") {
       throw new AppError(409, "ALREADY_COMPLETED", "Permintaan ini sudah selesai");

@@ -89,6 +89,12 @@ export interface ChannelSource<R extends MappedRecord> {
   /** RawMessage.channel / DeadLetter.source */
   readonly channel: string;
   readonly overlapMs: number;
+  /**
+   * The office whose cases this source feeds (and whose dead letters it writes); the
+   * default office when absent: the system streams feed it. An office's own import (the
+   * LAPOR! export) names the importer's office, and only that office's cases are matched.
+   */
+  readonly instansi?: string;
   fetchPage(
     position: { cursor?: string; updatedSince?: Date },
     signal?: AbortSignal,

@@ -3,6 +3,7 @@ import type { HubContext } from "../context.js";
 import { AppError } from "../http/errors.js";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../security/password.js";
 import { BIDANG_CODES, ROLES, type BidangCode, type Role } from "../domain/roles.js";
+import { DEFAULT_INSTANSI, parseInstansi } from "../domain/instansi.js";
 
 export type AuthUser = {
   id: string;
@@ -175,6 +176,12 @@ export async function addUser(
       fields: [{ field: "password", message: "minimal 10 karakter" }],
     });
   }
+  const instansi = parseInstansi(input.instansi ?? DEFAULT_INSTANSI);
+  if (!instansi.ok) {
+    throw new AppError(422, instansi.error.code, instansi.error.message, {
+      fields: [{ field: "instansi", message: "format tidak valid" }],
+    });
+  }
   const existing = await ctx.db.prisma.user.findUnique({ where: { username } });
   if (existing) throw new AppError(409, "USERNAME_TAKEN", `username ${username} sudah dipakai`);
   const user = await ctx.db.prisma.user.create({
@@ -184,7 +191,7 @@ export async function addUser(
       role: input.role,
       bidang: input.bidang ?? null,
       displayName: input.displayName ?? null,
-      ...(input.instansi ? { instansi: input.instansi } : {}),
+      instansi: instansi.value,
     },
   });
   return toAuthUser(user);

@@ -63,15 +63,17 @@ export function prepareParty(
   };
 }
 
+/** Numbers are counted per office and year: ADU-2026-000001 exists once in each office. */
 export async function nextCaseNumber(
   tx: Prisma.TransactionClient,
   prefix: string,
   receivedAt: Date,
+  instansi: string,
 ): Promise<string> {
   const year = witaYear(receivedAt);
   const rows = await tx.$queryRaw<{ last: number }[]>`
-    INSERT INTO "CaseCounter" ("year", "last") VALUES (${year}, 1)
-    ON CONFLICT ("year") DO UPDATE SET "last" = "CaseCounter"."last" + 1
+    INSERT INTO "CaseCounter" ("instansi", "year", "last") VALUES (${instansi}, ${year}, 1)
+    ON CONFLICT ("instansi", "year") DO UPDATE SET "last" = "CaseCounter"."last" + 1
     RETURNING "last"`;
   const n = rows[0]?.last ?? 1;
   return `${prefix}-${year}-${String(n).padStart(6, "0")}`;
@@ -121,7 +123,12 @@ export async function createCase(
   const clock = await initialClock(ctx, { channel: input.channel, receivedAt }); // issue 5
 
   const id = await ctx.db.prisma.$transaction(async (tx) => {
-    const number = await nextCaseNumber(tx, ctx.config.ADUAN_CASE_PREFIX, receivedAt);
+    const number = await nextCaseNumber(
+      tx,
+      ctx.config.ADUAN_CASE_PREFIX,
+      receivedAt,
+      user.instansi,
+    );
     const created = await tx.case.create({
       data: {
         number,

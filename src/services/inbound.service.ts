@@ -16,6 +16,7 @@ import { enqueueOutbox } from "../outbox/outbox.js";
 import { asSystem } from "../db/scope.js";
 import { audit } from "./audit.service.js";
 import { nextCaseNumber } from "./cases.service.js";
+import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import { suggestPartyLinks } from "./party-links.service.js";
 import { outboundRefusal, replyRecipient } from "../pdp/restriction.js";
 
@@ -248,7 +249,13 @@ async function openCase(
   input: InboundInput,
   clock: ClockFields,
 ): Promise<{ id: string; number: string }> {
-  const number = await nextCaseNumber(tx, ctx.config.ADUAN_CASE_PREFIX, input.receivedAt);
+  // Inbound channels feed the default office (the case's column default).
+  const number = await nextCaseNumber(
+    tx,
+    ctx.config.ADUAN_CASE_PREFIX,
+    input.receivedAt,
+    DEFAULT_INSTANSI,
+  );
   const keperluan = input.text.trim() === "" ? "(pesan tanpa teks)" : input.text.trim();
   const suggestion = suggestJenis(keperluan);
   const flags = [...new Set(input.flags ?? [])];

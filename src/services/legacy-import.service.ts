@@ -22,6 +22,7 @@ import { AppError, notFound } from "../http/errors.js";
 import { audit } from "./audit.service.js";
 import type { AuthUser } from "./auth.service.js";
 import { nextCaseNumber } from "./cases.service.js";
+import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import { currentReasonCatalogue } from "./catalogue.service.js";
 
 export type ImportRunDto = components["schemas"]["ImportRun"];
@@ -166,6 +167,7 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
       fileName: input.fileName,
       fileSha256,
       actorId: input.actor?.id ?? null,
+      instansi: input.actor?.instansi ?? DEFAULT_INSTANSI,
       startedAt: ctx.clock(),
     },
   });
@@ -199,6 +201,7 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
       async (tx) => {
         const existing = await tx.case.findMany({
           where: {
+            instansi: input.actor?.instansi ?? DEFAULT_INSTANSI,
             channel: "legacy_import",
             externalId: { in: drafts.map((d) => d.row.fingerprint) },
           },
@@ -216,7 +219,12 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
         const events: Prisma.CaseEventCreateManyInput[] = [];
         for (const d of fresh) {
           const id = randomUUID();
-          const number = await nextCaseNumber(tx, ctx.config.ADUAN_CASE_PREFIX, d.receivedAt);
+          const number = await nextCaseNumber(
+            tx,
+            ctx.config.ADUAN_CASE_PREFIX,
+            d.receivedAt,
+            input.actor?.instansi ?? DEFAULT_INSTANSI,
+          );
           const closed = d.status !== "ditindaklanjuti";
           cases.push({
             ...tenant,
@@ -348,7 +356,8 @@ export async function getImportRun(
   id: string,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ): Promise<ImportRunDto> {
-  const r = await ctx.db.prisma.importRun.findUnique({ where: { id } });
+  // Another office's import run answers 404 as if absent.
+  const r = await ctx.db.prisma.importRun.findFirst({ where: { id, instansi: user.instansi } });
   if (!r) throw notFound("Impor");
   // The report quotes names and phone numbers of the rows.
   await audit(ctx.db.prisma, {

@@ -17,8 +17,15 @@ export type LinkBasis = "phone" | "wa_id" | "email" | "nik";
 const MAX_PER_BASIS = 20;
 
 export async function suggestPartyLinks(tx: Tx, partyId: string): Promise<number> {
-  const party = await tx.party.findUnique({ where: { id: partyId } });
+  const party = await tx.party.findUnique({
+    where: { id: partyId },
+    include: { case: { select: { instansi: true } } },
+  });
   if (!party) return 0;
+  // Only parties of the same office's cases: another office's people are not this office's
+  // to see, and a link would show them. Scoped through the case (Party.instansi is not set
+  // by every writer).
+  const office = party.case.instansi;
   const bases: { basis: LinkBasis; where: Prisma.PartyWhereInput }[] = [];
   if (party.phoneE164) {
     bases.push({
@@ -32,7 +39,12 @@ export async function suggestPartyLinks(tx: Tx, partyId: string): Promise<number
   const rows: Prisma.PartyLinkCreateManyInput[] = [];
   for (const b of bases) {
     const others = await tx.party.findMany({
-      where: { ...b.where, caseId: { not: party.caseId }, id: { not: party.id } },
+      where: {
+        ...b.where,
+        caseId: { not: party.caseId },
+        id: { not: party.id },
+        case: { instansi: office },
+      },
       orderBy: { createdAt: "desc" },
       take: MAX_PER_BASIS,
       select: { id: true },
@@ -62,8 +74,8 @@ export async function listPartyLinks(
   caseId: string,
   meta: { ip?: string; requestId?: string },
 ): Promise<PartyLinkDto[]> {
-  const c = await ctx.db.prisma.case.findUnique({
-    where: { id: caseId },
+  const c = await ctx.db.prisma.case.findFirst({
+    where: { id: caseId, instansi: user.instansi },
     select: { id: true, parties: { select: { id: true } } },
   });
   if (!c) throw notFound("Kasus");
@@ -73,8 +85,9 @@ export async function listPartyLinks(
     orderBy: { createdAt: "asc" },
   });
   const otherIds = links.map((l) => (ids.includes(l.partyId) ? l.otherPartyId : l.partyId));
+  // Links suggested before offices were kept apart may point into another office: skipped.
   const others = await ctx.db.prisma.party.findMany({
-    where: { id: { in: otherIds } },
+    where: { id: { in: otherIds }, case: { instansi: user.instansi } },
     include: { case: { select: { id: true, number: true, status: true, receivedAt: true } } },
   });
   const byId = new Map(others.map((o) => [o.id, o]));
@@ -121,7 +134,16 @@ export async function decidePartyLink(
 ): Promise<{ id: string; status: string; decidedAt: string }> {
   return ctx.db.prisma.$transaction(async (tx) => {
     const link = await tx.partyLink.findUnique({ where: { id: linkId } });
-    if (!link) throw notFound("Tautan pelapor");
+    // Both people must be of the caller's office; otherwise the link is, for them, absent.
+    const inOffice = link
+      ? await tx.party.count({
+          where: {
+            id: { in: [link.partyId, link.otherPartyId] },
+            case: { instansi: user.instansi },
+          },
+        })
+      : 0;
+    if (!link || inOffice !== 2) throw notFound("Tautan pelapor");
     if (link.status !== "suggested" && link.status !== decision) {
       throw new AppError(
         409,

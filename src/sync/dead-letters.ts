@@ -4,6 +4,7 @@ import type { HubContext } from "../context.js";
 import type { ItemFailure, MappedRecord } from "../ports/channel-source.port.js";
 import { raiseAlert, resolveAlerts } from "./alerts.js";
 import { asPageTx, type SqlWriter } from "./page-tx.js";
+import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import { applyItems, sourceFor } from "./sync-engine.js";
 
 export type DeadLetterClass = "mapping" | "quarantine" | "protocol" | "push";
@@ -23,6 +24,8 @@ export function failureText(f: ItemFailure): string {
 export async function recordDeadLetter(
   writer: SqlWriter,
   d: {
+    /** The office of the intake that failed (the default office for system streams). */
+    instansi?: string;
     source: string;
     externalId: string | null;
     rawMessageId: string | null;
@@ -34,12 +37,15 @@ export async function recordDeadLetter(
 ): Promise<string> {
   const tx = asPageTx(writer);
   const payload = JSON.stringify(d.payload ?? null);
+  const instansi = d.instansi ?? DEFAULT_INSTANSI;
+  // Another office's open letter for the same record is not this one: never merged.
   const existing = await tx.query<{ id: string }>(
     `SELECT id FROM "DeadLetter" WHERE source = $1 AND status = 'open' AND "errorClass" = $2
        AND (("externalId" IS NULL AND $3::text IS NULL AND md5(payload::text) = md5($4::jsonb::text))
             OR "externalId" = $3::text)
+       AND instansi = $5
      LIMIT 1`,
-    [d.source, d.errorClass, d.externalId, payload],
+    [d.source, d.errorClass, d.externalId, payload, instansi],
   );
   if (existing[0]) {
     await tx.query(
@@ -52,10 +58,19 @@ export async function recordDeadLetter(
   }
   const rows = await tx.query<{ id: string }>(
     `INSERT INTO "DeadLetter" (id, source, "externalId", "rawMessageId", payload, "errorClass", error,
-       attempts, status, "createdAt", "lastAttemptAt")
-     VALUES (gen_random_uuid(), $1, $2, $3::uuid, $4::jsonb, $5, $6, 1, 'open', $7::timestamptz, $7::timestamptz)
+       attempts, status, "createdAt", "lastAttemptAt", instansi)
+     VALUES (gen_random_uuid(), $1, $2, $3::uuid, $4::jsonb, $5, $6, 1, 'open', $7::timestamptz, $7::timestamptz, $8)
      RETURNING id`,
-    [d.source, d.externalId, d.rawMessageId, payload, d.errorClass, d.error, d.at.toISOString()],
+    [
+      d.source,
+      d.externalId,
+      d.rawMessageId,
+      payload,
+      d.errorClass,
+      d.error,
+      d.at.toISOString(),
+      instansi,
+    ],
   );
   return rows[0]?.id ?? "";
 }
@@ -117,12 +132,19 @@ function view(r: {
   };
 }
 
+/**
+ * `instansi` scopes the list to one office (the API: the caller's office); the CLI, an
+ * operator's tool for the whole hub, lists every office's letters. A dead letter holds a
+ * raw payload with personal data, so an office sees its own letters only: those of its
+ * own imports, and, for the default office, those of the system streams that feed it.
+ */
 export async function listDeadLetters(
   ctx: HubContext,
-  f: { status?: string; source?: string; limit?: number } = {},
+  f: { status?: string; source?: string; limit?: number; instansi?: string } = {},
 ): Promise<DeadLetterView[]> {
   const rows = await ctx.db.prisma.deadLetter.findMany({
     where: {
+      ...(f.instansi ? { instansi: f.instansi } : {}),
       ...(f.status ? { status: f.status } : {}),
       ...(f.source ? { source: f.source } : {}),
     },
@@ -144,12 +166,26 @@ export type ReplayOutcome = {
  * fails and the source can fetch the record again, upstream's current version is tried
  * (upstream may have been fixed). Success applies it through the same upsert as a sync.
  */
-export async function replayDeadLetter(ctx: HubContext, id: string): Promise<ReplayOutcome> {
-  const dl = await ctx.db.prisma.deadLetter.findUnique({ where: { id } });
+export async function replayDeadLetter(
+  ctx: HubContext,
+  id: string,
+  scope: { instansi?: string } = {},
+): Promise<ReplayOutcome> {
+  const dl = await ctx.db.prisma.deadLetter.findFirst({
+    where: { id, ...(scope.instansi ? { instansi: scope.instansi } : {}) },
+  });
   if (!dl) return { id, result: "not_found" };
   if (dl.status !== "open") return { id, result: "not_open" };
   const source = await sourceFor(ctx, dl.source);
   if (!source) return { id, result: "no_source", error: `tidak ada adapter untuk ${dl.source}` };
+  // The replay sources are the system streams, which feed the default office: a letter of
+  // another office's own import is fixed by importing the corrected file again.
+  if (dl.instansi !== (source.instansi ?? DEFAULT_INSTANSI))
+    return {
+      id,
+      result: "no_source",
+      error: "impor ulang berkas ekspor yang sudah diperbaiki untuk memproses baris ini",
+    };
 
   let item = source.mapRaw(dl.payload);
   if (!item.mapped.ok && source.refetch && (item.externalId ?? dl.externalId)) {
@@ -200,15 +236,19 @@ export async function replayDeadLetter(ctx: HubContext, id: string): Promise<Rep
 
 export async function replayAllDeadLetters(
   ctx: HubContext,
-  f: { source?: string } = {},
+  f: { source?: string; instansi?: string } = {},
 ): Promise<ReplayOutcome[]> {
   const open = await ctx.db.prisma.deadLetter.findMany({
-    where: { status: "open", ...(f.source ? { source: f.source } : {}) },
+    where: {
+      status: "open",
+      ...(f.source ? { source: f.source } : {}),
+      ...(f.instansi ? { instansi: f.instansi } : {}),
+    },
     orderBy: { createdAt: "asc" },
     select: { id: true },
     take: 5000,
   });
   const out: ReplayOutcome[] = [];
-  for (const { id } of open) out.push(await replayDeadLetter(ctx, id));
+  for (const { id } of open) out.push(await replayDeadLetter(ctx, id, f));
   return out;
 }

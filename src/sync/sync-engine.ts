@@ -23,6 +23,7 @@ import { raiseAlert, resolveAlerts } from "./alerts.js";
 import { errorClassOf, failureText, quarantineAlert, recordDeadLetter } from "./dead-letters.js";
 import { asPageTx, inPageTransaction, type SqlWriter } from "./page-tx.js";
 import { withAdvisoryLock } from "./stream-lock.js";
+import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 
 export type SyncSummary = {
   stream: string;
@@ -121,29 +122,34 @@ function known(probe: Probe | undefined, body: RawBody): KnownItem {
 // records hashes no payload; open dead letters are read once per page (hashed sub-plan).
 const PROBE_SQL = `SELECT x.i::int AS i, c.id AS "caseId", c."contentHash" AS "contentHash",
        coalesce(x.ext IN (SELECT d."externalId" FROM "DeadLetter" d
-                WHERE d.status = 'open' AND d.source = $1 AND d."externalId" IS NOT NULL), false)
+                WHERE d.status = 'open' AND d.source = $1 AND d.instansi = $5 AND d."externalId" IS NOT NULL), false)
          AS "openDeadLetter",
        r.raws
   FROM unnest($2::text[], $3::text[], $4::int[]) AS x(ext, hash, i)
   LEFT JOIN LATERAL (
     SELECT c.id, c."contentHash" FROM "Case" c
-     WHERE c.channel = $1 AND c."externalId" = x.ext LIMIT 1) c ON TRUE
+     WHERE c.instansi = $5 AND c.channel = $1 AND c."externalId" = x.ext LIMIT 1) c ON TRUE
   LEFT JOIN LATERAL (
     SELECT json_agg(json_build_object('id', m.id, 'sha', m.sha256, 'status', m.status,
              'caseId', m."caseId") ORDER BY m."receivedAt" DESC) AS raws
       FROM "RawMessage" m
      WHERE (x.hash IS DISTINCT FROM c."contentHash" OR x.ext IN (SELECT d."externalId"
-              FROM "DeadLetter" d WHERE d.status = 'open' AND d.source = $1))
-       AND m.channel = $1 AND m."externalId" = x.ext) r ON TRUE`;
+              FROM "DeadLetter" d WHERE d.status = 'open' AND d.source = $1 AND d.instansi = $5))
+       AND m.channel = $1 AND m."externalId" = x.ext
+       -- another office's stored payload is not reused (nor re-pointed at this office's case)
+       AND (m."caseId" IS NULL OR EXISTS (SELECT 1 FROM "Case" k WHERE k.id = m."caseId" AND k.instansi = $5))
+     ) r ON TRUE`;
 
 /**
- * One round-trip for the whole page. Cases are keyed on (channel, externalId) — the
- * contract every pull channel upserts on — and raw payloads on (channel, externalId, sha256).
+ * One round-trip for the whole page. Cases are keyed on (instansi, channel, externalId) —
+ * the contract every pull channel upserts on, within the office the source feeds — and
+ * raw payloads on (channel, externalId, sha256).
  */
 async function probePage<R extends MappedRecord>(
   db: PageTx,
   channel: string,
   items: SourceItem<R>[],
+  instansi: string = DEFAULT_INSTANSI,
 ): Promise<(Probe | undefined)[]> {
   const idx: number[] = [];
   items.forEach((it, i) => {
@@ -161,6 +167,7 @@ async function probePage<R extends MappedRecord>(
         return it?.mapped.ok ? it.mapped.value.contentHash : null;
       }),
       idx,
+      instansi,
     ],
     { prepare: true },
   );
@@ -197,7 +204,8 @@ export async function applyItems<R extends MappedRecord>(
   const tx = asPageTx(writer);
   const nowIso = now.toISOString();
   const bodies = items.map((it) => rawBody(it.raw));
-  const probes = opts.probes ?? (await probePage(tx, source.channel, items));
+  const instansi = source.instansi ?? DEFAULT_INSTANSI;
+  const probes = opts.probes ?? (await probePage(tx, source.channel, items, instansi));
   const knownItems = items.map((_, i) => known(probes[i], bodies[i] as RawBody));
   // Raw ids are minted here so the channel's rows can point at them; the raw rows are
   // written once below, already carrying their outcome (no second UPDATE per page).
@@ -237,6 +245,7 @@ export async function applyItems<R extends MappedRecord>(
     const f = it.mapped.error;
     const errorClass = errorClassOf(f);
     const deadLetterId = await recordDeadLetter(tx, {
+      instansi,
       source: source.channel,
       externalId: it.externalId,
       rawMessageId,
@@ -318,8 +327,8 @@ export async function applyItems<R extends MappedRecord>(
   if (resolving.length) {
     await tx.query(
       `UPDATE "DeadLetter" SET status = 'replayed', "resolvedAt" = $3::timestamptz
-        WHERE source = $1 AND status = 'open' AND "externalId" = ANY($2::text[])`,
-      [source.channel, resolving.map((g) => g.record.externalId), nowIso],
+        WHERE source = $1 AND status = 'open' AND "externalId" = ANY($2::text[]) AND instansi = $4`,
+      [source.channel, resolving.map((g) => g.record.externalId), nowIso, instansi],
     );
   }
   return { ...applied, unchanged: applied.unchanged + duplicates, failed, maxUpdatedAt };
@@ -387,7 +396,7 @@ async function storePage<R extends MappedRecord>(
   carried: Counts,
   now: Date,
 ): Promise<{ stored: StoredPage; next: StreamPosition; saved: boolean }> {
-  const probes = await probePage(ctx.db.sql, source.channel, items);
+  const probes = await probePage(ctx.db.sql, source.channel, items, source.instansi);
   // The latest copy of each record decides; an unchanged record (same content hash, no
   // open dead letter to resolve) is not touched at all.
   const latest = new Map<string, number>();
@@ -698,6 +707,7 @@ async function recordProtocolDeadLetter<R extends MappedRecord>(
       : null;
   await ctx.db.prisma.$transaction(async (tx) => {
     await recordDeadLetter(tx, {
+      instansi: source.instansi ?? DEFAULT_INSTANSI,
       source: source.channel,
       externalId: null,
       rawMessageId: null,

@@ -99,13 +99,15 @@ export async function resetDb(hub: Hub): Promise<void> {
 
 export const PASSWORD = "kata-sandi-uji-123";
 
+/** `instansi`: the user's office (default office when omitted). */
 export async function userWithToken(
   hub: Hub,
   username: string,
   role: Role,
   bidang?: string,
+  instansi?: string,
 ): Promise<{ token: string; id: string }> {
-  const u = await addUser(hub.ctx, { username, password: PASSWORD, role, bidang });
+  const u = await addUser(hub.ctx, { username, password: PASSWORD, role, bidang, instansi });
   const res = await fetch(`${hub.url}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },

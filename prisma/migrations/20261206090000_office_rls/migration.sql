@@ -32,14 +32,6 @@ CREATE POLICY office_staff ON "Case" TO aduan_staff
 DROP POLICY IF EXISTS hub_system ON "Case";
 CREATE POLICY hub_system ON "Case" TO CURRENT_USER USING (true) WITH CHECK (true);
 
-ALTER TABLE "Party" ENABLE ROW LEVEL SECURITY;
-ALTER TABLE "Party" FORCE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS office_staff ON "Party";
-CREATE POLICY office_staff ON "Party" TO aduan_staff
-  USING (instansi = current_setting('aduan.instansi', true)) WITH CHECK (instansi = current_setting('aduan.instansi', true));
-DROP POLICY IF EXISTS hub_system ON "Party";
-CREATE POLICY hub_system ON "Party" TO CURRENT_USER USING (true) WITH CHECK (true);
-
 ALTER TABLE "AuditLog" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "AuditLog" FORCE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS office_staff ON "AuditLog";
@@ -65,6 +57,15 @@ DROP POLICY IF EXISTS hub_system ON "Report";
 CREATE POLICY hub_system ON "Report" TO CURRENT_USER USING (true) WITH CHECK (true);
 
 -- Tables that hang off a case: visible when the case is (the Case policy applies inside).
+-- Party too: its own office column is not kept by every writer, its case's is.
+
+ALTER TABLE "Party" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "Party" FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS office_staff ON "Party";
+CREATE POLICY office_staff ON "Party" TO aduan_staff
+  USING (EXISTS (SELECT 1 FROM "Case" c WHERE c.id = "Party"."caseId")) WITH CHECK (EXISTS (SELECT 1 FROM "Case" c WHERE c.id = "Party"."caseId"));
+DROP POLICY IF EXISTS hub_system ON "Party";
+CREATE POLICY hub_system ON "Party" TO CURRENT_USER USING (true) WITH CHECK (true);
 
 ALTER TABLE "CaseEvent" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "CaseEvent" FORCE ROW LEVEL SECURITY;

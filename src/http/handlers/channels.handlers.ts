@@ -200,8 +200,10 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
 
   publicRoute(r, "getPublicComplaintStatus", async (req, res) => {
     const token = req.get("x-lookup-token") ?? "";
-    const c = await ctx.db.prisma.case.findUnique({
-      where: { number: String(req.params.number) },
+    // Numbers are counted per office, so one number may name a case in each office:
+    // the look-up token says which (only the web form's cases have one).
+    const candidates = await ctx.db.prisma.case.findMany({
+      where: { number: String(req.params.number), publicTokenHash: { not: null } },
       select: {
         id: true,
         number: true,
@@ -212,17 +214,12 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
       },
     });
     const given = Buffer.from(tokenHash(token), "hex");
-    const stored = c?.publicTokenHash ? Buffer.from(c.publicTokenHash, "hex") : null;
+    const c = candidates.find((k) => {
+      const stored = Buffer.from(k.publicTokenHash ?? "", "hex");
+      return token !== "" && stored.length === given.length && timingSafeEqual(stored, given);
+    });
     // Same answer for "no such case" and "wrong token": numbers are guessable.
-    if (
-      !c ||
-      !stored ||
-      token === "" ||
-      stored.length !== given.length ||
-      !timingSafeEqual(stored, given)
-    ) {
-      throw notFound("Pengaduan");
-    }
+    if (!c) throw notFound("Pengaduan");
     const replies = await ctx.db.prisma.message.findMany({
       where: { caseId: c.id, direction: "out" },
       orderBy: { at: "asc" },

@@ -52,10 +52,18 @@ export function pdpRoutes(r: Router, ctx: HubContext): void {
   route(r, "listSubjectRequests", async (req, res) => {
     const q = req.query as { status?: string; overdue?: string | boolean };
     const overdue = q.overdue === true || q.overdue === "true";
-    res.json({ data: await listSubjectRequests(ctx, { status: q.status, overdue }) });
+    res.json({
+      data: await listSubjectRequests(ctx, {
+        instansi: req.user.instansi,
+        status: q.status,
+        overdue,
+      }),
+    });
   });
   route(r, "getSubjectRequest", async (req, res) => {
-    res.json(toDto(await getSubjectRequest(ctx, String(req.params.id)), ctx.clock()));
+    res.json(
+      toDto(await getSubjectRequest(ctx, String(req.params.id), req.user.instansi), ctx.clock()),
+    );
   });
   route(r, "completeSubjectRequest", async (req, res) => {
     const body = (req.body ?? {}) as { note?: string };

@@ -45,6 +45,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
     const status = str(req.query.status);
     const source = str(req.query.source);
     const data = await listDeadLetters(ctx, {
+      instansi: req.user.instansi,
       ...(status ? { status } : {}),
       ...(source ? { source } : {}),
       limit: 200,
@@ -53,7 +54,9 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
   });
 
   route(r, "replayAllDeadLetters", async (req, res) => {
-    const outcomes = await asSystem("deadletter-replay", () => replayAllDeadLetters(ctx));
+    const outcomes = await asSystem("deadletter-replay", () =>
+      replayAllDeadLetters(ctx, { instansi: req.user.instansi }),
+    );
     await audit(ctx.db.prisma, {
       actor: req.user ?? null,
       action: "deadletter.replay_all",
@@ -69,7 +72,9 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
 
   route(r, "replayDeadLetter", async (req, res) => {
     const id = String(req.params.id);
-    const o = await asSystem("deadletter-replay", () => replayDeadLetter(ctx, id));
+    const o = await asSystem("deadletter-replay", () =>
+      replayDeadLetter(ctx, id, { instansi: req.user.instansi }),
+    );
     if (o.result === "not_found") throw notFound("Dead letter");
     await audit(ctx.db.prisma, {
       actor: req.user ?? null,
@@ -89,6 +94,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
     const caseId = str(req.query.caseId);
     res.json({
       data: await listOutbox(ctx, {
+        instansi: req.user.instansi,
         ...(status ? { status } : {}),
         ...(caseId ? { caseId } : {}),
         limit: 200,
@@ -125,10 +131,9 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       });
     const fileName = str(req.get("x-file-name")) ?? "lapor-export";
     try {
-      const result = await importLaporExport(ctx, body, {
-        fileName,
-        actorId: req.user?.id ?? null,
-      });
+      // The importer's office: only its cases are matched, and status changes are the
+      // importer's (actor on the timeline and in the audit trail).
+      const result = await importLaporExport(ctx, body, { fileName, actor: req.user });
       await audit(ctx.db.prisma, {
         actor: req.user ?? null,
         action: "import.lapor_export",

@@ -49,15 +49,17 @@ function toDto(u: UserRow): StaffAccount {
 const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
 export function usersRoutes(r: Router, ctx: HubContext): void {
-  const { prisma } = ctx.db;
+  // Read per request: a staff request's client is its office's (src/db/scope.ts).
+  const db = () => ctx.db.prisma;
 
   // The console's status counts: one grouped query instead of a page per status.
-  route(r, "getCaseCounts", async (_req, res) => {
+  route(r, "getCaseCounts", async (req, res) => {
+    // The caller's office only: another office's workload is not this office's business.
     const rows = await ctx.db.sql.query<{ status: string; n: number; overdue: number }>(
       `SELECT status, count(*)::int AS n,
                 count(*) FILTER (WHERE "dueAt" < $1 AND status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti'))::int AS overdue
-         FROM "Case" GROUP BY status`,
-      [ctx.clock()],
+         FROM "Case" WHERE instansi = $2 GROUP BY status`,
+      [ctx.clock(), req.user.instansi],
     );
     const perStatus: Record<string, number> = {};
     let total = 0;
@@ -70,8 +72,14 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     res.json({ total, perStatus, overdue });
   });
 
-  route(r, "listUsers", async (_req, res) => {
-    const rows = await prisma.user.findMany({ select: SELECT, orderBy: { username: "asc" } });
+  // An admin manages the accounts of its own office: another office's users are listed
+  // nowhere and answer 404 as if absent; new users join the admin's office.
+  route(r, "listUsers", async (req, res) => {
+    const rows = await db().user.findMany({
+      where: { instansi: req.user.instansi },
+      select: SELECT,
+      orderBy: { username: "asc" },
+    });
     res.json({ data: rows.map(toDto) });
   });
 
@@ -83,14 +91,15 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
       role: body.role,
       bidang: body.bidang,
       displayName: body.displayName,
+      instansi: req.user.instansi,
     });
-    await audit(prisma, {
+    await audit(db(), {
       actor: req.user,
       action: "user.create",
       ...meta(req),
       data: { userId: created.id, role: created.role, bidang: created.bidang },
     });
-    const row = await prisma.user.findUniqueOrThrow({
+    const row = await db().user.findUniqueOrThrow({
       where: { id: created.id },
       select: SELECT,
     });
@@ -100,7 +109,10 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
   route(r, "updateUser", async (req, res) => {
     const id = String(req.params.id);
     const body = req.body as PatchBody;
-    const current = await prisma.user.findUnique({ where: { id }, select: SELECT });
+    const current = await db().user.findFirst({
+      where: { id, instansi: req.user.instansi },
+      select: SELECT,
+    });
     if (!current) throw notFound("Pengguna");
     if (id === req.user.id && (body.active === false || (body.role && body.role !== "admin"))) {
       // An admin locking themselves out leaves nobody able to undo it from the console.
@@ -129,7 +141,7 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     }
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
     const now = ctx.clock();
-    const updated = await prisma.$transaction(async (tx) => {
+    const updated = await db().$transaction(async (tx) => {
       const u = await tx.user.update({
         where: { id },
         data: {

@@ -74,7 +74,7 @@ describe("public web form", () => {
     );
     expect(r.status).toBe(201);
     const c = await hub.ctx.db.prisma.case.findUniqueOrThrow({
-      where: { number: r.body.number },
+      where: { instansi_number: { instansi: "6309-DINSOS", number: r.body.number } },
       include: { parties: true, attachments: true },
     });
     expect(c).toMatchObject({ channel: "website", desa: "Pembataan", kecamatan: "Murung Pudak" });
@@ -325,7 +325,7 @@ describe("party links", () => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     const caseB = await hub.ctx.db.prisma.case.findUniqueOrThrow({
-      where: { number: b.body.number },
+      where: { instansi_number: { instansi: "6309-DINSOS", number: b.body.number } },
     });
     const fo = await userWithToken(hub, "fo1", "front_office");
     const staff = apiClient(hub, fo.token);

@@ -26,6 +26,9 @@ const PROTECTED = [
   "Attachment",
   "PartyLink",
   "Report",
+  "DeadLetter",
+  "ImportRun",
+  "SubjectRequest",
 ];
 
 for (const embedded of [false, true]) {

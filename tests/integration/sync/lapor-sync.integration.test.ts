@@ -124,7 +124,9 @@ describe("LAPOR! sync against the sandbox on real PostgreSQL", () => {
     await h.sync();
     const id = h.sandbox.state.orderedTrackingIds()[3]!;
     await h.hub.ctx.db.prisma.case.update({
-      where: { channel_externalId: { channel: "lapor", externalId: id } },
+      where: {
+        instansi_channel_externalId: { instansi: "6309-DINSOS", channel: "lapor", externalId: id },
+      },
       data: { status: "selesai", closedAt: new Date() },
     });
     h.sandbox.state.bump(id, { status: "Ditindaklanjuti" });
