@@ -79,6 +79,8 @@ export async function nextCaseNumber(
 
 export type IntakeHooks = {
   suggestJenis?: (text: string) => string | null;
+  /** Runs last inside the intake's transaction (an Idempotency-Key commits with the case). */
+  inTransaction?: (tx: Prisma.TransactionClient, caseId: string) => Promise<void>;
 };
 
 export async function createCase(
@@ -164,6 +166,7 @@ export async function createCase(
       purpose: "pencatatan aduan",
       ...meta,
     });
+    await hooks.inTransaction?.(tx, created.id);
     return created.id;
   });
   return getCaseInternal(ctx, user, id);
@@ -215,6 +218,10 @@ function toSummary(
     version: c.version,
   };
 }
+
+/** The case as its creator's intake answered it (an idempotent replay); no read audit. */
+export const getCreatedCase = (ctx: HubContext, user: AuthUser, id: string) =>
+  getCaseInternal(ctx, user, id);
 
 async function getCaseInternal(ctx: HubContext, user: AuthUser, id: string): Promise<CaseDto> {
   const c = await ctx.db.prisma.case.findUnique({
