@@ -49,10 +49,21 @@ export const configSchema = z.object({
     .positive()
     .max(24 * 30)
     .default(12),
-  ADUAN_COOKIE_SECURE: bool.default(false),
+  // Unset: true under NODE_ENV=production (cookies only over HTTPS), false otherwise.
+  ADUAN_COOKIE_SECURE: bool.optional(),
   ADUAN_BODY_LIMIT: z.string().default("1mb"),
+  // Login throttling (issue 13): after this many failures per username+address, the next
+  // attempt from that address waits 2, 4, 8 … s (up to ADUAN_LOGIN_MAX_DELAY_SECONDS);
+  // per address ×4, per username across addresses ×10 (capped at one minute, only slows).
   ADUAN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-  ADUAN_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  // Failures older than this are forgotten.
+  ADUAN_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(1440),
+  ADUAN_LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  // An Idempotency-Key claim unfinished after this long (its request crashed) is taken over.
+  ADUAN_IDEMPOTENCY_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  // The office's first day of records: an intake's receivedAt may not be earlier
+  // (the seed goes back to 2023).
+  ADUAN_OFFICE_START: z.iso.date().default("2023-01-01"),
   ADUAN_CASE_PREFIX: z
     .string()
     .regex(/^[A-Z]{2,6}$/)
@@ -284,7 +295,9 @@ export const configSchema = z.object({
   // ---- end issue 9 config ----
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, "ADUAN_COOKIE_SECURE"> & {
+  ADUAN_COOKIE_SECURE: boolean;
+};
 
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; message: string }[]) {
@@ -307,5 +320,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       })),
     );
   }
-  return result.data;
+  return {
+    ...result.data,
+    ADUAN_COOKIE_SECURE: result.data.ADUAN_COOKIE_SECURE ?? result.data.NODE_ENV === "production",
+  };
 }

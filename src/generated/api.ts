@@ -47,6 +47,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Failed attempts slow the next ones instead of locking the account: after ADUAN_LOGIN_MAX_FAILURES failures of a username from one address, the next attempt from that address waits 2, 4, 8 … seconds (429 RATE_LIMITED with Retry-After); other addresses are not affected. An admin clears it with unlockUser. */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -1114,6 +1115,26 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/v1/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear the login throttle of an account (its failed attempts from every address); audited
+         * @description Failed logins slow further attempts (429 RATE_LIMITED with Retry-After, growing per username and address). This forgets the account's failed attempts so its owner can try again at once. Audited as user.unlock. Only accounts of the caller's office.
+         */
+        post: operations["unlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/console/case-counts": {
         parameters: {
             query?: never;
@@ -1240,7 +1261,7 @@ export interface components {
             channel: components["schemas"]["IntakeChannel"];
             /**
              * Format: date-time
-             * @description Defaults to now
+             * @description Defaults to now. Not more than 5 minutes in the future, not before the office's start (ADUAN_OFFICE_START); otherwise 422 with field body.receivedAt.
              */
             receivedAt?: string;
             pelapor: components["schemas"]["PersonInput"];
@@ -4034,6 +4055,7 @@ export interface operations {
             content: {
                 "application/json": {
                     username: string;
+                    /** @description At least 10 characters, not the username, not one repeated character or only spaces, not in the common-password list (422 PASSWORD_WEAK). */
                     password: string;
                     role: components["schemas"]["Role"];
                     bidang?: components["schemas"]["Bidang"];
@@ -4075,6 +4097,7 @@ export interface operations {
                     bidang?: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
                     displayName?: string;
                     active?: boolean;
+                    /** @description Same rule as createUser (422 PASSWORD_WEAK). */
                     password?: string;
                 };
             };
@@ -4094,6 +4117,36 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             422: components["responses"]["Error"];
+        };
+    };
+    unlockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Throttle cleared */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        userId: string;
+                        /** @description Failed attempts forgotten */
+                        cleared: number;
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
         };
     };
     getCaseCounts: {

@@ -136,9 +136,11 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   const app = strictApp();
   app.set("trust proxy", "loopback");
   app.use(requestLogger(ctx));
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
+    // API answers carry personal data: no browser or proxy may keep them (issue 13).
+    if (/^\/api(\/|$)/i.test(req.path)) res.setHeader("Cache-Control", "no-store");
     next();
   });
   // Deny by default: an API path that is not exactly a spec operation ends here (404/405),

@@ -34,7 +34,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(cursor: string): bigint {
   const s = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^\d{1,19}$/.test(s)) {
+  // 19 digits still overflow bigint (9223372036854775807 is the largest): PostgreSQL's
+  // cast error was a 500.
+  if (!/^\d{1,19}$/.test(s) || BigInt(s) > 9223372036854775807n) {
     throw new AppError(400, "CURSOR_INVALID", "cursor tidak valid", {
       fields: [{ field: "query.cursor", message: "tidak valid" }],
     });

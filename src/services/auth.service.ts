@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { HubContext } from "../context.js";
 import { AppError } from "../http/errors.js";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../security/password.js";
+import { assertPasswordAcceptable } from "../security/password-policy.js";
 import { BIDANG_CODES, ROLES, type BidangCode, type Role } from "../domain/roles.js";
 import { DEFAULT_INSTANSI, parseInstansi } from "../domain/instansi.js";
 
@@ -35,34 +36,96 @@ function toAuthUser(u: {
   };
 }
 
+// Login throttling: slows guessing without letting an attacker lock the real user out.
+// Failures are counted in the database (every hub process agrees) in three dimensions;
+// past its threshold each failure doubles the wait before the next attempt (2, 4, 8 … s):
+// - username + address: the attacker's own line; MAX failures, capped at MAX_DELAY;
+// - address, any username: spraying one password over many accounts; MAX×4;
+// - username, any address: a distributed attack; MAX×10, capped at one minute so it only
+//   slows, and not applied to an address this user logged in from lately.
+// A success forgives the earlier failures of that username from that address (a typo).
+const KNOWN_ADDRESS_DAYS = 30;
+const USER_DELAY_CAP_SECONDS = 60;
+
+type ThrottleRow = {
+  pair_n: number;
+  pair_last: Date | null;
+  ip_n: number;
+  ip_last: Date | null;
+  user_n: number;
+  user_last: Date | null;
+  known: boolean;
+};
+
+const THROTTLE_SQL = `
+  SELECT
+    count(*) FILTER (WHERE f.username = $1 AND f.ip = $2)::int AS pair_n,
+    max(f.at) FILTER (WHERE f.username = $1 AND f.ip = $2) AS pair_last,
+    count(*) FILTER (WHERE f.ip = $2)::int AS ip_n,
+    max(f.at) FILTER (WHERE f.ip = $2) AS ip_last,
+    count(*) FILTER (WHERE f.username = $1)::int AS user_n,
+    max(f.at) FILTER (WHERE f.username = $1) AS user_last,
+    EXISTS (SELECT 1 FROM "LoginAttempt" k
+            WHERE k.username = $1 AND k.ip = $2 AND k.success AND k.at >= $5) AS known
+  FROM "LoginAttempt" f
+  WHERE (f.username = $1 OR f.ip = $2) AND NOT f.success AND f.at >= $3 AND f.id < $4
+    AND NOT EXISTS (SELECT 1 FROM "LoginAttempt" s
+                    WHERE s.username = f.username AND s.ip = f.ip AND s.success
+                      AND s.id > f.id AND s.id < $4)`;
+
+/** When the next attempt may be made after n failures, the last at `last`. */
+function allowedAt(n: number, last: Date | null, threshold: number, capSeconds: number): number {
+  if (n < threshold || !last) return 0;
+  const delay = Math.min(2 ** Math.min(n - threshold + 1, 30), capSeconds);
+  return new Date(last).getTime() + delay * 1000;
+}
+
 export async function login(
   ctx: HubContext,
   input: { username: string; password: string; ip: string | undefined },
 ): Promise<{ token: string; csrf: string; expiresAt: Date; user: AuthUser }> {
   const { prisma } = ctx.db;
   const now = ctx.clock();
-  const windowStart = new Date(now.getTime() - ctx.config.ADUAN_LOGIN_WINDOW_MINUTES * 60_000);
   const username = input.username.trim().toLowerCase();
-  // Throttle per username and per address, counted in the database so every hub process agrees.
-  const [byUser, byIp] = await Promise.all([
-    prisma.loginAttempt.count({ where: { username, success: false, at: { gte: windowStart } } }),
-    input.ip
-      ? prisma.loginAttempt.count({
-          where: { ip: input.ip, success: false, at: { gte: windowStart } },
-        })
-      : Promise.resolve(0),
-  ]);
+  const ip = input.ip ?? "unknown";
+  // The attempt is written first (as a failure) and the counts look only at earlier rows:
+  // a burst of parallel guesses sees itself and cannot all slip under the threshold.
+  const attempt = await prisma.loginAttempt.create({
+    data: { username, ip, at: now, success: false },
+    select: { id: true },
+  });
   const max = ctx.config.ADUAN_LOGIN_MAX_FAILURES;
-  if (byUser >= max || byIp >= max * 4) {
-    throw new AppError(429, "LOGIN_THROTTLED", "Terlalu banyak percobaan masuk; coba lagi nanti", {
-      headers: { "Retry-After": String(ctx.config.ADUAN_LOGIN_WINDOW_MINUTES * 60) },
-    });
+  const cap = ctx.config.ADUAN_LOGIN_MAX_DELAY_SECONDS;
+  const [t] = await ctx.db.sql.query<ThrottleRow>(THROTTLE_SQL, [
+    username,
+    ip,
+    new Date(now.getTime() - ctx.config.ADUAN_LOGIN_WINDOW_MINUTES * 60_000),
+    attempt.id.toString(),
+    new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 86_400_000),
+  ]);
+  const waitUntil = Math.max(
+    allowedAt(Number(t!.pair_n), t!.pair_last, max, cap),
+    allowedAt(Number(t!.ip_n), t!.ip_last, max * 4, cap),
+    t!.known
+      ? 0
+      : allowedAt(Number(t!.user_n), t!.user_last, max * 10, Math.min(USER_DELAY_CAP_SECONDS, cap)),
+  );
+  if (now.getTime() < waitUntil) {
+    // A refused attempt is not a guess: it must not grow the delay (nor the user's count).
+    await prisma.loginAttempt.delete({ where: { id: attempt.id } });
+    const seconds = Math.max(1, Math.ceil((waitUntil - now.getTime()) / 1000));
+    throw new AppError(
+      429,
+      "RATE_LIMITED",
+      `Terlalu banyak percobaan masuk yang gagal; coba lagi dalam ${seconds} detik`,
+      { headers: { "Retry-After": String(seconds) } },
+    );
   }
   const user = await prisma.user.findUnique({ where: { username } });
   const valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-  await prisma.loginAttempt.create({
-    data: { username, ip: input.ip ?? null, success: Boolean(user && valid && user.active) },
-  });
+  if (user && valid && user.active) {
+    await prisma.loginAttempt.update({ where: { id: attempt.id }, data: { success: true } });
+  }
   if (!user || !valid || !user.active) {
     throw new AppError(401, "INVALID_CREDENTIALS", "Nama pengguna atau kata sandi salah");
   }
@@ -171,11 +234,7 @@ export async function addUser(
       },
     );
   }
-  if (input.password.length < 10) {
-    throw new AppError(422, "PASSWORD_TOO_SHORT", "password: minimal 10 karakter", {
-      fields: [{ field: "password", message: "minimal 10 karakter" }],
-    });
-  }
+  assertPasswordAcceptable(input.password, username);
   const instansi = parseInstansi(input.instansi ?? DEFAULT_INSTANSI);
   if (!instansi.ok) {
     throw new AppError(422, instansi.error.code, instansi.error.message, {

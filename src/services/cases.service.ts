@@ -81,6 +81,8 @@ export async function nextCaseNumber(
 
 export type IntakeHooks = {
   suggestJenis?: (text: string) => string | null;
+  /** Runs last inside the intake's transaction (an Idempotency-Key commits with the case). */
+  inTransaction?: (tx: Prisma.TransactionClient, caseId: string) => Promise<void>;
 };
 
 export async function createCase(
@@ -94,6 +96,15 @@ export async function createCase(
   const receivedAt = input.receivedAt ? new Date(input.receivedAt) : ctx.clock();
   if (receivedAt.getTime() > ctx.clock().getTime() + 5 * 60_000) {
     errors.push({ field: "body.receivedAt", message: "tidak boleh di masa depan" });
+  }
+  // Nothing the office recorded predates its start (a typo like 1900-01-01 would sort the
+  // case out of every report); midnight WITA, the office's day. Legacy imports bypass this.
+  const officeStart = new Date(`${ctx.config.ADUAN_OFFICE_START}T00:00:00+08:00`);
+  if (receivedAt.getTime() < officeStart.getTime()) {
+    errors.push({
+      field: "body.receivedAt",
+      message: `tidak boleh sebelum ${ctx.config.ADUAN_OFFICE_START} (awal pencatatan kantor)`,
+    });
   }
   const parties = [prepareParty(ctx, "pelapor", input.pelapor, "body.pelapor", errors)];
   if (input.atasNama)
@@ -171,6 +182,7 @@ export async function createCase(
       purpose: "pencatatan aduan",
       ...meta,
     });
+    await hooks.inTransaction?.(tx, created.id);
     return created.id;
   });
   return getCaseInternal(ctx, user, id);
@@ -222,6 +234,10 @@ function toSummary(
     version: c.version,
   };
 }
+
+/** The case as its creator's intake answered it (an idempotent replay); no read audit. */
+export const getCreatedCase = (ctx: HubContext, user: AuthUser, id: string) =>
+  getCaseInternal(ctx, user, id);
 
 async function getCaseInternal(ctx: HubContext, user: AuthUser, id: string): Promise<CaseDto> {
   const c = await ctx.db.prisma.case.findUnique({
@@ -311,7 +327,18 @@ function decodeCursor(cursor: string): { r: Date; id: string } {
       string,
     ];
     const d = new Date(r);
-    if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error("bad");
+    // Only what encodeCursor writes: a timestamp PostgreSQL can hold (JS dates reach years
+    // PostgreSQL cannot) and a real UUID (36 dashes passed the old pattern, then failed the
+    // ::uuid cast with a 500).
+    if (
+      typeof r !== "string" ||
+      typeof id !== "string" ||
+      Number.isNaN(d.getTime()) ||
+      d.getUTCFullYear() < 1 ||
+      d.getUTCFullYear() > 9999 ||
+      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+    )
+      throw new Error("bad");
     return { r: d, id };
   } catch {
     throw new AppError(400, "CURSOR_INVALID", "cursor tidak valid", {

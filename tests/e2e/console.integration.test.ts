@@ -1,5 +1,6 @@
 // The staff console in a real browser (Debian's headless Chromium) against a real hub and
 // PostgreSQL: intake, case work, reports, role limits and offline intake.
+import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,6 +51,7 @@ describe.skipIf(Boolean(missing))(
     let hub: TestHub;
     let browser: Browser;
     let tokens: Record<string, string>;
+    let foId = "";
     let rekap: RunningRekapSandbox;
 
     beforeAll(async () => {
@@ -57,6 +59,8 @@ describe.skipIf(Boolean(missing))(
       hub = await startTestHub({
         name: "console-e2e",
         env: {
+          // A crashed Idempotency-Key claim is taken over after 3 s (the offline-queue test).
+          ADUAN_IDEMPOTENCY_CLAIM_SECONDS: "3",
           REKAP_TARGETS: JSON.stringify([
             {
               name: "provinsi",
@@ -76,6 +80,7 @@ describe.skipIf(Boolean(missing))(
         userWithToken(hub, "kd.abu", "kadis"),
       ]);
       tokens = { fo: fo.token, ko: ko.token, pe: pe.token, ad: ad.token };
+      foId = fo.id;
       browser = await launchBrowser();
       mkdirSync("test-output/downloads", { recursive: true });
     });
@@ -386,6 +391,55 @@ describe.skipIf(Boolean(missing))(
       expect(found.status).toBe(200);
       expect(found.body.data.filter((c) => c.keperluan === keperluan)).toHaveLength(1);
       expect(found.body.data[0]!.channel).toBe("telepon");
+      await context.close();
+    });
+
+    it("a queued intake answered 409 'still in progress' is sent again after Retry-After, not dropped", async () => {
+      const { context, page, errors } = await newSession(browser, hub.url);
+      await loginViaForm(page, "fo.sari", PASSWORD);
+      const key = randomUUID();
+      const keperluan = "KKS belum diterima, hub mati saat menyimpan " + Date.now();
+      // Exactly what the console sends for this form (same key order, so the same hash).
+      const payload = {
+        channel: "telepon",
+        pelapor: { name: "Abdul Gani" },
+        keperluan,
+        rahasia: false,
+      };
+      // The hub was killed right after claiming this key: the claim is IN_PROGRESS and fresh.
+      await hub.ctx.db.sql.query(
+        `INSERT INTO "IdempotencyRecord" (key, "userId", "requestHash", status, response)
+         VALUES ($1, $2::uuid, $3, 0, '{}')`,
+        [
+          `cases:${foId}:${key}`,
+          foId,
+          createHash("sha256").update(JSON.stringify(payload)).digest("hex"),
+        ],
+      );
+      await page.evaluate(
+        ([k, p]) =>
+          (
+            globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }
+          ).localStorage.setItem(
+            "aduan.intake.queue",
+            JSON.stringify([{ key: k, payload: p, savedAt: new Date().toISOString() }]),
+          ),
+        [key, payload] as const,
+      );
+      const answers: number[] = [];
+      page.on("response", (r) => {
+        if (r.request().method() === "POST" && r.url().endsWith("/api/v1/cases"))
+          answers.push(r.status());
+      });
+      await page.goto("/catat");
+      await ready(page);
+      await page.locator("[data-case-number]").waitFor({ timeout: 20_000 });
+      expect(answers[0]).toBe(409);
+      expect(answers.filter((s) => s === 201)).toHaveLength(1);
+      await expect(page.locator("[data-queued]").count()).resolves.toBe(0);
+      await expect(page.locator(".notice.error").count()).resolves.toBe(0);
+      expect(await hub.ctx.db.prisma.case.count({ where: { keperluan } })).toBe(1);
+      expect(errors.filter((e) => !/status of 40[19]/.test(e))).toEqual([]);
       await context.close();
     });
 

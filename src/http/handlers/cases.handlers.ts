@@ -7,11 +7,12 @@ import {
   listCaseMessages,
   createCase,
   getCase,
+  getCreatedCase,
   listCases,
   updateCase,
   type CasePatch,
 } from "../../services/cases.service.js";
-import { withIdempotency } from "../../services/idempotency.service.js";
+import { withIdempotency, type IdempotencyClaim } from "../../services/idempotency.service.js";
 import { suggestJenisCode } from "../../services/jenis-hook.js";
 import { route } from "../gate.js";
 
@@ -24,8 +25,17 @@ export function caseRoutes(r: Router, ctx: HubContext): void {
   route(r, "createCase", async (req, res) => {
     const body = req.body as IntakeBody;
     const key = req.get("idempotency-key");
-    const run = () =>
-      createCase(ctx, req.user, body, { suggestJenis: suggestJenisCode }, meta(req));
+    const run = (claim?: IdempotencyClaim) =>
+      createCase(
+        ctx,
+        req.user,
+        body,
+        {
+          suggestJenis: suggestJenisCode,
+          ...(claim ? { inTransaction: (tx, id) => claim.commit(tx, 201, id) } : {}),
+        },
+        meta(req),
+      );
     if (!key) {
       res.status(201).json(await run());
       return;
@@ -34,10 +44,8 @@ export function caseRoutes(r: Router, ctx: HubContext): void {
     const out = await withIdempotency(
       ctx,
       { key: `cases:${req.user.id}:${key}`, userId: req.user.id, requestHash: hash },
-      async () => ({
-        status: 201,
-        body: await run(),
-      }),
+      async (claim) => ({ status: 201, body: await run(claim) }),
+      (id) => getCreatedCase(ctx, req.user, id),
     );
     res.status(out.replayed ? 200 : out.status).json(out.body);
   });

@@ -7,6 +7,7 @@ import { BIDANG_CODES, type BidangCode, type Role } from "../../domain/roles.js"
 import { addUser } from "../../services/auth.service.js";
 import { audit } from "../../services/audit.service.js";
 import { hashPassword } from "../../security/password.js";
+import { assertPasswordAcceptable } from "../../security/password-policy.js";
 import { AppError, notFound } from "../errors.js";
 import { route } from "../gate.js";
 
@@ -106,6 +107,30 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     res.status(201).json(toDto(row));
   });
 
+  // The login throttle only slows; this lets an admin give a locked-out owner their
+  // attempts back at once (e.g. after a reset password was mistyped).
+  route(r, "unlockUser", async (req, res) => {
+    const id = String(req.params.id);
+    const target = await db().user.findUnique({
+      where: { id },
+      select: { id: true, username: true, instansi: true },
+    });
+    if (!target || target.instansi !== req.user.instansi) throw notFound("Pengguna");
+    const cleared = await db().$transaction(async (tx) => {
+      const gone = await tx.loginAttempt.deleteMany({
+        where: { username: target.username, success: false },
+      });
+      await audit(tx, {
+        actor: req.user,
+        action: "user.unlock",
+        ...meta(req),
+        data: { userId: id, cleared: gone.count },
+      });
+      return gone.count;
+    });
+    res.json({ userId: id, cleared });
+  });
+
   route(r, "updateUser", async (req, res) => {
     const id = String(req.params.id);
     const body = req.body as PatchBody;
@@ -139,6 +164,7 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
         allowed: BIDANG_CODES,
       });
     }
+    if (body.password !== undefined) assertPasswordAcceptable(body.password, current.username);
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
     const now = ctx.clock();
     const updated = await db().$transaction(async (tx) => {

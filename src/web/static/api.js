@@ -2,9 +2,11 @@
 // Every console action is an ordinary /api/v1 call: cookie session + double-submit CSRF.
 
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfter = null) {
     super((body && body.message) || `Permintaan gagal (${status})`);
     this.status = status;
+    // Seconds from the Retry-After header (429, 409 IDEMPOTENCY_IN_PROGRESS), or null.
+    this.retryAfter = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) : null;
     this.code = (body && body.code) || "HTTP_" + status;
     this.fields = (body && body.fields) || [];
     this.allowed = (body && body.allowed) || [];
@@ -50,7 +52,7 @@ export async function api(method, path, body, opts = {}) {
   } catch {
     data = { message: text };
   }
-  if (!res.ok) throw new ApiError(res.status, data);
+  if (!res.ok) throw new ApiError(res.status, data, res.headers.get("Retry-After"));
   return opts.withStatus ? { status: res.status, data } : data;
 }
 

@@ -49,6 +49,23 @@ function writeQueue(q) {
 }
 
 let flushing = null;
+let retryTimer = null;
+
+/**
+ * The hub is still saving this very intake (409 IDEMPOTENCY_IN_PROGRESS): an earlier send
+ * with the same key is running, or died mid-way and the hub takes it over after a short
+ * while. The item stays queued and is sent again after the hub's Retry-After.
+ */
+const inProgress = (e) => e.status === 409 && e.code === "IDEMPOTENCY_IN_PROGRESS";
+
+function retryLater(e, onResult) {
+  if (retryTimer) return;
+  const seconds = Math.min(Math.max(e.retryAfter || 5, 1), 60);
+  retryTimer = window.setTimeout(() => {
+    retryTimer = null;
+    if (window.navigator.onLine) flushQueue(onResult);
+  }, seconds * 1000);
+}
 
 /**
  * Sends queued intakes one by one with their Idempotency-Key; a replay answers 200 with the
@@ -66,9 +83,16 @@ export function flushQueue(onResult) {
         writeQueue(readQueue().filter((x) => x.key !== item.key));
         onResult({ ok: true, item, data: out.data });
       } catch (e) {
-        // Offline, server trouble or throttling: keep it for the next try.
-        if (e.code === "OFFLINE" || e.status >= 500 || e.status === 429 || e.status === 401) {
+        // Offline, server trouble, throttling or still being saved: keep it for the next try.
+        if (
+          e.code === "OFFLINE" ||
+          e.status >= 500 ||
+          e.status === 429 ||
+          e.status === 401 ||
+          inProgress(e)
+        ) {
           onResult({ ok: false, item, retry: true, error: e });
+          if (inProgress(e) || e.status === 429) retryLater(e, onResult);
           break;
         }
         // Refused on its merits (e.g. an invalid NIK): hand it back to the form to fix.
@@ -440,6 +464,18 @@ export async function render(main) {
             "Koneksi terputus. Aduan disimpan di perangkat ini dan dikirim sekali saat koneksi kembali.",
           ),
         );
+      } else if (inProgress(e)) {
+        // Never dropped: the same key goes again shortly and gets the saved case back.
+        form.reset();
+        atasNama.box.hidden = true;
+        add(
+          clear(status),
+          notice(
+            "warn",
+            "Aduan ini masih diproses server. Aduan tetap tersimpan di perangkat ini dan dikirim ulang otomatis.",
+          ),
+        );
+        retryLater(e, onResult);
       } else {
         writeQueue(readQueue().filter((x) => x.key !== item.key));
         saveDraft();

@@ -62,8 +62,9 @@ describe("auth and roles", () => {
       username: "kadis",
       password: PASSWORD,
     });
+    // The address that failed waits (2 s after the 3rd failure), even with the right password.
     expect(blocked.status).toBe(429);
-    expect(blocked.body.code).toBe("LOGIN_THROTTLED");
+    expect(blocked.body.code).toBe("RATE_LIMITED");
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 

@@ -29,6 +29,18 @@ describe("config", () => {
       /ADUAN_ENCRYPTION_OLD_KEYS/,
     );
   });
+  it("sets Secure cookies by default under NODE_ENV=production only, overridable", () => {
+    expect(parseConfig({}).ADUAN_COOKIE_SECURE).toBe(false);
+    expect(parseConfig({ NODE_ENV: "production" }).ADUAN_COOKIE_SECURE).toBe(true);
+    expect(
+      parseConfig({ NODE_ENV: "production", ADUAN_COOKIE_SECURE: "false" }).ADUAN_COOKIE_SECURE,
+    ).toBe(false);
+    expect(parseConfig({ ADUAN_COOKIE_SECURE: "true" }).ADUAN_COOKIE_SECURE).toBe(true);
+  });
+  it("takes the office start as a date, defaulting to 2023-01-01", () => {
+    expect(parseConfig({}).ADUAN_OFFICE_START).toBe("2023-01-01");
+    expect(() => parseConfig({ ADUAN_OFFICE_START: "2023-13-01" })).toThrow(/ADUAN_OFFICE_START/);
+  });
   it("takes any non-empty report place, trimmed, defaulting to Tabalong", () => {
     expect(parseConfig({}).ADUAN_REPORT_PLACE).toBe("Tabalong");
     expect(parseConfig({ ADUAN_REPORT_PLACE: "Tanjung" }).ADUAN_REPORT_PLACE).toBe("Tanjung");
