@@ -3,6 +3,7 @@
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { AppError } from "../http/errors.js";
+import { asSystem } from "../db/scope.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
 
@@ -79,26 +80,31 @@ export async function queryAudit(
   }
   if (q.cursor) add((n) => `a.id < ${n}::bigint`, decodeCursor(q.cursor).toString());
   params.push(limit + 1);
-  const rows = await ctx.db.sql.query<{
-    id: string;
-    at: Date | string;
-    actorId: string | null;
-    actorName: string | null;
-    action: string;
-    caseId: string | null;
-    fields: string[] | null;
-    purpose: string | null;
-    ip: string | null;
-    requestId: string | null;
-    data: unknown;
-  }>(
-    `SELECT a.id::text AS id, a.at, a."actorId"::text AS "actorId", a."actorName", a.action,
+  // Telling a legacy row of another office needs to see that office's cases and users,
+  // which the office scope hides: this one query runs as the system, its office filter
+  // ($1) written above.
+  const rows = await asSystem("audit-query", () =>
+    ctx.db.sql.query<{
+      id: string;
+      at: Date | string;
+      actorId: string | null;
+      actorName: string | null;
+      action: string;
+      caseId: string | null;
+      fields: string[] | null;
+      purpose: string | null;
+      ip: string | null;
+      requestId: string | null;
+      data: unknown;
+    }>(
+      `SELECT a.id::text AS id, a.at, a."actorId"::text AS "actorId", a."actorName", a.action,
             a."caseId"::text AS "caseId", a.fields, a.purpose, a.ip, a."requestId", a.data
      FROM "AuditLog" a
      WHERE ${where.join(" AND ")}
      ORDER BY a.id DESC
      LIMIT $${params.length}`,
-    params,
+      params,
+    ),
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
