@@ -101,6 +101,8 @@ function pathFor(op: Operation): string {
     if (name === "id") {
       if (op.path.startsWith("/api/v1/cases/")) return ids.case!;
       if (op.path.startsWith("/api/v1/users/")) return ids.user!;
+      if (op.path.startsWith("/api/v1/pdp/requests/")) return ids.pdp!;
+      if (op.path.startsWith("/api/v1/reports/")) return ids.report!;
       return "0b6f4c4e-0000-4000-8000-000000000000";
     }
     if (name === "partyId") return ids.party!;
@@ -155,7 +157,26 @@ beforeAll(async () => {
     `UPDATE "Case" SET bidang = 'LINJAMSOS', status = 'didisposisi' WHERE id = $1`,
     [created.id],
   );
+  // A subject request and an issued report of office A, behind ids that are not a case's.
+  const pdp = await fetch(`${hub.url}/api/v1/pdp/requests`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${fo.token}` },
+    body: JSON.stringify({ kind: "access", nik: "6309014107800001", note: "minta salinan" }),
+  });
+  expect(pdp.status).toBe(201);
+  ids.pdp = ((await pdp.json()) as { id: string }).id;
+  const month = new Date().toISOString().slice(0, 7);
+  const report = await fetch(`${hub.url}/api/v1/reports/monthly?month=${month}&format=csv`, {
+    headers: { authorization: `Bearer ${fo.token}` },
+  });
+  expect(report.status).toBe(200);
+  const row = await hub.ctx.db.sql.query<{ id: string }>(`SELECT id::text AS id FROM "Report"`);
+  ids.report = row[0]!.id;
 });
+
+// Operations whose {id} is one of office A's own records (not a case): another office
+// must get 404 for each, exactly as for a case.
+const OFFICE_RECORD = /^\/api\/v1\/(users|pdp\/requests|reports)\/\{id\}/;
 
 afterAll(async () => {
   await hub?.close();
@@ -210,7 +231,7 @@ describe.each(ops.all.map((o) => [`${o.method} ${o.path} (${o.id})`, o] as const
           expect([r.status, r.code], label).toEqual([403, "FORBIDDEN"]);
           continue;
         }
-        if (op.caseScoped && who.instansi !== OFFICE_A) {
+        if ((op.caseScoped || OFFICE_RECORD.test(op.path)) && who.instansi !== OFFICE_A) {
           expect([r.status, r.code], label).toEqual([404, "NOT_FOUND"]);
           continue;
         }
