@@ -23,7 +23,7 @@ import {
 } from "./migrate.js";
 import type { Logger } from "pino";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
-import { scopeOffice, scopeStatement, STAFF_DB_ROLE } from "./scope.js";
+import { scopeOffice, scopeStatement } from "./scope.js";
 
 export type Db = {
   kind: "postgres" | "pglite";
@@ -72,7 +72,7 @@ function pgSession(q: pg.Pool | pg.PoolClient): SqlSession {
   };
 }
 
-const SET_OFFICE = `SELECT set_config('aduan.instansi', $1, false)`;
+const SET_SCOPE = scopeStatement(false);
 
 // Runs a query on one checked-out client; a client whose connection failed is destroyed.
 async function onClient<T>(client: pg.PoolClient, fn: (c: pg.PoolClient) => Promise<T>) {
@@ -126,16 +126,15 @@ export async function openPostgres(url: string, poolSize = 10, logger?: Logger):
   const config = { connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 };
   const pool = new pg.Pool(config);
   pool.on("error", onError);
-  // Staff requests' connections: the role is set once per connection, the office per use.
+  // Staff requests' connections: role and office are set together at every checkout, in
+  // one statement, so a connection is either the office's staff or not handed out at all
+  // (fails closed: it never runs a staff query as the hub's own role).
   const staff = new pg.Pool(config);
-  staff.on("connect", (client) => {
-    client.query(`SET ROLE ${STAFF_DB_ROLE}`).catch(onError);
-  });
   staff.on("error", onError);
   const staffClient = async (instansi: string): Promise<pg.PoolClient> => {
     const client = await staff.connect();
     try {
-      await client.query(SET_OFFICE, [instansi]);
+      await client.query({ name: "aduan_scope", text: SET_SCOPE, values: [instansi] });
     } catch (e) {
       client.release(e as Error);
       throw e;
