@@ -15,10 +15,16 @@ import {
   type LegacyRow,
 } from "../domain/legacy/legacy-log.parser.js";
 import { parseLegacyXlsx } from "../domain/legacy/legacy-xlsx.parser.js";
+import {
+  checkTextLimits,
+  ImportLimitError,
+  importLimitsOf,
+} from "../domain/uploads/import-limits.js";
 import { normalizePhone } from "../domain/phone.js";
 import { inferReasonCode } from "../domain/reason-inference.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
 import { AppError, notFound } from "../http/errors.js";
+import { importLimitAppError } from "../http/import-limit-error.js";
 import { audit } from "./audit.service.js";
 import type { AuthUser } from "./auth.service.js";
 import { nextCaseNumber } from "./cases.service.js";
@@ -171,12 +177,15 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
   });
   try {
     let parsed;
+    const limits = importLimitsOf(ctx.config);
     try {
-      parsed =
-        format === "xlsx"
-          ? await parseLegacyXlsx(input.bytes)
-          : parseLegacyText(input.bytes.toString("utf8"));
+      if (format === "xlsx") parsed = await parseLegacyXlsx(input.bytes, limits);
+      else {
+        checkTextLimits(input.bytes, limits, "\t");
+        parsed = parseLegacyText(input.bytes.toString("utf8"));
+      }
     } catch (e) {
+      if (e instanceof ImportLimitError) throw importLimitAppError(e);
       throw new AppError(
         422,
         "IMPORT_UNREADABLE",
