@@ -305,7 +305,7 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
         created: counts.created,
         unchanged: counts.unchanged,
         failed,
-        anomalies: anomalies as unknown as Prisma.InputJsonValue,
+        anomalies: reportOf(anomalies) as unknown as Prisma.InputJsonValue,
       },
     });
     ctx.logger.info(
@@ -328,6 +328,33 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
     });
     throw e;
   }
+}
+
+// A file of 20,000 odd rows yields ~100,000 anomalies quoting whole lines: stored and
+// answered in full that was a 30 MB JSON report and a hub past 1.5 GB. The report keeps the
+// first ones, each text cut to a readable length, and says how many more there were.
+export const MAX_REPORTED_ANOMALIES = 1000;
+const MAX_ANOMALY_TEXT = 500;
+
+function reportOf(anomalies: ImportAnomaly[]): ImportAnomaly[] {
+  const cut = (t: string) =>
+    t.length > MAX_ANOMALY_TEXT ? `${t.slice(0, MAX_ANOMALY_TEXT - 1)}…` : t;
+  const kept = anomalies.slice(0, MAX_REPORTED_ANOMALIES).map((a) => ({
+    ...a,
+    problem: cut(a.problem),
+    action: cut(a.action),
+    ...(a.raw !== undefined ? { raw: cut(a.raw) } : {}),
+  }));
+  const more = anomalies.length - kept.length;
+  if (more > 0)
+    kept.push({
+      sheet: "-",
+      row: null,
+      field: "-",
+      problem: `${more.toLocaleString("id-ID")} anomali lain tidak dimuat dalam laporan`,
+      action: "perbaiki anomali di atas lalu impor ulang berkas untuk melihat sisanya",
+    });
+  return kept;
 }
 
 type RunRow = Prisma.ImportRunGetPayload<object>;
