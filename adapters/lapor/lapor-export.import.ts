@@ -7,6 +7,16 @@ import type { HubContext } from "../../src/context.js";
 import type { ChannelSource, SourceItem } from "../../src/ports/channel-source.port.js";
 import { applyItems } from "../../src/sync/sync-engine.js";
 import type { FieldError } from "../../src/http/errors.js";
+import {
+  checkSheetExtent,
+  checkTextLimits,
+  checkXlsxLimits,
+  DEFAULT_IMPORT_LIMITS,
+  ImportLimitError,
+  importLimitsOf,
+  limitErrors,
+  type ImportLimits,
+} from "../../src/domain/uploads/import-limits.js";
 import { TRACKING_ID_PATTERN } from "./lapor.dto.js";
 import { contentHashOf, type CaseUpsert } from "./lapor.mapper.js";
 import { laporToHubStatus } from "./lapor.status-map.js";
@@ -88,8 +98,12 @@ export function matchColumns(headers: string[]): {
   return { map, missing: REQUIRED.filter((c) => map[c] === undefined) };
 }
 
-/** RFC 4180 CSV with the delimiter guessed from the header line (`,` `;` or tab). */
-export function parseCsv(text: string): string[][] {
+/**
+ * RFC 4180 CSV with the delimiter guessed from the header line (`,` `;` or tab). Rows,
+ * fields and columns are counted as they are read; past a limit it stops with
+ * ImportLimitError instead of building the rest.
+ */
+export function parseCsv(text: string, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): string[][] {
   const src = text.replace(/^\uFEFF/, "");
   const firstLine = src.split(/\r?\n/, 1)[0] ?? "";
   const delim = [";", "\t", ","].reduce(
@@ -100,6 +114,13 @@ export function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let field = "";
   let quoted = false;
+  let fields = 0;
+  const endField = () => {
+    row.push(field);
+    field = "";
+    if (++fields > limits.maxCells) throw limitErrors.cells(limits);
+    if (row.length > limits.maxColumns) throw limitErrors.columns(limits);
+  };
   for (let i = 0; i < src.length; i++) {
     const c = src[i] as string;
     if (quoted) {
@@ -109,15 +130,13 @@ export function parseCsv(text: string): string[][] {
       } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === "") quoted = true;
-    else if (c === delim) {
-      row.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
+    else if (c === delim) endField();
+    else if (c === "\n" || c === "\r") {
       if (c === "\r" && src[i + 1] === "\n") i++;
-      row.push(field);
+      endField();
       rows.push(row);
+      if (rows.length > limits.maxRows) throw limitErrors.rows(limits);
       row = [];
-      field = "";
     } else field += c;
   }
   if (field !== "" || row.length) {
@@ -127,15 +146,19 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.some((f) => f.trim() !== ""));
 }
 
-async function parseXlsx(bytes: Buffer): Promise<(string | Date)[][]> {
+async function parseXlsx(bytes: Buffer, limits: ImportLimits): Promise<(string | Date)[][]> {
+  await checkXlsxLimits(bytes, limits);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
   if (!ws) return [];
+  checkSheetExtent(ws, limits);
+  // columnCount walks every row: read once, not per cell.
+  const width = ws.columnCount;
   const rows: (string | Date)[][] = [];
   ws.eachRow({ includeEmpty: false }, (r) => {
     const cells: (string | Date)[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) {
+    for (let c = 1; c <= width; c++) {
       const v = r.getCell(c).value;
       if (v instanceof Date) cells.push(v);
       else if (v === null || v === undefined) cells.push("");
@@ -281,10 +304,17 @@ export async function importLaporExport(
   const actor = opts.actor ?? null;
   const instansi = actor?.instansi ?? DEFAULT_INSTANSI;
   const isXlsx = bytes.subarray(0, 2).toString("latin1") === "PK";
+  const limits = importLimitsOf(ctx.config);
   let table: (string | Date)[][];
   try {
-    table = isXlsx ? await parseXlsx(bytes) : parseCsv(bytes.toString("utf8"));
-  } catch {
+    if (isXlsx) table = await parseXlsx(bytes, limits);
+    else {
+      checkTextLimits(bytes, limits);
+      table = parseCsv(bytes.toString("utf8"), limits);
+    }
+  } catch (e) {
+    // A limit says which one and is answered 413/422 by the caller, not "unreadable".
+    if (e instanceof ImportLimitError) throw e;
     throw new LaporExportError(
       "EXPORT_UNREADABLE",
       "Berkas bukan CSV atau XLSX yang dapat dibaca",

@@ -1,6 +1,7 @@
 // LAPOR! as a pull stream of the sync engine: the typed client fetches pages, the pure
 // mapper turns each report into a CaseUpsert, and `applyLaporRecords` upserts a whole page
 // with a handful of batched statements (one round-trip per statement, not per row).
+import { detectFileType } from "../../src/domain/uploads/file-type.js";
 import { writeStoredFile } from "../../src/services/file-store.js";
 import { AppError } from "../../src/http/errors.js";
 import { join } from "node:path";
@@ -696,6 +697,9 @@ async function downloadAttachments(
       const file = await client.downloadAttachment(url, {
         maxBytes: ctx.config.LAPOR_ATTACHMENT_MAX_BYTES,
       });
+      // Typed by its content like every stored file; LAPOR!'s Content-Type is not kept.
+      const detected = detectFileType(file.bytes);
+      if (!detected.ok) throw new LaporAttachmentRefusedError(detected.error.message);
       const enc = encrypt(ctx.keyring, file.bytes);
       const rel = join("files", a.caseId.slice(0, 2), `${a.id}.bin`);
       await writeStoredFile(ctx, rel, enc.blob);
@@ -706,16 +710,21 @@ async function downloadAttachments(
           error: null,
           size: file.bytes.length,
           sha256: file.sha256,
-          mime: file.mime,
+          mime: detected.value.mime,
           storagePath: rel,
           encrypted: true,
           keyId: enc.keyId,
         },
       });
     } catch (e) {
-      const refused = e instanceof LaporAttachmentTooLargeError;
-      // A storage failure (full disk…) already says what happened in Bahasa Indonesia.
-      const note = e instanceof AppError ? e.message : describeLaporError(e);
+      const refused =
+        e instanceof LaporAttachmentTooLargeError || e instanceof LaporAttachmentRefusedError;
+      // A storage failure (full disk…) and a refused type already say what happened in
+      // Bahasa Indonesia.
+      const note =
+        e instanceof AppError || e instanceof LaporAttachmentRefusedError
+          ? e.message
+          : describeLaporError(e);
       await ctx.db.prisma.$transaction([
         ctx.db.prisma.attachment.update({
           where: { id: a.id },
@@ -730,6 +739,14 @@ async function downloadAttachments(
         }),
       ]);
     }
+  }
+}
+
+/** A downloaded file whose content is not an accepted type (src/domain/uploads). */
+class LaporAttachmentRefusedError extends Error {
+  constructor(message: string) {
+    super(`Lampiran LAPOR! ditolak: ${message}`);
+    this.name = "LaporAttachmentRefusedError";
   }
 }
 

@@ -7,6 +7,7 @@ import type { Config } from "../config/config.js";
 import { withCliContext } from "./cli-context.js";
 import { UsageError } from "./main.js";
 import { importLaporExport, LaporExportError } from "../../adapters/lapor/lapor-export.import.js";
+import { ImportLimitError } from "../domain/uploads/import-limits.js";
 
 const USAGE = "usage: aduan-hub import lapor-export <file.csv|file.xlsx>";
 
@@ -36,6 +37,11 @@ export async function run(config: Config, args: string[]): Promise<void> {
       if (e instanceof LaporExportError) {
         console.error(`aduan-hub: ${e.message} (${e.code})`);
         for (const f of e.fields) console.error(`  ${f.field}: ${f.message}`);
+        process.exitCode = 65;
+        return;
+      }
+      if (e instanceof ImportLimitError) {
+        console.error(`aduan-hub: ${e.message} (${e.code})`);
         process.exitCode = 65;
         return;
       }

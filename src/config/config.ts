@@ -84,6 +84,17 @@ export const configSchema = z.object({
     .min(1024)
     .max(200 * 1024 * 1024)
     .default(20 * 1024 * 1024),
+  // What an uploaded XLSX/CSV/TSV import may expand to, checked before parsing
+  // (src/domain/uploads/import-limits.ts). exceljs holds about 700 bytes per cell, so the
+  // cell cap is what keeps an import within ~50 MB above the hub's resting memory.
+  ADUAN_IMPORT_MAX_UNZIPPED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(512 * 1024 * 1024)
+    .default(32 * 1024 * 1024),
+  ADUAN_IMPORT_MAX_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(20_000),
+  ADUAN_IMPORT_MAX_CELLS: z.coerce.number().int().min(100).max(10_000_000).default(60_000),
   // SIKS-NG lookup adapter key (adapters/siks-ng/index.ts); only the manual record today.
   ADUAN_SIKS_NG_LOOKUP: z.enum(["siks-ng-manual"]).default("siks-ng-manual"),
   // ---- end issue 3 config ----

@@ -219,7 +219,7 @@ export interface paths {
         put?: never;
         /**
          * Upload an evidence file (SIKS-NG screenshot or PDF), stored encrypted
-         * @description The raw file is the body. PNG, JPEG, WebP or PDF, checked against the file's own signature; anything else → 415 ATTACHMENT_TYPE_REFUSED. Larger than ADUAN_ATTACHMENT_MAX_BYTES (5 MB) → 413 ATTACHMENT_TOO_LARGE.
+         * @description The raw file is the body. Its type is read from its content (magic bytes), never from Content-Type: PNG, JPEG, WebP or PDF are stored with the detected type; anything else (a program, HTML, SVG, another format) → 415 ATTACHMENT_TYPE_REFUSED. Larger than ADUAN_ATTACHMENT_MAX_BYTES (5 MB) → 413 ATTACHMENT_TOO_LARGE.
          */
         post: operations["uploadAttachment"];
         delete?: never;
@@ -238,7 +238,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The evidence file, decrypted (the read is audited) */
+        /**
+         * The evidence file, decrypted (the read is audited)
+         * @description Any stored file of the case (evidence or a channel's attachment), always as a download (Content-Disposition attachment, X-Content-Type-Options nosniff). The Content-Type is the type the hub detected from the content when storing it; a type it does not know is served as application/octet-stream.
+         */
         get: operations["getAttachment"];
         put?: never;
         post?: never;
@@ -369,7 +372,7 @@ export interface paths {
         put?: never;
         /**
          * Import an old monthly complaint log (TSV, the whole text document, or XLSX)
-         * @description Each row becomes a closed case (channel legacy_import) in one transaction per file; re-importing the same rows creates nothing (counted as unchanged). Every anomaly is in the returned report, which is also stored (GET /api/v1/imports/{id}).
+         * @description Each row becomes a closed case (channel legacy_import) in one transaction per file; re-importing the same rows creates nothing (counted as unchanged). Every anomaly is in the returned report, which is also stored (GET /api/v1/imports/{id}). Before any parsing the file is checked against the import limits: an XLSX whose entries expand past ADUAN_IMPORT_MAX_UNZIPPED_BYTES (32 MB) → 413 IMPORT_UNZIPPED_TOO_LARGE; an entry with a compression ratio over 100:1 or a size its header hides → 422 IMPORT_COMPRESSION_SUSPICIOUS; more than ADUAN_IMPORT_MAX_ROWS rows (20,000) or ADUAN_IMPORT_MAX_CELLS cells (60,000), 100 sheets, 100 columns or 1,000 ZIP entries → 422 IMPORT_TOO_MANY_ROWS / _CELLS / _SHEETS / _COLUMNS / _ENTRIES.
          */
         post: operations["importLegacy"];
         delete?: never;
@@ -503,7 +506,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload the LAPOR! admin-panel export (CSV or XLSX as the raw body); upserted like the sync */
+        /**
+         * Upload the LAPOR! admin-panel export (CSV or XLSX as the raw body); upserted like the sync
+         * @description The same import limits as importLegacy are checked before parsing (413 IMPORT_UNZIPPED_TOO_LARGE; 422 IMPORT_COMPRESSION_SUSPICIOUS, IMPORT_TOO_MANY_ROWS, IMPORT_TOO_MANY_CELLS, IMPORT_TOO_MANY_COLUMNS, IMPORT_TOO_MANY_SHEETS, IMPORT_TOO_MANY_ENTRIES); nothing is imported then.
+         */
         post: operations["importLaporExport"];
         delete?: never;
         options?: never;
@@ -1781,6 +1787,7 @@ export interface components {
             website?: string;
             attachment?: {
                 fileName: string;
+                /** @description The sender's claim, not used: the type is read from the content (PDF, images, Office documents, plain text, audio/video); HTML, SVG and programs → 422 ATTACHMENT_TYPE_REFUSED */
                 mime: string;
                 contentBase64: string;
             };
@@ -2486,6 +2493,8 @@ export interface operations {
                     "image/jpeg": string;
                     "image/webp": string;
                     "application/pdf": string;
+                    "application/octet-stream": string;
+                    "*/*": string;
                 };
             };
             400: components["responses"]["Error"];

@@ -2,6 +2,12 @@
 // person (programme, status, standard reason code); the hub renders the narasi from the
 // code's template with this case's own parties only, so the copy-paste errors of the old
 // hand-typed logs (another complainant's name) cannot happen.
+import {
+  detectFileType,
+  EVIDENCE_FILE_TYPES,
+  FILE_TYPES,
+  safeContentType,
+} from "../domain/uploads/file-type.js";
 import { writeStoredFile } from "./file-store.js";
 import { createHash, randomUUID } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
@@ -401,23 +407,7 @@ export async function editFindingNarasi(
 // ---------------------------------------------------------------------------------------
 // Evidence files.
 
-export const EVIDENCE_TYPES = ["image/png", "image/jpeg", "image/webp", "application/pdf"] as const;
-export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
-
-// The declared type must match the bytes: a renamed executable is not a screenshot.
-const SIGNATURES: Record<EvidenceType, (b: Buffer) => boolean> = {
-  "image/png": (b) =>
-    b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  "image/jpeg": (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-  "image/webp": (b) =>
-    b.subarray(0, 4).toString("latin1") === "RIFF" &&
-    b.subarray(8, 12).toString("latin1") === "WEBP",
-  "application/pdf": (b) => b.subarray(0, 5).toString("latin1") === "%PDF-",
-};
-
-export function isEvidenceType(mime: string): mime is EvidenceType {
-  return (EVIDENCE_TYPES as readonly string[]).includes(mime);
-}
+export const EVIDENCE_TYPES = EVIDENCE_FILE_TYPES.map((k) => FILE_TYPES[k].mime);
 
 function refused(message: string): AppError {
   return new AppError(415, "ATTACHMENT_TYPE_REFUSED", message, {
@@ -457,19 +447,16 @@ export async function storeAttachment(
   ctx: HubContext,
   user: AuthUser,
   caseId: string,
-  file: { mime: string; bytes: Buffer; fileName?: string | undefined },
+  file: { bytes: Buffer; fileName?: string | undefined },
   meta: Meta = {},
 ): Promise<AttachmentDto> {
-  const mime = file.mime.split(";")[0]?.trim().toLowerCase() ?? "";
-  if (!isEvidenceType(mime))
-    throw refused(
-      `Jenis berkas ${mime || "(tanpa Content-Type)"} tidak diterima; hanya PNG, JPEG, WebP atau PDF`,
-    );
-  if (file.bytes.length === 0) throw refused("Berkas kosong");
   if (file.bytes.length > ctx.config.ADUAN_ATTACHMENT_MAX_BYTES)
     throw attachmentTooLarge(ctx.config.ADUAN_ATTACHMENT_MAX_BYTES);
-  if (!SIGNATURES[mime](file.bytes))
-    throw refused(`Isi berkas bukan ${mime} (tanda tangan berkas tidak cocok)`);
+  // The type is the content's (src/domain/uploads/file-type.ts); the Content-Type header is
+  // the client's claim and is neither trusted nor stored.
+  const detected = detectFileType(file.bytes, EVIDENCE_FILE_TYPES);
+  if (!detected.ok) throw refused(detected.error.message);
+  const mime = detected.value.mime;
   await loadCase(ctx, caseId);
 
   const id = randomUUID();
@@ -559,5 +546,5 @@ export async function readAttachment(
     data: { attachmentId },
     ...meta,
   });
-  return { bytes, mime: a.mime ?? "application/octet-stream", fileName: a.fileName };
+  return { bytes, mime: safeContentType(a.mime), fileName: a.fileName };
 }

@@ -5,6 +5,7 @@
 // Message unique (channel, externalId): a replayed wamid/mid/Message-ID changes nothing.
 import { stripNul } from "../util/text.js";
 import { writeStoredFile } from "./file-store.js";
+import { detectFileType, sanitizeMime } from "../domain/uploads/file-type.js";
 import { initialClock, type ClockFields } from "./sla.service.js";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -360,16 +361,41 @@ export type AttachmentRecord = {
   mime?: string | null;
 };
 
+const SOURCE_LABEL: Record<string, string> = {
+  whatsapp: "WhatsApp",
+  facebook: "Facebook",
+  instagram: "Instagram",
+  email: "e-mail",
+  website: "formulir web",
+};
+
+/**
+ * Stores a file from a channel, typed by its content (src/domain/uploads/file-type.ts);
+ * the sender's MIME is not kept. A refused type becomes a "refused" row with a note on the
+ * case (null is returned), like an oversized file: the message itself is kept.
+ */
 export async function storeAttachmentFile(
   ctx: HubContext,
   rec: AttachmentRecord,
   bytes: Buffer,
-): Promise<string> {
+): Promise<string | null> {
+  const detected = detectFileType(bytes);
+  if (!detected.ok) {
+    await recordAttachmentProblem(
+      ctx,
+      rec,
+      "refused",
+      `Lampiran dari ${SOURCE_LABEL[rec.source] ?? rec.source} ditolak: ${detected.error.message}`,
+      bytes.length,
+    );
+    return null;
+  }
   const sha = sha256Hex(bytes);
   const enc = encrypt(ctx.keyring, bytes);
   const row = await ctx.db.prisma.attachment.create({
     data: {
       ...rec,
+      mime: detected.value.mime,
       size: bytes.length,
       sha256: sha,
       encrypted: true,
@@ -404,7 +430,8 @@ export async function recordAttachmentProblem(
 ): Promise<void> {
   await ctx.db.prisma.$transaction([
     ctx.db.prisma.attachment.create({
-      data: { ...rec, status, error: note, size: size ?? null },
+      // The declared MIME is only a hint here, kept as type/subtype (no CR/LF, no params).
+      data: { ...rec, mime: sanitizeMime(rec.mime), status, error: note, size: size ?? null },
     }),
     ctx.db.prisma.caseEvent.create({
       data: {

@@ -15,10 +15,16 @@ import {
   type LegacyRow,
 } from "../domain/legacy/legacy-log.parser.js";
 import { parseLegacyXlsx } from "../domain/legacy/legacy-xlsx.parser.js";
+import {
+  checkTextLimits,
+  ImportLimitError,
+  importLimitsOf,
+} from "../domain/uploads/import-limits.js";
 import { normalizePhone } from "../domain/phone.js";
 import { inferReasonCode } from "../domain/reason-inference.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
 import { AppError, notFound } from "../http/errors.js";
+import { importLimitAppError } from "../http/import-limit-error.js";
 import { audit } from "./audit.service.js";
 import type { AuthUser } from "./auth.service.js";
 import { nextCaseNumber } from "./cases.service.js";
@@ -173,12 +179,15 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
   });
   try {
     let parsed;
+    const limits = importLimitsOf(ctx.config);
     try {
-      parsed =
-        format === "xlsx"
-          ? await parseLegacyXlsx(input.bytes)
-          : parseLegacyText(input.bytes.toString("utf8"));
+      if (format === "xlsx") parsed = await parseLegacyXlsx(input.bytes, limits);
+      else {
+        checkTextLimits(input.bytes, limits, "\t");
+        parsed = parseLegacyText(input.bytes.toString("utf8"));
+      }
     } catch (e) {
+      if (e instanceof ImportLimitError) throw importLimitAppError(e);
       throw new AppError(
         422,
         "IMPORT_UNREADABLE",
@@ -304,7 +313,7 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
         created: counts.created,
         unchanged: counts.unchanged,
         failed,
-        anomalies: anomalies as unknown as Prisma.InputJsonValue,
+        anomalies: reportOf(anomalies) as unknown as Prisma.InputJsonValue,
       },
     });
     ctx.logger.info(
@@ -327,6 +336,33 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
     });
     throw e;
   }
+}
+
+// A file of 20,000 odd rows yields ~100,000 anomalies quoting whole lines: stored and
+// answered in full that was a 30 MB JSON report and a hub past 1.5 GB. The report keeps the
+// first ones, each text cut to a readable length, and says how many more there were.
+export const MAX_REPORTED_ANOMALIES = 1000;
+const MAX_ANOMALY_TEXT = 500;
+
+function reportOf(anomalies: ImportAnomaly[]): ImportAnomaly[] {
+  const cut = (t: string) =>
+    t.length > MAX_ANOMALY_TEXT ? `${t.slice(0, MAX_ANOMALY_TEXT - 1)}…` : t;
+  const kept = anomalies.slice(0, MAX_REPORTED_ANOMALIES).map((a) => ({
+    ...a,
+    problem: cut(a.problem),
+    action: cut(a.action),
+    ...(a.raw !== undefined ? { raw: cut(a.raw) } : {}),
+  }));
+  const more = anomalies.length - kept.length;
+  if (more > 0)
+    kept.push({
+      sheet: "-",
+      row: null,
+      field: "-",
+      problem: `${more.toLocaleString("id-ID")} anomali lain tidak dimuat dalam laporan`,
+      action: "perbaiki anomali di atas lalu impor ulang berkas untuk melihat sisanya",
+    });
+  return kept;
 }
 
 type RunRow = Prisma.ImportRunGetPayload<object>;

@@ -2,6 +2,12 @@
 // goes through the same core as the TSV text, so both produce identical rows,
 // fingerprints and anomalies for the same content.
 import ExcelJS from "exceljs";
+import {
+  checkSheetExtent,
+  checkXlsxLimits,
+  DEFAULT_IMPORT_LIMITS,
+  type ImportLimits,
+} from "../uploads/import-limits.js";
 import { BULAN } from "./indonesian-date.js";
 import {
   parseLegacyGrids,
@@ -65,16 +71,23 @@ function worksheetGrid(sheet: ExcelJS.Worksheet): LegacyGrid {
   return { name: sheet.name, lines };
 }
 
+/**
+ * Throws ImportLimitError (before exceljs sees the bytes) when the workbook would expand
+ * past `limits`, and ZipFormatError or exceljs's own error when it is not readable.
+ */
 export async function parseLegacyXlsx(
   buffer: Buffer | ArrayBuffer | Uint8Array,
+  limits: ImportLimits = DEFAULT_IMPORT_LIMITS,
 ): Promise<LegacyParseResult> {
   const workbook = new ExcelJS.Workbook();
   const data =
     buffer instanceof ArrayBuffer
-      ? buffer
+      ? Buffer.from(buffer)
       : Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  await workbook.xlsx.load(data as Parameters<typeof workbook.xlsx.load>[0]);
+  await checkXlsxLimits(data, limits);
+  await workbook.xlsx.load(data as unknown as Parameters<typeof workbook.xlsx.load>[0]);
   const grids: LegacyGrid[] = [];
+  workbook.eachSheet((sheet) => checkSheetExtent(sheet, limits));
   workbook.eachSheet((sheet) => {
     grids.push(worksheetGrid(sheet));
   });

@@ -9,6 +9,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Router } from "express";
 import type { HubContext } from "../../context.js";
+import { detectFileType } from "../../domain/uploads/file-type.js";
 import { AppError, notFound } from "../errors.js";
 import { normalizePhone } from "../../domain/phone.js";
 import {
@@ -130,7 +131,21 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
           { fields: [{ field: "body.attachment", message: check.error.message }] },
         );
       }
-      file = { bytes, fileName: body.attachment.fileName, mime: body.attachment.mime };
+      // Typed by its content before anything is stored: a refused file refuses the form,
+      // so the citizen can send it again as a photo or PDF.
+      const detected = detectFileType(bytes);
+      if (!detected.ok) {
+        throw new AppError(422, detected.error.code, detected.error.message, {
+          fields: [
+            {
+              field: "body.attachment",
+              message: detected.error.message,
+              code: detected.error.code,
+            },
+          ],
+        });
+      }
+      file = { bytes, fileName: body.attachment.fileName, mime: detected.value.mime };
     }
     const now = ctx.clock().getTime();
     const ipOk = perIp.take(req.ip ?? "unknown", now);
@@ -144,7 +159,11 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
       JSON.stringify({
         ...body,
         attachment: body.attachment
-          ? { ...body.attachment, contentBase64: `(${file?.bytes.length ?? 0} byte)` }
+          ? {
+              ...body.attachment,
+              mime: file?.mime ?? null,
+              contentBase64: `(${file?.bytes.length ?? 0} byte)`,
+            }
           : undefined,
       }),
       "utf8",

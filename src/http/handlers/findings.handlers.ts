@@ -17,6 +17,7 @@ import {
   storeAttachment,
   type FindingInput,
 } from "../../services/findings.service.js";
+import { attachmentDisposition } from "../../domain/uploads/file-type.js";
 import { route } from "../gate.js";
 
 type EditBody = operations["editFindingNarasi"]["requestBody"]["content"]["application/json"];
@@ -84,7 +85,7 @@ export function findingsRoutes(r: Router, ctx: HubContext): void {
             ctx,
             req.user,
             String(req.params.id),
-            { mime: req.get("content-type") ?? "", bytes, fileName: req.get("x-file-name") },
+            { bytes, fileName: req.get("x-file-name") },
             meta(req),
           ),
         );
@@ -99,13 +100,14 @@ export function findingsRoutes(r: Router, ctx: HubContext): void {
       String(req.params.attachmentId),
       meta(req),
     );
+    // Always a download, never rendered: the type is one the hub detected itself,
+    // nosniff and a sandboxing CSP keep a browser from reading it as anything else.
     res.setHeader("Content-Type", file.mime);
     res.setHeader("Content-Length", String(file.bytes.length));
     res.setHeader("Cache-Control", "private, no-store");
-    res.setHeader(
-      "Content-Disposition",
-      `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName ?? "bukti")}`,
-    );
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
+    res.setHeader("Content-Disposition", attachmentDisposition(file.fileName, "lampiran"));
     res.end(file.bytes);
   });
 }

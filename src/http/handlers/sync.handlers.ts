@@ -18,6 +18,8 @@ import {
   importLaporExport,
   LaporExportError,
 } from "../../../adapters/lapor/lapor-export.import.js";
+import { ImportLimitError } from "../../domain/uploads/import-limits.js";
+import { importLimitAppError } from "../import-limit-error.js";
 import { route } from "../gate.js";
 
 function str(v: unknown): string | undefined {
@@ -30,7 +32,12 @@ async function readBody(req: Request, max: number): Promise<Buffer> {
   for await (const c of req) {
     const b = c as Buffer;
     size += b.length;
-    if (size > max) throw new AppError(413, "PAYLOAD_TOO_LARGE", `Berkas lebih dari ${max} bita`);
+    if (size > max)
+      throw new AppError(
+        413,
+        "PAYLOAD_TOO_LARGE",
+        `Berkas melebihi batas ${(max / 1024 / 1024).toFixed(1)} MB`,
+      );
     chunks.push(b);
   }
   return Buffer.concat(chunks);
@@ -124,7 +131,9 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
   });
 
   route(r, "importLaporExport", async (req, res) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : await readBody(req, 20 * 1024 * 1024);
+    const body = Buffer.isBuffer(req.body)
+      ? req.body
+      : await readBody(req, ctx.config.ADUAN_IMPORT_MAX_BYTES);
     if (!body.length)
       throw new AppError(400, "VALIDATION_FAILED", "Berkas ekspor kosong", {
         fields: [{ field: "body", message: "kirim berkas CSV atau XLSX sebagai isi permintaan" }],
@@ -145,6 +154,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
     } catch (e) {
       if (e instanceof LaporExportError)
         throw new AppError(422, e.code, e.message, { fields: e.fields });
+      if (e instanceof ImportLimitError) throw importLimitAppError(e);
       throw e;
     }
   });

@@ -68,7 +68,8 @@ describe("public web form", () => {
         attachment: {
           fileName: "kks.jpg",
           mime: "image/jpeg",
-          contentBase64: Buffer.from("jpegdata").toString("base64"),
+          // A JPEG by its bytes: the hub types files by content, not by the declared MIME.
+          contentBase64: Buffer.from("ffd8ffe000104a464946", "hex").toString("base64"),
         },
       }),
     );
