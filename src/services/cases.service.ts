@@ -3,6 +3,16 @@ import type { components } from "../generated/api.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { AppError, notFound, type FieldError } from "../http/errors.js";
 import { maskNik, parseNik } from "../domain/nik.js";
+import {
+  identityAccess,
+  listedPelaporName,
+  mayRevealIdentity,
+  RAHASIA_LABEL,
+  scrubText,
+  type ConfidentialityFlags,
+  type IdentityView,
+} from "../pdp/confidential.js";
+import type { Identity } from "../reports/columns.js";
 import { maskPhone, normalizePhone } from "../domain/phone.js";
 import { CASE_WORKER_ROLES } from "../domain/roles.js";
 import { encrypt, keyedHash } from "../security/crypto.js";
@@ -184,6 +194,56 @@ function personFields(parties: PreparedParty[]): string[] {
 const canSeeContacts = (user: AuthUser) => CASE_WORKER_ROLES.includes(user.role);
 
 type CaseRow = Prisma.CaseGetPayload<{ include: { parties: true; events: true } }>;
+type PartyRow = CaseRow["parties"][number];
+type PartyDto = CaseDto["parties"][number];
+
+/**
+ * One party as this user may see it in this view (src/pdp/confidential.ts decides). A
+ * masked pelapor keeps only its id and role: the name is the fixed label (rahasia) or null
+ * (anonim), everything that could identify a person in a village (phone, e-mail, NIK, sex,
+ * address, desa) is absent.
+ */
+export function toPartyDto(
+  p: PartyRow,
+  user: AuthUser,
+  c: ConfidentialityFlags,
+  view: IdentityView,
+): PartyDto {
+  const a = identityAccess(user, c, p.role, view);
+  const contacts = canSeeContacts(user);
+  return {
+    id: p.id,
+    role: p.role as "pelapor" | "atas_nama",
+    name: a.name ? p.name : c.rahasia ? RAHASIA_LABEL : null,
+    sex: a.contact ? p.sex : null,
+    phone: a.contact && p.phoneE164 ? (contacts ? p.phoneE164 : maskPhone(p.phoneE164)) : null,
+    email: a.contact ? p.email : null,
+    nikMasked: a.contact ? p.nikMasked : null,
+    alamat: a.contact ? p.alamat : null,
+    desa: a.contact ? p.desa : null,
+    kecamatan: a.contact ? p.kecamatan : null,
+    identityHidden: !a.name || !a.contact,
+    identityRevealable: a.revealable,
+  };
+}
+
+/** Identity strings of the parties masked in this view, to scrub from the case's free text. */
+export function hiddenIdentities(
+  parties: readonly Pick<PartyRow, "role" | "name" | "phoneE164" | "altPhones">[],
+  user: AuthUser | null,
+  c: ConfidentialityFlags,
+  view: IdentityView,
+): Identity[] {
+  return parties
+    .filter((p) => {
+      const a = identityAccess(user, c, p.role, view);
+      return !a.name || !a.contact;
+    })
+    .map((p) => ({
+      nama: p.name,
+      phones: [p.phoneE164, ...p.altPhones].filter((v): v is string => !!v),
+    }));
+}
 
 function toSummary(
   c: Omit<CaseRow, "events" | "parties">,
@@ -222,31 +282,25 @@ async function getCaseInternal(ctx: HubContext, user: AuthUser, id: string): Pro
     include: { parties: { orderBy: { createdAt: "asc" } }, events: { orderBy: { id: "asc" } } },
   });
   if (!c) throw notFound("Kasus");
-  const contacts = canSeeContacts(user);
   const pelapor = c.parties.find((p) => p.role === "pelapor");
   const sla = { now: ctx.clock(), near: await nearThreshold(ctx) }; // issue 5
+  // The detail never shows a rahasia pelapor; koordinator and kadis use the reveal.
+  const hidden = hiddenIdentities(c.parties, user, c, "detail");
+  const summary = toSummary(c, listedPelaporName(user, c, pelapor?.name ?? null), sla);
   return {
-    ...toSummary(c, pelapor?.name ?? null, sla),
+    ...summary,
+    title: scrubText(summary.title ?? null, hidden),
+    keperluan: scrubText(summary.keperluan, hidden),
     sumber: c.sumber,
+    // The case's desa/kecamatan is where the matter is (needed to handle it) and stays.
     desa: c.desa,
     kecamatan: c.kecamatan,
-    historicalNarasi: c.historicalNarasi,
+    historicalNarasi: scrubText(c.historicalNarasi, hidden),
     telaah: {
       recommendation: c.auditRecommendation as TelaahOutcome | null,
       decision: c.auditDecision as TelaahOutcome | null,
     },
-    parties: c.parties.map((p) => ({
-      id: p.id,
-      role: p.role as "pelapor" | "atas_nama",
-      name: p.name,
-      sex: p.sex,
-      phone: p.phoneE164 ? (contacts ? p.phoneE164 : maskPhone(p.phoneE164)) : null,
-      email: p.email,
-      nikMasked: p.nikMasked,
-      alamat: p.alamat,
-      desa: p.desa,
-      kecamatan: p.kecamatan,
-    })),
+    parties: c.parties.map((p) => toPartyDto(p, user, c, "detail")),
     events: c.events.map((e) => ({
       id: e.id.toString(),
       at: e.at.toISOString(),
@@ -266,7 +320,7 @@ export async function getCase(
   const dto = await getCaseInternal(ctx, user, id);
   const fields = new Set<string>();
   for (const p of dto.parties) {
-    if (p.name) fields.add("name");
+    if (p.name && !p.identityHidden) fields.add("name");
     if (p.phone) fields.add(canSeeContacts(user) ? "phone" : "phone_masked");
     if (p.nikMasked) fields.add("nik_masked");
     if (p.alamat || p.desa) fields.add("alamat");
@@ -373,10 +427,28 @@ export async function listCases(
   if (f.receivedTo) where.push(`c."receivedAt" < ${p(new Date(f.receivedTo))}`);
   if (f.q) {
     const like = p(`%${f.q.trim().replace(/[\\%_]/g, (m) => "\\" + m)}%`);
-    where.push(
-      `(c.number ILIKE ${like} OR c.keperluan ILIKE ${like} OR c.title ILIKE ${like}
-        OR EXISTS (SELECT 1 FROM "Party" q WHERE q."caseId" = c.id AND q.name ILIKE ${like}))`,
-    );
+    // The name of a rahasia or anonim pelapor is not searchable, neither in the party nor in
+    // the free text that mentions it: a hit would tell who filed the case.
+    const hiddenName = `((c.rahasia OR c.anonim) AND EXISTS (SELECT 1 FROM "Party" h
+        WHERE h."caseId" = c.id AND h.role = 'pelapor' AND h.name ILIKE ${like}))`;
+    const or = [
+      `c.number ILIKE ${like}`,
+      `((c.keperluan ILIKE ${like} OR c.title ILIKE ${like}) AND NOT ${hiddenName})`,
+      `EXISTS (SELECT 1 FROM "Party" q WHERE q."caseId" = c.id AND q.name ILIKE ${like}
+        AND NOT (q.role = 'pelapor' AND (c.rahasia OR c.anonim)))`,
+    ];
+    // An exact NIK or phone number finds the case whatever its flags (a rahasia pelapor asking
+    // at the desk about their case); the hit is listed masked like any other row.
+    const exact = exactIdentifier(ctx, f.q);
+    if (exact.nikHash)
+      or.push(`c.id IN (SELECT "caseId" FROM "Party" WHERE "nikHash" = ${p(exact.nikHash)})`);
+    if (exact.phone) {
+      const ph = p(exact.phone);
+      or.push(
+        `c.id IN (SELECT "caseId" FROM "Party" WHERE "phoneE164" = ${ph} OR ${ph} = ANY("altPhones"))`,
+      );
+    }
+    where.push(`(${or.join(" OR ")})`);
   }
   // issue 5: past due, still open, clock running (a case paused after its due date stays late)
   if (f.overdue === true || f.overdue === "true") {
@@ -413,12 +485,14 @@ export async function listCases(
     ORDER BY c."receivedAt" DESC, c.id DESC`;
   const rows = await ctx.db.sql.query<SummaryRow>(sql, params, { prepare: true });
   const n = Math.min(rows.length, limit);
+  const hidden = await hiddenOnPage(ctx, user, rows.slice(0, n));
   const now = ctx.clock();
   const near = await nearThreshold(ctx); // issue 5
   const data = new Array<CaseSummaryDto>(n);
   for (let i = 0; i < n; i++) {
     const c = rows[i]!;
     const receivedAt = new Date(c.receivedAt);
+    const h = hidden.get(c.id) ?? [];
     // Same fields, same order as toSummary.
     data[i] = {
       id: c.id,
@@ -430,9 +504,9 @@ export async function listCases(
       jenisSuggested: c.jenisSuggested,
       jenisDecision: c.jenisDecision,
       bidang: c.bidang,
-      title: c.title,
-      keperluan: c.keperluan,
-      pelaporName: c.pelaporName,
+      title: scrubText(c.title, h),
+      keperluan: scrubText(c.keperluan, h),
+      pelaporName: listedPelaporName(user, c, c.pelaporName),
       rahasia: c.rahasia,
       anonim: c.anonim,
       receivedAt: receivedAt.toISOString(),
@@ -462,7 +536,7 @@ export async function listCases(
   // once per page with the ids it showed (the breach report expands them into people).
   // The search term is not kept: it is often a name.
   if (n > 0) {
-    const names = data.some((d) => d.pelaporName !== null);
+    const names = data.some((d) => d.pelaporName !== null && d.pelaporName !== RAHASIA_LABEL);
     await appendAudit(ctx.db.sql, {
       actor: user,
       action: "case.list",
@@ -480,6 +554,44 @@ export async function listCases(
   };
 }
 
+/** A search term that is a whole NIK or phone number, as stored (keyed hash, E.164). */
+function exactIdentifier(ctx: HubContext, q: string): { nikHash?: string; phone?: string } {
+  const compact = q.trim().replace(/[\s().-]/g, "");
+  if (/^\d{16}$/.test(compact)) {
+    const nik = parseNik(compact);
+    if (nik.ok) return { nikHash: keyedHash(ctx.keyring, nik.value.nik) };
+  }
+  if (/^(\+|00)?\d{8,15}$/.test(compact)) {
+    const phone = normalizePhone(compact);
+    if (phone.ok) return { phone: phone.value };
+  }
+  return {};
+}
+
+/**
+ * For the rows of a page whose pelapor is masked in lists (rahasia, anonim: rare), the
+ * identities to scrub from their free text; one query, and none on an ordinary page.
+ */
+async function hiddenOnPage(
+  ctx: HubContext,
+  user: AuthUser,
+  rows: readonly SummaryRow[],
+): Promise<Map<string, Identity[]>> {
+  const masked = rows.filter((r) => !identityAccess(user, r, "pelapor", "list").name);
+  const out = new Map<string, Identity[]>();
+  if (masked.length === 0) return out;
+  const parties = await ctx.db.prisma.party.findMany({
+    where: { caseId: { in: masked.map((r) => r.id) }, role: "pelapor" },
+    select: { caseId: true, role: true, name: true, phoneE164: true, altPhones: true },
+  });
+  const flags = new Map(masked.map((r) => [r.id, r]));
+  for (const p of parties) {
+    const c = flags.get(p.caseId)!;
+    out.set(p.caseId, [...(out.get(p.caseId) ?? []), ...hiddenIdentities([p], user, c, "list")]);
+  }
+  return out;
+}
+
 export type CasePatch = { version: number; jenis?: string; title?: string; rahasia?: boolean };
 
 export async function updateCase(
@@ -493,9 +605,17 @@ export async function updateCase(
   await ctx.db.prisma.$transaction(async (tx) => {
     const current = await tx.case.findUnique({
       where: { id },
-      select: { version: true, jenis: true, jenisSuggested: true },
+      select: { version: true, jenis: true, jenisSuggested: true, rahasia: true },
     });
     if (!current) throw notFound("Kasus");
+    // Taking the flag off shows the pelapor to everyone: only those who may reveal it.
+    if (patch.rahasia === false && current.rahasia && !mayRevealIdentity(user)) {
+      throw new AppError(
+        403,
+        "IDENTITY_CONFIDENTIAL",
+        "Status rahasia hanya dapat dicabut oleh koordinator atau kepala dinas",
+      );
+    }
     const data: Prisma.CaseUpdateManyMutationInput = { version: { increment: 1 } };
     const changed: Record<string, unknown> = {};
     if (patch.jenis !== undefined && patch.jenis !== current.jenis) {
