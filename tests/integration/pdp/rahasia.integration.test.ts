@@ -48,6 +48,7 @@ let rahasiaId: string;
 let textId: string;
 let normalId: string;
 let anonId: string;
+let linkedId: string;
 let intakeAnswer: ApiResponse<unknown>;
 
 function expectNoLeak(res: ApiResponse<unknown>, what: string, needles = NEEDLES) {
@@ -114,6 +115,26 @@ beforeAll(async () => {
     },
   });
   anonId = anon.id;
+  // The same person filed an ordinary case earlier (same e-mail): the hub suggested a link.
+  const earlier = await hub.ctx.db.prisma.case.create({
+    data: {
+      number: "ADU-2026-000098",
+      channel: "email",
+      externalId: "EMAIL-EARLIER-1",
+      keperluan: "Pertanyaan jadwal penyaluran BPNT",
+      receivedAt: new Date("2026-07-01T02:00:00Z"),
+      instansi: "6309-DINSOS",
+      parties: { create: { role: "pelapor", name: "Ibu Idah", email: SECRET.email } },
+    },
+    include: { parties: true },
+  });
+  linkedId = earlier.id;
+  const secretParty = await hub.ctx.db.prisma.party.findFirstOrThrow({
+    where: { caseId: rahasiaId, role: "pelapor" },
+  });
+  await hub.ctx.db.prisma.partyLink.create({
+    data: { partyId: secretParty.id, otherPartyId: earlier.parties[0]!.id, basis: "email" },
+  });
 });
 afterAll(async () => {
   await hub.close();
@@ -231,6 +252,21 @@ describe.each(ROLES.map((r) => [r]))("rahasia pelapor as %s", (role) => {
       expect(res.status).toBe(403);
       expectNoLeak(res, "refused reveal");
       expect(after).toHaveLength(before);
+    }
+  });
+
+  it("party links: a link to or from a rahasia pelapor is listed on neither side", async () => {
+    const number = (await hub.ctx.db.prisma.case.findUniqueOrThrow({ where: { id: rahasiaId } }))
+      .number;
+    for (const id of [linkedId, rahasiaId]) {
+      const res = await as(role).get<{ items: unknown[] }>(`/api/v1/cases/${id}/party-links`);
+      if (role === "kadis") {
+        expect(res.status).toBe(403);
+        continue;
+      }
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([]);
+      expectNoLeak(res, "party links", [...NEEDLES, rahasiaId, number, "Ibu Idah"]);
     }
   });
 
