@@ -71,8 +71,24 @@ export async function revealFindingNik(
   meta: Meta = {},
 ): Promise<{ field: "nik"; value: string }> {
   const purpose = requirePurpose(purposeIn);
-  const f = await ctx.db.prisma.finding.findFirst({ where: { id: findingId, caseId } });
+  const f = await ctx.db.prisma.finding.findFirst({
+    where: { id: findingId, caseId },
+    include: {
+      case: {
+        select: {
+          rahasia: true,
+          anonim: true,
+          parties: { where: { role: "pelapor" }, select: { nikHash: true } },
+        },
+      },
+    },
+  });
   if (!f) throw notFound("Temuan");
+  // A finding about the pelapor (by role or by the same NIK) carries the pelapor's NIK.
+  const aboutPelapor =
+    f.personRole === "pelapor" ||
+    (!!f.nikHash && f.case.parties.some((p) => p.nikHash === f.nikHash));
+  if (aboutPelapor) assertMayReveal(user, f.case, "pelapor");
   if (!f.nikCipher || !f.nikKeyId) throw new AppError(404, "NOT_FOUND", "NIK tidak tercatat");
   const value = decrypt(ctx.keyring, f.nikKeyId, f.nikCipher).toString("utf8");
   await audit(ctx.db.prisma, {

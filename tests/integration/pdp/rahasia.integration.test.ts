@@ -15,6 +15,7 @@ import type { Role } from "../../../src/domain/roles.js";
 import { ROLES } from "../../../src/domain/roles.js";
 import { maskNik } from "../../../src/domain/nik.js";
 import { maskPhone } from "../../../src/domain/phone.js";
+import { addFinding } from "./pdp-fixtures.js";
 
 const LABEL = "Identitas dirahasiakan";
 const NIK = "6309044507850003";
@@ -49,6 +50,7 @@ let textId: string;
 let normalId: string;
 let anonId: string;
 let linkedId: string;
+let findingId: string;
 let intakeAnswer: ApiResponse<unknown>;
 
 function expectNoLeak(res: ApiResponse<unknown>, what: string, needles = NEEDLES) {
@@ -129,6 +131,8 @@ beforeAll(async () => {
     include: { parties: true },
   });
   linkedId = earlier.id;
+  // A SIKS-NG finding about the pelapor: its narasi greets them by name.
+  findingId = await addFinding(hub.ctx, rahasiaId, NIK, SECRET.name, "pelapor");
   const secretParty = await hub.ctx.db.prisma.party.findFirstOrThrow({
     where: { caseId: rahasiaId, role: "pelapor" },
   });
@@ -252,6 +256,27 @@ describe.each(ROLES.map((r) => [r]))("rahasia pelapor as %s", (role) => {
       expect(res.status).toBe(403);
       expectNoLeak(res, "refused reveal");
       expect(after).toHaveLength(before);
+    }
+  });
+
+  it("findings: the finding about the pelapor shows no name or NIK; the narasi is scrubbed", async () => {
+    const res = await as(role).get<{ data: { person: { name: string | null }; narasi: string }[] }>(
+      `/api/v1/cases/${rahasiaId}/findings`,
+    );
+    expect(res.status).toBe(200);
+    expectNoLeak(res, "findings");
+    expect(res.body.data[0]!.person.name).toBe(LABEL);
+    expect(res.body.data[0]!.narasi).toBe("Setelah dicek, (dirahasiakan) tercatat nonaktif.");
+    const reveal = await as(role).post<{ value: string }>(
+      `/api/v1/cases/${rahasiaId}/findings/${findingId}/reveal`,
+      { purpose: "Cek SIKS-NG pelapor" },
+    );
+    if (role === "koordinator" || role === "kadis") {
+      expect(reveal.status).toBe(200);
+      expect(reveal.body.value).toBe(NIK);
+    } else {
+      expect(reveal.status).toBe(403);
+      expectNoLeak(reveal, "refused finding reveal");
     }
   });
 
