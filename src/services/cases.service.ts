@@ -701,19 +701,36 @@ export async function listCaseMessages(
   caseId: string,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ) {
-  await assertCaseExists(ctx, caseId);
+  const c = await ctx.db.prisma.case.findUnique({
+    where: { id: caseId },
+    select: {
+      rahasia: true,
+      anonim: true,
+      parties: {
+        where: { role: "pelapor" },
+        select: { role: true, name: true, phoneE164: true, altPhones: true },
+      },
+    },
+  });
+  if (!c) throw notFound("Kasus");
   const rows = await ctx.db.prisma.message.findMany({
     where: { caseId },
     orderBy: [{ at: "asc" }, { createdAt: "asc" }],
   });
   if (rows.length)
     await auditCaseRead(ctx, user, caseId, "case.messages.read", "message_body", meta);
+  // A case flagged rahasia after its messages came in: the pelapor wrote them (the author is
+  // their profile name) and often signed them.
+  const hidden = hiddenIdentities(c.parties, user, c, "detail");
   return rows.map((m) => ({
     id: m.id,
     direction: m.direction as "in" | "out",
     channel: m.channel,
-    author: m.author,
-    body: m.body,
+    author:
+      hidden.length && m.direction === "in"
+        ? listedPelaporName(user, c, m.author)
+        : scrubText(m.author, hidden),
+    body: scrubText(m.body, hidden),
     at: m.at.toISOString(),
     deliveryStatus: m.deliveryStatus,
     deliveryError: m.deliveryError,

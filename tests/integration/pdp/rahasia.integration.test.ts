@@ -133,6 +133,17 @@ beforeAll(async () => {
   linkedId = earlier.id;
   // A SIKS-NG finding about the pelapor: its narasi greets them by name.
   findingId = await addFinding(hub.ctx, rahasiaId, NIK, SECRET.name, "pelapor");
+  // A message the pelapor sent (on WhatsApp the author is their profile name), signed.
+  await hub.ctx.db.prisma.message.create({
+    data: {
+      caseId: rahasiaId,
+      direction: "in",
+      channel: "whatsapp",
+      author: SECRET.name,
+      body: "Mohon ditindaklanjuti. Salam, Siti Zubaidah Rahmawati 0812-7777-3141",
+      at: new Date("2026-08-04T03:00:00Z"),
+    },
+  });
   const secretParty = await hub.ctx.db.prisma.party.findFirstOrThrow({
     where: { caseId: rahasiaId, role: "pelapor" },
   });
@@ -278,6 +289,18 @@ describe.each(ROLES.map((r) => [r]))("rahasia pelapor as %s", (role) => {
       expect(reveal.status).toBe(403);
       expectNoLeak(reveal, "refused finding reveal");
     }
+  });
+
+  it("messages: the pelapor's author name and signature are masked", async () => {
+    const res = await as(role).get<{ data: { author: string | null; body: string }[] }>(
+      `/api/v1/cases/${rahasiaId}/messages`,
+    );
+    expect(res.status).toBe(200);
+    expectNoLeak(res, "messages");
+    expect(res.body.data[0]!.author).toBe(LABEL);
+    expect(res.body.data[0]!.body).toBe(
+      "Mohon ditindaklanjuti. Salam, (dirahasiakan) (dirahasiakan)",
+    );
   });
 
   it("party links: a link to or from a rahasia pelapor is listed on neither side", async () => {
