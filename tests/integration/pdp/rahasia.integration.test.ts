@@ -16,6 +16,7 @@ import { ROLES } from "../../../src/domain/roles.js";
 import { maskNik } from "../../../src/domain/nik.js";
 import { maskPhone } from "../../../src/domain/phone.js";
 import { addFinding } from "./pdp-fixtures.js";
+import { breachReport } from "../../../src/pdp/breach.js";
 
 const LABEL = "Identitas dirahasiakan";
 const NIK = "6309044507850003";
@@ -263,6 +264,11 @@ describe.each(ROLES.map((r) => [r]))("rahasia pelapor as %s", (role) => {
       expect(row.purpose).toBe("Klarifikasi langsung kepada pelapor");
       expect(row.fields).toEqual(expect.arrayContaining(["name", "phone", "nik_masked"]));
       expect(JSON.stringify({ ...row, id: String(row.id) })).not.toMatch(/zubaidah|7777/i);
+      // A reveal is an access of personal data: the breach report counts it.
+      const breach = await breachReport(hub.ctx, { since: row.at, user: `u-${role}` });
+      expect(breach.records.find((r) => r.caseId === rahasiaId)?.actions).toContain(
+        "case.identity.reveal",
+      );
     } else {
       expect(res.status).toBe(403);
       expectNoLeak(res, "refused reveal");
