@@ -668,12 +668,21 @@ export async function updateCase(
   return getCaseInternal(ctx, user, id);
 }
 
-async function assertCaseExists(ctx: HubContext, caseId: string): Promise<void> {
-  const exists = await ctx.db.prisma.case.findUnique({
+/** The case's flags and pelapor identities, for masking its texts (404 when absent). */
+async function caseForMasking(ctx: HubContext, caseId: string) {
+  const c = await ctx.db.prisma.case.findUnique({
     where: { id: caseId },
-    select: { id: true },
+    select: {
+      rahasia: true,
+      anonim: true,
+      parties: {
+        where: { role: "pelapor" },
+        select: { role: true, name: true, phoneE164: true, altPhones: true },
+      },
+    },
   });
-  if (!exists) throw notFound("Kasus");
+  if (!c) throw notFound("Kasus");
+  return c;
 }
 
 /** One read of personal data on a case (UU PDP processing record). */
@@ -701,18 +710,7 @@ export async function listCaseMessages(
   caseId: string,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ) {
-  const c = await ctx.db.prisma.case.findUnique({
-    where: { id: caseId },
-    select: {
-      rahasia: true,
-      anonim: true,
-      parties: {
-        where: { role: "pelapor" },
-        select: { role: true, name: true, phoneE164: true, altPhones: true },
-      },
-    },
-  });
-  if (!c) throw notFound("Kasus");
+  const c = await caseForMasking(ctx, caseId);
   const rows = await ctx.db.prisma.message.findMany({
     where: { caseId },
     orderBy: [{ at: "asc" }, { createdAt: "asc" }],
@@ -743,7 +741,7 @@ export async function listCaseAttachments(
   user: AuthUser,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ) {
-  await assertCaseExists(ctx, caseId);
+  const c = await caseForMasking(ctx, caseId);
   const rows = await ctx.db.prisma.attachment.findMany({
     where: { caseId },
     orderBy: { createdAt: "asc" },
@@ -751,10 +749,11 @@ export async function listCaseAttachments(
   // File names are what citizens called their documents (often their own name).
   if (rows.length)
     await auditCaseRead(ctx, user, caseId, "case.attachments.read", "attachment_name", meta);
+  const hidden = hiddenIdentities(c.parties, user, c, "detail");
   return rows.map((a) => ({
     id: a.id,
     source: a.source,
-    fileName: a.fileName,
+    fileName: scrubText(a.fileName, hidden),
     mime: a.mime,
     size: a.size,
     status: a.status,

@@ -134,6 +134,14 @@ beforeAll(async () => {
   linkedId = earlier.id;
   // A SIKS-NG finding about the pelapor: its narasi greets them by name.
   findingId = await addFinding(hub.ctx, rahasiaId, NIK, SECRET.name, "pelapor");
+  await hub.ctx.db.prisma.attachment.create({
+    data: {
+      caseId: rahasiaId,
+      source: "upload",
+      fileName: "Surat Siti Zubaidah Rahmawati.pdf",
+      status: "stored",
+    },
+  });
   // A message the pelapor sent (on WhatsApp the author is their profile name), signed.
   await hub.ctx.db.prisma.message.create({
     data: {
@@ -307,6 +315,15 @@ describe.each(ROLES.map((r) => [r]))("rahasia pelapor as %s", (role) => {
     expect(res.body.data[0]!.body).toBe(
       "Mohon ditindaklanjuti. Salam, (dirahasiakan) (dirahasiakan)",
     );
+  });
+
+  it("attachment list: the file name does not name the pelapor", async () => {
+    const res = await as(role).get<{ data: { fileName: string | null }[] }>(
+      `/api/v1/cases/${rahasiaId}/attachments`,
+    );
+    expect(res.status).toBe(200);
+    expectNoLeak(res, "attachments");
+    expect(res.body.data[0]!.fileName).toBe("Surat (dirahasiakan).pdf");
   });
 
   it("party links: a link to or from a rahasia pelapor is listed on neither side", async () => {
