@@ -2,6 +2,9 @@
 // every surface (list, search by name / NIK / phone, detail, monthly report) on a rahasia,
 // an anonim and an ordinary case; the whole serialised body is searched for the secret
 // strings. Only koordinator and kadis see it, through an explicit, audited reveal.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiClient,
@@ -378,5 +381,39 @@ describe("taking the rahasia flag off", () => {
       rahasia: false,
     });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe("on the embedded database (PGlite)", () => {
+  it("lists a rahasia case masked and finds it by exact phone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aduan-rahasia-"));
+    const emb = await startTestHub({
+      name: "rahasia-embedded",
+      embedded: true,
+      env: { ADUAN_DATA_DIR: dir, DATABASE_URL: "" },
+    });
+    try {
+      expect(emb.ctx.db.kind).toBe("pglite");
+      const { token } = await userWithToken(emb, "ko-embedded", "koordinator");
+      const api = apiClient(emb, token);
+      const made = await api.post<{ id: string }>("/api/v1/cases", {
+        channel: "telepon",
+        rahasia: true,
+        pelapor: { name: SECRET.name, phone: SECRET.phone },
+        keperluan: "Ibu Siti Zubaidah Rahmawati takut dicoret dari PKH",
+      });
+      expect(made.status).toBe(201);
+      for (const path of ["/api/v1/cases", `/api/v1/cases?q=${encodeURIComponent(SECRET.phone)}`]) {
+        const res = await api.get<{ data: Summary[] }>(path);
+        expect(res.status).toBe(200);
+        expectNoLeak(res, `embedded ${path}`);
+        expect(res.body.data.map((d) => [d.id, d.pelaporName, d.keperluan])).toEqual([
+          [made.body.id, LABEL, "Ibu (dirahasiakan) takut dicoret dari PKH"],
+        ]);
+      }
+    } finally {
+      await emb.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
