@@ -1001,6 +1001,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/reveal-identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The identity of the pelapor of a rahasia case (purpose mandatory, audited as case.identity.reveal)
+         * @description Everywhere else (lists, search hits, detail, reports) a rahasia pelapor is shown as
+         *     "Identitas dirahasiakan" for every role. 409 CASE_NOT_RAHASIA when the case is not
+         *     rahasia (its detail already shows the parties).
+         */
+        post: operations["revealCaseIdentity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/findings/{findingId}/reveal": {
         parameters: {
             query?: never;
@@ -1292,6 +1314,10 @@ export interface components {
             alamat?: string | null;
             desa?: string | null;
             kecamatan?: string | null;
+            /** @description The pelapor of a rahasia case (name "Identitas dirahasiakan") or of an anonim case (name null): phone, e-mail, NIK, sex and address are absent. */
+            identityHidden?: boolean;
+            /** @description The caller (koordinator, kadis) may call revealCaseIdentity for it */
+            identityRevealable?: boolean;
         };
         CaseEvent: {
             id: string;
@@ -3847,6 +3873,48 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    revealCaseIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why the identity is needed; missing or shorter than 5 letters → 422 PURPOSE_REQUIRED */
+                    purpose?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The pelapor(s) unmasked, and the case's own text unscrubbed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId: string;
+                        parties: components["schemas"]["Party"][];
+                        keperluan: string;
+                        title: string | null;
+                        historicalNarasi?: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
     };

@@ -54,7 +54,7 @@ export type BreachReport = {
 };
 
 // Reads and exports: anything that put personal data in front of someone or into a file.
-const ACCESS_SQL = `(a.action LIKE '%.read' OR a.action LIKE '%export%' OR a.action = 'pdp.reveal'
+const ACCESS_SQL = `(a.action LIKE '%.read' OR a.action LIKE '%export%' OR a.action LIKE '%.reveal'
   OR a.action LIKE 'report.%' OR a.action LIKE '%.download')`;
 
 export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<BreachReport> {

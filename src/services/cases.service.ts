@@ -3,6 +3,16 @@ import type { components } from "../generated/api.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { AppError, notFound, type FieldError } from "../http/errors.js";
 import { maskNik, parseNik } from "../domain/nik.js";
+import {
+  identityAccess,
+  listedPelaporName,
+  mayRevealIdentity,
+  RAHASIA_LABEL,
+  scrubText,
+  type ConfidentialityFlags,
+  type IdentityView,
+} from "../pdp/confidential.js";
+import type { Identity } from "../reports/columns.js";
 import { maskPhone, normalizePhone } from "../domain/phone.js";
 import { CASE_WORKER_ROLES } from "../domain/roles.js";
 import { encrypt, keyedHash } from "../security/crypto.js";
@@ -203,6 +213,56 @@ function personFields(parties: PreparedParty[]): string[] {
 const canSeeContacts = (user: AuthUser) => CASE_WORKER_ROLES.includes(user.role);
 
 type CaseRow = Prisma.CaseGetPayload<{ include: { parties: true; events: true } }>;
+type PartyRow = CaseRow["parties"][number];
+type PartyDto = CaseDto["parties"][number];
+
+/**
+ * One party as this user may see it in this view (src/pdp/confidential.ts decides). A
+ * masked pelapor keeps only its id and role: the name is the fixed label (rahasia) or null
+ * (anonim), everything that could identify a person in a village (phone, e-mail, NIK, sex,
+ * address, desa) is absent.
+ */
+export function toPartyDto(
+  p: PartyRow,
+  user: AuthUser,
+  c: ConfidentialityFlags,
+  view: IdentityView,
+): PartyDto {
+  const a = identityAccess(user, c, p.role, view);
+  const contacts = canSeeContacts(user);
+  return {
+    id: p.id,
+    role: p.role as "pelapor" | "atas_nama",
+    name: a.name ? p.name : c.rahasia ? RAHASIA_LABEL : null,
+    sex: a.contact ? p.sex : null,
+    phone: a.contact && p.phoneE164 ? (contacts ? p.phoneE164 : maskPhone(p.phoneE164)) : null,
+    email: a.contact ? p.email : null,
+    nikMasked: a.contact ? p.nikMasked : null,
+    alamat: a.contact ? p.alamat : null,
+    desa: a.contact ? p.desa : null,
+    kecamatan: a.contact ? p.kecamatan : null,
+    identityHidden: !a.name || !a.contact,
+    identityRevealable: a.revealable,
+  };
+}
+
+/** Identity strings of the parties masked in this view, to scrub from the case's free text. */
+export function hiddenIdentities(
+  parties: readonly Pick<PartyRow, "role" | "name" | "phoneE164" | "altPhones">[],
+  user: AuthUser | null,
+  c: ConfidentialityFlags,
+  view: IdentityView,
+): Identity[] {
+  return parties
+    .filter((p) => {
+      const a = identityAccess(user, c, p.role, view);
+      return !a.name || !a.contact;
+    })
+    .map((p) => ({
+      nama: p.name,
+      phones: [p.phoneE164, ...p.altPhones].filter((v): v is string => !!v),
+    }));
+}
 
 function toSummary(
   c: Omit<CaseRow, "events" | "parties">,
@@ -245,31 +305,25 @@ async function getCaseInternal(ctx: HubContext, user: AuthUser, id: string): Pro
     include: { parties: { orderBy: { createdAt: "asc" } }, events: { orderBy: { id: "asc" } } },
   });
   if (!c) throw notFound("Kasus");
-  const contacts = canSeeContacts(user);
   const pelapor = c.parties.find((p) => p.role === "pelapor");
   const sla = { now: ctx.clock(), near: await nearThreshold(ctx) }; // issue 5
+  // The detail never shows a rahasia pelapor; koordinator and kadis use the reveal.
+  const hidden = hiddenIdentities(c.parties, user, c, "detail");
+  const summary = toSummary(c, listedPelaporName(user, c, pelapor?.name ?? null), sla);
   return {
-    ...toSummary(c, pelapor?.name ?? null, sla),
+    ...summary,
+    title: scrubText(summary.title ?? null, hidden),
+    keperluan: scrubText(summary.keperluan, hidden),
     sumber: c.sumber,
+    // The case's desa/kecamatan is where the matter is (needed to handle it) and stays.
     desa: c.desa,
     kecamatan: c.kecamatan,
-    historicalNarasi: c.historicalNarasi,
+    historicalNarasi: scrubText(c.historicalNarasi, hidden),
     telaah: {
       recommendation: c.auditRecommendation as TelaahOutcome | null,
       decision: c.auditDecision as TelaahOutcome | null,
     },
-    parties: c.parties.map((p) => ({
-      id: p.id,
-      role: p.role as "pelapor" | "atas_nama",
-      name: p.name,
-      sex: p.sex,
-      phone: p.phoneE164 ? (contacts ? p.phoneE164 : maskPhone(p.phoneE164)) : null,
-      email: p.email,
-      nikMasked: p.nikMasked,
-      alamat: p.alamat,
-      desa: p.desa,
-      kecamatan: p.kecamatan,
-    })),
+    parties: c.parties.map((p) => toPartyDto(p, user, c, "detail")),
     events: c.events.map((e) => ({
       id: e.id.toString(),
       at: e.at.toISOString(),
@@ -289,7 +343,7 @@ export async function getCase(
   const dto = await getCaseInternal(ctx, user, id);
   const fields = new Set<string>();
   for (const p of dto.parties) {
-    if (p.name) fields.add("name");
+    if (p.name && !p.identityHidden) fields.add("name");
     if (p.phone) fields.add(canSeeContacts(user) ? "phone" : "phone_masked");
     if (p.nikMasked) fields.add("nik_masked");
     if (p.alamat || p.desa) fields.add("alamat");
@@ -377,6 +431,8 @@ type SummaryRow = {
   flags: string[];
   version: number;
   pelaporName: string | null;
+  /** rahasia/anonim rows only: [name, phone, altPhones] of each pelapor, to scrub the text. */
+  hiddenPelapor: [string | null, string | null, string[]][] | null;
 };
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -407,10 +463,28 @@ export async function listCases(
   if (f.receivedTo) where.push(`c."receivedAt" < ${p(new Date(f.receivedTo))}`);
   if (f.q) {
     const like = p(`%${f.q.trim().replace(/[\\%_]/g, (m) => "\\" + m)}%`);
-    where.push(
-      `(c.number ILIKE ${like} OR c.keperluan ILIKE ${like} OR c.title ILIKE ${like}
-        OR EXISTS (SELECT 1 FROM "Party" q WHERE q."caseId" = c.id AND q.name ILIKE ${like}))`,
-    );
+    // The name of a rahasia or anonim pelapor is not searchable, neither in the party nor in
+    // the free text that mentions it: a hit would tell who filed the case.
+    const hiddenName = `((c.rahasia OR c.anonim) AND EXISTS (SELECT 1 FROM "Party" h
+        WHERE h."caseId" = c.id AND h.role = 'pelapor' AND h.name ILIKE ${like}))`;
+    const or = [
+      `c.number ILIKE ${like}`,
+      `((c.keperluan ILIKE ${like} OR c.title ILIKE ${like}) AND NOT ${hiddenName})`,
+      `EXISTS (SELECT 1 FROM "Party" q WHERE q."caseId" = c.id AND q.name ILIKE ${like}
+        AND NOT (q.role = 'pelapor' AND (c.rahasia OR c.anonim)))`,
+    ];
+    // An exact NIK or phone number finds the case whatever its flags (a rahasia pelapor asking
+    // at the desk about their case); the hit is listed masked like any other row.
+    const exact = exactIdentifier(ctx, f.q);
+    if (exact.nikHash)
+      or.push(`c.id IN (SELECT "caseId" FROM "Party" WHERE "nikHash" = ${p(exact.nikHash)})`);
+    if (exact.phone) {
+      const ph = p(exact.phone);
+      or.push(
+        `c.id IN (SELECT "caseId" FROM "Party" WHERE "phoneE164" = ${ph} OR ${ph} = ANY("altPhones"))`,
+      );
+    }
+    where.push(`(${or.join(" OR ")})`);
   }
   // issue 5: past due, still open, clock running (a case paused after its due date stays late)
   if (f.overdue === true || f.overdue === "true") {
@@ -430,7 +504,7 @@ export async function listCases(
            ${epochMs('c."receivedAt"')} AS "receivedAt", ${epochMs('c."closedAt"')} AS "closedAt",
            ${epochMs('c."dueAt"')} AS "dueAt", ${epochMs('c."stepStartedAt"')} AS "stepStartedAt",
            ${epochMs('c."pausedSince"')} AS "pausedSince", c.flags, c.version,
-           pl.name AS "pelaporName"
+           pl.name AS "pelaporName", hp.hidden AS "hiddenPelapor"
     FROM (
       SELECT c.id, c.number, c.channel, c."externalId", c.status, c.jenis, c."jenisSuggested",
              c."jenisDecision", c.bidang, c.title, c.keperluan, c.rahasia, c.anonim,
@@ -444,6 +518,10 @@ export async function listCases(
     LEFT JOIN LATERAL (
       SELECT name FROM "Party" x WHERE x."caseId" = c.id AND x.role = 'pelapor' ORDER BY x."createdAt" LIMIT 1
     ) pl ON true
+    LEFT JOIN LATERAL (
+      SELECT json_agg(json_build_array(x.name, x."phoneE164", x."altPhones")) AS hidden
+      FROM "Party" x WHERE (c.rahasia OR c.anonim) AND x."caseId" = c.id AND x.role = 'pelapor'
+    ) hp ON true
     ORDER BY c."receivedAt" DESC, c.id DESC`;
   const rows = await ctx.db.sql.query<SummaryRow>(sql, params, { prepare: true });
   const n = Math.min(rows.length, limit);
@@ -453,6 +531,7 @@ export async function listCases(
   for (let i = 0; i < n; i++) {
     const c = rows[i]!;
     const receivedAt = new Date(c.receivedAt);
+    const h = hiddenOnRow(user, c);
     // Same fields, same order as toSummary.
     data[i] = {
       id: c.id,
@@ -464,9 +543,9 @@ export async function listCases(
       jenisSuggested: c.jenisSuggested,
       jenisDecision: c.jenisDecision,
       bidang: c.bidang,
-      title: c.title,
-      keperluan: c.keperluan,
-      pelaporName: c.pelaporName,
+      title: scrubText(c.title, h),
+      keperluan: scrubText(c.keperluan, h),
+      pelaporName: listedPelaporName(user, c, c.pelaporName),
       rahasia: c.rahasia,
       anonim: c.anonim,
       receivedAt: receivedAt.toISOString(),
@@ -496,7 +575,7 @@ export async function listCases(
   // once per page with the ids it showed (the breach report expands them into people).
   // The search term is not kept: it is often a name.
   if (n > 0) {
-    const names = data.some((d) => d.pelaporName !== null);
+    const names = data.some((d) => d.pelaporName !== null && d.pelaporName !== RAHASIA_LABEL);
     await appendAudit(ctx.db.sql, {
       actor: user,
       action: "case.list",
@@ -514,6 +593,40 @@ export async function listCases(
   };
 }
 
+/** A search term that is a whole NIK or phone number, as stored (keyed hash, E.164). */
+function exactIdentifier(ctx: HubContext, q: string): { nikHash?: string; phone?: string } {
+  const compact = q.trim().replace(/[\s().-]/g, "");
+  if (/^\d{16}$/.test(compact)) {
+    const nik = parseNik(compact);
+    if (nik.ok) return { nikHash: keyedHash(ctx.keyring, nik.value.nik) };
+  }
+  if (/^(\+|00)?\d{8,15}$/.test(compact)) {
+    const phone = normalizePhone(compact);
+    if (phone.ok) return { phone: phone.value };
+  }
+  return {};
+}
+
+/**
+ * The identities to scrub from a listed row's free text: its pelapor when masked in lists.
+ * They come with the page itself (a lateral look-up that runs for rahasia/anonim rows
+ * only; a second query per page measured +2.6 ms).
+ */
+function hiddenOnRow(user: AuthUser, r: SummaryRow): Identity[] {
+  if (!r.hiddenPelapor) return [];
+  return hiddenIdentities(
+    r.hiddenPelapor.map(([name, phoneE164, altPhones]) => ({
+      role: "pelapor",
+      name,
+      phoneE164,
+      altPhones: altPhones ?? [],
+    })),
+    user,
+    r,
+    "list",
+  );
+}
+
 export type CasePatch = { version: number; jenis?: string; title?: string; rahasia?: boolean };
 
 export async function updateCase(
@@ -527,9 +640,17 @@ export async function updateCase(
   await ctx.db.prisma.$transaction(async (tx) => {
     const current = await tx.case.findUnique({
       where: { id },
-      select: { version: true, jenis: true, jenisSuggested: true },
+      select: { version: true, jenis: true, jenisSuggested: true, rahasia: true },
     });
     if (!current) throw notFound("Kasus");
+    // Taking the flag off shows the pelapor to everyone: only those who may reveal it.
+    if (patch.rahasia === false && current.rahasia && !mayRevealIdentity(user)) {
+      throw new AppError(
+        403,
+        "IDENTITY_CONFIDENTIAL",
+        "Status rahasia hanya dapat dicabut oleh koordinator atau kepala dinas",
+      );
+    }
     const data: Prisma.CaseUpdateManyMutationInput = { version: { increment: 1 } };
     const changed: Record<string, unknown> = {};
     if (patch.jenis !== undefined && patch.jenis !== current.jenis) {
@@ -582,12 +703,21 @@ export async function updateCase(
   return getCaseInternal(ctx, user, id);
 }
 
-async function assertCaseExists(ctx: HubContext, caseId: string): Promise<void> {
-  const exists = await ctx.db.prisma.case.findUnique({
+/** The case's flags and pelapor identities, for masking its texts (404 when absent). */
+async function caseForMasking(ctx: HubContext, caseId: string) {
+  const c = await ctx.db.prisma.case.findUnique({
     where: { id: caseId },
-    select: { id: true },
+    select: {
+      rahasia: true,
+      anonim: true,
+      parties: {
+        where: { role: "pelapor" },
+        select: { role: true, name: true, phoneE164: true, altPhones: true },
+      },
+    },
   });
-  if (!exists) throw notFound("Kasus");
+  if (!c) throw notFound("Kasus");
+  return c;
 }
 
 /** One read of personal data on a case (UU PDP processing record). */
@@ -615,19 +745,25 @@ export async function listCaseMessages(
   caseId: string,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ) {
-  await assertCaseExists(ctx, caseId);
+  const c = await caseForMasking(ctx, caseId);
   const rows = await ctx.db.prisma.message.findMany({
     where: { caseId },
     orderBy: [{ at: "asc" }, { createdAt: "asc" }],
   });
   if (rows.length)
     await auditCaseRead(ctx, user, caseId, "case.messages.read", "message_body", meta);
+  // A case flagged rahasia after its messages came in: the pelapor wrote them (the author is
+  // their profile name) and often signed them.
+  const hidden = hiddenIdentities(c.parties, user, c, "detail");
   return rows.map((m) => ({
     id: m.id,
     direction: m.direction as "in" | "out",
     channel: m.channel,
-    author: m.author,
-    body: m.body,
+    author:
+      hidden.length && m.direction === "in"
+        ? listedPelaporName(user, c, m.author)
+        : scrubText(m.author, hidden),
+    body: scrubText(m.body, hidden),
     at: m.at.toISOString(),
     deliveryStatus: m.deliveryStatus,
     deliveryError: m.deliveryError,
@@ -640,7 +776,7 @@ export async function listCaseAttachments(
   user: AuthUser,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
 ) {
-  await assertCaseExists(ctx, caseId);
+  const c = await caseForMasking(ctx, caseId);
   const rows = await ctx.db.prisma.attachment.findMany({
     where: { caseId },
     orderBy: { createdAt: "asc" },
@@ -648,10 +784,11 @@ export async function listCaseAttachments(
   // File names are what citizens called their documents (often their own name).
   if (rows.length)
     await auditCaseRead(ctx, user, caseId, "case.attachments.read", "attachment_name", meta);
+  const hidden = hiddenIdentities(c.parties, user, c, "detail");
   return rows.map((a) => ({
     id: a.id,
     source: a.source,
-    fileName: a.fileName,
+    fileName: scrubText(a.fileName, hidden),
     mime: a.mime,
     size: a.size,
     status: a.status,

@@ -25,6 +25,8 @@ import { decrypt, encrypt, keyedHash } from "../security/crypto.js";
 import { audit } from "./audit.service.js";
 import type { AuthUser } from "./auth.service.js";
 import { currentReasonCatalogue } from "./catalogue.service.js";
+import { identityAccess, RAHASIA_LABEL, scrubText } from "../pdp/confidential.js";
+import type { Identity } from "../reports/columns.js";
 
 export type FindingInput = components["schemas"]["FindingInput"];
 export type FindingDto = components["schemas"]["Finding"];
@@ -45,6 +47,8 @@ const VARIABLE_FIELD: Record<TemplateVariable, string> = {
 
 type CaseParties = {
   id: string;
+  rahasia: boolean;
+  anonim: boolean;
   parties: {
     role: string;
     name: string | null;
@@ -53,6 +57,8 @@ type CaseParties = {
     nikKeyId: string | null;
     nikHash: string | null;
     nikMasked: string | null;
+    phoneE164: string | null;
+    altPhones: string[];
   }[];
 };
 
@@ -61,6 +67,8 @@ async function loadCase(ctx: HubContext, caseId: string): Promise<CaseParties> {
     where: { id: caseId },
     select: {
       id: true,
+      rahasia: true,
+      anonim: true,
       parties: {
         orderBy: { createdAt: "asc" },
         select: {
@@ -71,12 +79,34 @@ async function loadCase(ctx: HubContext, caseId: string): Promise<CaseParties> {
           nikKeyId: true,
           nikHash: true,
           nikMasked: true,
+          phoneE164: true,
+          altPhones: true,
         },
       },
     },
   });
   if (!c) throw notFound("Kasus");
   return c;
+}
+
+/**
+ * What the rahasia rule (src/pdp/confidential.ts) hides in this case's findings: a finding
+ * about the masked pelapor shows no name or NIK, and the narasi (rendered with the
+ * pelapor's name) is scrubbed. The same for every role, as in the case detail: koordinator
+ * and kadis reveal the identity through POST /cases/{id}/reveal-identity.
+ */
+type FindingMask = { identities: Identity[]; nikHashes: Set<string>; label: string | null };
+
+function findingMask(c: CaseParties): FindingMask {
+  const hidden = c.parties.filter((p) => !identityAccess(null, c, p.role, "detail").name);
+  return {
+    identities: hidden.map((p) => ({
+      nama: p.name,
+      phones: [p.phoneE164, ...p.altPhones].filter((v): v is string => !!v),
+    })),
+    nikHashes: new Set(hidden.map((p) => p.nikHash).filter((v): v is string => !!v)),
+    label: c.rahasia ? RAHASIA_LABEL : null,
+  };
 }
 
 function partyNik(ctx: HubContext, p: CaseParties["parties"][number]): string | null {
@@ -231,20 +261,25 @@ export async function previewFinding(
   caseId: string,
   input: FindingInput,
 ): Promise<FindingPreviewDto> {
-  const p = await prepare(ctx, await loadCase(ctx, caseId), input);
+  const c = await loadCase(ctx, caseId);
+  const p = await prepare(ctx, c, input);
   return {
     reasonCode: p.observation.reasonCode,
     catalogueVersion: p.catalogueVersion,
     sapaan: p.sapaan,
-    narasi: p.narasi,
+    narasi: scrubText(p.narasi, findingMask(c).identities),
     saran: p.saran,
   };
 }
 
 type FindingRow = Prisma.FindingGetPayload<object>;
 
-async function toDto(ctx: HubContext, f: FindingRow): Promise<FindingDto> {
+async function toDto(ctx: HubContext, f: FindingRow, mask: FindingMask): Promise<FindingDto> {
   const catalogue = await currentReasonCatalogue(ctx);
+  const about =
+    (f.personRole === "pelapor" && mask.identities.length > 0) ||
+    (!!f.nikHash && mask.nikHashes.has(f.nikHash));
+  const scrub = <T extends string | null>(t: T): T => scrubText(t, mask.identities);
   return {
     id: f.id,
     caseId: f.caseId,
@@ -256,15 +291,15 @@ async function toDto(ctx: HubContext, f: FindingRow): Promise<FindingDto> {
     dataPeriod: f.dataPeriod,
     person: {
       role: (f.personRole ?? "lainnya") as FindingDto["person"]["role"],
-      name: f.personName,
-      sex: f.personSex,
-      nikMasked: f.nikMasked,
+      name: about ? mask.label : scrub(f.personName),
+      sex: about ? null : f.personSex,
+      nikMasked: about ? null : f.nikMasked,
     },
     note: f.note,
     evidenceId: f.evidenceId,
-    narasiGenerated: f.narasiGenerated,
-    narasiEdited: f.narasiEdited,
-    narasi: f.narasiEdited ?? f.narasiGenerated,
+    narasiGenerated: scrub(f.narasiGenerated),
+    narasiEdited: scrub(f.narasiEdited),
+    narasi: scrub(f.narasiEdited ?? f.narasiGenerated),
     saran: f.saran,
     createdAt: f.createdAt.toISOString(),
     createdById: f.createdById,
@@ -330,7 +365,7 @@ export async function recordFinding(
     });
     return f;
   });
-  return toDto(ctx, row);
+  return toDto(ctx, row, findingMask(c));
 }
 
 export async function listFindings(
@@ -339,7 +374,7 @@ export async function listFindings(
   caseId: string,
   meta: Meta = {},
 ): Promise<FindingDto[]> {
-  await loadCase(ctx, caseId);
+  const mask = findingMask(await loadCase(ctx, caseId));
   const rows = await ctx.db.prisma.finding.findMany({
     where: { caseId },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -354,7 +389,7 @@ export async function listFindings(
       ...meta,
     });
   const out: FindingDto[] = [];
-  for (const r of rows) out.push(await toDto(ctx, r));
+  for (const r of rows) out.push(await toDto(ctx, r, mask));
   return out;
 }
 
@@ -401,7 +436,7 @@ export async function editFindingNarasi(
     });
     return f;
   });
-  return toDto(ctx, row);
+  return toDto(ctx, row, findingMask(await loadCase(ctx, caseId)));
 }
 
 // ---------------------------------------------------------------------------------------

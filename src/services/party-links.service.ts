@@ -6,6 +6,7 @@ import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { AppError, notFound } from "../http/errors.js";
 import { maskPhone } from "../domain/phone.js";
+import { identityAccess } from "../pdp/confidential.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
 
@@ -76,7 +77,12 @@ export async function listPartyLinks(
 ): Promise<PartyLinkDto[]> {
   const c = await ctx.db.prisma.case.findFirst({
     where: { id: caseId, instansi: user.instansi },
-    select: { id: true, parties: { select: { id: true } } },
+    select: {
+      id: true,
+      rahasia: true,
+      anonim: true,
+      parties: { select: { id: true, role: true } },
+    },
   });
   if (!c) throw notFound("Kasus");
   const ids = c.parties.map((p) => p.id);
@@ -88,7 +94,18 @@ export async function listPartyLinks(
   // Links suggested before offices were kept apart may point into another office: skipped.
   const others = await ctx.db.prisma.party.findMany({
     where: { id: { in: otherIds }, case: { instansi: user.instansi } },
-    include: { case: { select: { id: true, number: true, status: true, receivedAt: true } } },
+    include: {
+      case: {
+        select: {
+          id: true,
+          number: true,
+          status: true,
+          receivedAt: true,
+          rahasia: true,
+          anonim: true,
+        },
+      },
+    },
   });
   const byId = new Map(others.map((o) => [o.id, o]));
   await audit(ctx.db.prisma, {
@@ -105,6 +122,14 @@ export async function listPartyLinks(
     const otherId = mine === l.partyId ? l.otherPartyId : l.partyId;
     const o = byId.get(otherId);
     if (!o) continue;
+    // A link to or from a masked pelapor (rahasia, anonim) would name them: "the same
+    // person as the pelapor of that case". Such links are not listed on either side.
+    const myRole = c.parties.find((p) => p.id === mine)?.role ?? "";
+    if (
+      !identityAccess(user, c, myRole, "list").name ||
+      !identityAccess(user, o.case, o.role, "list").name
+    )
+      continue;
     out.push({
       id: l.id,
       basis: l.basis as LinkBasis,

@@ -19,6 +19,7 @@ import { writeMonthlyCsv } from "../reports/monthly.csv.js";
 import { writeMonthlyPdf } from "../reports/monthly.pdf.js";
 import { writeMonthlyXlsx } from "../reports/monthly.xlsx.js";
 import { scrubPersons, type Identity } from "../reports/columns.js";
+import { identityAccess } from "../pdp/confidential.js";
 import type {
   AnnualReportInput,
   AnnualTemplate,
@@ -212,7 +213,10 @@ export async function monthlyRows(
       keperluan: scrub(c.keperluan),
       tindakLanjut: scrub(STATUS_LABEL[c.status] ?? c.tindakLanjutLabel ?? "Dalam Proses"),
       narasi: scrub(f ? (f.narasiEdited ?? f.narasiGenerated) : (c.historicalNarasi ?? "")),
-      rahasia: c.rahasia || (p?.restricted ?? false),
+      // The identity columns are masked (and the pelapor scrubbed from the text) when the
+      // rahasia rule hides the pelapor from exports (rahasia, anonim) or the pelapor is
+      // restricted (UU PDP).
+      rahasia: !identityAccess(null, c, "pelapor", "export").contact || (p?.restricted ?? false),
     };
   });
   return { rows, caseIds: cases.map((c) => c.id) };

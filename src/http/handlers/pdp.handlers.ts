@@ -2,7 +2,12 @@
 // data-subject requests with their 3×24-hour clock and the access export.
 import type { Request, Router } from "express";
 import type { HubContext } from "../../context.js";
-import { revealFindingNik, revealPartyField, type RevealField } from "../../pdp/reveal.js";
+import {
+  revealCaseIdentity,
+  revealFindingNik,
+  revealPartyField,
+  type RevealField,
+} from "../../pdp/reveal.js";
 import {
   completeSubjectRequest,
   createSubjectRequest,
@@ -29,6 +34,12 @@ export function pdpRoutes(r: Router, ctx: HubContext): void {
         body.purpose,
         meta(req),
       ),
+    );
+  });
+  route(r, "revealCaseIdentity", async (req, res) => {
+    const body = (req.body ?? {}) as { purpose?: string };
+    res.json(
+      await revealCaseIdentity(ctx, req.user, String(req.params.id), body.purpose, meta(req)),
     );
   });
   route(r, "revealFindingNik", async (req, res) => {

@@ -147,7 +147,7 @@ export async function render(main, { user, spec }) {
       el("dd", {}, c.bidang ? `${c.bidang} – ${BIDANG[c.bidang] || ""}` : "Belum didisposisi"),
     ),
     el("h2", {}, "Keperluan"),
-    el("p", { class: "prose" }, c.keperluan),
+    el("p", { class: "prose", id: "keperluan" }, c.keperluan),
     c.historicalNarasi ? el("p", { class: "muted" }, `Narasi lama: ${c.historicalNarasi}`) : null,
   );
 
@@ -157,27 +157,7 @@ export async function render(main, { user, spec }) {
       ? el(
           "ul",
           { class: "parties" },
-          c.parties.map((p) =>
-            el(
-              "li",
-              {},
-              el("strong", {}, p.role === "pelapor" ? "Pelapor: " : "Atas nama: "),
-              p.name || "(tanpa nama)",
-              el(
-                "span",
-                { class: "muted" },
-                [
-                  p.nikMasked ? ` · NIK ${p.nikMasked}` : "",
-                  p.phone ? ` · ${p.phone}` : "",
-                  p.email ? ` · ${p.email}` : "",
-                  p.desa || p.kecamatan
-                    ? ` · ${[p.desa, p.kecamatan].filter(Boolean).join(", ")}`
-                    : "",
-                ].join(""),
-              ),
-              revealControls(c, p, spec, user),
-            ),
-          ),
+          c.parties.map((p) => partyItem(c, p, spec, user)),
         )
       : el("p", { class: "muted" }, c.anonim ? "Pelapor anonim" : "Tidak ada data pihak"),
     el(
@@ -198,6 +178,83 @@ export async function render(main, { user, spec }) {
 }
 
 const REVEAL = "/api/v1/cases/{id}/parties/{partyId}/reveal";
+const REVEAL_IDENTITY = "/api/v1/cases/{id}/reveal-identity";
+
+function partyItem(c, p, spec, user) {
+  if (p.identityHidden) {
+    return el(
+      "li",
+      { "data-identity-hidden": "" },
+      el("strong", {}, "Pelapor: "),
+      el("em", { class: "muted" }, p.name || "Anonim"),
+      p.identityRevealable && access(spec, user, "POST", REVEAL_IDENTITY) === "yes"
+        ? identityRevealControls(c, spec, user)
+        : null,
+    );
+  }
+  return el(
+    "li",
+    {},
+    el("strong", {}, p.role === "pelapor" ? "Pelapor: " : "Atas nama: "),
+    p.name || "(tanpa nama)",
+    el(
+      "span",
+      { class: "muted" },
+      [
+        p.nikMasked ? ` · NIK ${p.nikMasked}` : "",
+        p.phone ? ` · ${p.phone}` : "",
+        p.email ? ` · ${p.email}` : "",
+        p.alamat ? ` · ${p.alamat}` : "",
+        p.desa || p.kecamatan ? ` · ${[p.desa, p.kecamatan].filter(Boolean).join(", ")}` : "",
+      ].join(""),
+    ),
+    revealControls(c, p, spec, user),
+  );
+}
+
+// A rahasia pelapor is masked for everyone; koordinator and kadis open it with a stated
+// purpose, and the API records every opening.
+function identityRevealControls(c, spec, user) {
+  const purpose = el("input", { maxlength: 300, autocomplete: "off" });
+  const out = el("span", { "aria-live": "polite" });
+  const form = el(
+    "form",
+    { class: "inline reveal", novalidate: true },
+    field(`rv-identity-${c.id}`, "Keperluan membuka identitas", purpose),
+    el(
+      "div",
+      { class: "actions" },
+      el("button", { type: "submit", class: "small" }, "Tampilkan identitas"),
+    ),
+    out,
+  );
+  const box = el("details", {}, el("summary", {}, "Tampilkan identitas"), form);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clear(out);
+    if (purpose.value.trim().length < 5) {
+      add(out, notice("error", "Tulis keperluannya (minimal 5 huruf)."));
+      purpose.focus();
+      return;
+    }
+    try {
+      const r = await api("POST", `/api/v1/cases/${c.id}/reveal-identity`, {
+        purpose: purpose.value.trim(),
+      });
+      const li = box.closest("li");
+      const list = li && li.parentElement;
+      if (list) {
+        list.querySelectorAll("li[data-identity-hidden]").forEach((x) => x.remove());
+        list.prepend(...r.parties.map((p) => partyItem(c, p, spec, user)));
+      }
+      const kep = document.getElementById("keperluan");
+      if (kep) kep.textContent = r.keperluan;
+    } catch (e) {
+      add(out, notice("error", errorMessage(e)));
+    }
+  });
+  return box;
+}
 
 // Full NIK/phone only on request, with a stated purpose; the API audits every reveal.
 function revealControls(c, p, spec, user) {

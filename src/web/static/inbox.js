@@ -104,7 +104,7 @@ export async function render(main, { spec }) {
           el("td", { "data-label": "Nomor" }, el("a", { href: `/kasus/${c.id}` }, c.number)),
           el("td", { "data-label": "Diterima" }, fmtDateTime(c.receivedAt)),
           el("td", { "data-label": "Kanal" }, CHANNEL[c.channel] || c.channel),
-          el("td", { "data-label": "Pelapor" }, c.anonim ? "Anonim" : c.pelaporName || "–"),
+          el("td", { "data-label": "Pelapor" }, pelaporCell(c)),
           el("td", { "data-label": "Keperluan", class: "clip" }, c.title || c.keperluan),
           el("td", { "data-label": "Jenis" }, c.jenis ? JENIS[c.jenis] || c.jenis : "–"),
           el("td", { "data-label": "Status" }, statusBadge(c.status)),
@@ -202,4 +202,17 @@ export async function render(main, { spec }) {
     load();
   });
   await Promise.all([load(), loadCounts()]);
+}
+
+// The API never lists a rahasia pelapor (it sends the label "Identitas dirahasiakan") nor
+// an anonim one (null); the cell says which.
+function pelaporCell(c) {
+  if (c.rahasia)
+    return el(
+      "em",
+      { class: "muted", "data-rahasia": "" },
+      c.pelaporName || "Identitas dirahasiakan",
+    );
+  if (c.anonim) return el("em", { class: "muted" }, "Anonim");
+  return c.pelaporName || "–";
 }
