@@ -128,6 +128,9 @@ describe("users API", () => {
         DATABASE_URL: hub.ctx.config.DATABASE_URL,
         ADUAN_ENCRYPTION_KEY: hub.ctx.config.ADUAN_ENCRYPTION_KEY,
         ADUAN_HASH_KEY: hub.ctx.config.ADUAN_HASH_KEY,
+        ...(hub.ctx.config.ADUAN_AUDIT_KEY
+          ? { ADUAN_AUDIT_KEY: hub.ctx.config.ADUAN_AUDIT_KEY }
+          : {}),
         ADUAN_PASSWORD: "kata-sandi-cli-yang-panjang",
         LOG_LEVEL: "silent",
       });
