@@ -143,13 +143,10 @@ describe("audit chain on long trails", () => {
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
   });
 
-  it("verifies 1,200 rows OK, quickly, and the CLI prints the tip to keep", async () => {
+  it("verifies 1,200 rows OK, and the CLI prints the tip to keep", async () => {
     await writeTrail(1200);
     expect(await sealAuditChain(hub.ctx)).toBe(1200);
-    const t0 = performance.now();
     expect(await verifyAuditChain(hub.ctx)).toEqual({ ok: true, rows: 1200, unsealed: 0 });
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(2000);
     const r = await cli(["verify"]);
     expect(r.code).toBe(0);
     const [last] = (await ids()).slice(-1);
