@@ -976,6 +976,8 @@ export interface paths {
          * @description Counts only (rekap.yaml). A push whose counts differ from the last one of the same
          *     target and periode gets the next revision; an identical push is resent with the
          *     same revision and Idempotency-Key. Sent by the outbox worker (kind `rekap.push`).
+         *     The targets and counts are the hub's default office's: a user of another office
+         *     gets 403 `RECAP_OTHER_OFFICE`.
          */
         post: operations["pushRecap"];
         delete?: never;

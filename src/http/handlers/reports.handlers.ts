@@ -13,6 +13,8 @@ import {
 } from "../../services/reports.service.js";
 import { enqueueRecapPush, listReceipts, parsePeriode } from "../../services/recap.service.js";
 import { route } from "../gate.js";
+import { AppError } from "../errors.js";
+import { DEFAULT_INSTANSI } from "../../domain/instansi.js";
 
 function actorOf(req: Request) {
   return req.user ? { id: req.user.id, username: req.user.username } : null;
@@ -137,6 +139,15 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
 
   route(r, "pushRecap", async (req, res) => {
     const body = req.body as { periode: string; target?: string };
+    // The recap targets are the hub's own office's (REKAP_TARGETS names its code) and the
+    // counts are that office's: another office would push numbers it cannot see.
+    if (req.user.instansi !== DEFAULT_INSTANSI) {
+      throw new AppError(
+        403,
+        "RECAP_OTHER_OFFICE",
+        `Rekap ke provinsi dikirim oleh kantor ${DEFAULT_INSTANSI}; kantor Anda belum punya tujuan rekap`,
+      );
+    }
     parsePeriode(body.periode, "body.periode");
     const plans = await enqueueRecapPush(ctx, {
       periode: body.periode,

@@ -494,3 +494,14 @@ describe("lists that were global", () => {
     expect((await adminA.get(`/api/v1/imports/${runB.id}`)).status).toBe(404);
   });
 });
+
+describe("recap push", () => {
+  it("is the default office's: another office's koordinator is refused, nothing queued", async () => {
+    const koorB = await as("koor-b-recap", "koordinator", B);
+    const before = await hub.ctx.db.prisma.outbox.count();
+    const r = await koorB.post<{ code: string }>("/api/v1/recap/push", { periode: "2026-10" });
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe("RECAP_OTHER_OFFICE");
+    expect(await hub.ctx.db.prisma.outbox.count()).toBe(before);
+  });
+});
