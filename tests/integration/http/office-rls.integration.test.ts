@@ -29,6 +29,8 @@ const PROTECTED = [
   "DeadLetter",
   "ImportRun",
   "SubjectRequest",
+  "Outbox",
+  "RawMessage",
 ];
 
 for (const embedded of [false, true]) {
@@ -75,6 +77,17 @@ for (const embedded of [false, true]) {
       });
       expect(res.status).toBe(201);
       caseId = ((await res.json()) as { id: string }).id;
+      // Rows of office A's case in the tables whose case link is optional, and a recap
+      // entry (no case: the default office's, which A is here).
+      await hub.ctx.db.prisma.outbox.createMany({
+        data: [
+          { caseId, kind: "lapor.followup", target: "lapor", payload: {}, idempotencyKey: "rls-1" },
+          { kind: "rekap.push", target: "prov", payload: {}, idempotencyKey: "rls-2" },
+        ],
+      });
+      await hub.ctx.db.prisma.rawMessage.create({
+        data: { channel: "lapor", body: Buffer.from("{}"), sha256: "x", caseId },
+      });
     }, 120_000);
 
     afterAll(async () => {
@@ -107,6 +120,18 @@ for (const embedded of [false, true]) {
         if (["Case", "Party", "AuditLog", "CaseEvent"].includes(t))
           expect(all, t).toBeGreaterThan(0);
       }
+    });
+
+    it("office A sees its case's outbox entry and the recap entry, B neither", async () => {
+      expect(await inOffice(A, () => hub.ctx.db.prisma.outbox.count())).toBe(2);
+      expect(await inOffice(B, () => hub.ctx.db.prisma.outbox.count())).toBe(0);
+      await expect(
+        inOffice(B, () =>
+          hub.ctx.db.prisma.outbox.create({
+            data: { kind: "rekap.push", target: "prov", payload: {}, idempotencyKey: "rls-b" },
+          }),
+        ),
+      ).rejects.toThrow();
     });
 
     it("a scope whose office was never set sees nothing", async () => {
