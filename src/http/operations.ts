@@ -132,8 +132,9 @@ function specificity(a: string, b: string): number {
 }
 
 /**
- * Whether a raw path is meant for the API however it is spelt: upper or lower case, percent-encoding,
- * repeated slashes or dot segments. Such a path is answered by the operation table alone.
+ * Whether a raw path is meant for the API however it is spelt: upper or lower case,
+ * percent-encoding, repeated slashes or dot segments. Such a path is answered by the
+ * operation table alone.
  */
 export function looksLikeApi(rawPath: string): boolean {
   let p = rawPath;
