@@ -185,10 +185,15 @@ export const defaultSlaPolicy: SlaPolicy = {
       sopSteps: {
         verify: days(3),
         follow_up: days(5),
+        // After the agency's follow-up the citizen has 10 working days to answer before
+        // LAPOR! closes the report (lapor.autoCloseNoReplyWorkingDays): the hub closes it
+        // by then too, so a case in ditindaklanjuti has a deadline like every open status.
+        report: days(10),
       },
       clock: {
         verify: { sopSteps: ["verify"], anchor: "received" },
         follow_up: { sopSteps: ["follow_up"], anchor: "received" },
+        close: { sopSteps: ["report"], anchor: "step_start" },
       },
     },
   },

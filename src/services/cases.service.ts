@@ -2,7 +2,6 @@ import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { AppError, notFound, type FieldError } from "../http/errors.js";
-import { maskNik, parseNik } from "../domain/nik.js";
 import {
   identityAccess,
   listedPelaporName,
@@ -14,13 +13,21 @@ import {
 } from "../pdp/confidential.js";
 import type { Identity } from "../reports/columns.js";
 import { maskPhone, normalizePhone } from "../domain/phone.js";
+import { parseNik } from "../domain/nik.js";
+import { keyedHash } from "../security/crypto.js";
 import { CASE_WORKER_ROLES } from "../domain/roles.js";
-import { encrypt, keyedHash } from "../security/crypto.js";
 import type { AuthUser } from "./auth.service.js";
 import { appendAudit, audit } from "./audit.service.js";
-import { witaYear } from "../domain/time.js";
 // issue 5: SLA clock on intake and SLA fields on summaries
-import { initialClock, nearThreshold, slaStateOf } from "./sla.service.js";
+import { nearThreshold, slaStateOf } from "./sla.service.js";
+import {
+  loadIntakeEnv,
+  prepareIntake,
+  writeIntake,
+  type CaseDraft,
+  type IntakeActor,
+  type PartyDraft,
+} from "../intake/pipeline.js";
 import { assertKnownJenis } from "./jenis-hook.js";
 
 type CaseIntake = components["schemas"]["CaseIntake"];
@@ -29,72 +36,24 @@ export type CaseDto = components["schemas"]["Case"];
 export type CaseSummaryDto = components["schemas"]["CaseSummary"];
 type TelaahOutcome = components["schemas"]["TelaahOutcome"];
 
-export type PreparedParty = Omit<Prisma.PartyCreateManyInput, "caseId">;
-
-// Validates and encrypts a person before any write, collecting every field error at once.
-export function prepareParty(
-  ctx: HubContext,
-  role: "pelapor" | "atas_nama",
-  p: PersonInput,
-  path: string,
-  errors: FieldError[],
-): PreparedParty {
-  let phoneE164: string | null = null;
-  if (p.phone && p.phone.trim()) {
-    const r = normalizePhone(p.phone);
-    if (r.ok) phoneE164 = r.value;
-    else errors.push({ field: `${path}.phone`, message: r.error.message, code: r.error.code });
-  }
-  let nik: Pick<PreparedParty, "nikCipher" | "nikKeyId" | "nikHash" | "nikMasked"> = {};
-  let sex = p.sex ?? null;
-  if (p.nik && p.nik.trim()) {
-    const r = parseNik(p.nik);
-    if (r.ok) {
-      const enc = encrypt(ctx.keyring, r.value.nik);
-      nik = {
-        nikCipher: new Uint8Array(enc.blob),
-        nikKeyId: enc.keyId,
-        nikHash: keyedHash(ctx.keyring, r.value.nik),
-        nikMasked: maskNik(r.value.nik),
-      };
-      sex ??= r.value.sex;
-    } else errors.push({ field: `${path}.nik`, message: r.error.message, code: r.error.code });
-  }
-  return {
-    role,
-    name: p.name.trim(),
-    sex,
-    phoneE164,
-    email: p.email?.trim().toLowerCase() ?? null,
-    alamat: p.alamat?.trim() ?? null,
-    desa: p.desa?.trim() ?? null,
-    kecamatan: p.kecamatan?.trim() ?? null,
-    ...nik,
-  };
-}
-
-/** Numbers are counted per office and year: ADU-2026-000001 exists once in each office. */
-export async function nextCaseNumber(
-  tx: Prisma.TransactionClient,
-  prefix: string,
-  receivedAt: Date,
-  instansi: string,
-): Promise<string> {
-  const year = witaYear(receivedAt);
-  const rows = await tx.$queryRaw<{ last: number }[]>`
-    INSERT INTO "CaseCounter" ("instansi", "year", "last") VALUES (${instansi}, ${year}, 1)
-    ON CONFLICT ("instansi", "year") DO UPDATE SET "last" = "CaseCounter"."last" + 1
-    RETURNING "last"`;
-  const n = rows[0]?.last ?? 1;
-  return `${prefix}-${year}-${String(n).padStart(6, "0")}`;
-}
-
 export type IntakeHooks = {
-  suggestJenis?: (text: string) => string | null;
   /** Runs last inside the intake's transaction (an Idempotency-Key commits with the case). */
   inTransaction?: (tx: Prisma.TransactionClient, caseId: string) => Promise<void>;
 };
 
+const personDraft = (role: "pelapor" | "atas_nama", p: PersonInput): PartyDraft => ({
+  role,
+  name: p.name,
+  nik: p.nik ?? null,
+  phone: p.phone ?? null,
+  sex: p.sex ?? null,
+  email: p.email ?? null,
+  alamat: p.alamat ?? null,
+  desa: p.desa ?? null,
+  kecamatan: p.kecamatan ?? null,
+});
+
+/** The desk's intake (front office): a case through the intake pipeline (src/intake). */
 export async function createCase(
   ctx: HubContext,
   user: AuthUser,
@@ -116,99 +75,52 @@ export async function createCase(
       message: `tidak boleh sebelum ${ctx.config.ADUAN_OFFICE_START} (awal pencatatan kantor)`,
     });
   }
-  const parties = [prepareParty(ctx, "pelapor", input.pelapor, "body.pelapor", errors)];
-  if (input.atasNama)
-    parties.push(prepareParty(ctx, "atas_nama", input.atasNama, "body.atasNama", errors));
-  if (errors.length) {
-    const first = errors[0]!;
+  if (input.jenis) await assertKnownJenis(ctx, input.jenis);
+  const parties = [personDraft("pelapor", input.pelapor)];
+  if (input.atasNama) parties.push(personDraft("atas_nama", input.atasNama));
+  const draft: CaseDraft = {
+    channel: input.channel,
+    externalId: null,
+    instansi: user.instansi,
+    receivedAt,
+    keperluan: input.keperluan,
+    jenis: input.jenis ?? null,
+    rahasia: input.rahasia ?? false,
+    desa: input.pelapor.desa?.trim() || null,
+    kecamatan: input.pelapor.kecamatan?.trim() || null,
+    parties,
+    purpose: "pencatatan aduan",
+  };
+  const fail = (all: FieldError[]): never => {
+    const first = all[0]!;
     throw new AppError(
       422,
       first.code ?? "VALIDATION_FAILED",
-      errors.map((e) => `${e.field}: ${e.message}`).join("; "),
-      {
-        fields: errors,
-      },
+      all.map((e) => `${e.field}: ${e.message}`).join("; "),
+      { fields: all },
     );
-  }
-  if (input.jenis) await assertKnownJenis(ctx, input.jenis);
-  const suggested = hooks.suggestJenis?.(input.keperluan) ?? null;
-  const jenis = input.jenis ?? suggested;
-  const decision = input.jenis
-    ? input.jenis === suggested
-      ? "accepted"
-      : "overridden"
-    : suggested
-      ? "suggested"
-      : null;
-  const pelapor = parties[0]!;
-  const clock = await initialClock(ctx, { channel: input.channel, receivedAt }); // issue 5
-
+  };
+  const prepared = prepareIntake(ctx, await loadIntakeEnv(ctx), [draft], (_i, p) => partyPath(p));
+  const all = [...errors, ...(prepared.errors[0] ?? [])];
+  if (all.length) fail(all);
   const id = await ctx.db.prisma.$transaction(async (tx) => {
-    const number = await nextCaseNumber(
-      tx,
-      ctx.config.ADUAN_CASE_PREFIX,
-      receivedAt,
-      user.instansi,
-    );
-    const created = await tx.case.create({
-      data: {
-        number,
-        channel: input.channel,
-        // Staff intake has no upstream id: the case number is the idempotency key.
-        externalId: number,
-        keperluan: input.keperluan.trim(),
-        jenis,
-        jenisSuggested: suggested,
-        jenisDecision: decision,
-        rahasia: input.rahasia ?? false,
-        desa: pelapor.desa ?? null,
-        kecamatan: pelapor.kecamatan ?? null,
-        receivedAt,
-        createdById: user.id,
-        instansi: user.instansi,
-        ...clock, // issue 5: currentStep, stepStartedAt, dueAt
-      },
-    });
-    await tx.party.createMany({ data: parties.map((p) => ({ ...p, caseId: created.id })) });
-    await tx.caseEvent.create({
-      data: {
-        caseId: created.id,
-        type: "case.created",
-        actorId: user.id,
-        data: {
-          channel: input.channel,
-          number,
-          jenis,
-          jenisSuggested: suggested,
-          jenisDecision: decision,
-        },
-      },
-    });
-    await audit(tx, {
-      actor: user,
-      action: "case.create",
-      caseId: created.id,
-      fields: personFields(parties),
-      purpose: "pencatatan aduan",
-      ...meta,
-    });
-    await hooks.inTransaction?.(tx, created.id);
-    return created.id;
+    const [written] = await writeIntake(tx, ctx, intakeActor(user), prepared.cases, meta);
+    // The desk's externalId is the fresh number: no other writer can hold it.
+    if (!written) throw new Error("case number already taken");
+    await hooks.inTransaction?.(tx, written.caseId);
+    return written.caseId;
   });
   return getCaseInternal(ctx, user, id);
 }
 
-function personFields(parties: PreparedParty[]): string[] {
-  const f = new Set<string>();
-  for (const p of parties) {
-    if (p.name) f.add("name");
-    if (p.phoneE164) f.add("phone");
-    if (p.nikHash) f.add("nik");
-    if (p.alamat || p.desa) f.add("alamat");
-    if (p.email) f.add("email");
-  }
-  return [...f];
-}
+const partyPath = (p: number) => (p === 0 ? "body.pelapor" : "body.atasNama");
+
+export const intakeActor = (user: AuthUser): IntakeActor => ({
+  kind: "user",
+  id: user.id,
+  username: user.username,
+  instansi: user.instansi,
+});
 
 const canSeeContacts = (user: AuthUser) => CASE_WORKER_ROLES.includes(user.role);
 

@@ -6,19 +6,22 @@
 import { stripNul } from "../util/text.js";
 import { writeStoredFile } from "./file-store.js";
 import { detectFileType, sanitizeMime } from "../domain/uploads/file-type.js";
-import { initialClock, type ClockFields } from "./sla.service.js";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { suggestJenis } from "../domain/jenis.js";
 import { encrypt } from "../security/crypto.js";
-import { enqueueOutbox } from "../outbox/outbox.js";
 import { asSystem } from "../db/scope.js";
-import { audit } from "./audit.service.js";
-import { nextCaseNumber } from "./cases.service.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
-import { suggestPartyLinks } from "./party-links.service.js";
+import {
+  loadIntakeEnv,
+  prepareIntake,
+  SYSTEM_ACTORS,
+  writeIntake,
+  type CaseDraft,
+  type IntakeActor,
+  type IntakeEnv,
+} from "../intake/pipeline.js";
 import { outboundRefusal, replyRecipient } from "../pdp/restriction.js";
 
 export type Tx = Prisma.TransactionClient;
@@ -171,9 +174,9 @@ export async function ingestInbound(ctx: HubContext, raw: InboundInput): Promise
     from: { ...raw.from, name: raw.from.name === null ? null : stripNul(raw.from.name) },
     ...(raw.title ? { title: stripNul(raw.title) } : {}),
   };
-  // The SLA clock is computed before the transaction: on PGlite a query outside an open
-  // transaction would wait for it.
-  const clock = await initialClock(ctx, { channel: input.channel, receivedAt: input.receivedAt });
+  // The intake pipeline's environment (SLA policy, calendar, catalogues) is read before the
+  // transaction: on PGlite a query outside an open transaction would wait for it.
+  const env = await loadIntakeEnv(ctx);
   return ctx.db.prisma.$transaction(async (tx) => {
     await lock(tx, input.lockKey);
     const existing = await tx.message.findUnique({
@@ -197,7 +200,7 @@ export async function ingestInbound(ctx: HubContext, raw: InboundInput): Promise
     let status: "created" | "joined" = "joined";
     let caseNumber: string;
     if (caseId === null) {
-      const created = await openCase(ctx, tx, input, clock);
+      const created = await openCase(ctx, tx, input, env);
       caseId = created.id;
       caseNumber = created.number;
       status = "created";
@@ -244,109 +247,58 @@ export async function ingestInbound(ctx: HubContext, raw: InboundInput): Promise
   }, TX_OPTIONS);
 }
 
+/** A new case from a channel message, through the intake pipeline (src/intake). */
 async function openCase(
   ctx: HubContext,
   tx: Tx,
   input: InboundInput,
-  clock: ClockFields,
+  env: IntakeEnv,
 ): Promise<{ id: string; number: string }> {
-  // Inbound channels feed the default office (the case's column default).
-  const number = await nextCaseNumber(
-    tx,
-    ctx.config.ADUAN_CASE_PREFIX,
-    input.receivedAt,
-    DEFAULT_INSTANSI,
-  );
-  const keperluan = input.text.trim() === "" ? "(pesan tanpa teks)" : input.text.trim();
-  const suggestion = suggestJenis(keperluan);
-  const flags = [...new Set(input.flags ?? [])];
-  // The automatic acknowledgement is the SOP's tanda terima (online step 3, within 5
-  // minutes): the case is marked acknowledged at once, so staff cannot send a second one.
-  const acknowledged = Boolean(input.ackKind) || input.acknowledgedOnScreen === true;
-  const caseFlags = acknowledged ? [...flags, "acknowledged"] : flags;
-  const created = await tx.case.create({
-    data: {
-      number,
-      channel: input.channel,
-      externalId: input.externalId,
-      title: input.title ?? null,
-      keperluan,
-      jenis: suggestion.jenis,
-      jenisSuggested: suggestion.jenis,
-      jenisDecision: "suggested",
-      jenisRule: suggestion.rule,
-      desa: input.desa ?? null,
-      kecamatan: input.kecamatan ?? null,
-      receivedAt: input.receivedAt,
-      lastInboundAt: input.receivedAt,
-      flags: caseFlags,
-      ...clock,
-      ...input.extraCase,
-    },
-    select: { id: true, number: true },
-  });
-  const party = await tx.party.create({
-    data: {
-      caseId: created.id,
-      role: "pelapor",
-      name: input.from.name,
-      phoneE164: input.from.phoneE164 ?? null,
-      waId: input.from.waId ?? null,
-      metaId: input.from.metaId ?? null,
-      email: input.from.email ?? null,
-      desa: input.desa ?? null,
-      kecamatan: input.kecamatan ?? null,
-    },
-    select: { id: true },
-  });
-  await tx.caseEvent.create({
-    data: {
-      caseId: created.id,
-      type: "case.created",
-      data: {
-        channel: input.channel,
-        number,
-        jenisSuggested: suggestion.jenis,
-        flags,
+  const draft: CaseDraft = {
+    channel: input.channel,
+    externalId: input.externalId,
+    // Inbound channels feed the default office.
+    instansi: DEFAULT_INSTANSI,
+    receivedAt: input.receivedAt,
+    title: input.title ?? null,
+    keperluan: input.text,
+    desa: input.desa ?? null,
+    kecamatan: input.kecamatan ?? null,
+    lastInboundAt: input.receivedAt,
+    flags: input.flags ?? [],
+    publicTokenHash: input.extraCase?.publicTokenHash ?? null,
+    parties: [
+      {
+        role: "pelapor",
+        name: input.from.name,
+        phoneE164: input.from.phoneE164 ?? null,
+        waId: input.from.waId ?? null,
+        metaId: input.from.metaId ?? null,
+        email: input.from.email ?? null,
+        desa: input.desa ?? null,
+        kecamatan: input.kecamatan ?? null,
       },
-    },
-  });
-  const fields = ["name", "message"];
-  if (input.from.phoneE164 || input.from.waId) fields.push("phone");
-  if (input.from.email) fields.push("email");
-  await audit(tx, {
-    actor: null,
-    action: "case.create.inbound",
-    caseId: created.id,
-    fields,
+    ],
+    auditFields: ["message"],
     purpose: `penerimaan aduan melalui ${input.channel}`,
-  });
-  await suggestPartyLinks(tx, party.id);
-  if (acknowledged) {
-    await tx.caseEvent.create({
-      data: {
-        caseId: created.id,
-        type: "case.acknowledged",
-        data: {
-          channel: input.channel,
-          sentToCitizen: true,
-          automatic: true,
-          ...(input.acknowledgedOnScreen ? { onScreen: true } : {}),
-        },
-      },
-    });
-  }
-  if (input.ackKind) {
-    await enqueueOutbox(tx, {
-      caseId: created.id,
-      kind: input.ackKind,
-      target: input.channel,
-      payload: { caseId: created.id },
-      idempotencyKey: `${input.ackKind}:${created.id}`,
-    });
-  }
-  return created;
+    ack: { outboxKind: input.ackKind ?? null, onScreen: input.acknowledgedOnScreen === true },
+  };
+  const prepared = prepareIntake(ctx, env, [draft]);
+  const [written] = await writeIntake(tx, ctx, channelActor(input.channel), prepared.cases);
+  // The Message unique (channel, externalId) was checked under the sender's lock; a case
+  // holding this message id already means a replay raced past it.
+  if (!written) throw new Error(`case for ${input.channel} message already exists`);
+  return { id: written.caseId, number: written.number };
 }
+
+const CHANNEL_ACTOR: Record<InboundChannel, IntakeActor> = {
+  whatsapp: { kind: "system", name: SYSTEM_ACTORS.whatsapp },
+  email: { kind: "system", name: SYSTEM_ACTORS.email },
+  facebook: { kind: "system", name: SYSTEM_ACTORS.facebook },
+  instagram: { kind: "system", name: SYSTEM_ACTORS.instagram },
+  website: { kind: "system", name: SYSTEM_ACTORS.website },
+};
+const channelActor = (c: InboundChannel): IntakeActor => CHANNEL_ACTOR[c];
 
 // ---------------------------------------------------------------------------------------
 // Attachments (encrypted at rest under <ADUAN_DATA_DIR>/files/)

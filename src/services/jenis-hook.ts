@@ -1,19 +1,8 @@
-// Jenis on intake: the rule-based classifier (src/domain/jenis.ts) suggests a code from the
-// keperluan text; a staff-chosen code must exist in the current jenis catalogue.
+// Jenis chosen by staff must exist in the current jenis catalogue (the suggestion itself is
+// the intake pipeline's step, src/intake/steps.ts).
 import type { HubContext } from "../context.js";
-import { suggestJenis } from "../domain/jenis.js";
 import { AppError } from "../http/errors.js";
-import { currentJenisCatalogue, knownJenisCodesSync } from "./catalogue.service.js";
-
-/**
- * The suggested jenis code for a keperluan text, or null when the suggestion is not in the
- * jenis catalogue this process last loaded (an admin cannot remove codes today, so this
- * only guards against a future retire). Synchronous because the intake hook is.
- */
-export function suggestJenisCode(text: string): string | null {
-  const { jenis } = suggestJenis(text);
-  return knownJenisCodesSync().has(jenis) ? jenis : null;
-}
+import { currentJenisCatalogue } from "./catalogue.service.js";
 
 /** 422 JENIS_UNKNOWN (field body.jenis) unless the code is in the current jenis catalogue. */
 export async function assertKnownJenis(ctx: HubContext, code: string): Promise<void> {

@@ -4,11 +4,10 @@
 // anomalies (phones it cannot use, dates it had to assume, unusual TINDAK LANJUT) and
 // stores the run with its full report. Re-importing the same rows is a no-op: the row
 // fingerprint is the case's external id.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { suggestJenis } from "../domain/jenis.js";
 import {
   parseLegacyText,
   type ImportAnomaly,
@@ -27,7 +26,15 @@ import { AppError, notFound } from "../http/errors.js";
 import { importLimitAppError } from "../http/import-limit-error.js";
 import { audit } from "./audit.service.js";
 import type { AuthUser } from "./auth.service.js";
-import { nextCaseNumber } from "./cases.service.js";
+import { intakeActor } from "./cases.service.js";
+import {
+  loadIntakeEnv,
+  prepareIntake,
+  SYSTEM_ACTORS,
+  writeIntake,
+  type CaseDraft,
+  type IntakeActor,
+} from "../intake/pipeline.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import { currentReasonCatalogue } from "./catalogue.service.js";
 
@@ -95,7 +102,6 @@ type Draft = {
   status: CaseStatus;
   phone: string | null;
   altPhones: string[];
-  jenis: ReturnType<typeof suggestJenis>;
   reasonCode: string | null;
 };
 
@@ -148,7 +154,6 @@ function draftRow(
     status: tl.status,
     phone: valid[0] ?? null,
     altPhones: valid.slice(1),
-    jenis: suggestJenis(row.keperluan),
     reasonCode,
   };
 }
@@ -206,99 +211,69 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
       else failed++;
     }
 
+    const instansi = input.actor?.instansi ?? DEFAULT_INSTANSI;
+    const caseDrafts: CaseDraft[] = drafts.map((d) => ({
+      channel: "legacy_import",
+      externalId: d.row.fingerprint,
+      // The cases belong to the importing admin's office; the CLI imports into the default.
+      instansi,
+      receivedAt: d.receivedAt,
+      status: d.status,
+      // The logs do not say when a complaint was completed; the desk served most the same
+      // day, so closedAt = receivedAt (0 working days) is the honest lower bound.
+      closedAt: d.status !== "ditindaklanjuti" ? d.receivedAt : null,
+      keperluan: d.row.keperluan,
+      desa: d.row.desa ?? null,
+      kecamatan: d.row.kecamatan ?? null,
+      legacy: {
+        historicalNarasi: d.row.narasi.trim() || null,
+        tindakLanjutLabel: d.row.tindakLanjut.trim() || null,
+        reasonCode: d.reasonCode,
+        sumber: `impor ${input.fileName} ${d.row.sheet} baris ${d.row.rowIndex}`,
+      },
+      parties: [
+        {
+          role: "pelapor",
+          name: d.row.nama || null,
+          phoneE164: d.phone,
+          altPhones: d.altPhones,
+          alamat: d.row.alamat || null,
+          desa: d.row.desa ?? null,
+          kecamatan: d.row.kecamatan ?? null,
+        },
+      ],
+      eventType: "case.imported",
+      eventData: { importRunId: run.id, sheet: d.row.sheet, row: d.row.rowIndex },
+      purpose: "impor log pengaduan lama",
+    }));
+    const env = await loadIntakeEnv(ctx);
+    const actor: IntakeActor = input.actor
+      ? intakeActor(input.actor)
+      : { kind: "system", name: SYSTEM_ACTORS.legacy };
     const counts = await ctx.db.prisma.$transaction(
       async (tx) => {
         const existing = await tx.case.findMany({
           where: {
-            instansi: input.actor?.instansi ?? DEFAULT_INSTANSI,
+            instansi,
             channel: "legacy_import",
-            externalId: { in: drafts.map((d) => d.row.fingerprint) },
+            externalId: { in: caseDrafts.map((d) => d.externalId as string) },
           },
           select: { externalId: true },
         });
         const seen = new Set(existing.map((e) => e.externalId));
-        // The cases belong to the importing admin's office; the CLI (no actor) imports into
-        // the default office (the column's default).
-        const tenant = input.actor ? { instansi: input.actor.instansi } : {};
-        const fresh = drafts.filter((d) => !seen.has(d.row.fingerprint));
-        // Numbers in date order so a year's imported cases read chronologically.
-        fresh.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
-        const cases: Prisma.CaseCreateManyInput[] = [];
-        const parties: Prisma.PartyCreateManyInput[] = [];
-        const events: Prisma.CaseEventCreateManyInput[] = [];
-        for (const d of fresh) {
-          const id = randomUUID();
-          const number = await nextCaseNumber(
-            tx,
-            ctx.config.ADUAN_CASE_PREFIX,
-            d.receivedAt,
-            input.actor?.instansi ?? DEFAULT_INSTANSI,
-          );
-          const closed = d.status !== "ditindaklanjuti";
-          cases.push({
-            ...tenant,
-            id,
-            number,
-            channel: "legacy_import",
-            externalId: d.row.fingerprint,
-            keperluan: d.row.keperluan.trim(),
-            jenis: d.jenis.jenis,
-            jenisSuggested: d.jenis.jenis,
-            jenisDecision: "suggested",
-            jenisRule: d.jenis.rule,
-            status: d.status,
-            desa: d.row.desa ?? null,
-            kecamatan: d.row.kecamatan ?? null,
-            receivedAt: d.receivedAt,
-            // The logs do not say when a complaint was completed; the desk served most the
-            // same day, so closedAt = receivedAt (0 working days) is the honest lower bound.
-            closedAt: closed ? d.receivedAt : null,
-            historicalNarasi: d.row.narasi.trim() || null,
-            tindakLanjutLabel: d.row.tindakLanjut.trim() || null,
-            reasonCode: d.reasonCode,
-            sumber: `impor ${input.fileName} ${d.row.sheet} baris ${d.row.rowIndex}`,
-            createdById: input.actor?.id ?? null,
-          });
-          parties.push({
-            ...tenant,
-            caseId: id,
-            role: "pelapor",
-            name: d.row.nama || null,
-            phoneE164: d.phone,
-            altPhones: d.altPhones,
-            alamat: d.row.alamat || null,
-            desa: d.row.desa ?? null,
-            kecamatan: d.row.kecamatan ?? null,
-          });
-          events.push({
-            caseId: id,
-            type: "case.imported",
-            actorId: input.actor?.id ?? null,
-            at: ctx.clock(),
-            data: {
-              importRunId: run.id,
-              sheet: d.row.sheet,
-              row: d.row.rowIndex,
-              jenis: d.jenis.jenis,
-              jenisRule: d.jenis.rule,
-              reasonCode: d.reasonCode,
-            },
-          });
-        }
-        if (cases.length > 0) {
-          await tx.case.createMany({ data: cases });
-          await tx.party.createMany({ data: parties });
-          await tx.caseEvent.createMany({ data: events });
-        }
+        const fresh = caseDrafts.filter((d) => !seen.has(d.externalId as string));
+        const prepared = prepareIntake(ctx, env, fresh);
+        const written = await writeIntake(tx, ctx, actor, prepared.cases, input.meta ?? {});
+        const created = written.filter((w) => w !== null).length;
         await audit(tx, {
           actor: input.actor,
           action: "import.legacy",
-          fields: cases.length > 0 ? ["name", "phone", "alamat"] : [],
+          fields: created > 0 ? ["name", "phone", "alamat"] : [],
           purpose: "impor log pengaduan lama",
-          data: { importRunId: run.id, created: cases.length, fileSha256 },
+          data: { importRunId: run.id, created, fileSha256 },
           ...(input.meta ?? {}),
         });
-        return { created: cases.length, unchanged: drafts.length - fresh.length };
+        return { created, unchanged: drafts.length - created };
       },
       // One file, one transaction: a few thousand rows must fit.
       { timeout: 120_000, maxWait: 10_000 },

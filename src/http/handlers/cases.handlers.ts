@@ -13,7 +13,6 @@ import {
   type CasePatch,
 } from "../../services/cases.service.js";
 import { withIdempotency, type IdempotencyClaim } from "../../services/idempotency.service.js";
-import { suggestJenisCode } from "../../services/jenis-hook.js";
 import { route } from "../gate.js";
 
 type IntakeBody = operations["createCase"]["requestBody"]["content"]["application/json"];
@@ -30,10 +29,7 @@ export function caseRoutes(r: Router, ctx: HubContext): void {
         ctx,
         req.user,
         body,
-        {
-          suggestJenis: suggestJenisCode,
-          ...(claim ? { inTransaction: (tx, id) => claim.commit(tx, 201, id) } : {}),
-        },
+        claim ? { inTransaction: (tx, id) => claim.commit(tx, 201, id) } : {},
         meta(req),
       );
     if (!key) {
