@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import ExcelJS from "exceljs";
 import type { HubContext } from "../../src/context.js";
 import type { ChannelSource, SourceItem } from "../../src/ports/channel-source.port.js";
-import { applyItems } from "../../src/sync/sync-engine.js";
+import { applyItems, prepareIntake } from "../../src/sync/sync-engine.js";
 import type { FieldError } from "../../src/http/errors.js";
 import {
   checkSheetExtent,
@@ -21,7 +21,7 @@ import { TRACKING_ID_PATTERN } from "./lapor.dto.js";
 import { contentHashOf, type CaseUpsert } from "./lapor.mapper.js";
 import { laporToHubStatus } from "./lapor.status-map.js";
 import { DEFAULT_INSTANSI } from "../../src/domain/instansi.js";
-import { applyLaporRecords, LAPOR_CHANNEL } from "./lapor.sync.js";
+import { LAPOR_CHANNEL } from "./lapor.sync.js";
 
 export class LaporExportError extends Error {
   constructor(
@@ -372,17 +372,18 @@ export async function importLaporExport(
     },
     classify: () => "fatal",
     describe: () => "impor ekspor LAPOR! gagal",
-    applyPage: (tx, c, list) =>
-      applyLaporRecords(tx, c, list, {
+    applyPage: (tx, _c, list, intake) =>
+      intake.applyUpstream(tx, list, {
         origin: "export",
         instansi,
-        actor: actor ? { id: actor.id, username: actor.username } : null,
+        actor: actor ? { id: actor.id, username: actor.username, instansi } : null,
       }),
   };
   const totals = { created: 0, updated: 0, unchanged: 0, failed: 0 };
   try {
     for (let i = 0; i < items.length; i += 200) {
       const chunk = items.slice(i, i + 200);
+      await prepareIntake(ctx);
       const r = await ctx.db.prisma.$transaction(
         (tx) => applyItems(tx, ctx, source, chunk, ctx.clock()),
         {

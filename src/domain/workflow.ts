@@ -50,6 +50,33 @@ export function isCaseStatus(value: unknown): value is CaseStatus {
 export const FINAL_STATUSES: readonly CaseStatus[] = ["selesai", "tidak_dapat_ditindaklanjuti"];
 
 /**
+ * What an upstream system's status (LAPOR!) may do to a hub case, as data: move it
+ * forward (LAPOR! may skip steps the hub never took), or close it; never backwards, never
+ * a reopen, never a re-close of a case the hub already closed. Anything not listed leaves
+ * the hub status as it is. Applied by the intake pipeline (src/intake/upstream.ts), which
+ * records each move as a status.changed of kind "upstream" with its actor.
+ */
+export const UPSTREAM_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
+  diterima: [
+    "diverifikasi",
+    "didisposisi",
+    "ditindaklanjuti",
+    "selesai",
+    "tidak_dapat_ditindaklanjuti",
+  ],
+  diverifikasi: ["didisposisi", "ditindaklanjuti", "selesai", "tidak_dapat_ditindaklanjuti"],
+  didisposisi: ["ditindaklanjuti", "selesai", "tidak_dapat_ditindaklanjuti"],
+  ditindaklanjuti: ["selesai", "tidak_dapat_ditindaklanjuti"],
+  selesai: [],
+  tidak_dapat_ditindaklanjuti: [],
+};
+
+/** The hub status after an upstream status arrives (UPSTREAM_TRANSITIONS). */
+export function nextHubStatus(current: CaseStatus, upstream: CaseStatus): CaseStatus {
+  return UPSTREAM_TRANSITIONS[current].includes(upstream) ? upstream : current;
+}
+
+/**
  * SLA clock steps. A status transition completes one of them; the SLA policy says how long
  * each may take per channel group. `acknowledge` is completed by the acknowledgement reply
  * (an event, not a status).

@@ -3,6 +3,7 @@
 // channel's own `applyPage` upserts. The engine owns cursor, raw storage, dead letters,
 // run accounting, locking and error policy; the source owns HTTP and case mapping.
 import type { HubContext } from "../context.js";
+import type { IntakePort } from "./intake.port.js";
 
 /** Persisted in SyncState.cursor (JSON). */
 export type StreamPosition = {
@@ -106,8 +107,16 @@ export interface ChannelSource<R extends MappedRecord> {
   classify(error: unknown): ErrorKind;
   /** Operator-facing explanation in Bahasa Indonesia; never carries personal data. */
   describe(error: unknown): string;
-  /** Upsert the good records of one page inside the engine's transaction. */
-  applyPage(tx: PageTx, ctx: HubContext, items: ApplyItem<R>[]): Promise<ApplyResult>;
+  /**
+   * Store the good records of one page inside the engine's transaction, through the intake
+   * pipeline the engine hands over (a source never writes cases itself).
+   */
+  applyPage(
+    tx: PageTx,
+    ctx: HubContext,
+    items: ApplyItem<R>[],
+    intake: IntakePort,
+  ): Promise<ApplyResult>;
   /** After the page committed (downloads etc.); failures here must not fail the run. */
   afterPage?(ctx: HubContext, result: ApplyResult): Promise<void>;
   /** After the last page (retries of earlier failed downloads…). */

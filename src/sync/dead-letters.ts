@@ -5,7 +5,7 @@ import type { ItemFailure, MappedRecord } from "../ports/channel-source.port.js"
 import { raiseAlert, resolveAlerts } from "./alerts.js";
 import { asPageTx, type SqlWriter } from "./page-tx.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
-import { applyItems, sourceFor } from "./sync-engine.js";
+import { applyItems, prepareIntake, sourceFor } from "./sync-engine.js";
 
 export type DeadLetterClass = "mapping" | "quarantine" | "protocol" | "push";
 
@@ -209,6 +209,8 @@ export async function replayDeadLetter(
     return { id, result: "failed", error };
   }
   const record: MappedRecord = item.mapped.value;
+  // Read by the intake pipeline inside the transaction (see loadIntakeEnv).
+  await prepareIntake(ctx);
   const result = await ctx.db.prisma.$transaction(
     async (tx) => {
       const applied = await applyItems(tx, ctx, source, [item], now);

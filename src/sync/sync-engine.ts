@@ -22,6 +22,8 @@ import type {
 import { raiseAlert, resolveAlerts } from "./alerts.js";
 import { errorClassOf, failureText, quarantineAlert, recordDeadLetter } from "./dead-letters.js";
 import { asPageTx, inPageTransaction, type SqlWriter } from "./page-tx.js";
+import { loadIntakeEnv } from "../intake/env.js";
+import { intakePort } from "../intake/upstream.js";
 import { withAdvisoryLock } from "./stream-lock.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 
@@ -262,7 +264,7 @@ export async function applyItems<R extends MappedRecord>(
     });
   }
   const applied: ApplyResult = good.length
-    ? await source.applyPage(tx, ctx, good)
+    ? await source.applyPage(tx, ctx, good, intakePort(ctx))
     : { added: 0, updated: 0, unchanged: 0, caseIds: [], caseIdByExternalId: new Map() };
   for (const i of goodIdx) {
     const ext = (items[i] as SourceItem<R> & { mapped: { ok: true; value: R } }).mapped.value
@@ -439,6 +441,9 @@ async function storePage<R extends MappedRecord>(
     };
     return { stored, next, saved: false };
   }
+  // What the intake pipeline reads (SLA policy, calendar, catalogues) is loaded before the
+  // page's transaction: on PGlite a query beside an open transaction waits for it.
+  await prepareIntake(ctx);
   const stored = await inPageTransaction(
     ctx,
     async (tx) => {
@@ -726,4 +731,13 @@ export async function sourceFor(
   const { channelSources } = await import("../../adapters/index.js");
   const factory = channelSources[name];
   return factory ? factory(ctx) : null;
+}
+
+/**
+ * Loads what the intake pipeline reads (SLA policy, calendar, catalogues) before a page's
+ * transaction opens: on PGlite a query beside an open transaction waits for it. Every
+ * caller of applyItems runs it first.
+ */
+export async function prepareIntake(ctx: HubContext): Promise<void> {
+  await loadIntakeEnv(ctx);
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { describeLaporError, classifyLaporSyncError } from "../../../adapters/lapor/lapor.sync.js";
 import {
+  CASE_STATUSES,
+  FINAL_STATUSES,
   nextHubStatus,
-  describeLaporError,
-  classifyLaporSyncError,
-} from "../../../adapters/lapor/lapor.sync.js";
+  UPSTREAM_TRANSITIONS,
+} from "../../../src/domain/workflow.js";
 import {
   matchColumns,
   parseCsv,
@@ -16,16 +18,18 @@ import {
 } from "../../../adapters/lapor/lapor.client.js";
 import { nextFire } from "../../../src/jobs/runner.js";
 
-describe("upstream status never moves a hub case backwards", () => {
-  it.each([
-    ["diterima", "ditindaklanjuti", "ditindaklanjuti"],
-    ["didisposisi", "diterima", "didisposisi"],
-    ["selesai", "tidak_dapat_ditindaklanjuti", "selesai"],
-    ["tidak_dapat_ditindaklanjuti", "ditindaklanjuti", "tidak_dapat_ditindaklanjuti"],
-    ["ditindaklanjuti", "selesai", "selesai"],
-  ])("%s + upstream %s → %s", (current, upstream, expected) => {
-    expect(nextHubStatus(current, upstream)).toBe(expected);
-  });
+describe("upstream transition table (every status × every upstream status)", () => {
+  const order = (s: string) => CASE_STATUSES.indexOf(s as never);
+  const final = (s: string) => (FINAL_STATUSES as readonly string[]).includes(s);
+  for (const current of CASE_STATUSES)
+    for (const upstream of CASE_STATUSES) {
+      // Forward only, never out of a closed status: the rule the table writes out.
+      const expected = !final(current) && order(upstream) > order(current) ? upstream : current;
+      it(`${current} + upstream ${upstream} → ${expected}`, () => {
+        expect(nextHubStatus(current, upstream)).toBe(expected);
+        expect(UPSTREAM_TRANSITIONS[current].includes(upstream)).toBe(expected !== current);
+      });
+    }
 });
 
 describe("error policy", () => {
