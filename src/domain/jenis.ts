@@ -196,14 +196,37 @@ type TokenHit = { exact: boolean; matched: string };
 // swapped pair ("bpsj", "bnpt"), 5+ letters one edit on a token at least as long as 5.
 function tokenMatches(token: string, keyword: string): TokenHit | null {
   if (token === keyword) return { exact: true, matched: token };
-  if (keyword.length < 4 || /\d/.test(token)) return null;
+  // Cheap rejections first: this runs for every token × keyword of every intake.
+  if (keyword.length < 4) return null;
   if (keyword.length === 4) {
-    if (token.length !== 4) return null;
-    if ([...token].sort().join("") !== [...keyword].sort().join("")) return null;
-    return editDistance(token, keyword) === 1 ? { exact: false, matched: token } : null;
+    if (token.length !== 4 || /\d/.test(token)) return null;
+    return isAdjacentSwap(token, keyword) ? { exact: false, matched: token } : null;
   }
-  if (token.length < 5) return null;
-  return editDistance(token, keyword) === 1 ? { exact: false, matched: token } : null;
+  if (token.length < 5 || Math.abs(token.length - keyword.length) > 1 || /\d/.test(token))
+    return null;
+  return isOneEditApart(token, keyword) ? { exact: false, matched: token } : null;
+}
+
+/** Two different strings of one length that differ by one swap of neighbours ("bnpt"). */
+function isAdjacentSwap(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return (
+    i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2)
+  );
+}
+
+/**
+ * editDistance(a, b) === 1 in linear time: one substitution, insertion, deletion or swap
+ * of neighbours (tests/unit/domain checks it against editDistance).
+ */
+export function isOneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length)
+    return a.slice(i + 1) === b.slice(i + 1) || isAdjacentSwap(a.slice(i), b.slice(i));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 type Hit = { exact: boolean; evidence: string; position: number };
@@ -227,8 +250,12 @@ function findMatcher(text: string, tokens: readonly string[], matcher: Matcher):
         position: text.slice(0, idx).split(" ").length - 1,
       });
   }
+  const keywords = matcher.tokens ?? [];
   tokens.forEach((token, position) => {
-    for (const keyword of matcher.tokens ?? []) {
+    for (const keyword of keywords) {
+      // Lengths apart by more than tokenMatches allows: no call (most pairs end here).
+      const d = token.length - keyword.length;
+      if (d !== 0 && (keyword.length < 5 || d > 1 || d < -1)) continue;
       const hit = tokenMatches(token, keyword);
       if (hit)
         consider({

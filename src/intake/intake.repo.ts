@@ -279,8 +279,11 @@ export async function insertCases(
 const MAX_PER_BASIS = 20;
 const OTHERS = (match: string, present: string) => `
   SELECT np.id AS pid, o.id AS oid FROM np CROSS JOIN LATERAL (
-    SELECT p2.id FROM "Party" p2 JOIN "Case" c2 ON c2.id = p2."caseId"
-     WHERE ${match} AND p2."caseId" <> np."caseId" AND c2.instansi = np.instansi
+    SELECT p2.id FROM "Party" p2
+     WHERE ${match} AND p2."caseId" <> np."caseId"
+       -- The office as a per-candidate look-up: joined, the planner walks every case of
+       -- the office first (measured 0.9 ms per new party at 3,000 cases).
+       AND (SELECT c2.instansi FROM "Case" c2 WHERE c2.id = p2."caseId") = np.instansi
      ORDER BY p2."createdAt" DESC LIMIT $2::int) o
    WHERE ${present} IS NOT NULL`;
 

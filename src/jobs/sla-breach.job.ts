@@ -16,9 +16,9 @@
 // The mail carries the case number, jenis, step and due date only: no citizen data.
 import type { HubContext } from "../context.js";
 import { toWitaDate, witaInstant, type WorkingCalendar } from "../domain/calendar/working-days.js";
-import { FINAL_STATUSES } from "../domain/workflow.js";
 import { createMailer, type Mailer } from "../notify/mailer.js";
-import { initialClock, loadCalendarCached } from "../services/sla.service.js";
+import { loadCalendarCached } from "../services/sla.service.js";
+import { backfillIntake } from "../intake/backfill.js";
 import { defineJob } from "./job.js";
 
 const BATCH = 200;
@@ -115,23 +115,6 @@ async function claim(
   return rows[0]?.id ?? null;
 }
 
-/** Cases created by an intake path that did not set the clock get it here (bounded batch). */
-async function backfill(ctx: HubContext): Promise<number> {
-  const rows = await ctx.db.prisma.case.findMany({
-    where: { stepStartedAt: null, status: { notIn: [...FINAL_STATUSES] } },
-    select: { id: true, channel: true, receivedAt: true, status: true },
-    take: BATCH,
-  });
-  for (const r of rows) {
-    const clock = await initialClock(ctx, r);
-    await ctx.db.prisma.case.updateMany({
-      where: { id: r.id, stepStartedAt: null },
-      data: clock,
-    });
-  }
-  return rows.length;
-}
-
 /**
  * The instant before which a due date is at least `days` working days late at `now`
  * (lateness counts whole WITA days, so it only grows as the due date moves back); null
@@ -152,7 +135,9 @@ export async function runSlaBreach(
   ctx: HubContext,
   opts: { mailer?: Mailer | null } = {},
 ): Promise<Record<string, unknown>> {
-  const backfilled = await backfill(ctx);
+  // Cases from before the intake pipeline: jenis suggestion and clock, all in this run.
+  const filled = await backfillIntake(ctx);
+  const backfilled = filled.clock;
   const now = ctx.clock();
   const calendar = await loadCalendarCached(ctx);
   const escalateAfter = ctx.config.ADUAN_SLA_ESCALATE_WORKING_DAYS;
@@ -182,6 +167,7 @@ export async function runSlaBreach(
   );
   const summary = {
     backfilled,
+    jenisBackfilled: filled.jenis,
     breaches: rows.length,
     sent: 0,
     failed: 0,

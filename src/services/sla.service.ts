@@ -194,26 +194,6 @@ export function clockFor(
   return { currentStep: pending, stepStartedAt: input.stepStartedAt, dueAt: null };
 }
 
-/**
- * Clock fields of a newly received case (status diterima). Every intake path (staff intake,
- * LAPOR! sync, inbox channels, legacy import) should put these on the Case it creates; the
- * sla.breach job backfills cases created without them.
- */
-export async function initialClock(
-  ctx: HubContext,
-  c: { channel: string; receivedAt: Date; status?: string },
-): Promise<ClockFields> {
-  const [{ policy }, calendar] = await Promise.all([loadSlaPolicy(ctx), loadCalendarCached(ctx)]);
-  const status = isCaseStatus(c.status) ? c.status : "diterima";
-  return clockFor(policy, calendar, {
-    channel: c.channel,
-    status,
-    receivedAt: c.receivedAt,
-    stepStartedAt: c.receivedAt,
-    now: ctx.clock(),
-  });
-}
-
 export async function casePauses(tx: Pick<Tx, "casePause">, caseId: string): Promise<Pause[]> {
   const rows = await tx.casePause.findMany({ where: { caseId }, orderBy: { from: "asc" } });
   return rows.map((p) => ({ from: p.from, to: p.to }));

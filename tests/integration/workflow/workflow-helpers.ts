@@ -1,7 +1,14 @@
 // Shared set-up of the workflow integration tests: a hub on a movable fixed clock and the
 // staff of the decree (front office, koordinator, penelaah of two bidang, kadis, admin).
 import { apiClient, userWithToken, type TestHub } from "../../helpers/test-hub.js";
-import { initialClock } from "../../../src/services/sla.service.js";
+import {
+  loadIntakeEnv,
+  prepareIntake,
+  SYSTEM_ACTORS,
+  writeIntake,
+  type CaseDraft,
+} from "../../../src/intake/pipeline.js";
+import { DEFAULT_INSTANSI } from "../../../src/domain/instansi.js";
 
 export type Api = ReturnType<typeof apiClient>;
 
@@ -89,25 +96,31 @@ export async function walkIn(api: Api, over: Record<string, unknown> = {}): Prom
   return res.body;
 }
 
-/** A case as the LAPOR! sync or an inbox channel would create it (their code is not ours). */
+/** A case as the LAPOR! sync or an inbox channel creates it: through the intake pipeline. */
 export async function upstreamCase(
   hub: TestHub,
   c: { channel: string; externalId: string; number: string; receivedAt: Date; jenis?: string },
 ): Promise<string> {
-  const clock = await initialClock(hub.ctx, c);
-  const row = await hub.ctx.db.prisma.case.create({
-    data: {
-      number: c.number,
-      channel: c.channel,
+  const prepared = prepareIntake(hub.ctx, await loadIntakeEnv(hub.ctx), [
+    {
+      channel: c.channel as CaseDraft["channel"],
       externalId: c.externalId,
+      instansi: DEFAULT_INSTANSI,
+      receivedAt: c.receivedAt,
       keperluan: "Bantuan BPNT bulan ini belum diterima padahal terdaftar",
       jenis: c.jenis ?? "BPNT",
-      receivedAt: c.receivedAt,
-      parties: { create: [{ role: "pelapor", name: "Siti Aminah", phoneE164: "+6281254224300" }] },
-      ...clock,
+      parties: [{ role: "pelapor", name: "Siti Aminah", phoneE164: "+6281254224300" }],
     },
+  ]);
+  const [written] = await hub.ctx.db.prisma.$transaction((tx) =>
+    writeIntake(tx, hub.ctx, { kind: "system", name: SYSTEM_ACTORS.lapor }, prepared.cases),
+  );
+  // The callers name the number they expect (as upstream would have it known).
+  await hub.ctx.db.prisma.case.update({
+    where: { id: written!.caseId },
+    data: { number: c.number },
   });
-  return row.id;
+  return written!.caseId;
 }
 
 export async function move(

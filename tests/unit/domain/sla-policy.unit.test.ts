@@ -49,8 +49,11 @@ describe("defaultSlaPolicy", () => {
     expect(lapor.sopSteps).toEqual({
       verify: { unit: "working_days", value: 3 },
       follow_up: { unit: "working_days", value: 5 },
+      // Closing after the follow-up: LAPOR!'s own auto-close window.
+      report: { unit: "working_days", value: 10 },
     });
     expect(defaultSlaPolicy.lapor.autoCloseNoReplyWorkingDays).toBe(10);
+    expect(lapor.sopSteps.report?.value).toBe(defaultSlaPolicy.lapor.autoCloseNoReplyWorkingDays);
     expect(defaultSlaPolicy.classTargets).toEqual({
       ringan: { minWorkingDays: 1, maxWorkingDays: 3 },
       sedang: { minWorkingDays: 3, maxWorkingDays: 7 },
