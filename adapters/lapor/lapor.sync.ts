@@ -37,6 +37,7 @@ import { itemErrorToMapError, mapLaporan, mapRawLaporan, type CaseUpsert } from 
 import type { RetryPolicy } from "../../src/sync/retry-policy.js";
 import { DEFAULT_INSTANSI } from "../../src/domain/instansi.js";
 import { findRule, isCaseStatus } from "../../src/domain/workflow.js";
+import { CASE_STATUSES, FINAL_STATUSES } from "../../src/domain/workflow.js";
 
 export const LAPOR_STREAM = "lapor";
 export const LAPOR_CHANNEL = "lapor";
@@ -165,15 +166,8 @@ export function mapRawToSourceItem(raw: unknown): SourceItem<CaseUpsert> {
 // Page upsert
 // ---------------------------------------------------------------------------------------
 
-const STATUS_ORDER = [
-  "diterima",
-  "diverifikasi",
-  "didisposisi",
-  "ditindaklanjuti",
-  "selesai",
-  "tidak_dapat_ditindaklanjuti",
-];
-const CLOSED = new Set(["selesai", "tidak_dapat_ditindaklanjuti"]);
+const STATUS_ORDER: readonly string[] = CASE_STATUSES;
+const CLOSED = new Set<string>(FINAL_STATUSES);
 
 /**
  * Upstream may move a case forward (a Selesai from the LAPOR! admin closes it here too),

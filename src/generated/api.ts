@@ -1258,6 +1258,13 @@ export interface components {
          * @enum {string}
          */
         Bidang: "DAYASOS" | "REHSOS" | "LINJAMSOS";
+        /** @description A bidang, or null for none (the values come from Bidang only) */
+        NullableBidang: components["schemas"]["Bidang"] | components["schemas"]["NullValue"];
+        /**
+         * @description JSON null and nothing else (OpenAPI 3.0 has no null type)
+         * @enum {string|null}
+         */
+        NullValue: null;
         /** @enum {string} */
         Channel: "lapor" | "email" | "whatsapp" | "facebook" | "instagram" | "datang_langsung" | "telepon" | "kotak_saran" | "website" | "legacy_import";
         /** @enum {string} */
@@ -1270,8 +1277,7 @@ export interface components {
             username: string;
             displayName?: string | null;
             role: components["schemas"]["Role"];
-            /** @enum {string|null} */
-            bidang?: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+            bidang?: components["schemas"]["NullableBidang"];
         };
         PersonInput: {
             name: string;
@@ -1721,8 +1727,7 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
             version: number;
             bidang: string | null;
-            /** @enum {string|null} */
-            suggestedBidang: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+            suggestedBidang: components["schemas"]["NullableBidang"];
             transitions: {
                 to: components["schemas"]["CaseStatus"];
                 /** @enum {string} */
@@ -1751,7 +1756,7 @@ export interface components {
             /** @enum {string} */
             source: "default" | "admin";
             table: {
-                [key: string]: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+                [key: string]: components["schemas"]["NullableBidang"];
             };
         };
         SlaPolicyDoc: {
@@ -1982,8 +1987,7 @@ export interface components {
             username: string;
             displayName: string | null;
             role: components["schemas"]["Role"];
-            /** @enum {string|null} */
-            bidang: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+            bidang: components["schemas"]["NullableBidang"];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -3253,7 +3257,7 @@ export interface operations {
             content: {
                 "application/json": {
                     table: {
-                        [key: string]: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+                        [key: string]: components["schemas"]["NullableBidang"];
                     };
                     note?: string;
                 };
@@ -4172,8 +4176,7 @@ export interface operations {
             content: {
                 "application/json": {
                     role?: components["schemas"]["Role"];
-                    /** @enum {string|null} */
-                    bidang?: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+                    bidang?: components["schemas"]["NullableBidang"];
                     displayName?: string;
                     active?: boolean;
                     /** @description Same rule as createUser (422 PASSWORD_WEAK). */

@@ -17,6 +17,7 @@
 import type { HubContext } from "../context.js";
 import { toWitaDate, witaInstant, type WorkingCalendar } from "../domain/calendar/working-days.js";
 import { FINAL_STATUSES } from "../domain/workflow.js";
+import { FINAL_STATUSES_SQL } from "../repos/status-sql.js";
 import { createMailer, type Mailer } from "../notify/mailer.js";
 import { initialClock, loadCalendarCached } from "../services/sla.service.js";
 import { defineJob } from "./job.js";
@@ -165,7 +166,7 @@ export async function runSlaBreach(
             c."currentStep", c."dueAt"
        FROM "Case" c
       WHERE c."dueAt" < $1
-        AND c.status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti')
+        AND c.status NOT IN ${FINAL_STATUSES_SQL}
         AND (c."pausedSince" IS NULL OR c."pausedSince" > c."dueAt")
         AND c."currentStep" IS NOT NULL
         AND (NOT EXISTS (SELECT 1 FROM "SlaNotification" n

@@ -15,6 +15,7 @@ import {
 import type { Identity } from "../reports/columns.js";
 import { maskPhone, normalizePhone } from "../domain/phone.js";
 import { CASE_WORKER_ROLES } from "../domain/roles.js";
+import { FINAL_STATUSES_SQL } from "../repos/status-sql.js";
 import { encrypt, keyedHash } from "../security/crypto.js";
 import type { AuthUser } from "./auth.service.js";
 import { appendAudit, audit } from "./audit.service.js";
@@ -489,7 +490,7 @@ export async function listCases(
   // issue 5: past due, still open, clock running (a case paused after its due date stays late)
   if (f.overdue === true || f.overdue === "true") {
     where.push(
-      `c."dueAt" < ${p(ctx.clock())} AND c.status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti')
+      `c."dueAt" < ${p(ctx.clock())} AND c.status NOT IN ${FINAL_STATUSES_SQL}
         AND (c."pausedSince" IS NULL OR c."pausedSince" > c."dueAt")`,
     );
   }

@@ -18,6 +18,7 @@ import { asSystem } from "../db/scope.js";
 import { audit } from "./audit.service.js";
 import { nextCaseNumber } from "./cases.service.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
+import { FINAL_STATUSES } from "../domain/workflow.js";
 import { suggestPartyLinks } from "./party-links.service.js";
 import { outboundRefusal, replyRecipient } from "../pdp/restriction.js";
 
@@ -26,7 +27,7 @@ export type Tx = Prisma.TransactionClient;
 export type InboundChannel = "whatsapp" | "email" | "facebook" | "instagram" | "website";
 
 /** Statuses after which a new message opens a new case. */
-export const CLOSED_STATUSES = ["selesai", "tidak_dapat_ditindaklanjuti"] as const;
+export const CLOSED_STATUSES = FINAL_STATUSES;
 
 export const FLAG_UNKNOWN_TYPE = "jenis_pesan_tidak_dikenal";
 
