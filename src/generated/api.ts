@@ -308,6 +308,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalogue/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The closed vocabularies and their Indonesian labels (roles, bidang, channels, statuses)
+         * @description What the console shows in its dropdowns and badges, from src/domain (the same lists
+         *     the Role, Bidang, Channel, IntakeChannel and CaseStatus schemas declare). The jenis
+         *     catalogue, which an admin extends, is GET /api/v1/catalogue/jenis.
+         */
+        get: operations["getLabels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalogue/jenis": {
         parameters: {
             query?: never;
@@ -1571,6 +1593,28 @@ export interface components {
             /** @description PUT only: the code did not exist before */
             created?: boolean;
         };
+        Labels: {
+            roles: {
+                code: components["schemas"]["Role"];
+                label: string;
+            }[];
+            bidang: {
+                code: components["schemas"]["Bidang"];
+                label: string;
+            }[];
+            channels: {
+                code: components["schemas"]["Channel"];
+                label: string;
+            }[];
+            /** @description Channels a desk officer records by hand */
+            intakeChannels: components["schemas"]["IntakeChannel"][];
+            statuses: {
+                code: components["schemas"]["CaseStatus"];
+                label: string;
+            }[];
+            /** @description Statuses that end a case (only a reopen leaves them) */
+            finalStatuses: components["schemas"]["CaseStatus"][];
+        };
         JenisCatalogue: components["schemas"]["CatalogueVersionMeta"] & {
             /** @enum {string} */
             kind: "jenis";
@@ -2635,6 +2679,27 @@ export interface operations {
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
             422: components["responses"]["Error"];
+        };
+    };
+    getLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Codes in their order, each with its label */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Labels"];
+                };
+            };
+            401: components["responses"]["Error"];
         };
     };
     getJenisCatalogue: {

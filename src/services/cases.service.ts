@@ -641,7 +641,13 @@ export async function updateCase(
   await ctx.db.prisma.$transaction(async (tx) => {
     const current = await tx.case.findUnique({
       where: { id },
-      select: { version: true, jenis: true, jenisSuggested: true, rahasia: true },
+      select: {
+        version: true,
+        jenis: true,
+        jenisSuggested: true,
+        jenisDecision: true,
+        rahasia: true,
+      },
     });
     if (!current) throw notFound("Kasus");
     // Taking the flag off shows the pelapor to everyone: only those who may reveal it.
@@ -658,6 +664,14 @@ export async function updateCase(
       data.jenis = patch.jenis;
       data.jenisDecision = patch.jenis === current.jenisSuggested ? "accepted" : "overridden";
       changed.jenis = { from: current.jenis, to: patch.jenis };
+    } else if (
+      patch.jenis !== undefined &&
+      patch.jenis === current.jenisSuggested &&
+      current.jenisDecision === "suggested"
+    ) {
+      // The suggestion was applied on intake; staff sending it back confirm it.
+      data.jenisDecision = "accepted";
+      changed.jenisDecision = "accepted";
     }
     if (patch.title !== undefined) {
       data.title = patch.title;
