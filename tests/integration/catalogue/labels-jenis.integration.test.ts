@@ -185,3 +185,27 @@ describe("a jenis an admin adds", () => {
     expect(ev.map((e) => e.data)).toEqual([{ jenisDecision: "accepted" }]);
   });
 });
+
+describe("a nullable bidang in the spec is Bidang or null ($ref NullableBidang)", () => {
+  it("accepts every bidang code and null, refuses anything else naming the field", async () => {
+    const admin = clients.admin;
+    for (const value of [...BIDANG_CODES, null]) {
+      const res = await admin.put<{ table: Record<string, string | null> }>(
+        "/api/v1/catalogue/bidang-table",
+        { table: { PKH: value } },
+      );
+      expect(res.status, String(value)).toBe(200);
+      expect(res.body.table.PKH).toBe(value);
+    }
+    for (const value of ["dayasos", "BIDANG_LAIN", ""]) {
+      const before = await hub.ctx.db.prisma.catalogueVersion.count();
+      const res = await admin.put<ErrorBody>("/api/v1/catalogue/bidang-table", {
+        table: { PKH: value },
+      });
+      expect(res.status, value).toBe(400);
+      expect(res.body.code).toBe("VALIDATION_FAILED");
+      expect(res.body.fields?.map((f) => f.field)).toContain("body.table.PKH");
+      expect(await hub.ctx.db.prisma.catalogueVersion.count()).toBe(before);
+    }
+  });
+});
