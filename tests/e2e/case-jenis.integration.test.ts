@@ -66,7 +66,14 @@ describe.skipIf(Boolean(missing))(
       const { page, context, errors } = await newSession(browser, hub.url, DESKTOP);
       try {
         await loginViaForm(page, "fo.sari", PASSWORD);
-        // The inbox's jenis filter offers the new code with its label.
+        // The inbox's jenis filter offers the new code with its label (from the API).
+        await expect(
+          page.locator(`select[name='jenis'] option[value='${NEW_JENIS.code}']`).textContent(),
+        ).resolves.toBe(NEW_JENIS.label);
+
+        // So does the intake form's jenis choice.
+        await page.goto("/catat");
+        await ready(page);
         await expect(
           page.locator(`select[name='jenis'] option[value='${NEW_JENIS.code}']`).textContent(),
         ).resolves.toBe(NEW_JENIS.label);
