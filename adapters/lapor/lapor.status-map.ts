@@ -1,14 +1,8 @@
 import { err, ok, type Result } from "../../src/domain/result.js";
+import { CASE_STATUSES, type CaseStatus } from "../../src/domain/workflow.js";
 
-export const HUB_STATUSES = [
-  "diterima",
-  "diverifikasi",
-  "didisposisi",
-  "ditindaklanjuti",
-  "selesai",
-  "tidak_dapat_ditindaklanjuti",
-] as const;
-export type HubStatus = (typeof HUB_STATUSES)[number];
+export const HUB_STATUSES = CASE_STATUSES;
+export type HubStatus = CaseStatus;
 
 export const LAPOR_STATUSES = [
   "Belum Terverifikasi",

@@ -6,6 +6,7 @@ import { createLogger } from "../logger.js";
 import { buildContext, startHub, type ServeRole } from "../hub.js";
 import { addUser } from "../services/auth.service.js";
 import { parseInstansi } from "../domain/instansi.js";
+import { BIDANG_CODES, ROLES } from "../domain/roles.js";
 import { AppError } from "../http/errors.js";
 
 const USAGE = `Usage: aduan-hub <command>
@@ -17,8 +18,8 @@ const USAGE = `Usage: aduan-hub <command>
   migrate --status              list applied and pending migrations
   user add <username> --role R [--bidang B] [--instansi CODE] [--name "Nama"]
                                 create a staff user; password from ADUAN_PASSWORD or stdin
-                                roles: admin, kadis, koordinator, front_office, penelaah
-                                bidang (penelaah): DAYASOS, REHSOS, LINJAMSOS
+                                roles: ${ROLES.join(", ")}
+                                bidang (penelaah): ${BIDANG_CODES.join(", ")}
                                 instansi: the user's office, e.g. 6311-DINSOS
                                 (default 6309-DINSOS)
   import legacy <file> [--json] import the old monthly logs (TSV, the seed text, XLSX)

@@ -9,14 +9,14 @@ import { z } from "zod";
 import { JENIS_CODES } from "./jenis.js";
 import { PROGRAMMES, parseTemplate, templateVariables, type ProgrammeCode } from "./narasi.js";
 import { err, ok, type Result } from "./result.js";
+import { BIDANG_CODES, type BidangCode } from "./roles.js";
 
 export { PROGRAMMES, PROGRAMME_LABELS, type ProgrammeCode } from "./narasi.js";
 
 export const STATUS_SEEN = ["AKTIF", "SUSPEND", "EXCLUDE", "NONAKTIF", "TIDAK_TERDAFTAR"] as const;
 export type StatusSeen = (typeof STATUS_SEEN)[number];
 
-export const BIDANG = ["LINJAMSOS", "DAYASOS", "REHSOS"] as const;
-export type Bidang = (typeof BIDANG)[number];
+export type Bidang = BidangCode;
 
 const codeId = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "id harus huruf besar, angka dan garis bawah");
 
@@ -30,7 +30,7 @@ export const reasonCodeSchema = z.object({
   saran: z.string().min(1).nullable(),
   /** The jenis this finding usually belongs to; null when it depends on the programme. */
   jenis: codeId.nullable(),
-  bidang: z.enum(BIDANG).nullable(),
+  bidang: z.enum(BIDANG_CODES as [BidangCode, ...BidangCode[]]).nullable(),
 });
 
 export const catalogueSchema = z.object({

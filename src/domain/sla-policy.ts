@@ -15,21 +15,10 @@
 import { z } from "zod";
 import type { Pause, WorkingCalendar } from "./calendar/working-days.js";
 import { err, ok, type Result } from "./result.js";
+import { CHANNELS, type Channel } from "./roles.js";
 import { CLOCK_STEPS, type ClockStep } from "./workflow.js";
 
-export const CHANNELS = [
-  "lapor",
-  "email",
-  "whatsapp",
-  "facebook",
-  "instagram",
-  "datang_langsung",
-  "telepon",
-  "kotak_saran",
-  "website",
-  "legacy_import",
-] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel } from "./roles.js";
 
 export const CHANNEL_GROUPS = ["walk_in", "online", "lapor"] as const;
 export type ChannelGroup = (typeof CHANNEL_GROUPS)[number];

@@ -17,6 +17,7 @@
 //   disposition; the SLA clock starts again from the reopen.
 
 import { err, ok, type Result } from "./result.js";
+import { BIDANG_CODES, isBidang, type BidangCode, type Role } from "./roles.js";
 
 export const CASE_STATUSES = [
   "diterima",
@@ -28,26 +29,32 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const ROLES = ["admin", "kadis", "koordinator", "front_office", "penelaah"] as const;
-export type Role = (typeof ROLES)[number];
-
-export const BIDANG = {
-  DAYASOS: "Pemberdayaan Sosial",
-  REHSOS: "Rehabilitasi Sosial",
-  LINJAMSOS: "Perlindungan dan Jaminan Sosial",
-} as const;
-export type Bidang = keyof typeof BIDANG;
-export const BIDANG_CODES = Object.keys(BIDANG) as Bidang[];
-
-export function isBidang(value: unknown): value is Bidang {
-  return typeof value === "string" && Object.prototype.hasOwnProperty.call(BIDANG, value);
-}
+export { BIDANG, BIDANG_CODES, isBidang, ROLES, type Role } from "./roles.js";
+export type Bidang = BidangCode;
 
 export function isCaseStatus(value: unknown): value is CaseStatus {
   return typeof value === "string" && (CASE_STATUSES as readonly string[]).includes(value);
 }
 
-export const FINAL_STATUSES: readonly CaseStatus[] = ["selesai", "tidak_dapat_ditindaklanjuti"];
+/** Statuses that end a case: no SLA step runs, only a reopen leaves them. */
+export const FINAL_STATUSES = [
+  "selesai",
+  "tidak_dapat_ditindaklanjuti",
+] as const satisfies readonly CaseStatus[];
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+export function isFinalStatus(value: unknown): value is FinalStatus {
+  return typeof value === "string" && (FINAL_STATUSES as readonly string[]).includes(value);
+}
+
+export const STATUS_LABELS: Readonly<Record<CaseStatus, string>> = {
+  diterima: "Diterima",
+  diverifikasi: "Diverifikasi",
+  didisposisi: "Didisposisi",
+  ditindaklanjuti: "Ditindaklanjuti",
+  selesai: "Selesai",
+  tidak_dapat_ditindaklanjuti: "Tidak dapat ditindaklanjuti",
+};
 
 /**
  * What an upstream system's status (LAPOR!) may do to a hub case, as data: move it

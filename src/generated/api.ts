@@ -308,6 +308,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalogue/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The closed vocabularies and their Indonesian labels (roles, bidang, channels, statuses)
+         * @description What the console shows in its dropdowns and badges, from src/domain (the same lists
+         *     the Role, Bidang, Channel, IntakeChannel and CaseStatus schemas declare). The jenis
+         *     catalogue, which an admin extends, is GET /api/v1/catalogue/jenis.
+         */
+        get: operations["getLabels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalogue/jenis": {
         parameters: {
             query?: never;
@@ -1258,6 +1280,13 @@ export interface components {
          * @enum {string}
          */
         Bidang: "DAYASOS" | "REHSOS" | "LINJAMSOS";
+        /** @description A bidang, or null for none (the values come from Bidang only) */
+        NullableBidang: components["schemas"]["Bidang"] | components["schemas"]["NullValue"];
+        /**
+         * @description JSON null and nothing else (OpenAPI 3.0 has no null type)
+         * @enum {string|null}
+         */
+        NullValue: null;
         /** @enum {string} */
         Channel: "lapor" | "email" | "whatsapp" | "facebook" | "instagram" | "datang_langsung" | "telepon" | "kotak_saran" | "website" | "legacy_import";
         /** @enum {string} */
@@ -1270,8 +1299,7 @@ export interface components {
             username: string;
             displayName?: string | null;
             role: components["schemas"]["Role"];
-            /** @enum {string|null} */
-            bidang?: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+            bidang?: components["schemas"]["NullableBidang"];
         };
         PersonInput: {
             name: string;
@@ -1565,6 +1593,28 @@ export interface components {
             /** @description PUT only: the code did not exist before */
             created?: boolean;
         };
+        Labels: {
+            roles: {
+                code: components["schemas"]["Role"];
+                label: string;
+            }[];
+            bidang: {
+                code: components["schemas"]["Bidang"];
+                label: string;
+            }[];
+            channels: {
+                code: components["schemas"]["Channel"];
+                label: string;
+            }[];
+            /** @description Channels a desk officer records by hand */
+            intakeChannels: components["schemas"]["IntakeChannel"][];
+            statuses: {
+                code: components["schemas"]["CaseStatus"];
+                label: string;
+            }[];
+            /** @description Statuses that end a case (only a reopen leaves them) */
+            finalStatuses: components["schemas"]["CaseStatus"][];
+        };
         JenisCatalogue: components["schemas"]["CatalogueVersionMeta"] & {
             /** @enum {string} */
             kind: "jenis";
@@ -1721,8 +1771,7 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
             version: number;
             bidang: string | null;
-            /** @enum {string|null} */
-            suggestedBidang: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+            suggestedBidang: components["schemas"]["NullableBidang"];
             transitions: {
                 to: components["schemas"]["CaseStatus"];
                 /** @enum {string} */
@@ -1751,7 +1800,7 @@ export interface components {
             /** @enum {string} */
             source: "default" | "admin";
             table: {
-                [key: string]: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+                [key: string]: components["schemas"]["NullableBidang"];
             };
         };
         SlaPolicyDoc: {
@@ -1982,8 +2031,7 @@ export interface components {
             username: string;
             displayName: string | null;
             role: components["schemas"]["Role"];
-            /** @enum {string|null} */
-            bidang: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+            bidang: components["schemas"]["NullableBidang"];
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -2633,6 +2681,27 @@ export interface operations {
             422: components["responses"]["Error"];
         };
     };
+    getLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Codes in their order, each with its label */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Labels"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
     getJenisCatalogue: {
         parameters: {
             query?: never;
@@ -3253,7 +3322,7 @@ export interface operations {
             content: {
                 "application/json": {
                     table: {
-                        [key: string]: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+                        [key: string]: components["schemas"]["NullableBidang"];
                     };
                     note?: string;
                 };
@@ -4172,8 +4241,7 @@ export interface operations {
             content: {
                 "application/json": {
                     role?: components["schemas"]["Role"];
-                    /** @enum {string|null} */
-                    bidang?: "DAYASOS" | "REHSOS" | "LINJAMSOS" | null;
+                    bidang?: components["schemas"]["NullableBidang"];
                     displayName?: string;
                     active?: boolean;
                     /** @description Same rule as createUser (422 PASSWORD_WEAK). */

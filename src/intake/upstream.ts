@@ -10,7 +10,7 @@ import type { IntakePort, UpstreamCase, UpstreamMode } from "../ports/intake.por
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import {
   CASE_STATUSES,
-  FINAL_STATUSES,
+  isFinalStatus,
   findRule,
   isCaseStatus,
   nextHubStatus,
@@ -22,7 +22,7 @@ import { lastIntakeEnv, loadIntakeEnv } from "./env.js";
 import { insertCases } from "./intake.repo.js";
 import { prepareCases } from "./steps.js";
 
-const isFinal = (s: string) => (FINAL_STATUSES as readonly string[]).includes(s);
+const isFinal = isFinalStatus;
 
 type Existing = {
   id: string;

@@ -19,6 +19,7 @@ import { toWitaDate, witaInstant, type WorkingCalendar } from "../domain/calenda
 import { createMailer, type Mailer } from "../notify/mailer.js";
 import { loadCalendarCached } from "../services/sla.service.js";
 import { backfillIntake } from "../intake/backfill.js";
+import { FINAL_STATUSES_SQL } from "../repos/status-sql.js";
 import { defineJob } from "./job.js";
 
 const BATCH = 200;
@@ -150,7 +151,7 @@ export async function runSlaBreach(
             c."currentStep", c."dueAt"
        FROM "Case" c
       WHERE c."dueAt" < $1
-        AND c.status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti')
+        AND c.status NOT IN ${FINAL_STATUSES_SQL}
         AND (c."pausedSince" IS NULL OR c."pausedSince" > c."dueAt")
         AND c."currentStep" IS NOT NULL
         AND (NOT EXISTS (SELECT 1 FROM "SlaNotification" n

@@ -16,6 +16,7 @@ import { maskPhone, normalizePhone } from "../domain/phone.js";
 import { parseNik } from "../domain/nik.js";
 import { keyedHash } from "../security/crypto.js";
 import { CASE_WORKER_ROLES } from "../domain/roles.js";
+import { FINAL_STATUSES_SQL } from "../repos/status-sql.js";
 import type { AuthUser } from "./auth.service.js";
 import { appendAudit, audit } from "./audit.service.js";
 // issue 5: SLA clock on intake and SLA fields on summaries
@@ -401,7 +402,7 @@ export async function listCases(
   // issue 5: past due, still open, clock running (a case paused after its due date stays late)
   if (f.overdue === true || f.overdue === "true") {
     where.push(
-      `c."dueAt" < ${p(ctx.clock())} AND c.status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti')
+      `c."dueAt" < ${p(ctx.clock())} AND c.status NOT IN ${FINAL_STATUSES_SQL}
         AND (c."pausedSince" IS NULL OR c."pausedSince" > c."dueAt")`,
     );
   }
@@ -552,7 +553,13 @@ export async function updateCase(
   await ctx.db.prisma.$transaction(async (tx) => {
     const current = await tx.case.findUnique({
       where: { id },
-      select: { version: true, jenis: true, jenisSuggested: true, rahasia: true },
+      select: {
+        version: true,
+        jenis: true,
+        jenisSuggested: true,
+        jenisDecision: true,
+        rahasia: true,
+      },
     });
     if (!current) throw notFound("Kasus");
     // Taking the flag off shows the pelapor to everyone: only those who may reveal it.
@@ -569,6 +576,14 @@ export async function updateCase(
       data.jenis = patch.jenis;
       data.jenisDecision = patch.jenis === current.jenisSuggested ? "accepted" : "overridden";
       changed.jenis = { from: current.jenis, to: patch.jenis };
+    } else if (
+      patch.jenis !== undefined &&
+      patch.jenis === current.jenisSuggested &&
+      current.jenisDecision === "suggested"
+    ) {
+      // The suggestion was applied on intake; staff sending it back confirm it.
+      data.jenisDecision = "accepted";
+      changed.jenisDecision = "accepted";
     }
     if (patch.title !== undefined) {
       data.title = patch.title;

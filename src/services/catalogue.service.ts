@@ -8,7 +8,18 @@ import { z } from "zod";
 import type { HubContext } from "../context.js";
 import type { Db } from "../db/database.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { components } from "../generated/api.js";
 import { JENIS } from "../domain/jenis.js";
+import {
+  BIDANG,
+  BIDANG_CODES,
+  CHANNEL_LABELS,
+  CHANNELS,
+  INTAKE_CHANNELS,
+  ROLE_LABELS,
+  ROLES,
+} from "../domain/roles.js";
+import { CASE_STATUSES, FINAL_STATUSES, STATUS_LABELS } from "../domain/workflow.js";
 import {
   CatalogueError,
   parseCatalogue,
@@ -319,6 +330,18 @@ export async function reasonCodesView(ctx: HubContext) {
   const { reason } = await current(ctx);
   const who = await usersById(ctx, [reason.meta.createdById]);
   return { kind: KIND_REASON_CODES, ...metaView(reason.meta, who), codes: [...reason.value.codes] };
+}
+
+/** The closed vocabularies with their labels, in their domain order (the console's source). */
+export function labelsView(): components["schemas"]["Labels"] {
+  return {
+    roles: ROLES.map((code) => ({ code, label: ROLE_LABELS[code] })),
+    bidang: BIDANG_CODES.map((code) => ({ code, label: BIDANG[code] })),
+    channels: CHANNELS.map((code) => ({ code, label: CHANNEL_LABELS[code] })),
+    intakeChannels: [...INTAKE_CHANNELS],
+    statuses: CASE_STATUSES.map((code) => ({ code, label: STATUS_LABELS[code] })),
+    finalStatuses: [...FINAL_STATUSES],
+  };
 }
 
 export async function jenisView(ctx: HubContext) {

@@ -22,6 +22,7 @@ import {
   type IntakeActor,
   type IntakeEnv,
 } from "../intake/pipeline.js";
+import { FINAL_STATUSES } from "../domain/workflow.js";
 import { outboundRefusal, replyRecipient } from "../pdp/restriction.js";
 
 export type Tx = Prisma.TransactionClient;
@@ -29,7 +30,7 @@ export type Tx = Prisma.TransactionClient;
 export type InboundChannel = "whatsapp" | "email" | "facebook" | "instagram" | "website";
 
 /** Statuses after which a new message opens a new case. */
-export const CLOSED_STATUSES = ["selesai", "tidak_dapat_ditindaklanjuti"] as const;
+export const CLOSED_STATUSES = FINAL_STATUSES;
 
 export const FLAG_UNKNOWN_TYPE = "jenis_pesan_tidak_dikenal";
 

@@ -141,11 +141,14 @@ describe.skipIf(Boolean(missing))(
           "+6281251234567",
         );
         await p.locator("#keperluan").fill(KEPERLUAN);
-        await expect(p.locator("#jenis-saran").textContent()).resolves.toContain("PKH");
         await screenshot(p, "02-catat-aduan");
         await p.getByRole("button", { name: "Simpan aduan" }).click();
         const saved = p.locator("[data-case-number]");
         await saved.waitFor();
+        // The jenis is the server's suggestion, labelled from the jenis catalogue.
+        await expect(saved.textContent()).resolves.toContain(
+          "Bantuan Keluarga Harapan (PKH) (sesuai saran sistem)",
+        );
         caseNumber = (await saved.getAttribute("data-case-number")) ?? "";
         expect(caseNumber).toMatch(/^[A-Z]+-\d{4}-\d{4,}$/);
         await expect(p.locator(".case-number").textContent()).resolves.toBe(caseNumber);

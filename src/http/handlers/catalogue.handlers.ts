@@ -6,6 +6,7 @@ import {
   jenisView,
   KIND_JENIS,
   KIND_REASON_CODES,
+  labelsView,
   putJenis,
   putReasonCode,
   reasonCodesView,
@@ -44,6 +45,9 @@ export function catalogueRoutes(r: Router, ctx: HubContext): void {
   route(r, "retireReasonCode", async (req, res) => {
     const note = typeof req.query.note === "string" ? req.query.note : undefined;
     res.json(await retireReasonCode(ctx, req.user, String(req.params.code), note, meta(req)));
+  });
+  route(r, "getLabels", (_req, res) => {
+    res.json(labelsView());
   });
   route(r, "getJenisCatalogue", async (_req, res) => {
     res.json(await jenisView(ctx));

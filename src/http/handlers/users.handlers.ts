@@ -10,6 +10,7 @@ import { hashPassword } from "../../security/password.js";
 import { assertPasswordAcceptable } from "../../security/password-policy.js";
 import { AppError, notFound } from "../errors.js";
 import { route } from "../gate.js";
+import { FINAL_STATUSES_SQL } from "../../repos/status-sql.js";
 
 type StaffAccount = components["schemas"]["StaffAccount"];
 type CreateBody = operations["createUser"]["requestBody"]["content"]["application/json"];
@@ -58,7 +59,7 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     // The caller's office only: another office's workload is not this office's business.
     const rows = await ctx.db.sql.query<{ status: string; n: number; overdue: number }>(
       `SELECT status, count(*)::int AS n,
-                count(*) FILTER (WHERE "dueAt" < $1 AND status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti'))::int AS overdue
+                count(*) FILTER (WHERE "dueAt" < $1 AND status NOT IN ${FINAL_STATUSES_SQL})::int AS overdue
          FROM "Case" WHERE instansi = $2 GROUP BY status`,
       [ctx.clock(), req.user.instansi],
     );

@@ -1,6 +1,6 @@
 /* global document, window */
 import { api, loadSpec, access } from "./api.js";
-import { add, el, clear, notice, errorMessage, ROLE } from "./ui.js";
+import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./ui.js";
 
 const MODULES = {
   "kotak-masuk": "./inbox.js",
@@ -97,7 +97,11 @@ async function start() {
       add(clear(main), heading, el("p", {}, el("a", { href: "/" }, "Kembali ke kotak masuk")));
       return;
     }
-    const [user, spec] = await Promise.all([api("GET", "/api/v1/auth/me"), loadSpec()]);
+    const [user, spec] = await Promise.all([
+      api("GET", "/api/v1/auth/me"),
+      loadSpec(),
+      loadLabels(api),
+    ]);
     buildNav(user, spec, page);
     const mod = await import(MODULES[page]);
     add(clear(main), heading);

@@ -18,6 +18,7 @@ import {
   CHANNEL,
   JENIS,
   BIDANG,
+  FINAL,
 } from "./ui.js";
 
 const PROGRAMMES = {
@@ -135,14 +136,7 @@ export async function render(main, { user, spec }) {
       el("dt", {}, "Diterima"),
       el("dd", {}, fmtDateTime(c.receivedAt)),
       el("dt", {}, "Jenis"),
-      el(
-        "dd",
-        {},
-        c.jenis ? JENIS[c.jenis] || c.jenis : "–",
-        c.jenisSuggested && c.jenisSuggested !== c.jenis
-          ? ` (saran sistem: ${JENIS[c.jenisSuggested] || c.jenisSuggested})`
-          : "",
-      ),
+      el("dd", { id: "jenis-kasus", "data-jenis": c.jenis || "" }, jenisText(c.jenis)),
       el("dt", {}, "Bidang"),
       el("dd", {}, c.bidang ? `${c.bidang} – ${BIDANG[c.bidang] || ""}` : "Belum didisposisi"),
     ),
@@ -169,12 +163,101 @@ export async function render(main, { user, spec }) {
     ),
   );
 
-  add(main, summary, parties);
+  add(main, summary, jenisSection(c, base, can), parties);
   add(main, await actionsSection(c, base, spec, can));
   add(main, telaahSection(c, base, spec, can));
   add(main, await findingsSection(c, base, spec, can));
   add(main, await messagesSection(c, base, spec, can));
   add(main, timeline(c));
+}
+
+const jenisText = (code) => (code ? JENIS[code] || code : "Belum ditentukan");
+
+const JENIS_DECISION = {
+  suggested: "Saran sistem, belum diperiksa petugas",
+  accepted: "Saran sistem diterima petugas",
+  overridden: "Diubah petugas",
+};
+
+/**
+ * The jenis, the server's suggestion (case.jenisSuggested) and the decision on it; staff
+ * who may edit the case set or correct the jenis through PATCH /cases/{id}, which records
+ * whether they accepted the suggestion or overrode it.
+ */
+function jenisSection(c, base, can) {
+  const box = section(
+    "Jenis aduan",
+    el(
+      "dl",
+      { class: "facts" },
+      el("dt", {}, "Jenis"),
+      el("dd", {}, jenisText(c.jenis)),
+      el("dt", {}, "Saran sistem"),
+      el("dd", { id: "jenis-saran-sistem" }, c.jenisSuggested ? jenisText(c.jenisSuggested) : "–"),
+      el("dt", {}, "Keputusan"),
+      el(
+        "dd",
+        { id: "jenis-keputusan", "data-decision": c.jenisDecision || "" },
+        JENIS_DECISION[c.jenisDecision] || "–",
+      ),
+    ),
+  );
+  if (can("PATCH", "/api/v1/cases/{id}") !== "yes") return box;
+  const known = { ...JENIS };
+  // A code retired from the catalogue still shows as the case's current value.
+  for (const code of [c.jenis, c.jenisSuggested]) if (code && !known[code]) known[code] = code;
+  const select = el("select", { name: "jenis" }, options(known, { empty: "Pilih jenis" }));
+  select.value = c.jenis || c.jenisSuggested || "";
+  const msg = el("div", { "aria-live": "polite" });
+  const save = async (jenis, button) => {
+    clear(msg);
+    if (!jenis) {
+      add(msg, notice("error", "Pilih jenis aduan."));
+      select.focus();
+      return;
+    }
+    button.disabled = true;
+    try {
+      await api("PATCH", base, { version: c.version, jenis });
+      window.location.reload();
+    } catch (e) {
+      add(msg, notice("error", errorMessage(e)));
+      button.disabled = false;
+    }
+  };
+  const acceptable =
+    c.jenisSuggested && (c.jenis !== c.jenisSuggested || c.jenisDecision === "suggested");
+  add(
+    box,
+    field("jenis-pilih", "Ubah jenis", select, "Pilih dari katalog jenis bila saran keliru"),
+    el(
+      "div",
+      { class: "actions wrap" },
+      el(
+        "button",
+        {
+          type: "button",
+          class: "primary",
+          "data-action": "simpan-jenis",
+          onclick: (ev) => save(select.value, ev.target),
+        },
+        "Simpan jenis",
+      ),
+      acceptable
+        ? el(
+            "button",
+            {
+              type: "button",
+              "data-action": "terima-saran-jenis",
+              onclick: (ev) => save(c.jenisSuggested, ev.target),
+            },
+            "Terima saran sistem",
+          )
+        : null,
+    ),
+    msg,
+  );
+  return box;
 }
 
 const REVEAL = "/api/v1/cases/{id}/parties/{partyId}/reveal";
@@ -352,10 +435,7 @@ async function actionsSection(c, base, spec, can) {
   const reason = el("input", { maxlength: 2000 });
   const needsBidang = allowed.some((a) => a.to === "didisposisi");
   const needsReason = allowed.some(
-    (a) =>
-      a.requiresReason ||
-      a.to === "tidak_dapat_ditindaklanjuti" ||
-      ["selesai", "tidak_dapat_ditindaklanjuti"].includes(c.status),
+    (a) => a.requiresReason || a.to === "tidak_dapat_ditindaklanjuti" || FINAL.includes(c.status),
   );
   const buttons = el(
     "div",

@@ -9,18 +9,18 @@ import {
   notice,
   errorMessage,
   setFieldError,
+  CHANNEL,
+  INTAKE_CHANNELS,
   JENIS,
 } from "./ui.js";
-import { checkNik, checkPhone, hintJenis } from "./validate.js";
+import { checkNik, checkPhone } from "./validate.js";
 
 const QUEUE_KEY = "aduan.intake.queue";
 const DRAFT_KEY = "aduan.intake.draft";
 
-const CHANNELS = {
-  datang_langsung: "Datang langsung",
-  telepon: "Telepon",
-  kotak_saran: "Kotak saran",
-};
+// Website complaints arrive through the public form, so the desk records the other intake
+// channels only (labels and the list come from the API, see ui.js loadLabels).
+const deskChannels = () => INTAKE_CHANNELS.filter((c) => c !== "website");
 const KECAMATAN = [
   "Banua Lawas",
   "Bintang Ara",
@@ -180,13 +180,13 @@ export async function render(main) {
     "fieldset",
     { class: "radios" },
     el("legend", {}, "Kanal"),
-    Object.entries(CHANNELS).map(([v, label], i) =>
+    deskChannels().map((v, i) =>
       el(
         "label",
         { class: "radio" },
         el("input", { type: "radio", name: "channel", value: v, checked: i === 0 }),
         " ",
-        label,
+        CHANNEL[v] || v,
       ),
     ),
   );
@@ -223,20 +223,7 @@ export async function render(main) {
     { name: "jenis" },
     options(JENIS, { empty: "Otomatis (saran sistem)" }),
   );
-  const hint = el("p", { class: "hint", id: "jenis-saran", "aria-live": "polite" });
-  const useHint = el("button", { type: "button", class: "small", hidden: true }, "Pakai saran");
   const rahasia = el("input", { type: "checkbox", name: "rahasia" });
-  keperluan.addEventListener("input", () => {
-    const code = hintJenis(keperluan.value);
-    hint.textContent = code ? `Saran jenis: ${JENIS[code]}` : "";
-    useHint.hidden = !code || jenis.value === code;
-    useHint.dataset.code = code || "";
-  });
-  useHint.addEventListener("click", () => {
-    jenis.value = useHint.dataset.code;
-    useHint.hidden = true;
-    jenis.focus();
-  });
 
   const status = el("div", { id: "hasil-simpan", "aria-live": "polite" });
   const queueBox = el("div", { id: "antrean", "aria-live": "polite" });
@@ -262,9 +249,12 @@ export async function render(main) {
       ),
     ),
     field("keperluan", "Keperluan / isi aduan (wajib)", keperluan),
-    hint,
-    useHint,
-    field("jenis", "Jenis aduan", jenis, "Biarkan otomatis, atau pilih bila saran keliru"),
+    field(
+      "jenis",
+      "Jenis aduan",
+      jenis,
+      "Biarkan otomatis: sistem menyarankan jenis dari isi aduan saat disimpan",
+    ),
     el(
       "div",
       { class: "field check" },
@@ -451,7 +441,6 @@ export async function render(main) {
       showSaved(out.data, false);
       form.reset();
       atasNama.box.hidden = true;
-      hint.textContent = "";
       pelapor.name.focus();
     } catch (e) {
       if (e.code === "OFFLINE" || e.status >= 500) {

@@ -53,50 +53,40 @@ export function fmtDate(iso) {
   }).format(new Date(iso));
 }
 
-export const STATUS = {
-  diterima: "Diterima",
-  diverifikasi: "Diverifikasi",
-  didisposisi: "Didisposisi",
-  ditindaklanjuti: "Ditindaklanjuti",
-  selesai: "Selesai",
-  tidak_dapat_ditindaklanjuti: "Tidak dapat ditindaklanjuti",
-};
-export const CHANNEL = {
-  lapor: "LAPOR!",
-  email: "Surel",
-  whatsapp: "WhatsApp",
-  facebook: "Facebook",
-  instagram: "Instagram",
-  datang_langsung: "Datang langsung",
-  telepon: "Telepon",
-  kotak_saran: "Kotak saran",
-  website: "Situs web",
-  legacy_import: "Impor catatan lama",
-};
-export const JENIS = {
-  PBI_JK_REAKTIVASI: "Reaktivasi kartu PBI JK",
-  ASLUT: "ASLUT (lanjut usia terlantar)",
-  BPNT: "BPNT (pangan non tunai)",
-  PKH: "PKH (keluarga harapan)",
-  RASDA: "RASDA (pangan daerah)",
-  RUTILAHU: "RUTILAHU (rumah tidak layak huni)",
-  KKS_HILANG: "Kehilangan KKS",
-  LAIN_LAIN: "Lain-lain",
-};
-export const BIDANG = {
-  DAYASOS: "Pemberdayaan Sosial",
-  REHSOS: "Rehabilitasi Sosial",
-  LINJAMSOS: "Perlindungan dan Jaminan Sosial",
-};
-export const ROLE = {
-  admin: "Admin",
-  kadis: "Kepala Dinas",
-  koordinator: "Koordinator",
-  front_office: "Front office",
-  penelaah: "Penelaah",
-};
+// Codes → Indonesian labels, filled once per page load by loadLabels() from the API: the
+// vocabularies of src/domain (GET /api/v1/catalogue/labels) and the jenis catalogue with the
+// codes an admin added (GET /api/v1/catalogue/jenis). The console keeps no copy of its own;
+// the objects are filled in place so every module that imported them sees the values.
+export const STATUS = {};
+export const CHANNEL = {};
+export const JENIS = {};
+export const BIDANG = {};
+export const ROLE = {};
+/** Statuses that end a case. */
+export const FINAL = [];
+/** Channels a desk officer records by hand. */
+export const INTAKE_CHANNELS = [];
 
-export const FINAL = ["selesai", "tidak_dapat_ditindaklanjuti"];
+let labelsLoaded = null;
+/** Loads the labels (once); `api` is api.js's caller, passed in to keep ui.js import-free. */
+export function loadLabels(api) {
+  labelsLoaded ??= Promise.all([
+    api("GET", "/api/v1/catalogue/labels"),
+    api("GET", "/api/v1/catalogue/jenis"),
+  ]).then(([labels, jenis]) => {
+    const fill = (target, entries) => {
+      for (const { code, label } of entries) target[code] = label;
+    };
+    fill(STATUS, labels.statuses);
+    fill(CHANNEL, labels.channels);
+    fill(BIDANG, labels.bidang);
+    fill(ROLE, labels.roles);
+    fill(JENIS, jenis.codes);
+    FINAL.push(...labels.finalStatuses);
+    INTAKE_CHANNELS.push(...labels.intakeChannels);
+  });
+  return labelsLoaded;
+}
 
 /** on_time | near | late from the API's slaState, else from dueAt (near = within 24 h). */
 export function slaOf(c, now = Date.now()) {

@@ -50,20 +50,3 @@ export function checkPhone(raw) {
     return { ok: false, partial: true, message: "nomor telepon belum lengkap" };
   return { ok: false, message: "nomor telepon tidak valid" };
 }
-
-// A tiny hint while typing; the server's classifier decides on save.
-const HINTS = [
-  [/\bkks\b.*\b(hilang|rusak)|\b(hilang|rusak)\b.*\bkks\b/, "KKS_HILANG"],
-  [/\bpbi\b|\bbpjs\b|\bkis\b|reaktivasi/, "PBI_JK_REAKTIVASI"],
-  [/\baslut\b|\blansia\b|lanjut usia/, "ASLUT"],
-  [/\bbpnt\b|sembako|pangan non tunai/, "BPNT"],
-  [/\bpkh\b|keluarga harapan/, "PKH"],
-  [/\brasda\b|pangan daerah|beras daerah/, "RASDA"],
-  [/rutilahu|bedah rumah|rumah tidak layak/, "RUTILAHU"],
-];
-
-export function hintJenis(text) {
-  const t = String(text || "").toLowerCase();
-  for (const [re, code] of HINTS) if (re.test(t)) return code;
-  return null;
-}
