@@ -123,7 +123,15 @@ export async function openPostgres(url: string, poolSize = 10, logger?: Logger):
   // An idle client losing its server (PostgreSQL restart) must not crash the process.
   const onError = (e: Error) =>
     logger?.warn({ err: { message: e.message } }, "postgres idle client error");
-  const config = { connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 };
+  // jit off: the hub's statements are short OLTP batches whose estimated cost still crosses
+  // jit_above_cost (a page's person-link look-up: 61 ms with LLVM compiling it, 6 ms
+  // without). A DSN's own `options` are kept.
+  const config = {
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    options: [new URL(url).searchParams.get("options"), "-c jit=off"].filter(Boolean).join(" "),
+  };
   const pool = new pg.Pool(config);
   pool.on("error", onError);
   // Staff requests' connections: role and office are set together at every checkout, in

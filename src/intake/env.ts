@@ -18,9 +18,20 @@ export type IntakeEnv = {
   now: Date;
 };
 
-const last = new WeakMap<HubContext, IntakeEnv>();
+const last = new WeakMap<HubContext, { at: number; env: IntakeEnv }>();
 
-export async function loadIntakeEnv(ctx: HubContext): Promise<IntakeEnv> {
+/**
+ * `maxAgeMs`: reuse what this process loaded that recently (a sync reads it before every
+ * page; four catalogue queries a page were a tenth of a page's time). Staff intake always
+ * reads afresh, so a jenis an admin just added is accepted at once.
+ */
+export async function loadIntakeEnv(
+  ctx: HubContext,
+  opts: { maxAgeMs?: number } = {},
+): Promise<IntakeEnv> {
+  const hit = last.get(ctx);
+  if (hit && opts.maxAgeMs !== undefined && Date.now() - hit.at < opts.maxAgeMs)
+    return { ...hit.env, now: ctx.clock() };
   const [{ policy }, calendar, jenis, bidang] = await Promise.all([
     loadSlaPolicy(ctx),
     loadCalendarCached(ctx),
@@ -34,7 +45,7 @@ export async function loadIntakeEnv(ctx: HubContext): Promise<IntakeEnv> {
     bidangTable: bidang.table,
     now: ctx.clock(),
   };
-  last.set(ctx, env);
+  last.set(ctx, { at: Date.now(), env });
   return env;
 }
 
@@ -43,6 +54,6 @@ export async function loadIntakeEnv(ctx: HubContext): Promise<IntakeEnv> {
  * inside a transaction it did not open (a sync page), after `loadIntakeEnv` ran before it.
  */
 export function lastIntakeEnv(ctx: HubContext): IntakeEnv | null {
-  const env = last.get(ctx);
-  return env ? { ...env, now: ctx.clock() } : null;
+  const hit = last.get(ctx);
+  return hit ? { ...hit.env, now: ctx.clock() } : null;
 }

@@ -739,5 +739,5 @@ export async function sourceFor(
  * caller of applyItems runs it first.
  */
 export async function prepareIntake(ctx: HubContext): Promise<void> {
-  await loadIntakeEnv(ctx);
+  await loadIntakeEnv(ctx, { maxAgeMs: 5_000 });
 }
