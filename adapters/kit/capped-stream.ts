@@ -3,7 +3,7 @@
 // endless file never sits in memory.
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import type { AxiosResponse } from "axios";
+import type { AxiosRequestConfig, AxiosResponse } from "axios";
 
 /** Resolves the bytes, or null once more than `maxBytes` arrived (the request is aborted). */
 export function readCapped(
@@ -67,4 +67,43 @@ export function mediaTypeOf(contentType: unknown): string {
   return typeof contentType === "string" && contentType.length > 0
     ? (contentType.split(";")[0] ?? "").trim().toLowerCase()
     : "application/octet-stream";
+}
+
+export interface CappedDownload {
+  readonly bytes: Buffer;
+  readonly mime: string;
+  readonly sha256: string;
+}
+
+/**
+ * GET `url` through the client's `send` (its token, its error mapping) as a stream and
+ * read it within `maxBytes`. A non-2xx answer is handed to `rejectStatus` with the first
+ * 4 KiB of its body, which throws the client's error.
+ */
+export async function downloadCapped(
+  send: (config: AxiosRequestConfig) => Promise<AxiosResponse<unknown>>,
+  url: string,
+  maxBytes: number,
+  errors: {
+    tooLarge: () => Error;
+    toError: (error: unknown) => Error;
+    rejectStatus: (response: AxiosResponse<unknown>, head: string) => never;
+  },
+): Promise<CappedDownload> {
+  const controller = new AbortController();
+  const response = await send({
+    method: "GET",
+    url,
+    responseType: "stream",
+    signal: controller.signal,
+    headers: { Accept: "*/*" },
+  });
+  if (response.status < 200 || response.status >= 300) {
+    const head = await readCapped(response.data as Readable, 4096, controller, errors.toError)
+      .then((b) => b?.toString("utf8") ?? "")
+      .catch(() => "");
+    errors.rejectStatus(response, head);
+  }
+  const { bytes, sha256 } = await readCappedBody(response, controller, maxBytes, errors);
+  return { bytes, mime: mediaTypeOf(response.headers["content-type"]), sha256 };
 }

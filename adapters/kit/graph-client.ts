@@ -2,19 +2,23 @@
 // authenticated HTTP instance, retries with the client's own error family, request
 // failures and non-2xx answers turned into that family's typed errors.
 import type { AxiosInstance, AxiosResponse } from "axios";
-import { withRetry, type AttemptInfo, type RetryPolicy } from "../../src/sync/retry-policy.js";
+import type { AttemptInfo, RetryPolicy } from "../../src/sync/retry-policy.js";
 import { GRAPH_SEND_RETRY_POLICY, createGraphHttp, retryAfterOf } from "./graph.js";
 import type { GraphErrorFamily } from "./graph-errors.js";
 import { responseText } from "./http.js";
+import { retryOperation, type RetryHooks, type Sleep } from "./retry.js";
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-export interface GraphClientSetup<Op extends string> {
+/** The validated connection settings of a Graph client. */
+export interface GraphConnection {
   readonly token: string;
   readonly graphVersion: string;
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly userAgent: string;
+}
+
+/** Caller options every Graph client takes. */
+export interface GraphClientHooks<Op extends string> {
   /** Default: no retry of sends (a lost answer would deliver the reply twice). */
   readonly sendRetryPolicy?: RetryPolicy | undefined;
   readonly onRetry?: ((event: AttemptInfo & { readonly operation: Op }) => void) | undefined;
@@ -24,34 +28,24 @@ export interface GraphClientSetup<Op extends string> {
 export abstract class GraphClient<Op extends string> {
   protected readonly http: AxiosInstance;
   protected readonly sendRetryPolicy: RetryPolicy;
-  private readonly onRetry: GraphClientSetup<Op>["onRetry"];
-  private readonly sleep: Sleep | undefined;
+  private readonly hooks: RetryHooks<Op>;
   readonly graphVersion: string;
   readonly baseUrl: string;
 
   protected constructor(
-    setup: GraphClientSetup<Op>,
+    connection: GraphConnection,
+    options: GraphClientHooks<Op>,
     private readonly errors: GraphErrorFamily,
   ) {
-    this.graphVersion = setup.graphVersion;
-    this.baseUrl = setup.baseUrl.replace(/\/+$/, "");
-    this.sendRetryPolicy = setup.sendRetryPolicy ?? GRAPH_SEND_RETRY_POLICY;
-    this.onRetry = setup.onRetry;
-    this.sleep = setup.sleep;
-    this.http = createGraphHttp({
-      baseUrl: this.baseUrl,
-      token: setup.token,
-      timeoutMs: setup.timeoutMs,
-      userAgent: setup.userAgent,
-    });
+    this.graphVersion = connection.graphVersion;
+    this.baseUrl = connection.baseUrl.replace(/\/+$/, "");
+    this.sendRetryPolicy = options.sendRetryPolicy ?? GRAPH_SEND_RETRY_POLICY;
+    this.hooks = { classify: errors.classify, onRetry: options.onRetry, sleep: options.sleep };
+    this.http = createGraphHttp({ ...connection, baseUrl: this.baseUrl });
   }
 
   protected retrying<T>(operation: Op, policy: RetryPolicy, fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, policy, {
-      classify: this.errors.classify,
-      onAttempt: (info) => this.onRetry?.({ ...info, operation }),
-      ...(this.sleep ? { sleep: this.sleep } : {}),
-    });
+    return retryOperation(operation, policy, this.hooks, fn);
   }
 
   protected async send(

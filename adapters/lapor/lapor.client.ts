@@ -4,7 +4,6 @@ import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { z } from "zod";
 import {
   DEFAULT_MAX_RETRY_AFTER_MS,
-  withRetry,
   type AttemptInfo,
   type RetryClass,
   type RetryPolicy,
@@ -20,9 +19,10 @@ import {
   type PostTindakLanjutBody,
   type TindakLanjutDto,
 } from "./lapor.dto.js";
-import { mediaTypeOf, readCapped, readCappedBody } from "../kit/capped-stream.js";
+import { downloadCapped, type CappedDownload } from "../kit/capped-stream.js";
 import { parseAdapterConfig } from "../kit/config.js";
 import { isHttpUrl, responseText, transientNetworkReason } from "../kit/http.js";
+import { retryOperation } from "../kit/retry.js";
 import { parseRetryAfterMs } from "../kit/retry-after.js";
 
 // ---------------------------------------------------------------------------------------
@@ -232,11 +232,7 @@ export interface PostTindakLanjutResult {
   readonly tindakLanjut: TindakLanjutDto;
 }
 
-export interface DownloadedAttachment {
-  readonly bytes: Buffer;
-  readonly mime: string;
-  readonly sha256: string;
-}
+export type DownloadedAttachment = CappedDownload;
 
 const SNIPPET_LENGTH = 200;
 
@@ -304,8 +300,7 @@ export class LaporClient {
     config: LaporConfigInput,
     extra: Omit<LaporClientOptions, "baseUrl" | "token" | "timeoutMs"> = {},
   ): LaporClient {
-    const parsed = LaporClient.parseConfig(config);
-    return new LaporClient({ ...extra, ...parsed });
+    return new LaporClient({ ...extra, ...LaporClient.parseConfig(config) });
   }
 
   private static parseConfig(config: LaporConfigInput): z.infer<typeof ConfigSchema> {
@@ -418,10 +413,7 @@ export class LaporClient {
    * `maxBytes` (checked against Content-Length first, then while counting), so a huge
    * or endless file never sits in memory.
    */
-  async downloadAttachment(
-    url: string,
-    options: { maxBytes: number },
-  ): Promise<DownloadedAttachment> {
+  async downloadAttachment(url: string, options: { maxBytes: number }): Promise<CappedDownload> {
     const { maxBytes } = options;
     if (!Number.isInteger(maxBytes) || maxBytes <= 0)
       throw new RangeError("maxBytes must be a positive integer");
@@ -434,40 +426,23 @@ export class LaporClient {
         null,
       );
     }
-    return this.retrying("downloadAttachment", async () => {
-      const controller = new AbortController();
-      const response = await this.send({
-        method: "GET",
-        url: target.toString(),
-        responseType: "stream",
-        signal: controller.signal,
-        headers: { Accept: "*/*" },
-      });
-      const stream = response.data as Readable;
-      if (response.status < 200 || response.status >= 300) {
-        const chunks = await readCapped(stream, 4096, controller, toNetworkError).catch(() =>
-          Buffer.alloc(0),
-        );
-        const text = chunks instanceof Buffer ? chunks.toString("utf8") : "";
-        this.throwForStatus({ ...response, data: text }, "attachment");
-        throw new LaporHttpError(response.status, snippet(text));
-      }
-      const { bytes, sha256 } = await readCappedBody(response, controller, maxBytes, {
+    return this.retrying("downloadAttachment", () =>
+      downloadCapped((config) => this.send(config), target.toString(), maxBytes, {
         tooLarge: () => new LaporAttachmentTooLargeError(maxBytes),
         toError: toNetworkError,
-      });
-      return { bytes, mime: mediaTypeOf(response.headers["content-type"]), sha256 };
-    });
+        rejectStatus: (response, head) => {
+          this.throwForStatus({ ...response, data: head }, "attachment");
+          throw new LaporHttpError(response.status, snippet(head));
+        },
+      }),
+    );
   }
 
   // -------------------------------------------------------------------------------------
 
   private retrying<T>(operation: LaporRetryEvent["operation"], fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, this.retryPolicy, {
-      classify: classifyLaporError,
-      onAttempt: (info) => this.onRetry?.({ ...info, operation }),
-      ...(this.sleep ? { sleep: this.sleep } : {}),
-    });
+    const hooks = { classify: classifyLaporError, onRetry: this.onRetry, sleep: this.sleep };
+    return retryOperation(operation, this.retryPolicy, hooks, fn);
   }
 
   private async send(

@@ -115,14 +115,8 @@ export class MetaClient extends GraphClient<MetaRetryEvent["operation"]> {
   constructor(options: MetaClientOptions) {
     const parsed = MetaClient.parseConfig(options);
     super(
-      {
-        ...parsed,
-        token: parsed.pageAccessToken,
-        userAgent: "aduan-hub/meta-adapter",
-        sendRetryPolicy: options.sendRetryPolicy,
-        onRetry: options.onRetry,
-        sleep: options.sleep,
-      },
+      { ...parsed, token: parsed.pageAccessToken, userAgent: "aduan-hub/meta-adapter" },
+      options,
       errors,
     );
   }
@@ -132,8 +126,7 @@ export class MetaClient extends GraphClient<MetaRetryEvent["operation"]> {
     config: MetaConfigInput,
     extra: Omit<MetaClientOptions, keyof MetaConfigInput> = {},
   ): MetaClient {
-    const parsed = MetaClient.parseConfig(config);
-    return new MetaClient({ ...extra, ...parsed });
+    return new MetaClient({ ...extra, ...MetaClient.parseConfig(config) });
   }
 
   private static parseConfig(config: MetaConfigInput): z.infer<typeof MetaConfigSchema> {

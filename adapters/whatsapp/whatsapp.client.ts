@@ -1,7 +1,6 @@
-import type { Readable } from "node:stream";
 import { z } from "zod";
 import type { AttemptInfo, RetryPolicy } from "../../src/sync/retry-policy.js";
-import { mediaTypeOf, readCapped, readCappedBody } from "../kit/capped-stream.js";
+import { downloadCapped, type CappedDownload } from "../kit/capped-stream.js";
 import { definedOnly, parseAdapterConfig } from "../kit/config.js";
 import {
   GRAPH_READ_RETRY_POLICY,
@@ -156,11 +155,7 @@ export interface MediaInfo {
   readonly fileSize: number | null;
 }
 
-export interface DownloadedMedia {
-  readonly bytes: Buffer;
-  readonly mime: string;
-  readonly sha256: string;
-}
+export type DownloadedMedia = CappedDownload;
 
 const SendResponseSchema = z.object({
   contacts: z.array(z.object({ wa_id: z.string().optional() })).optional(),
@@ -188,14 +183,8 @@ export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]>
   constructor(options: WhatsAppClientOptions) {
     const parsed = WhatsAppClient.parseConfig(options);
     super(
-      {
-        ...parsed,
-        token: parsed.accessToken,
-        userAgent: "aduan-hub/whatsapp-adapter",
-        sendRetryPolicy: options.sendRetryPolicy,
-        onRetry: options.onRetry,
-        sleep: options.sleep,
-      },
+      { ...parsed, token: parsed.accessToken, userAgent: "aduan-hub/whatsapp-adapter" },
+      options,
       errors,
     );
     this.phoneNumberId = parsed.phoneNumberId;
@@ -212,8 +201,7 @@ export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]>
     config: WhatsAppConfigInput,
     extra: Omit<WhatsAppClientOptions, keyof WhatsAppConfigInput> = {},
   ): WhatsAppClient {
-    const parsed = WhatsAppClient.parseConfig(config);
-    return new WhatsAppClient({ ...extra, ...parsed });
+    return new WhatsAppClient({ ...extra, ...WhatsAppClient.parseConfig(config) });
   }
 
   private static parseConfig(config: WhatsAppConfigInput): z.infer<typeof ConfigSchema> {
@@ -327,27 +315,16 @@ export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]>
         null,
       );
     }
-    return this.retrying("downloadMedia", this.readRetryPolicy, async () => {
-      const controller = new AbortController();
-      const response = await this.send({
-        method: "GET",
-        url: target.toString(),
-        responseType: "stream",
-        signal: controller.signal,
-        headers: { Accept: "*/*" },
-      });
-      const stream = response.data as Readable;
-      if (response.status < 200 || response.status >= 300) {
-        const head = await readCapped(stream, 4096, controller, toError).catch(() => null);
-        this.throwForStatus({ ...response, data: head?.toString("utf8") ?? "" });
-        throw new WhatsAppPermanentError(response.status, null);
-      }
-      const { bytes, sha256 } = await readCappedBody(response, controller, maxBytes, {
+    return this.retrying("downloadMedia", this.readRetryPolicy, () =>
+      downloadCapped((config) => this.send(config), target.toString(), maxBytes, {
         tooLarge: () => new WhatsAppMediaTooLargeError(maxBytes),
         toError,
-      });
-      return { bytes, mime: mediaTypeOf(response.headers["content-type"]), sha256 };
-    });
+        rejectStatus: (response, head) => {
+          this.throwForStatus({ ...response, data: head });
+          throw new WhatsAppPermanentError(response.status, null);
+        },
+      }),
+    );
   }
 
   /** getMediaUrl + downloadMedia, refusing early when Meta already reports a larger file. */
