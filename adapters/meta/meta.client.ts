@@ -130,14 +130,10 @@ export class MetaClient extends GraphClient<MetaRetryEvent["operation"]> {
   }
 
   private static parseConfig(config: MetaConfigInput): z.infer<typeof MetaConfigSchema> {
+    // The schema keeps its own keys only: client options passed along are dropped.
     return parseAdapterConfig(
       MetaConfigSchema,
-      definedOnly({
-        pageAccessToken: config.pageAccessToken,
-        graphVersion: config.graphVersion,
-        baseUrl: config.baseUrl,
-        timeoutMs: config.timeoutMs,
-      }),
+      definedOnly({ ...config }),
       "Meta (Facebook/Instagram) adapter",
       (message) => new MetaConfigError(message),
     );

@@ -205,15 +205,10 @@ export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]>
   }
 
   private static parseConfig(config: WhatsAppConfigInput): z.infer<typeof ConfigSchema> {
+    // The schema keeps its own keys only: client options passed along are dropped.
     return parseAdapterConfig(
       ConfigSchema,
-      definedOnly({
-        accessToken: config.accessToken,
-        phoneNumberId: config.phoneNumberId,
-        graphVersion: config.graphVersion,
-        baseUrl: config.baseUrl,
-        timeoutMs: config.timeoutMs,
-      }),
+      definedOnly({ ...config }),
       "WhatsApp adapter",
       (message) => new WhatsAppConfigError(message),
     );
