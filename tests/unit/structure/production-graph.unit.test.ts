@@ -127,6 +127,26 @@ describe("production import graph (bin/aduan-hub.js → src/cli/main.ts)", () =>
   });
 });
 
+describe("npm start (scripts/start.mjs)", () => {
+  it("still loads both sandboxes, from the build of their sources", () => {
+    const start = path.join(root, "scripts/start.mjs");
+    const built = importsOf(start).filter((s) => s.startsWith("../dist/"));
+    const sources = built.map((s) => s.replace(/^\.\.\/dist\//, "").replace(/\.js$/, ".ts"));
+    expect(sources).toEqual(
+      expect.arrayContaining([
+        "adapters/lapor/sandbox/lapor-sandbox.ts",
+        "adapters/rekap/sandbox/rekap-sandbox.ts",
+      ]),
+    );
+    for (const source of sources) expect(existsSync(path.join(root, source))).toBe(true);
+    // tsc -p tsconfig.build.json (npm start builds first) compiles adapters/ into dist/.
+    const build = JSON.parse(readFileSync(path.join(root, "tsconfig.build.json"), "utf8")) as {
+      include: string[];
+    };
+    expect(build.include).toContain("adapters");
+  });
+});
+
 describe("the import-graph walker", () => {
   it("sees a sandbox when one is imported (the sandbox's own entry imports it)", () => {
     const g = walk([path.join(root, "adapters/lapor/sandbox/main.ts")]);
