@@ -37,6 +37,10 @@ function oneLine(value: string): string {
     .trim();
 }
 
+function salutation(citizenName: string | null | undefined): string {
+  return citizenName ? `Yth. Bapak/Ibu ${oneLine(citizenName)},` : "Yth. Bapak/Ibu,";
+}
+
 function bracket(id: string): string {
   return `<${id}>`;
 }
@@ -97,11 +101,8 @@ export interface AcknowledgementInput {
  */
 export function renderAcknowledgementEmail(input: AcknowledgementInput): RenderedEmail {
   assertCaseNumber(input.caseNumber);
-  const salutation = input.citizenName
-    ? `Yth. Bapak/Ibu ${oneLine(input.citizenName)},`
-    : "Yth. Bapak/Ibu,";
   const text = [
-    salutation,
+    salutation(input.citizenName),
     "",
     `Terima kasih telah menyampaikan pengaduan kepada ${oneLine(input.office.name)}. ` +
       `Pengaduan Anda telah kami terima pada ${formatWita(input.receivedAt)} ` +
@@ -170,11 +171,8 @@ export function renderStaffReplyEmail(input: StaffReplyInput): RenderedEmail {
   } else {
     subject = `Re: [${input.caseNumber}] ${original}`;
   }
-  const salutation = input.citizenName
-    ? `Yth. Bapak/Ibu ${oneLine(input.citizenName)},`
-    : "Yth. Bapak/Ibu,";
   const text = [
-    salutation,
+    salutation(input.citizenName),
     "",
     `Menindaklanjuti pengaduan Anda dengan nomor ${input.caseNumber}, berikut tanggapan kami:`,
     "",

@@ -1,11 +1,9 @@
-import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { z } from "zod";
 import {
   DEFAULT_MAX_RETRY_AFTER_MS,
-  withRetry,
   type AttemptInfo,
   type RetryClass,
   type RetryPolicy,
@@ -21,6 +19,11 @@ import {
   type PostTindakLanjutBody,
   type TindakLanjutDto,
 } from "./lapor.dto.js";
+import { downloadCapped, type CappedDownload } from "../kit/capped-stream.js";
+import { parseAdapterConfig } from "../kit/config.js";
+import { isHttpUrl, responseText, transientNetworkReason } from "../kit/http.js";
+import { retryOperation } from "../kit/retry.js";
+import { parseRetryAfterMs } from "../kit/retry-after.js";
 
 // ---------------------------------------------------------------------------------------
 // Errors: one class per upstream behaviour of the contract, each with a stable `code` the
@@ -153,29 +156,7 @@ export function classifyLaporError(error: unknown): RetryClass {
   return error instanceof LaporError && error.retryable ? "retry" : "stop";
 }
 
-const TRANSIENT_SOCKET_CODES = new Set([
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "ECONNABORTED",
-  "ECONNREFUSED",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "ERR_SOCKET_CONNECTION_TIMEOUT",
-]);
 const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
-
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfterMs(header: unknown, now: number = Date.now()): number | null {
-  if (typeof header !== "string" && typeof header !== "number") return null;
-  const text = String(header).trim();
-  if (text === "") return null;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now);
-}
 
 // ---------------------------------------------------------------------------------------
 // Options
@@ -212,17 +193,9 @@ export interface LaporClientOptions {
 }
 
 const httpUrl = (envName: string) =>
-  z.string({ error: `${envName} is required` }).refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === "http:" || url.protocol === "https:";
-      } catch {
-        return false;
-      }
-    },
-    { message: `${envName} is not a valid URL (expected http(s)://host[:port][/path])` },
-  );
+  z.string({ error: `${envName} is required` }).refine(isHttpUrl, {
+    message: `${envName} is not a valid URL (expected http(s)://host[:port][/path])`,
+  });
 
 const ConfigSchema = z.object({
   baseUrl: httpUrl("LAPOR_BASE_URL"),
@@ -259,11 +232,7 @@ export interface PostTindakLanjutResult {
   readonly tindakLanjut: TindakLanjutDto;
 }
 
-export interface DownloadedAttachment {
-  readonly bytes: Buffer;
-  readonly mime: string;
-  readonly sha256: string;
-}
+export type DownloadedAttachment = CappedDownload;
 
 const SNIPPET_LENGTH = 200;
 
@@ -277,13 +246,6 @@ function parseBodyLoosely(text: string): unknown {
   } catch {
     return snippet(text);
   }
-}
-
-function responseText(response: AxiosResponse<unknown>): string {
-  const data = response.data;
-  if (typeof data === "string") return data;
-  if (Buffer.isBuffer(data)) return data.toString("utf8");
-  return "";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -338,24 +300,22 @@ export class LaporClient {
     config: LaporConfigInput,
     extra: Omit<LaporClientOptions, "baseUrl" | "token" | "timeoutMs"> = {},
   ): LaporClient {
-    const parsed = LaporClient.parseConfig(config);
-    return new LaporClient({ ...extra, ...parsed });
+    return new LaporClient({ ...extra, ...LaporClient.parseConfig(config) });
   }
 
   private static parseConfig(config: LaporConfigInput): z.infer<typeof ConfigSchema> {
-    const result = ConfigSchema.safeParse({
-      baseUrl: config.baseUrl,
-      token: config.token,
-      ...(config.timeoutMs === undefined || config.timeoutMs === ""
-        ? {}
-        : { timeoutMs: config.timeoutMs }),
-    });
-    if (!result.success) {
-      throw new LaporConfigError(
-        `LAPOR! adapter configuration is invalid: ${result.error.issues.map((i) => i.message).join("; ")}`,
-      );
-    }
-    return result.data;
+    return parseAdapterConfig(
+      ConfigSchema,
+      {
+        baseUrl: config.baseUrl,
+        token: config.token,
+        ...(config.timeoutMs === undefined || config.timeoutMs === ""
+          ? {}
+          : { timeoutMs: config.timeoutMs }),
+      },
+      "LAPOR! adapter",
+      (message) => new LaporConfigError(message),
+    );
   }
 
   /**
@@ -453,10 +413,7 @@ export class LaporClient {
    * `maxBytes` (checked against Content-Length first, then while counting), so a huge
    * or endless file never sits in memory.
    */
-  async downloadAttachment(
-    url: string,
-    options: { maxBytes: number },
-  ): Promise<DownloadedAttachment> {
+  async downloadAttachment(url: string, options: { maxBytes: number }): Promise<CappedDownload> {
     const { maxBytes } = options;
     if (!Number.isInteger(maxBytes) || maxBytes <= 0)
       throw new RangeError("maxBytes must be a positive integer");
@@ -469,47 +426,23 @@ export class LaporClient {
         null,
       );
     }
-    return this.retrying("downloadAttachment", async () => {
-      const controller = new AbortController();
-      const response = await this.send({
-        method: "GET",
-        url: target.toString(),
-        responseType: "stream",
-        signal: controller.signal,
-        headers: { Accept: "*/*" },
-      });
-      const stream = response.data as Readable;
-      if (response.status < 200 || response.status >= 300) {
-        const chunks = await readCapped(stream, 4096, controller).catch(() => Buffer.alloc(0));
-        const text = chunks instanceof Buffer ? chunks.toString("utf8") : "";
-        this.throwForStatus({ ...response, data: text }, "attachment");
-        throw new LaporHttpError(response.status, snippet(text));
-      }
-      const declared = Number(response.headers["content-length"]);
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        controller.abort();
-        stream.destroy();
-        throw new LaporAttachmentTooLargeError(maxBytes);
-      }
-      const bytes = await readCapped(stream, maxBytes, controller);
-      if (bytes === null) throw new LaporAttachmentTooLargeError(maxBytes);
-      const contentType = response.headers["content-type"];
-      const mime =
-        typeof contentType === "string" && contentType.length > 0
-          ? (contentType.split(";")[0] ?? "").trim().toLowerCase()
-          : "application/octet-stream";
-      return { bytes, mime, sha256: createHash("sha256").update(bytes).digest("hex") };
-    });
+    return this.retrying("downloadAttachment", () =>
+      downloadCapped((config) => this.send(config), target.toString(), maxBytes, {
+        tooLarge: () => new LaporAttachmentTooLargeError(maxBytes),
+        toError: toNetworkError,
+        rejectStatus: (response, head) => {
+          this.throwForStatus({ ...response, data: head }, "attachment");
+          throw new LaporHttpError(response.status, snippet(head));
+        },
+      }),
+    );
   }
 
   // -------------------------------------------------------------------------------------
 
   private retrying<T>(operation: LaporRetryEvent["operation"], fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, this.retryPolicy, {
-      classify: classifyLaporError,
-      onAttempt: (info) => this.onRetry?.({ ...info, operation }),
-      ...(this.sleep ? { sleep: this.sleep } : {}),
-    });
+    const hooks = { classify: classifyLaporError, onRetry: this.onRetry, sleep: this.sleep };
+    return retryOperation(operation, this.retryPolicy, hooks, fn);
   }
 
   private async send(
@@ -556,17 +489,8 @@ export class LaporClient {
 }
 
 function toNetworkError(error: unknown): Error {
-  if (error instanceof AxiosError) {
-    const code = error.code ?? "";
-    if (TRANSIENT_SOCKET_CODES.has(code))
-      return new LaporTransientError(code, null, { cause: error });
-    if (/socket hang up/i.test(error.message))
-      return new LaporTransientError("socket hang up", null, { cause: error });
-    const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
-    if (typeof causeCode === "string" && TRANSIENT_SOCKET_CODES.has(causeCode)) {
-      return new LaporTransientError(causeCode, null, { cause: error });
-    }
-  }
+  const reason = transientNetworkReason(error);
+  if (reason !== null) return new LaporTransientError(reason, null, { cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }
 
@@ -602,39 +526,5 @@ function readText(stream: Readable, idleMs: number): Promise<string> {
     });
     stream.once("error", (error: unknown) => fail(toNetworkError(error)));
     stream.once("close", () => fail(new LaporTransientError("ECONNRESET", null)));
-  });
-}
-
-/** Resolves the bytes, or null once more than `maxBytes` arrived (the request is aborted). */
-function readCapped(
-  stream: Readable,
-  maxBytes: number,
-  controller: AbortController,
-): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let settled = false;
-    const finish = (value: Buffer | null, error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      stream.removeAllListeners("data");
-      if (error !== undefined) reject(error instanceof Error ? error : new Error(String(error)));
-      else resolve(value);
-    };
-    stream.on("data", (chunk: Buffer | string) => {
-      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      total += buffer.length;
-      if (total > maxBytes) {
-        // Settle first: aborting makes axios destroy the stream with a CanceledError.
-        finish(null);
-        controller.abort();
-        stream.destroy();
-        return;
-      }
-      chunks.push(buffer);
-    });
-    stream.once("end", () => finish(Buffer.concat(chunks, total)));
-    stream.once("error", (error: unknown) => finish(null, toNetworkError(error)));
   });
 }

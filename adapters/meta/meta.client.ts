@@ -1,266 +1,13 @@
-import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import axios, { type AxiosResponse } from "axios";
 import { z } from "zod";
-import { parseRetryAfterMs } from "../lapor/lapor.client.js";
-import {
-  withRetry,
-  type AttemptInfo,
-  type RetryClass,
-  type RetryPolicy,
-} from "../../src/sync/retry-policy.js";
-
-// =======================================================================================
-// Graph API plumbing shared by the Messenger/Instagram client (below) and the WhatsApp
-// Cloud API client: both speak the same error envelope
-// `{ error: { message, type, code, error_subcode, fbtrace_id } }`.
-// =======================================================================================
-
-export const GRAPH_BASE_URL = "https://graph.facebook.com";
-export const DEFAULT_GRAPH_VERSION = "v21.0";
-export const GRAPH_VERSION_PATTERN = /^v\d{1,3}\.\d{1,2}$/;
-
-/** What we keep of a Graph error. Its `message` is dropped: it can quote a phone number. */
-export interface GraphErrorInfo {
-  readonly code: number | null;
-  readonly subcode: number | null;
-  readonly type: string | null;
-  readonly fbtraceId: string | null;
-}
-
-const GraphErrorEnvelope = z.object({
-  error: z.object({
-    code: z.number().int().optional(),
-    error_subcode: z.number().int().optional(),
-    type: z.string().optional(),
-    fbtrace_id: z.string().optional(),
-  }),
-});
-
-export function parseGraphError(text: string): GraphErrorInfo {
-  let json: unknown;
-  try {
-    json = JSON.parse(text) as unknown;
-  } catch {
-    return { code: null, subcode: null, type: null, fbtraceId: null };
-  }
-  const parsed = GraphErrorEnvelope.safeParse(json);
-  if (!parsed.success) return { code: null, subcode: null, type: null, fbtraceId: null };
-  const e = parsed.data.error;
-  return {
-    code: e.code ?? null,
-    subcode: e.error_subcode ?? null,
-    type: e.type ?? null,
-    fbtraceId: e.fbtrace_id ?? null,
-  };
-}
-
-export type GraphFailureKind = "auth" | "rate_limit" | "transient" | "window_closed" | "permanent";
-
-// Graph codes documented as throttling: 4 app, 17 user, 32 page, 613 calls, 80007 WABA,
-// 130429 Cloud API throughput, 131048 spam rate limit, 131056 pair rate limit.
-const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80007, 130429, 131048, 131056]);
-// 1/2 unknown/service errors, 131000 "something went wrong", 131016 service unavailable.
-const TRANSIENT_CODES = new Set([1, 2, 131000, 131016]);
-// 190 expired/invalid token, 102 session, 10/200-299 permission (token lacks a scope).
-const AUTH_CODES = new Set([102, 190]);
-
-export interface GraphClassifyRules {
-  /** Codes or `code:subcode` pairs meaning "outside the customer-service window". */
-  readonly windowClosed: ReadonlySet<string>;
-}
-
-/** One place decides what a Graph failure means; both clients map the kind to classes. */
-export function classifyGraphFailure(
-  status: number,
-  info: GraphErrorInfo,
-  rules: GraphClassifyRules,
-): GraphFailureKind {
-  if (
-    info.code !== null &&
-    (rules.windowClosed.has(String(info.code)) ||
-      (info.subcode !== null && rules.windowClosed.has(`${info.code}:${info.subcode}`)))
-  ) {
-    return "window_closed";
-  }
-  if (status === 401 || (info.code !== null && AUTH_CODES.has(info.code))) return "auth";
-  if (status === 429 || (info.code !== null && RATE_LIMIT_CODES.has(info.code))) {
-    return "rate_limit";
-  }
-  if (status === 408 || status >= 500) return "transient";
-  if (info.code !== null && TRANSIENT_CODES.has(info.code)) return "transient";
-  return "permanent";
-}
-
-const TRANSIENT_SOCKET_CODES = new Set([
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "ECONNABORTED",
-  "ECONNREFUSED",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "ERR_SOCKET_CONNECTION_TIMEOUT",
-]);
-
-/** Socket-level failure reason when it is one worth retrying, else null. */
-export function transientNetworkReason(error: unknown): string | null {
-  if (!(error instanceof AxiosError)) return null;
-  const code = error.code ?? "";
-  if (TRANSIENT_SOCKET_CODES.has(code)) return code;
-  if (/socket hang up/i.test(error.message)) return "socket hang up";
-  const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
-  if (typeof causeCode === "string" && TRANSIENT_SOCKET_CODES.has(causeCode)) return causeCode;
-  return null;
-}
-
-export function createGraphHttp(options: {
-  baseUrl: string;
-  token: string;
-  timeoutMs: number;
-  userAgent: string;
-}): AxiosInstance {
-  return axios.create({
-    baseURL: options.baseUrl,
-    timeout: options.timeoutMs,
-    // Status handling is ours: every code maps to a typed error.
-    validateStatus: () => true,
-    proxy: false,
-    maxRedirects: 0,
-    responseType: "text",
-    transformResponse: [(d: unknown) => d],
-    transitional: { clarifyTimeoutError: true, forcedJSONParsing: false, silentJSONParsing: false },
-    headers: {
-      // Header, not `?access_token=`: tokens must never land in URLs, proxies or logs.
-      Authorization: `Bearer ${options.token}`,
-      Accept: "application/json",
-      "User-Agent": options.userAgent,
-    },
-  });
-}
-
-export function responseText(response: AxiosResponse<unknown>): string {
-  const data = response.data;
-  if (typeof data === "string") return data;
-  if (Buffer.isBuffer(data)) return data.toString("utf8");
-  return "";
-}
-
-export function parseJsonOrNull(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-export function retryAfterOf(response: AxiosResponse<unknown>): number | null {
-  return parseRetryAfterMs(response.headers["retry-after"]);
-}
-
-/** Resolves the bytes, or null once more than `maxBytes` arrived (the request is aborted). */
-export function readCapped(
-  stream: Readable,
-  maxBytes: number,
-  controller: AbortController,
-  toError: (error: unknown) => Error,
-): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let settled = false;
-    const finish = (value: Buffer | null, error?: Error): void => {
-      if (settled) return;
-      settled = true;
-      stream.removeAllListeners("data");
-      if (error !== undefined) reject(error);
-      else resolve(value);
-    };
-    stream.on("data", (chunk: Buffer | string) => {
-      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      total += buffer.length;
-      if (total > maxBytes) {
-        // Settle first: aborting makes axios destroy the stream with a CanceledError.
-        finish(null);
-        controller.abort();
-        stream.destroy();
-        return;
-      }
-      chunks.push(buffer);
-    });
-    stream.once("end", () => finish(Buffer.concat(chunks, total)));
-    stream.once("error", (error: unknown) => finish(null, toError(error)));
-  });
-}
-
-/** Sends are not idempotent on Meta's side: by default the Outbox, not the client, retries. */
-export const GRAPH_SEND_RETRY_POLICY: RetryPolicy = Object.freeze({
-  retries: 0,
-  minTimeoutMs: 500,
-  maxTimeoutMs: 10_000,
-  factor: 2,
-  jitter: true,
-});
-
-export const GRAPH_READ_RETRY_POLICY: RetryPolicy = Object.freeze({
-  retries: 3,
-  minTimeoutMs: 500,
-  maxTimeoutMs: 10_000,
-  factor: 2,
-  jitter: true,
-});
-
-export function graphVersionSchema(envName: string) {
-  return z
-    .string({ error: `${envName} must be a string like "${DEFAULT_GRAPH_VERSION}"` })
-    .trim()
-    .regex(GRAPH_VERSION_PATTERN, {
-      message: `${envName} must look like "${DEFAULT_GRAPH_VERSION}" (v<major>.<minor>)`,
-    })
-    .default(DEFAULT_GRAPH_VERSION);
-}
-
-export function tokenSchema(envName: string, what: string) {
-  return z
-    .string({ error: `${envName} is required: ${what}` })
-    .trim()
-    .min(1, { message: `${envName} is empty: ${what}` })
-    .refine((t) => !/\s/.test(t), { message: `${envName} must not contain whitespace` });
-}
-
-export function baseUrlSchema(envName: string) {
-  return z
-    .string({ error: `${envName} must be a URL` })
-    .refine(
-      (value) => {
-        try {
-          const url = new URL(value);
-          return url.protocol === "http:" || url.protocol === "https:";
-        } catch {
-          return false;
-        }
-      },
-      { message: `${envName} is not a valid URL (expected https://host)` },
-    )
-    .default(GRAPH_BASE_URL);
-}
-
-export function timeoutSchema(envName: string) {
-  return z.coerce
-    .number({ error: `${envName} must be a number of milliseconds` })
-    .int({ message: `${envName} must be a whole number of milliseconds` })
-    .min(100, { message: `${envName} must be at least 100` })
-    .max(120_000, { message: `${envName} must be at most 120000` })
-    .default(15_000);
-}
-
-/** Drops undefined/"" so zod defaults apply to unset environment variables. */
-export function definedOnly(input: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(input).filter(([, v]) => v !== undefined && v !== null && v !== ""),
-  );
-}
+import type { AttemptInfo, RetryPolicy } from "../../src/sync/retry-policy.js";
+import { readCappedBody } from "../kit/capped-stream.js";
+import { definedOnly, parseAdapterConfig } from "../kit/config.js";
+import { baseUrlSchema, graphVersionSchema, timeoutSchema, tokenSchema } from "../kit/graph.js";
+import { GraphClient } from "../kit/graph-client.js";
+import { graphErrorFamily } from "../kit/graph-errors.js";
+import { parseJsonOrNull, responseText, transientNetworkReason } from "../kit/http.js";
 
 // =======================================================================================
 // Messenger / Instagram Send API
@@ -269,131 +16,49 @@ export function definedOnly(input: Record<string, unknown>): Record<string, unkn
 /** Messenger and Instagram refuse longer text messages. */
 export const MESSENGER_TEXT_MAX = 2000;
 
-export abstract class MetaError extends Error {
-  abstract readonly code: string;
-  abstract readonly retryable: boolean;
-  readonly status: number | null;
-  readonly graph: GraphErrorInfo | null;
+// Errors: the Graph error tree of adapters/kit, named for Meta.
+const errors = graphErrorFamily({
+  className: "Meta",
+  codePrefix: "META",
+  service: "Meta",
+  authRejected: "Meta rejected the page access token",
+  tokenVariable: "META_PAGE_ACCESS_TOKEN",
+  windowClosed: "Meta refused the message: outside the 24-hour messaging window",
+  // Messenger: 10/2018278 "outside of allowed window", 551 "person isn't available".
+  // Instagram: 10/2534022 "outside of allowed window".
+  windowClosedCodes: new Set(["10:2018278", "10:2534022", "551"]),
+  textTooLong: (length, max) =>
+    `message has ${length} characters, Messenger/Instagram accept at most ${max}`,
+  tooLarge: {
+    className: "AttachmentTooLarge",
+    code: "ATTACHMENT_TOO_LARGE",
+    message: (maxBytes) => `Meta attachment exceeds ${maxBytes} bytes`,
+  },
+});
 
-  constructor(
-    message: string,
-    status: number | null,
-    graph: GraphErrorInfo | null,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-    this.status = status;
-    this.graph = graph;
-  }
-}
-
-function graphSuffix(graph: GraphErrorInfo | null): string {
-  if (!graph || graph.code === null) return "";
-  const sub = graph.subcode !== null ? `/${graph.subcode}` : "";
-  const trace = graph.fbtraceId !== null ? `, fbtrace_id ${graph.fbtraceId}` : "";
-  return ` (Graph code ${graph.code}${sub}${trace})`;
-}
-
-export class MetaAuthError extends MetaError {
-  readonly code = "META_AUTH";
-  readonly retryable = false;
-  readonly marksStreamUnhealthy = true;
-  constructor(status: number, graph: GraphErrorInfo | null) {
-    super(
-      `Meta rejected the page access token${graphSuffix(graph)}: renew META_PAGE_ACCESS_TOKEN`,
-      status,
-      graph,
-    );
-  }
-}
-
-export class MetaRateLimitError extends MetaError {
-  readonly code = "META_RATE_LIMIT";
-  readonly retryable = true;
-  constructor(
-    status: number,
-    graph: GraphErrorInfo | null,
-    readonly retryAfterMs: number | null,
-  ) {
-    super(`Meta rate limit (HTTP ${status})${graphSuffix(graph)}`, status, graph);
-  }
-}
-
-export class MetaTransientError extends MetaError {
-  readonly code = "META_TRANSIENT";
-  readonly retryable = true;
-  constructor(
-    readonly reason: string,
-    status: number | null,
-    graph: GraphErrorInfo | null,
-    options?: { cause?: unknown },
-  ) {
-    super(`Meta transient failure: ${reason}${graphSuffix(graph)}`, status, graph, options);
-  }
-}
-
+export const MetaError = errors.Error;
+export type MetaError = InstanceType<typeof MetaError>;
+export const MetaAuthError = errors.AuthError;
+export type MetaAuthError = InstanceType<typeof MetaAuthError>;
+export const MetaRateLimitError = errors.RateLimitError;
+export type MetaRateLimitError = InstanceType<typeof MetaRateLimitError>;
+export const MetaTransientError = errors.TransientError;
+export type MetaTransientError = InstanceType<typeof MetaTransientError>;
 /** Outside Messenger's 24 h standard window (or the person can no longer be reached). */
-export class MetaWindowClosedError extends MetaError {
-  readonly code = "META_WINDOW_CLOSED";
-  readonly retryable = false;
-  constructor(status: number, graph: GraphErrorInfo | null) {
-    super(
-      `Meta refused the message: outside the 24-hour messaging window${graphSuffix(graph)}`,
-      status,
-      graph,
-    );
-  }
-}
+export const MetaWindowClosedError = errors.WindowClosedError;
+export type MetaWindowClosedError = InstanceType<typeof MetaWindowClosedError>;
+export const MetaPermanentError = errors.PermanentError;
+export type MetaPermanentError = InstanceType<typeof MetaPermanentError>;
+export const MetaProtocolError = errors.ProtocolError;
+export type MetaProtocolError = InstanceType<typeof MetaProtocolError>;
+export const MetaTextTooLongError = errors.TextTooLongError;
+export type MetaTextTooLongError = InstanceType<typeof MetaTextTooLongError>;
+export const MetaAttachmentTooLargeError = errors.TooLargeError;
+export type MetaAttachmentTooLargeError = InstanceType<typeof MetaAttachmentTooLargeError>;
+export const MetaConfigError = errors.ConfigError;
+export type MetaConfigError = InstanceType<typeof MetaConfigError>;
 
-export class MetaPermanentError extends MetaError {
-  readonly code = "META_PERMANENT";
-  readonly retryable = false;
-  constructor(status: number, graph: GraphErrorInfo | null) {
-    super(`Meta refused the request (HTTP ${status})${graphSuffix(graph)}`, status, graph);
-  }
-}
-
-export class MetaProtocolError extends MetaError {
-  readonly code = "META_PROTOCOL";
-  readonly retryable = false;
-  constructor(message: string, status: number | null) {
-    super(`Meta protocol error: ${message}`, status, null);
-  }
-}
-
-export class MetaTextTooLongError extends MetaError {
-  readonly code = "META_TEXT_TOO_LONG";
-  readonly retryable = false;
-  constructor(
-    readonly length: number,
-    readonly max: number,
-  ) {
-    super(
-      `message has ${length} characters, Messenger/Instagram accept at most ${max}`,
-      null,
-      null,
-    );
-  }
-}
-
-export class MetaConfigError extends Error {
-  readonly code = "META_CONFIG_INVALID";
-  constructor(message: string) {
-    super(message);
-    this.name = "MetaConfigError";
-  }
-}
-
-export function classifyMetaError(error: unknown): RetryClass {
-  return error instanceof MetaError && error.retryable ? "retry" : "stop";
-}
-
-// Messenger: 10/2018278 "outside of allowed window", 551 "person isn't available".
-// Instagram: 10/2534022 "outside of allowed window".
-const META_WINDOW_RULES: GraphClassifyRules = {
-  windowClosed: new Set(["10:2018278", "10:2534022", "551"]),
-};
+export const classifyMetaError = errors.classify;
 
 export interface MetaRetryEvent extends AttemptInfo {
   readonly operation: "sendMessage";
@@ -446,27 +111,14 @@ const SendResponseSchema = z.object({
   message_id: z.string().min(1),
 });
 
-export class MetaClient {
-  private readonly http: AxiosInstance;
-  private readonly sendRetryPolicy: RetryPolicy;
-  private readonly onRetry: ((event: MetaRetryEvent) => void) | undefined;
-  private readonly sleep: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
-  readonly graphVersion: string;
-  readonly baseUrl: string;
-
+export class MetaClient extends GraphClient<MetaRetryEvent["operation"]> {
   constructor(options: MetaClientOptions) {
     const parsed = MetaClient.parseConfig(options);
-    this.graphVersion = parsed.graphVersion;
-    this.baseUrl = parsed.baseUrl.replace(/\/+$/, "");
-    this.sendRetryPolicy = options.sendRetryPolicy ?? GRAPH_SEND_RETRY_POLICY;
-    this.onRetry = options.onRetry;
-    this.sleep = options.sleep;
-    this.http = createGraphHttp({
-      baseUrl: this.baseUrl,
-      token: parsed.pageAccessToken,
-      timeoutMs: parsed.timeoutMs,
-      userAgent: "aduan-hub/meta-adapter",
-    });
+    super(
+      { ...parsed, token: parsed.pageAccessToken, userAgent: "aduan-hub/meta-adapter" },
+      options,
+      errors,
+    );
   }
 
   /** Boot-time construction from environment-like input; throws an operator-readable message. */
@@ -474,27 +126,17 @@ export class MetaClient {
     config: MetaConfigInput,
     extra: Omit<MetaClientOptions, keyof MetaConfigInput> = {},
   ): MetaClient {
-    const parsed = MetaClient.parseConfig(config);
-    return new MetaClient({ ...extra, ...parsed });
+    return new MetaClient({ ...extra, ...MetaClient.parseConfig(config) });
   }
 
   private static parseConfig(config: MetaConfigInput): z.infer<typeof MetaConfigSchema> {
-    const result = MetaConfigSchema.safeParse(
-      definedOnly({
-        pageAccessToken: config.pageAccessToken ?? undefined,
-        graphVersion: config.graphVersion,
-        baseUrl: config.baseUrl,
-        timeoutMs: config.timeoutMs,
-      }),
+    // The schema keeps its own keys only: client options passed along are dropped.
+    return parseAdapterConfig(
+      MetaConfigSchema,
+      definedOnly({ ...config }),
+      "Meta (Facebook/Instagram) adapter",
+      (message) => new MetaConfigError(message),
     );
-    if (!result.success) {
-      throw new MetaConfigError(
-        `Meta (Facebook/Instagram) adapter configuration is invalid: ${result.error.issues
-          .map((i) => i.message)
-          .join("; ")}`,
-      );
-    }
-    return result.data;
   }
 
   /**
@@ -519,75 +161,29 @@ export class MetaClient {
         : { messaging_type: "RESPONSE" }),
       message: { text },
     };
-    return withRetry(
-      async () => {
-        const response = await this.send({
-          method: "POST",
-          url: `/${this.graphVersion}/me/messages`,
-          data: JSON.stringify(body),
-          headers: { "Content-Type": "application/json" },
-        });
-        this.throwForStatus(response);
-        const parsed = SendResponseSchema.safeParse(parseJsonOrNull(responseText(response)));
-        if (!parsed.success) {
-          throw new MetaProtocolError(
-            "send response has no recipient_id/message_id",
-            response.status,
-          );
-        }
-        return { recipientId: parsed.data.recipient_id, externalId: parsed.data.message_id };
-      },
-      this.sendRetryPolicy,
-      {
-        classify: classifyMetaError,
-        onAttempt: (info) => this.onRetry?.({ ...info, operation: "sendMessage" }),
-        ...(this.sleep ? { sleep: this.sleep } : {}),
-      },
-    );
-  }
-
-  private async send(
-    config: Parameters<AxiosInstance["request"]>[0],
-  ): Promise<AxiosResponse<unknown>> {
-    try {
-      return await this.http.request<unknown>(config);
-    } catch (error) {
-      const reason = transientNetworkReason(error);
-      if (reason !== null) throw new MetaTransientError(reason, null, null, { cause: error });
-      throw error instanceof Error ? error : new Error(String(error));
-    }
-  }
-
-  private throwForStatus(response: AxiosResponse<unknown>): void {
-    const { status } = response;
-    if (status >= 200 && status < 300) return;
-    const graph = parseGraphError(responseText(response));
-    switch (classifyGraphFailure(status, graph, META_WINDOW_RULES)) {
-      case "auth":
-        throw new MetaAuthError(status, graph);
-      case "rate_limit":
-        throw new MetaRateLimitError(status, graph, retryAfterOf(response));
-      case "transient":
-        throw new MetaTransientError(`HTTP ${status}`, status, graph);
-      case "window_closed":
-        throw new MetaWindowClosedError(status, graph);
-      case "permanent":
-        throw new MetaPermanentError(status, graph);
-    }
+    return this.retrying("sendMessage", this.sendRetryPolicy, async () => {
+      const response = await this.send({
+        method: "POST",
+        url: `/${this.graphVersion}/me/messages`,
+        data: JSON.stringify(body),
+        headers: { "Content-Type": "application/json" },
+      });
+      this.throwForStatus(response);
+      const parsed = SendResponseSchema.safeParse(parseJsonOrNull(responseText(response)));
+      if (!parsed.success) {
+        throw new MetaProtocolError(
+          "send response has no recipient_id/message_id",
+          response.status,
+        );
+      }
+      return { recipientId: parsed.data.recipient_id, externalId: parsed.data.message_id };
+    });
   }
 }
 
 // ---------------------------------------------------------------------------------------
 // Attachments of Messenger / Instagram messages
 // ---------------------------------------------------------------------------------------
-
-export class MetaAttachmentTooLargeError extends MetaError {
-  readonly code = "META_ATTACHMENT_TOO_LARGE";
-  readonly retryable = false;
-  constructor(readonly maxBytes: number) {
-    super(`Meta attachment exceeds ${maxBytes} bytes`, null, null);
-  }
-}
 
 // Attachment payload URLs are signed CDN links that need no token; only Meta's own media
 // hosts are fetched, so a crafted payload cannot make the hub fetch arbitrary URLs.
@@ -638,24 +234,17 @@ export async function downloadMetaAttachment(
       response.status,
     );
   }
-  const declared = Number(response.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > options.maxBytes) {
-    controller.abort();
-    stream.destroy();
-    throw new MetaAttachmentTooLargeError(options.maxBytes);
-  }
-  const bytes = await readCapped(
-    stream,
-    options.maxBytes,
-    controller,
-    (e) =>
-      new MetaTransientError(transientNetworkReason(e) ?? "stream error", null, null, { cause: e }),
-  );
-  if (bytes === null) throw new MetaAttachmentTooLargeError(options.maxBytes);
+  const { bytes, sha256 } = await readCappedBody(response, controller, options.maxBytes, {
+    tooLarge: () => new MetaAttachmentTooLargeError(options.maxBytes),
+    toError: (e) =>
+      new MetaTransientError(transientNetworkReason(e) ?? "stream error", null, null, {
+        cause: e,
+      }),
+  });
   const ct = response.headers["content-type"];
   return {
     bytes,
     mime: typeof ct === "string" ? (ct.split(";")[0]?.trim() ?? null) : null,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha256,
   };
 }

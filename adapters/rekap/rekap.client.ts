@@ -1,6 +1,7 @@
 // HTTP client of the recap intake (rekap.yaml). One POST per recap; the outcome is
 // classified here so the outbox handler only maps it: 201/200 accepted, 429 and 5xx (and
 // network errors) transient, 401/403 credentials, any other 4xx permanent.
+import { parseRetryAfterMs } from "../kit/retry-after.js";
 import { RekapReceiptSchema } from "./rekap.dto.js";
 import { signRekap } from "./rekap.signature.js";
 
@@ -18,15 +19,6 @@ export type RekapPushResult =
   | { kind: "rejected"; status: number; error: string; response: unknown };
 
 export const REKAP_PATH = "/api/v1/rekap-pengaduan";
-
-/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | null {
-  if (!header) return null;
-  const s = Number(header);
-  if (Number.isFinite(s) && s >= 0) return Math.round(s * 1000);
-  const t = Date.parse(header);
-  return Number.isNaN(t) ? null : Math.max(0, t - now);
-}
 
 function shortError(body: unknown, status: number): string {
   if (body && typeof body === "object") {
@@ -83,7 +75,7 @@ export async function pushRekap(
     };
   }
   if (res.status === 429 || res.status === 408 || res.status >= 500) {
-    const after = retryAfterMs(res.headers.get("retry-after"));
+    const after = parseRetryAfterMs(res.headers.get("retry-after"));
     return {
       kind: "transient",
       status: res.status,

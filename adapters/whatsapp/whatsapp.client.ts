@@ -1,32 +1,17 @@
-import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
-import type { AxiosInstance, AxiosResponse } from "axios";
 import { z } from "zod";
-import {
-  withRetry,
-  type AttemptInfo,
-  type RetryClass,
-  type RetryPolicy,
-} from "../../src/sync/retry-policy.js";
+import type { AttemptInfo, RetryPolicy } from "../../src/sync/retry-policy.js";
+import { downloadCapped, type CappedDownload } from "../kit/capped-stream.js";
+import { definedOnly, parseAdapterConfig } from "../kit/config.js";
 import {
   GRAPH_READ_RETRY_POLICY,
-  GRAPH_SEND_RETRY_POLICY,
   baseUrlSchema,
-  classifyGraphFailure,
-  createGraphHttp,
-  definedOnly,
   graphVersionSchema,
-  parseGraphError,
-  parseJsonOrNull,
-  readCapped,
-  responseText,
-  retryAfterOf,
   timeoutSchema,
   tokenSchema,
-  transientNetworkReason,
-  type GraphClassifyRules,
-  type GraphErrorInfo,
-} from "../meta/meta.client.js";
+} from "../kit/graph.js";
+import { GraphClient } from "../kit/graph-client.js";
+import { graphErrorFamily } from "../kit/graph-errors.js";
+import { parseJsonOrNull, responseText } from "../kit/http.js";
 
 /** WhatsApp refuses text bodies longer than this. */
 export const WHATSAPP_TEXT_MAX = 4096;
@@ -44,139 +29,52 @@ export const WHATSAPP_WINDOW_CLOSED_CODES: readonly number[] = [131047];
 export const WHATSAPP_MEDIA_ORIGINS: readonly string[] = ["https://lookaside.fbsbx.com"];
 
 // ---------------------------------------------------------------------------------------
-// Errors: stable codes for the Outbox and alerting. Messages carry Graph codes and the
-// fbtrace_id for Meta support, never the Graph message (it can quote the phone number).
+// Errors: the Graph error tree of adapters/kit, named for WhatsApp. Stable codes for the
+// Outbox and alerting; messages carry Graph codes and the fbtrace_id for Meta support,
+// never the Graph message (it can quote the phone number).
 // ---------------------------------------------------------------------------------------
 
-export abstract class WhatsAppError extends Error {
-  abstract readonly code: string;
-  abstract readonly retryable: boolean;
-  readonly status: number | null;
-  readonly graph: GraphErrorInfo | null;
+const errors = graphErrorFamily({
+  className: "WhatsApp",
+  codePrefix: "WHATSAPP",
+  service: "WhatsApp",
+  authRejected: "WhatsApp Cloud API rejected the access token",
+  tokenVariable: "WHATSAPP_ACCESS_TOKEN",
+  windowClosed: "WhatsApp refused free text: outside the 24-hour window, a template is required",
+  windowClosedCodes: new Set(WHATSAPP_WINDOW_CLOSED_CODES.map(String)),
+  textTooLong: (length, max) => `text has ${length} characters, WhatsApp accepts at most ${max}`,
+  tooLarge: {
+    className: "MediaTooLarge",
+    code: "MEDIA_TOO_LARGE",
+    message: (maxBytes) => `WhatsApp media exceeds the ${maxBytes}-byte cap; download aborted`,
+  },
+});
 
-  constructor(
-    message: string,
-    status: number | null,
-    graph: GraphErrorInfo | null,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-    this.status = status;
-    this.graph = graph;
-  }
-}
-
-function graphSuffix(graph: GraphErrorInfo | null): string {
-  if (!graph || graph.code === null) return "";
-  const sub = graph.subcode !== null ? `/${graph.subcode}` : "";
-  const trace = graph.fbtraceId !== null ? `, fbtrace_id ${graph.fbtraceId}` : "";
-  return ` (Graph code ${graph.code}${sub}${trace})`;
-}
-
+export const WhatsAppError = errors.Error;
+export type WhatsAppError = InstanceType<typeof WhatsAppError>;
 /** 401 or Graph code 190: the token is invalid or expired. */
-export class WhatsAppAuthError extends WhatsAppError {
-  readonly code = "WHATSAPP_AUTH";
-  readonly retryable = false;
-  readonly marksStreamUnhealthy = true;
-  constructor(status: number, graph: GraphErrorInfo | null) {
-    super(
-      `WhatsApp Cloud API rejected the access token${graphSuffix(graph)}: renew WHATSAPP_ACCESS_TOKEN`,
-      status,
-      graph,
-    );
-  }
-}
-
-export class WhatsAppRateLimitError extends WhatsAppError {
-  readonly code = "WHATSAPP_RATE_LIMIT";
-  readonly retryable = true;
-  constructor(
-    status: number,
-    graph: GraphErrorInfo | null,
-    readonly retryAfterMs: number | null,
-  ) {
-    super(`WhatsApp rate limit (HTTP ${status})${graphSuffix(graph)}`, status, graph);
-  }
-}
-
-export class WhatsAppTransientError extends WhatsAppError {
-  readonly code = "WHATSAPP_TRANSIENT";
-  readonly retryable = true;
-  constructor(
-    readonly reason: string,
-    status: number | null,
-    graph: GraphErrorInfo | null,
-    options?: { cause?: unknown },
-  ) {
-    super(`WhatsApp transient failure: ${reason}${graphSuffix(graph)}`, status, graph, options);
-  }
-}
-
+export const WhatsAppAuthError = errors.AuthError;
+export type WhatsAppAuthError = InstanceType<typeof WhatsAppAuthError>;
+export const WhatsAppRateLimitError = errors.RateLimitError;
+export type WhatsAppRateLimitError = InstanceType<typeof WhatsAppRateLimitError>;
+export const WhatsAppTransientError = errors.TransientError;
+export type WhatsAppTransientError = InstanceType<typeof WhatsAppTransientError>;
 /** More than 24 h since the citizen's last message: resend as an approved template. */
-export class WhatsAppWindowClosedError extends WhatsAppError {
-  readonly code = "WHATSAPP_WINDOW_CLOSED";
-  readonly retryable = false;
-  constructor(status: number, graph: GraphErrorInfo | null) {
-    super(
-      `WhatsApp refused free text: outside the 24-hour window, a template is required${graphSuffix(graph)}`,
-      status,
-      graph,
-    );
-  }
-}
-
+export const WhatsAppWindowClosedError = errors.WindowClosedError;
+export type WhatsAppWindowClosedError = InstanceType<typeof WhatsAppWindowClosedError>;
 /** Any other 4xx: final (bad number, template not approved, parameter mismatch, ...). */
-export class WhatsAppPermanentError extends WhatsAppError {
-  readonly code = "WHATSAPP_PERMANENT";
-  readonly retryable = false;
-  constructor(status: number, graph: GraphErrorInfo | null) {
-    super(`WhatsApp refused the request (HTTP ${status})${graphSuffix(graph)}`, status, graph);
-  }
-}
+export const WhatsAppPermanentError = errors.PermanentError;
+export type WhatsAppPermanentError = InstanceType<typeof WhatsAppPermanentError>;
+export const WhatsAppMediaTooLargeError = errors.TooLargeError;
+export type WhatsAppMediaTooLargeError = InstanceType<typeof WhatsAppMediaTooLargeError>;
+export const WhatsAppProtocolError = errors.ProtocolError;
+export type WhatsAppProtocolError = InstanceType<typeof WhatsAppProtocolError>;
+export const WhatsAppTextTooLongError = errors.TextTooLongError;
+export type WhatsAppTextTooLongError = InstanceType<typeof WhatsAppTextTooLongError>;
+export const WhatsAppConfigError = errors.ConfigError;
+export type WhatsAppConfigError = InstanceType<typeof WhatsAppConfigError>;
 
-export class WhatsAppMediaTooLargeError extends WhatsAppError {
-  readonly code = "WHATSAPP_MEDIA_TOO_LARGE";
-  readonly retryable = false;
-  constructor(readonly maxBytes: number) {
-    super(`WhatsApp media exceeds the ${maxBytes}-byte cap; download aborted`, null, null);
-  }
-}
-
-export class WhatsAppProtocolError extends WhatsAppError {
-  readonly code = "WHATSAPP_PROTOCOL";
-  readonly retryable = false;
-  constructor(message: string, status: number | null) {
-    super(`WhatsApp protocol error: ${message}`, status, null);
-  }
-}
-
-export class WhatsAppTextTooLongError extends WhatsAppError {
-  readonly code = "WHATSAPP_TEXT_TOO_LONG";
-  readonly retryable = false;
-  constructor(
-    readonly length: number,
-    readonly max: number,
-  ) {
-    super(`text has ${length} characters, WhatsApp accepts at most ${max}`, null, null);
-  }
-}
-
-export class WhatsAppConfigError extends Error {
-  readonly code = "WHATSAPP_CONFIG_INVALID";
-  constructor(message: string) {
-    super(message);
-    this.name = "WhatsAppConfigError";
-  }
-}
-
-export function classifyWhatsAppError(error: unknown): RetryClass {
-  return error instanceof WhatsAppError && error.retryable ? "retry" : "stop";
-}
-
-const WHATSAPP_RULES: GraphClassifyRules = {
-  windowClosed: new Set(WHATSAPP_WINDOW_CLOSED_CODES.map(String)),
-};
+export const classifyWhatsAppError = errors.classify;
 
 // ---------------------------------------------------------------------------------------
 // Reply mode
@@ -257,11 +155,7 @@ export interface MediaInfo {
   readonly fileSize: number | null;
 }
 
-export interface DownloadedMedia {
-  readonly bytes: Buffer;
-  readonly mime: string;
-  readonly sha256: string;
-}
+export type DownloadedMedia = CappedDownload;
 
 const SendResponseSchema = z.object({
   contacts: z.array(z.object({ wa_id: z.string().optional() })).optional(),
@@ -281,37 +175,25 @@ const WA_ID = /^\d{6,15}$/;
 // Client
 // ---------------------------------------------------------------------------------------
 
-export class WhatsAppClient {
-  private readonly http: AxiosInstance;
-  private readonly sendRetryPolicy: RetryPolicy;
+export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]> {
   private readonly readRetryPolicy: RetryPolicy;
-  private readonly onRetry: ((event: WhatsAppRetryEvent) => void) | undefined;
-  private readonly sleep: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   private readonly mediaOrigins: ReadonlySet<string>;
   readonly phoneNumberId: string;
-  readonly graphVersion: string;
-  readonly baseUrl: string;
 
   constructor(options: WhatsAppClientOptions) {
     const parsed = WhatsAppClient.parseConfig(options);
+    super(
+      { ...parsed, token: parsed.accessToken, userAgent: "aduan-hub/whatsapp-adapter" },
+      options,
+      errors,
+    );
     this.phoneNumberId = parsed.phoneNumberId;
-    this.graphVersion = parsed.graphVersion;
-    this.baseUrl = parsed.baseUrl.replace(/\/+$/, "");
-    this.sendRetryPolicy = options.sendRetryPolicy ?? GRAPH_SEND_RETRY_POLICY;
     this.readRetryPolicy = options.readRetryPolicy ?? GRAPH_READ_RETRY_POLICY;
-    this.onRetry = options.onRetry;
-    this.sleep = options.sleep;
     this.mediaOrigins = new Set([
       new URL(this.baseUrl).origin,
       ...WHATSAPP_MEDIA_ORIGINS,
       ...(options.mediaOrigins ?? []).map((o) => new URL(o).origin),
     ]);
-    this.http = createGraphHttp({
-      baseUrl: this.baseUrl,
-      token: parsed.accessToken,
-      timeoutMs: parsed.timeoutMs,
-      userAgent: "aduan-hub/whatsapp-adapter",
-    });
   }
 
   /** Boot-time construction from environment-like input; throws an operator-readable message. */
@@ -319,28 +201,17 @@ export class WhatsAppClient {
     config: WhatsAppConfigInput,
     extra: Omit<WhatsAppClientOptions, keyof WhatsAppConfigInput> = {},
   ): WhatsAppClient {
-    const parsed = WhatsAppClient.parseConfig(config);
-    return new WhatsAppClient({ ...extra, ...parsed });
+    return new WhatsAppClient({ ...extra, ...WhatsAppClient.parseConfig(config) });
   }
 
   private static parseConfig(config: WhatsAppConfigInput): z.infer<typeof ConfigSchema> {
-    const result = ConfigSchema.safeParse(
-      definedOnly({
-        accessToken: config.accessToken,
-        phoneNumberId: config.phoneNumberId,
-        graphVersion: config.graphVersion,
-        baseUrl: config.baseUrl,
-        timeoutMs: config.timeoutMs,
-      }),
+    // The schema keeps its own keys only: client options passed along are dropped.
+    return parseAdapterConfig(
+      ConfigSchema,
+      definedOnly({ ...config }),
+      "WhatsApp adapter",
+      (message) => new WhatsAppConfigError(message),
     );
-    if (!result.success) {
-      throw new WhatsAppConfigError(
-        `WhatsApp adapter configuration is invalid: ${result.error.issues
-          .map((i) => i.message)
-          .join("; ")}`,
-      );
-    }
-    return result.data;
   }
 
   /** Free text; valid only inside the 24 h window (see chooseReplyMode). */
@@ -439,36 +310,16 @@ export class WhatsAppClient {
         null,
       );
     }
-    return this.retrying("downloadMedia", this.readRetryPolicy, async () => {
-      const controller = new AbortController();
-      const response = await this.send({
-        method: "GET",
-        url: target.toString(),
-        responseType: "stream",
-        signal: controller.signal,
-        headers: { Accept: "*/*" },
-      });
-      const stream = response.data as Readable;
-      if (response.status < 200 || response.status >= 300) {
-        const head = await readCapped(stream, 4096, controller, toError).catch(() => null);
-        this.throwForStatus({ ...response, data: head?.toString("utf8") ?? "" });
-        throw new WhatsAppPermanentError(response.status, null);
-      }
-      const declared = Number(response.headers["content-length"]);
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        controller.abort();
-        stream.destroy();
-        throw new WhatsAppMediaTooLargeError(maxBytes);
-      }
-      const bytes = await readCapped(stream, maxBytes, controller, toError);
-      if (bytes === null) throw new WhatsAppMediaTooLargeError(maxBytes);
-      const contentType = response.headers["content-type"];
-      const mime =
-        typeof contentType === "string" && contentType.length > 0
-          ? (contentType.split(";")[0] ?? "").trim().toLowerCase()
-          : "application/octet-stream";
-      return { bytes, mime, sha256: createHash("sha256").update(bytes).digest("hex") };
-    });
+    return this.retrying("downloadMedia", this.readRetryPolicy, () =>
+      downloadCapped((config) => this.send(config), target.toString(), maxBytes, {
+        tooLarge: () => new WhatsAppMediaTooLargeError(maxBytes),
+        toError,
+        rejectStatus: (response, head) => {
+          this.throwForStatus({ ...response, data: head });
+          throw new WhatsAppPermanentError(response.status, null);
+        },
+      }),
+    );
   }
 
   /** getMediaUrl + downloadMedia, refusing early when Meta already reports a larger file. */
@@ -502,54 +353,9 @@ export class WhatsAppClient {
       return { externalId: first.id, waId: parsed.data.contacts?.[0]?.wa_id ?? null };
     });
   }
-
-  private retrying<T>(
-    operation: WhatsAppRetryEvent["operation"],
-    policy: RetryPolicy,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    return withRetry(fn, policy, {
-      classify: classifyWhatsAppError,
-      onAttempt: (info) => this.onRetry?.({ ...info, operation }),
-      ...(this.sleep ? { sleep: this.sleep } : {}),
-    });
-  }
-
-  private async send(
-    config: Parameters<AxiosInstance["request"]>[0],
-  ): Promise<AxiosResponse<unknown>> {
-    try {
-      return await this.http.request<unknown>(config);
-    } catch (error) {
-      throw toError(error);
-    }
-  }
-
-  private throwForStatus(response: AxiosResponse<unknown>): void {
-    const { status } = response;
-    if (status >= 200 && status < 300) return;
-    const graph = parseGraphError(responseText(response));
-    switch (classifyGraphFailure(status, graph, WHATSAPP_RULES)) {
-      case "auth":
-        throw new WhatsAppAuthError(status, graph);
-      case "rate_limit":
-        throw new WhatsAppRateLimitError(status, graph, retryAfterOf(response));
-      case "transient":
-        throw new WhatsAppTransientError(`HTTP ${status}`, status, graph);
-      case "window_closed":
-        throw new WhatsAppWindowClosedError(status, graph);
-      case "permanent":
-        throw new WhatsAppPermanentError(status, graph);
-    }
-  }
 }
 
-function toError(error: unknown): Error {
-  if (error instanceof WhatsAppError) return error;
-  const reason = transientNetworkReason(error);
-  if (reason !== null) return new WhatsAppTransientError(reason, null, null, { cause: error });
-  return error instanceof Error ? error : new Error(String(error));
-}
+const toError = errors.fromRequestFailure;
 
 function assertWaId(waId: string): void {
   // A malformed recipient is a caller bug; the message names no digits on purpose.

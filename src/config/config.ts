@@ -1,6 +1,7 @@
 // One schema over the environment, parsed once at boot. A bad or missing value stops the
 // process with a message naming the variable.
 import { z } from "zod";
+import { cronVar } from "./cron.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -109,13 +110,7 @@ export const configSchema = z.object({
   LAPOR_TOKEN: z.string().optional(),
   LAPOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   // A cron expression, or "off" to leave the stream to `aduan-hub sync lapor --once`.
-  LAPOR_SYNC_CRON: z
-    .string()
-    .refine(
-      (v) => v === "off" || v.trim().split(/\s+/).length >= 5,
-      "must be a cron expression or off",
-    )
-    .default("*/5 * * * *"),
+  LAPOR_SYNC_CRON: cronVar("*/5 * * * *"),
   LAPOR_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(200),
   // Re-read window behind the last seen diperbarui_pada when restarting from updated_since.
   LAPOR_OVERLAP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
@@ -126,13 +121,7 @@ export const configSchema = z.object({
     .max(200 * 1024 * 1024)
     .default(10 * 1024 * 1024),
   LAPOR_ATTACHMENTS: bool.default(true),
-  OUTBOX_FLUSH_CRON: z
-    .string()
-    .refine(
-      (v) => v === "off" || v.trim().split(/\s+/).length >= 5,
-      "must be a cron expression or off",
-    )
-    .default("* * * * *"),
+  OUTBOX_FLUSH_CRON: cronVar("* * * * *"),
   // `serve` runs the scheduled jobs; a second API-only process may turn them off.
   ADUAN_JOBS: bool.default(true),
   // ---- end issue 4 config ----
@@ -146,8 +135,8 @@ export const configSchema = z.object({
   SMTP_USER: z.string().min(1).optional(),
   SMTP_PASSWORD: z.string().min(1).optional(),
   SMTP_FROM: z.string().min(3).default("aduan-hub <aduan@dinsos.tabalongkab.go.id>"),
-  // Cron of the sla.breach job (WITA is the server's business zone; cron runs in server time).
-  ADUAN_SLA_BREACH_CRON: z.string().min(9).default("*/15 * * * *"),
+  // Cron of the sla.breach job.
+  ADUAN_SLA_BREACH_CRON: cronVar("*/15 * * * *"),
   // A breach still open this many working days after its due date is escalated to the kadis.
   ADUAN_SLA_ESCALATE_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(2),
   // ---- end issue 5 config ----
@@ -213,7 +202,7 @@ export const configSchema = z.object({
         .map((s) => s.trim())
         .filter((s) => s !== ""),
     ),
-  EMAIL_SYNC_CRON: z.string().min(3).default("*/5 * * * *"),
+  EMAIL_SYNC_CRON: cronVar("*/5 * * * *"),
   EMAIL_ATTACHMENT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -288,7 +277,7 @@ export const configSchema = z.object({
       return parsed.data;
     }),
   // Cron of the monthly recap push (previous month), WITA; "off" disables it.
-  REKAP_CRON: z.string().min(1).default("0 2 1 * *"),
+  REKAP_CRON: cronVar("0 2 1 * *"),
   // ---- end issue 7 config ----
   // ---- issue 9 config ----
   // Retention (JRA) per data class, in years; past it, data is anonymised (counts stay).
@@ -297,9 +286,9 @@ export const configSchema = z.object({
   // Audit rows older than this are reported by `pdp retention`, never deleted by the hub.
   PDP_RETENTION_YEARS_AUDIT: z.coerce.number().int().min(1).max(100).default(10),
   // Cron of the pdp.retention job (daily); "off" disables it.
-  PDP_RETENTION_CRON: z.string().min(1).default("30 1 * * *"),
+  PDP_RETENTION_CRON: cronVar("30 1 * * *"),
   // Cron of the audit.seal job (hash chain of the processing record); "off" disables it.
-  PDP_AUDIT_SEAL_CRON: z.string().min(1).default("* * * * *"),
+  PDP_AUDIT_SEAL_CRON: cronVar("* * * * *"),
   // Where each seal writes the chain's tip (last id, row count, MAC) outside the database;
   // default <ADUAN_DATA_DIR>/audit-tip.json, "off" to write none.
   ADUAN_AUDIT_TIP_FILE: z.string().min(1).optional(),

@@ -7,8 +7,7 @@ import { defineJob } from "./job.js";
 
 export const auditSealJob = defineJob<never>({
   id: "audit.seal",
-  schedule: (ctx) =>
-    ctx.config.PDP_AUDIT_SEAL_CRON === "off" ? null : ctx.config.PDP_AUDIT_SEAL_CRON,
+  schedule: (ctx) => ctx.config.PDP_AUDIT_SEAL_CRON,
   handler: async (ctx) => {
     const sealed = await sealAuditChain(ctx);
     const saved = await saveSealTip(ctx);

@@ -4,10 +4,7 @@ import { emailConfigured, syncEmail } from "../../adapters/email/email.sync.js";
 
 export const emailSyncJob = defineJob<never>({
   id: "email.sync",
-  schedule: (ctx) =>
-    ctx.config.EMAIL_SYNC_CRON === "off" || !emailConfigured(ctx)
-      ? null
-      : ctx.config.EMAIL_SYNC_CRON,
+  schedule: (ctx) => (emailConfigured(ctx) ? ctx.config.EMAIL_SYNC_CRON : null),
   handler: async (ctx) => {
     const runs = await syncEmail(ctx);
     return { runs };

@@ -5,7 +5,7 @@ import type { HubContext } from "../context.js";
 // handler. Handlers do bounded batches and are testable without timers (call them directly).
 export type JobDefinition<P = unknown> = {
   id: string;
-  /** cron expression, or null for on-demand jobs only */
+  /** cron expression (WITA) or `off` (a *_CRON value as configured), or null for on-demand jobs only */
   schedule: (ctx: HubContext) => string | null;
   payload?: z.ZodType<P>;
   handler: (ctx: HubContext, payload: P) => Promise<Record<string, unknown> | void>;

@@ -5,10 +5,7 @@ import { createLaporSource, laporConfigured } from "../../adapters/lapor/lapor.s
 
 export const laporSyncJob = defineJob<never>({
   id: "lapor.sync",
-  schedule: (ctx) =>
-    ctx.config.LAPOR_SYNC_CRON === "off" || !laporConfigured(ctx.config)
-      ? null
-      : ctx.config.LAPOR_SYNC_CRON,
+  schedule: (ctx) => (laporConfigured(ctx.config) ? ctx.config.LAPOR_SYNC_CRON : null),
   handler: async (ctx) => {
     const s = await runSync(ctx, createLaporSource(ctx));
     return { ...s };

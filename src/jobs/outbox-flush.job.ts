@@ -4,6 +4,6 @@ import { flushOutbox } from "../outbox/outbox.worker.js";
 
 export const outboxFlushJob = defineJob<never>({
   id: "outbox.flush",
-  schedule: (ctx) => (ctx.config.OUTBOX_FLUSH_CRON === "off" ? null : ctx.config.OUTBOX_FLUSH_CRON),
+  schedule: (ctx) => ctx.config.OUTBOX_FLUSH_CRON,
   handler: async (ctx) => ({ ...(await flushOutbox(ctx)) }),
 });

@@ -6,10 +6,7 @@ import { defineJob } from "./job.js";
 
 export const recapMonthlyJob = defineJob<{ periode?: string | undefined }>({
   id: "recap.monthly",
-  schedule: (ctx) =>
-    ctx.config.REKAP_TARGETS.length > 0 && ctx.config.REKAP_CRON !== "off"
-      ? ctx.config.REKAP_CRON
-      : null,
+  schedule: (ctx) => (ctx.config.REKAP_TARGETS.length > 0 ? ctx.config.REKAP_CRON : null),
   payload: z.object({
     periode: z
       .string()

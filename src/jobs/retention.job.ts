@@ -4,8 +4,7 @@ import { defineJob } from "./job.js";
 
 export const retentionJob = defineJob<never>({
   id: "pdp.retention",
-  schedule: (ctx) =>
-    ctx.config.PDP_RETENTION_CRON === "off" ? null : ctx.config.PDP_RETENTION_CRON,
+  schedule: (ctx) => ctx.config.PDP_RETENTION_CRON,
   handler: async (ctx) => {
     const r = await runRetention(ctx);
     return {

@@ -4,14 +4,14 @@
 // another process holds it. Chosen over pg-boss because the jobs are periodic sweeps
 // that must simply not overlap: a lock needs no extra schema, no queue tables to prune,
 // and dies with its connection when a process is killed, so nothing is left stuck.
-import { CronExpressionParser } from "cron-parser";
 import type { HubContext } from "../context.js";
 import type { JobDefinition } from "./job.js";
 import { withAdvisoryLock } from "../sync/stream-lock.js";
 import { asSystem } from "../db/scope.js";
 import { assertLaporConfig } from "../../adapters/lapor/lapor.sync.js";
+import { CRON_OFF, JOB_TIMEZONE, nextFire } from "../config/cron.js";
 
-export const JOB_TIMEZONE = "Asia/Makassar";
+export { JOB_TIMEZONE, nextFire };
 
 export type JobRunner = {
   /** Jobs scheduled, with their next fire time. */
@@ -21,8 +21,28 @@ export type JobRunner = {
   stop(): Promise<void>;
 };
 
-export function nextFire(cron: string, after: Date): Date {
-  return CronExpressionParser.parse(cron, { currentDate: after, tz: JOB_TIMEZONE }).next().toDate();
+export type PlannedJob = { job: JobDefinition<never>; cron: string; next: Date };
+
+/**
+ * Which jobs the runner schedules and when each first fires (WITA): a job whose schedule
+ * is null or `off` is left out. A cron that does not parse (config already refuses one at
+ * boot; this guards schedules built in code) is logged and left out.
+ */
+export function planJobs(ctx: HubContext, jobs: JobDefinition<never>[], now: Date): PlannedJob[] {
+  const plan: PlannedJob[] = [];
+  for (const job of jobs) {
+    const cron = job.schedule(ctx);
+    if (cron === null || cron === CRON_OFF) continue;
+    try {
+      plan.push({ job, cron, next: nextFire(cron, now) });
+    } catch (e) {
+      ctx.logger.error(
+        { job: job.id, cron, err: { message: (e as Error).message } },
+        "bad cron; job not scheduled",
+      );
+    }
+  }
+  return plan;
 }
 
 export async function runJobOnce(
@@ -96,20 +116,7 @@ export async function startJobRunner(
     timers.set(job.id, t);
   };
 
-  for (const job of list) {
-    const cron = job.schedule(ctx);
-    if (!cron) continue;
-    try {
-      nextFire(cron, new Date());
-    } catch (e) {
-      ctx.logger.error(
-        { job: job.id, cron, err: { message: (e as Error).message } },
-        "bad cron; job not scheduled",
-      );
-      continue;
-    }
-    schedule(job, cron);
-  }
+  for (const { job, cron } of planJobs(ctx, list, new Date())) schedule(job, cron);
   ctx.logger.info({ jobs: [...next.keys()] }, "job runner started");
 
   return {

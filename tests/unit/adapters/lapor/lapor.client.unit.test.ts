@@ -17,7 +17,6 @@ import {
   LaporRateLimitError,
   LaporTransientError,
   LaporValidationError,
-  parseRetryAfterMs,
   type LaporRetryEvent,
 } from "../../../../adapters/lapor/lapor.client.js";
 import type { RetryPolicy } from "../../../../src/sync/retry-policy.js";
@@ -362,15 +361,6 @@ describe("retries", () => {
     api().get("/api/v1/laporan/10001").reply(200, laporan("10001", "2025-03-01T01:00:00Z"));
     const result = await client().getLaporan("10001");
     expect(result.ok && result.value.judul).toBe("Saldo BPNT kosong 3 bulan");
-  });
-
-  it("parseRetryAfterMs reads seconds and HTTP dates, ignores garbage", () => {
-    expect(parseRetryAfterMs("2")).toBe(2000);
-    expect(
-      parseRetryAfterMs("Wed, 21 Oct 2015 07:28:10 GMT", Date.parse("2015-10-21T07:28:00Z")),
-    ).toBe(10_000);
-    expect(parseRetryAfterMs("soon")).toBeNull();
-    expect(parseRetryAfterMs(undefined)).toBeNull();
   });
 });
 

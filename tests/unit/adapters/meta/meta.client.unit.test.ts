@@ -10,8 +10,8 @@ import {
   MetaTextTooLongError,
   MetaTransientError,
   MetaWindowClosedError,
-  classifyGraphFailure,
 } from "../../../../adapters/meta/meta.client.js";
+import { classifyGraphFailure } from "../../../../adapters/kit/graph-errors.js";
 
 const GRAPH = "https://graph.facebook.com";
 const TOKEN = "EAAP-page-token-uji";

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { pushRekap, retryAfterMs } from "../../../../adapters/rekap/rekap.client.js";
+import { pushRekap } from "../../../../adapters/rekap/rekap.client.js";
 import { RekapBodySchema, rekapIdempotencyKey } from "../../../../adapters/rekap/rekap.dto.js";
 import { signRekap, verifyRekapSignature } from "../../../../adapters/rekap/rekap.signature.js";
 import { previousMonth } from "../../../../src/services/recap.service.js";
@@ -87,15 +87,6 @@ describe("rekap client outcome classification", () => {
     expect(await pushRekap(target, body, "k")).toMatchObject({ kind: "rejected", status: 400 });
     nock(target.baseUrl).post("/api/v1/rekap-pengaduan").replyWithError("ECONNRESET");
     expect(await pushRekap(target, body, "k")).toMatchObject({ kind: "transient", status: null });
-  });
-
-  it("reads Retry-After as seconds or an HTTP date", () => {
-    expect(retryAfterMs("3")).toBe(3000);
-    expect(retryAfterMs(null)).toBeNull();
-    expect(retryAfterMs("Wed, 01 Feb 2023 00:00:10 GMT", Date.parse("2023-02-01T00:00:00Z"))).toBe(
-      10_000,
-    );
-    expect(retryAfterMs("soon")).toBeNull();
   });
 });
 
