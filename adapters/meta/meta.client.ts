@@ -8,7 +8,7 @@ import {
   type AttemptInfo,
   type RetryClass,
   type RetryPolicy,
-} from "../../src/sync/retry-policy.js";
+} from "../../src/domain/retry-policy.js";
 
 // =======================================================================================
 // Graph API plumbing shared by the Messenger/Instagram client (below) and the WhatsApp

@@ -1,15 +1,15 @@
 // Scheduled e-mail intake (EMAIL_SYNC_CRON, default every 5 minutes; "off" disables it).
 import { defineJob } from "./job.js";
-import { emailConfigured, syncEmail } from "../../adapters/email/email.sync.js";
 
 export const emailSyncJob = defineJob<never>({
   id: "email.sync",
   schedule: (ctx) =>
-    ctx.config.EMAIL_SYNC_CRON === "off" || !emailConfigured(ctx)
+    ctx.config.EMAIL_SYNC_CRON === "off" || !ctx.registry.mailboxes.email?.configured(ctx.config)
       ? null
       : ctx.config.EMAIL_SYNC_CRON,
   handler: async (ctx) => {
-    const runs = await syncEmail(ctx);
+    const mailbox = ctx.registry.mailboxes.email;
+    const runs = mailbox ? await mailbox.sync(ctx) : [];
     return { runs };
   },
 });

@@ -1,16 +1,18 @@
 // Scheduled LAPOR! pull (LAPOR_SYNC_CRON, default every 5 minutes; "off" disables it).
 import { defineJob } from "./job.js";
 import { runSync } from "../sync/sync-engine.js";
-import { createLaporSource, laporConfigured } from "../../adapters/lapor/lapor.sync.js";
 
 export const laporSyncJob = defineJob<never>({
   id: "lapor.sync",
   schedule: (ctx) =>
-    ctx.config.LAPOR_SYNC_CRON === "off" || !laporConfigured(ctx.config)
+    ctx.config.LAPOR_SYNC_CRON === "off" ||
+    !ctx.registry.channelSources.lapor?.configured(ctx.config)
       ? null
       : ctx.config.LAPOR_SYNC_CRON,
   handler: async (ctx) => {
-    const s = await runSync(ctx, createLaporSource(ctx));
+    const source = ctx.registry.channelSources.lapor?.create(ctx);
+    if (!source) throw new Error("LAPOR! is not configured (LAPOR_BASE_URL)");
+    const s = await runSync(ctx, source);
     return { ...s };
   },
 });
