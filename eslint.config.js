@@ -20,6 +20,52 @@ export default tseslint.config(
     files: ["src/cli/**/*.ts", "bench/**/*.ts", "scripts/**", "adapters/**/sandbox/**/*.ts"],
     rules: { "no-console": "off" },
   },
+  // Adapters behind ports (DESIGN.md): adapters import src/ports, src/domain, their own
+  // modules and the shared kit (adapters/kit) only; src/ never imports an adapter except
+  // in the composition root (src/hub.ts, src/registry.ts), which builds ctx.registry.
+  // tests/unit/architecture/import-boundaries.unit.test.ts checks the same rule (and
+  // dynamic imports) by walking the import graph, so turning this off here proves nothing.
+  {
+    files: ["adapters/**/*.ts"],
+    ignores: [
+      // TODO(lead): intake pipeline
+      "adapters/lapor/lapor.sync.ts",
+      // TODO(lead): intake pipeline
+      "adapters/lapor/lapor-export.import.ts",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(src/(?!ports/|domain/)|tests/|bench/|scripts/|bin/|prisma/)",
+              message:
+                "adapters/ may import only src/ports, src/domain, adapters' own modules and adapters/kit; ask the hub through src/ports (HubServices, ctx.registry).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/hub.ts", "src/registry.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+adapters/",
+              message:
+                "src/ finds adapters through ctx.registry (src/ports/registry.port.ts); only the composition root (src/hub.ts, src/registry.ts) imports adapters/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     languageOptions: {

@@ -1,5 +1,7 @@
-// Boot: config → logger → database (+ migrations) → keyring → HTTP. Used by `serve`, by
-// the tests (on loopback, port 0) and by the benchmarks.
+// Boot: config → logger → database (+ migrations) → keyring → registry → HTTP. Used by
+// `serve`, by every CLI command (through buildContext), by the tests (on loopback, port 0)
+// and by the benchmarks. This is the composition root: the one place (with
+// src/registry.ts) that knows the adapters.
 import type { Server } from "node:http";
 import { nodeSupport } from "./config/node-support.js";
 import { readFileSync } from "node:fs";
@@ -12,6 +14,15 @@ import { ensureCatalogues } from "./services/catalogue.service.js";
 import { createLogger, type Logger } from "./logger.js";
 import { loadKeyring } from "./security/keyring.js";
 import { fromRoot } from "./util/package-root.js";
+import type { Registry } from "./ports/registry.port.js";
+import { createRegistry } from "./registry.js";
+
+export { createRegistry, hubServices } from "./registry.js";
+
+/** Every adapter's own option check (LAPOR_TOKEN with LAPOR_BASE_URL…), before boot. */
+export function assertAdapterConfig(config: Config): void {
+  createRegistry().assertConfig(config);
+}
 
 export function hubVersion(): string {
   return (JSON.parse(readFileSync(fromRoot("package.json"), "utf8")) as { version: string })
@@ -35,6 +46,8 @@ export async function buildContext(
     db?: Db;
     migrate?: boolean;
     requireMigrated?: boolean;
+    /** Tests may swap adapters; every process kind gets createRegistry() otherwise. */
+    registry?: Registry;
   } = {},
 ): Promise<HubContext> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
@@ -66,6 +79,7 @@ export async function buildContext(
     keyring,
     clock: opts.clock ?? (() => new Date()),
     version: hubVersion(),
+    registry: opts.registry ?? createRegistry(),
   };
 }
 
@@ -73,7 +87,14 @@ export type ServeRole = "api" | "worker" | "all";
 
 export async function startHub(
   config: Config,
-  opts: { logger?: Logger; clock?: Clock; db?: Db; app?: AppOptions; role?: ServeRole } = {},
+  opts: {
+    logger?: Logger;
+    clock?: Clock;
+    db?: Db;
+    app?: AppOptions;
+    role?: ServeRole;
+    registry?: Registry;
+  } = {},
 ): Promise<Hub> {
   const role = opts.role ?? "all";
   const ctx = await buildContext(config, { ...opts, requireMigrated: role === "worker" });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AddressObject, HeaderValue, ParsedMail } from "mailparser";
-import { err, ok, type Result } from "../../src/domain/result.js";
+import { normalizeMime } from "../../src/domain/uploads/attachment-policy.js";
 
 /** The hub's case numbers, e.g. ADU-2026-000123 (also inside "[ADU-2026-000123]"). */
 export const CASE_NUMBER_PATTERN = /(?<![A-Za-z0-9])ADU-(\d{4})-(\d{6})(?![0-9])/i;
@@ -188,11 +188,6 @@ function sha256(data: Buffer | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-function normalizeMime(mime: string | undefined): string {
-  const base = (mime ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  return base === "" ? "application/octet-stream" : base;
-}
-
 // ---------------------------------------------------------------------------------------
 // Mapping
 // ---------------------------------------------------------------------------------------
@@ -234,56 +229,12 @@ export function mapParsedMail(mail: ParsedMail, source: EmailSource): InboundEma
   };
 }
 
-// ---------------------------------------------------------------------------------------
-// Attachment limits
-// ---------------------------------------------------------------------------------------
-
-/** What citizens send as evidence: photos of KKS/KTP, scans, letters. */
-export const DEFAULT_ALLOWED_ATTACHMENT_MIMES: readonly string[] = [
-  "application/pdf",
-  "image/*",
-  "application/msword",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  "application/vnd.ms-excel",
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  "text/plain",
-];
-
-export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
-
-export type AttachmentErrorCode = "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_TYPE_REFUSED";
-export interface AttachmentError {
-  readonly code: AttachmentErrorCode;
-  /** Operator/staff note for the case; names sizes and types, never the file content. */
-  readonly message: string;
-}
-
-export interface AttachmentLimits {
-  readonly maxBytes: number;
-  /** Exact types or "type/*" wildcards, lower case. */
-  readonly allowedMimes: readonly string[];
-}
-
-export function checkAttachment(
-  attachment: { readonly mime: string; readonly size: number },
-  limits: AttachmentLimits,
-): Result<void, AttachmentError> {
-  if (attachment.size > limits.maxBytes) {
-    return err({
-      code: "ATTACHMENT_TOO_LARGE",
-      message: `lampiran ${attachment.size} byte melebihi batas ${limits.maxBytes} byte`,
-    });
-  }
-  const mime = normalizeMime(attachment.mime);
-  const allowed = limits.allowedMimes.some((pattern) => {
-    const p = pattern.trim().toLowerCase();
-    return p.endsWith("/*") ? mime.startsWith(p.slice(0, -1)) : mime === p;
-  });
-  if (!allowed) {
-    return err({
-      code: "ATTACHMENT_TYPE_REFUSED",
-      message: `jenis lampiran ${mime} tidak diterima`,
-    });
-  }
-  return ok(undefined);
-}
+// The attachment policy lives in src/domain (the public form applies it too).
+export {
+  checkAttachment,
+  DEFAULT_ALLOWED_ATTACHMENT_MIMES,
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  type AttachmentError,
+  type AttachmentErrorCode,
+  type AttachmentLimits,
+} from "../../src/domain/uploads/attachment-policy.js";

@@ -4,17 +4,8 @@
 // citizen's mail. Our own Message-ID is generated here and stored on the outbound Message,
 // so a citizen answering our mail joins the case by its headers.
 import nodemailer, { type Transporter } from "nodemailer";
-import type { HubContext } from "../../src/context.js";
-import {
-  registerOutboxHandler,
-  type OutboxOutcome,
-  type OutboxRow,
-} from "../../src/outbox/outbox.js";
-import {
-  prepareOutbound,
-  recordOutboundFailed,
-  recordOutboundSent,
-} from "../../src/services/inbound.service.js";
+import type { HubContext, HubServices } from "../../src/ports/hub.port.js";
+import type { OutboxOutcome, OutboxRow, Publisher } from "../../src/ports/publisher.port.js";
 import { renderAcknowledgementEmail, renderStaffReplyEmail } from "./email.templates.js";
 
 const transports = new WeakMap<object, Transporter>();
@@ -45,6 +36,7 @@ function fromDomain(from: string): string {
 }
 
 export async function sendEmailEntry(
+  deps: HubServices,
   ctx: HubContext,
   entry: OutboxRow,
   kind: "ack" | "reply",
@@ -53,7 +45,7 @@ export async function sendEmailEntry(
   if (!transport) {
     return { status: "retry", error: "SMTP_HOST belum diatur", retryAfterMs: 15 * 60_000 };
   }
-  const prep = await prepareOutbound(ctx, entry, kind, "messageId");
+  const prep = await deps.prepareOutbound(ctx, entry, kind, "messageId");
   if (prep.stop) return prep.stop;
   const { c, pelapor } = prep;
   if (!pelapor?.email) return { status: "dead", error: "pelapor tidak punya alamat email" };
@@ -112,12 +104,12 @@ export async function sendEmailEntry(
     const error = `${err.code ?? err.name ?? "SMTP"}${err.responseCode ? ` ${err.responseCode}` : ""}`;
     // 5xx = the address or content is refused for good; everything else may pass later.
     if (err.responseCode !== undefined && err.responseCode >= 500) {
-      await recordOutboundFailed(ctx, entry, error);
+      await deps.recordOutboundFailed(ctx, entry, error);
       return { status: "dead", error };
     }
     return { status: "retry", error };
   }
-  await recordOutboundSent(
+  await deps.recordOutboundSent(
     ctx,
     { ...entry, caseId: c.id },
     { channel: "email", externalId: messageId, body: rendered.text },
@@ -125,5 +117,11 @@ export async function sendEmailEntry(
   return { status: "sent", response: { messageId } };
 }
 
-registerOutboxHandler("email.ack", (ctx, entry) => sendEmailEntry(ctx, entry, "ack"));
-registerOutboxHandler("email.reply", (ctx, entry) => sendEmailEntry(ctx, entry, "reply"));
+/** `email.ack` and `email.reply`, sent through the hub's services. */
+export function createEmailPublisher(deps: HubServices): Publisher {
+  return {
+    kinds: ["email.ack", "email.reply"],
+    send: (ctx, entry) =>
+      sendEmailEntry(deps, ctx, entry, entry.kind === "email.ack" ? "ack" : "reply"),
+  };
+}

@@ -10,15 +10,8 @@
 // moves on: one broken mail never blocks the mailbox.
 import { ImapFlow, type FetchMessageObject } from "imapflow";
 import { simpleParser } from "mailparser";
-import type { HubContext } from "../../src/context.js";
-import { recordDeadLetter } from "../../src/sync/dead-letters.js";
-import {
-  ingestInbound,
-  recordAttachmentProblem,
-  storeAttachmentFile,
-  storeRawMessage,
-  type Tx,
-} from "../../src/services/inbound.service.js";
+import type { Config, HubContext, HubServices, Tx } from "../../src/ports/hub.port.js";
+import type { MailboxChannel, MailboxSyncSummary } from "../../src/ports/registry.port.js";
 import {
   checkAttachment,
   DEFAULT_ALLOWED_ATTACHMENT_MIMES,
@@ -29,22 +22,13 @@ import { DEFAULT_INSTANSI } from "../../src/domain/instansi.js";
 
 export type EmailCursor = { uidValidity: string; lastUid: number };
 
-export type EmailSyncSummary = {
-  stream: string;
-  status: "succeeded" | "failed" | "skipped";
-  added: number;
-  unchanged: number;
-  failed: number;
-  rescanned: boolean;
-  durationMs: number;
-  error: string | null;
-};
+export type EmailSyncSummary = MailboxSyncSummary;
 
 /** Fetched per round trip: small enough to keep memory flat with large attachments. */
 const FETCH_CHUNK = 20;
 
-export function emailConfigured(ctx: HubContext): boolean {
-  return Boolean(ctx.config.IMAP_HOST && ctx.config.IMAP_USER && ctx.config.IMAP_PASSWORD);
+export function emailConfigured(config: Config): boolean {
+  return Boolean(config.IMAP_HOST && config.IMAP_USER && config.IMAP_PASSWORD);
 }
 
 export function emailStream(mailbox: string): string {
@@ -97,6 +81,7 @@ async function findThreadCase(ctx: HubContext, mail: InboundEmail): Promise<stri
 type Counts = { added: number; unchanged: number; failed: number };
 
 async function processMail(
+  deps: HubServices,
   ctx: HubContext,
   stream: string,
   mailbox: string,
@@ -125,7 +110,7 @@ async function processMail(
       counts.unchanged += 1;
       return;
     }
-    rawId = await storeRawMessage(ctx, {
+    rawId = await deps.storeRawMessage(ctx, {
       channel: "email",
       body: source,
       contentType: "message/rfc822",
@@ -134,7 +119,7 @@ async function processMail(
     });
     const joinCaseId = await findThreadCase(ctx, mail);
     const storedRawId = rawId;
-    const r = await ingestInbound(ctx, {
+    const r = await deps.ingestInbound(ctx, {
       channel: "email",
       externalId,
       rawMessageId: rawId,
@@ -155,7 +140,7 @@ async function processMail(
     });
     if (r.status === "duplicate") counts.unchanged += 1;
     else counts.added += 1;
-    await storeMailAttachments(ctx, r.caseId, rawId, externalId, mail);
+    await storeMailAttachments(deps, ctx, r.caseId, rawId, externalId, mail);
   } catch (e) {
     counts.failed += 1;
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -164,7 +149,7 @@ async function processMail(
       "email could not be stored",
     );
     await ctx.db.prisma.$transaction(async (tx) => {
-      await recordDeadLetter(tx, {
+      await deps.recordDeadLetter(tx, {
         source: "email",
         externalId: externalId ?? `${mailbox}/${uidValidity}/${msg.uid}`,
         rawMessageId: rawId,
@@ -185,6 +170,7 @@ async function processMail(
 }
 
 async function storeMailAttachments(
+  deps: HubServices,
   ctx: HubContext,
   caseId: string,
   rawMessageId: string,
@@ -214,7 +200,7 @@ async function storeMailAttachments(
     };
     const check = checkAttachment(a, limits);
     if (!check.ok) {
-      await recordAttachmentProblem(
+      await deps.recordAttachmentProblem(
         ctx,
         rec,
         "refused",
@@ -223,7 +209,7 @@ async function storeMailAttachments(
       );
       continue;
     }
-    await storeAttachmentFile(ctx, rec, a.content);
+    await deps.storeAttachmentFile(ctx, rec, a.content);
   }
 }
 
@@ -243,6 +229,7 @@ function defaultImap(ctx: HubContext): ImapFlow {
 }
 
 async function syncMailbox(
+  deps: HubServices,
   ctx: HubContext,
   client: ImapFlow,
   mailbox: string,
@@ -289,7 +276,7 @@ async function syncMailbox(
           );
           msgs.sort((a, b) => a.uid - b.uid);
           for (const msg of msgs) {
-            await processMail(ctx, stream, mailbox, uidValidity, msg, counts);
+            await processMail(deps, ctx, stream, mailbox, uidValidity, msg, counts);
           }
         }
       }
@@ -329,11 +316,12 @@ async function syncMailbox(
 
 /** One pass over every configured mailbox. */
 export async function syncEmail(
+  deps: HubServices,
   ctx: HubContext,
   opts: { imap?: ImapFactory; mailboxes?: string[]; limit?: number } = {},
 ): Promise<EmailSyncSummary[]> {
   const mailboxes = opts.mailboxes ?? ctx.config.IMAP_MAILBOXES;
-  if (!opts.imap && !emailConfigured(ctx)) {
+  if (!opts.imap && !emailConfigured(ctx.config)) {
     return mailboxes.map((m) => ({
       stream: emailStream(m),
       status: "skipped" as const,
@@ -352,7 +340,7 @@ export async function syncEmail(
   try {
     await client.connect();
     for (const mailbox of mailboxes) {
-      out.push(await syncMailbox(ctx, client, mailbox, { limit: opts.limit ?? 500 }));
+      out.push(await syncMailbox(deps, ctx, client, mailbox, { limit: opts.limit ?? 500 }));
     }
   } catch (e) {
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -373,4 +361,13 @@ export async function syncEmail(
     await client.logout().catch(() => client.close());
   }
   return out;
+}
+
+/** The e-mail channel: every IMAP_MAILBOXES mailbox, one stream `email:<mailbox>` each. */
+export function createEmailMailbox(deps: HubServices): MailboxChannel {
+  return {
+    channel: "email",
+    configured: emailConfigured,
+    sync: (ctx) => syncEmail(deps, ctx),
+  };
 }

@@ -2,7 +2,7 @@
 // authenticated HTTP instance, retries with the client's own error family, request
 // failures and non-2xx answers turned into that family's typed errors.
 import type { AxiosInstance, AxiosResponse } from "axios";
-import type { AttemptInfo, RetryPolicy } from "../../src/sync/retry-policy.js";
+import type { AttemptInfo, RetryPolicy } from "../../src/domain/retry-policy.js";
 import { GRAPH_SEND_RETRY_POLICY, createGraphHttp, retryAfterOf } from "./graph.js";
 import type { GraphErrorFamily } from "./graph-errors.js";
 import { responseText } from "./http.js";

@@ -2,7 +2,7 @@
 // client: the HTTP instance, retry policies and the config schemas of their variables.
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { z } from "zod";
-import type { RetryPolicy } from "../../src/sync/retry-policy.js";
+import type { RetryPolicy } from "../../src/domain/retry-policy.js";
 import { isHttpUrl } from "./http.js";
 import { parseRetryAfterMs } from "./retry-after.js";
 

@@ -5,7 +5,7 @@ import {
   type AttemptInfo,
   type RetryClass,
   type RetryPolicy,
-} from "../../src/sync/retry-policy.js";
+} from "../../src/domain/retry-policy.js";
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 

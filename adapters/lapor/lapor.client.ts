@@ -7,7 +7,7 @@ import {
   type AttemptInfo,
   type RetryClass,
   type RetryPolicy,
-} from "../../src/sync/retry-policy.js";
+} from "../../src/domain/retry-policy.js";
 import {
   TindakLanjutSchema,
   formatIssuePath,

@@ -1,4 +1,4 @@
-import { stripNul } from "../../src/util/text.js";
+import { stripNul } from "../../src/domain/text.js";
 import { hash } from "node:crypto";
 import { err, ok, type Result } from "../../src/domain/result.js";
 import {

@@ -2,9 +2,14 @@
 // closing, posted with the entry's stable Idempotency-Key, so a retry after a lost answer
 // comes back as LAPOR!'s 200 replay instead of a second follow-up.
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "../../src/generated/prisma/client.js";
-import { enqueueOutbox, registerOutboxHandler, type OutboxRow } from "../../src/outbox/outbox.js";
-import type { HubContext } from "../../src/context.js";
+import type { HubContext, HubServices, Prisma } from "../../src/ports/hub.port.js";
+import type {
+  OutboxOutcome,
+  OutboxRow,
+  OutboxWriter,
+  Publisher,
+  UpstreamFollowUp,
+} from "../../src/ports/publisher.port.js";
 import {
   LaporAuthError,
   LaporConflictError,
@@ -14,13 +19,10 @@ import {
   LaporValidationError,
 } from "./lapor.client.js";
 import { LAPOR_PUSH_STATUSES } from "./lapor.dto.js";
-import type { LaporPushStatus } from "./lapor.status-map.js";
+import { hubToLaporStatus, type HubStatus, type LaporPushStatus } from "./lapor.status-map.js";
 import { createLaporClient, describeLaporError } from "./lapor.sync.js";
-import { outboundRefusal } from "../../src/pdp/restriction.js";
 
 export const LAPOR_TINDAK_LANJUT = "lapor.tindak_lanjut";
-
-type Writer = Parameters<typeof enqueueOutbox>[0];
 
 /**
  * Call in the same transaction as the hub change (a tindak lanjut recorded on a LAPOR!
@@ -28,18 +30,40 @@ type Writer = Parameters<typeof enqueueOutbox>[0];
  * (see HUB_TO_LAPOR). `isi` must be 20–5000 characters for LAPOR! (else dead letter).
  */
 export async function enqueueLaporTindakLanjut(
-  tx: Writer,
+  tx: OutboxWriter,
   e: { caseId: string; trackingId: string; isi: string; status: LaporPushStatus },
 ): Promise<OutboxRow> {
   if (!(LAPOR_PUSH_STATUSES as readonly string[]).includes(e.status))
     throw new RangeError(`LAPOR! push status must be one of ${LAPOR_PUSH_STATUSES.join(", ")}`);
-  return enqueueOutbox(tx, {
-    caseId: e.caseId,
-    kind: LAPOR_TINDAK_LANJUT,
-    target: e.trackingId,
-    payload: { trackingId: e.trackingId, isi: e.isi, status: e.status },
-    idempotencyKey: `lapor-tl:${randomUUID()}`,
+  return tx.outbox.create({
+    data: {
+      caseId: e.caseId,
+      kind: LAPOR_TINDAK_LANJUT,
+      target: e.trackingId,
+      payload: { trackingId: e.trackingId, isi: e.isi, status: e.status },
+      idempotencyKey: `lapor-tl:${randomUUID()}`,
+    },
   });
+}
+
+/** A staff reply on a LAPOR! case goes back upstream as a tindak lanjut. */
+export const laporFollowUp: UpstreamFollowUp = {
+  kind: LAPOR_TINDAK_LANJUT,
+  enqueue: (tx, e) =>
+    enqueueLaporTindakLanjut(tx, {
+      caseId: e.caseId,
+      trackingId: e.externalId,
+      isi: e.text,
+      // Internal statuses are not pushable; a tindak lanjut message is by nature a follow-up.
+      status: hubToLaporStatus(e.hubStatus as HubStatus) ?? "Ditindaklanjuti",
+    }),
+};
+
+export function createLaporPublisher(deps: HubServices): Publisher {
+  return {
+    kinds: [LAPOR_TINDAK_LANJUT],
+    send: (ctx, entry) => sendLaporEntry(deps, ctx, entry),
+  };
 }
 
 function payloadOf(
@@ -59,13 +83,17 @@ function reasonOf(e: LaporValidationError): string {
     : "LAPOR! menolak isi kiriman (422)";
 }
 
-registerOutboxHandler(LAPOR_TINDAK_LANJUT, async (ctx: HubContext, entry) => {
+export async function sendLaporEntry(
+  deps: HubServices,
+  ctx: HubContext,
+  entry: OutboxRow,
+): Promise<OutboxOutcome> {
   const p = payloadOf(entry);
   if (!p) return { status: "dead", error: "payload kiriman LAPOR! tidak lengkap" };
   // UU PDP: checked when queued (writeReply), again now since a restriction may be newer.
   // Only `isi` and `status` go to LAPOR! (the tracking id is LAPOR!'s own): nothing else of
   // the pelapor or other parties is pushed, so there is nothing further to strip.
-  const refused = await outboundRefusal(ctx, entry.caseId, p.isi);
+  const refused = await deps.outboundRefusal(ctx, entry.caseId, p.isi);
   if (refused) {
     await ctx.db.prisma.message.updateMany({
       where: { outboxId: entry.id },
@@ -112,7 +140,7 @@ registerOutboxHandler(LAPOR_TINDAK_LANJUT, async (ctx: HubContext, entry) => {
       return { status: "retry", error: describeLaporError(e) };
     return { status: "retry", error: describeLaporError(e) };
   }
-});
+}
 
 function describeConflict(): string {
   return "laporan sudah Selesai atau Diarsipkan di LAPOR! (409)";

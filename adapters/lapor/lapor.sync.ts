@@ -26,7 +26,7 @@ import {
 } from "./lapor.client.js";
 import type { LaporanItemResult } from "./lapor.dto.js";
 import { itemErrorToMapError, mapLaporan, mapRawLaporan, type CaseUpsert } from "./lapor.mapper.js";
-import type { RetryPolicy } from "../../src/sync/retry-policy.js";
+import type { RetryPolicy } from "../../src/domain/retry-policy.js";
 
 export const LAPOR_STREAM = "lapor";
 export const LAPOR_CHANNEL = "lapor";

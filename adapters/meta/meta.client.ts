@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import axios, { type AxiosResponse } from "axios";
 import { z } from "zod";
-import type { AttemptInfo, RetryPolicy } from "../../src/sync/retry-policy.js";
+import type { AttemptInfo, RetryPolicy } from "../../src/domain/retry-policy.js";
 import { readCappedBody } from "../kit/capped-stream.js";
 import { definedOnly, parseAdapterConfig } from "../kit/config.js";
 import { baseUrlSchema, graphVersionSchema, timeoutSchema, tokenSchema } from "../kit/graph.js";

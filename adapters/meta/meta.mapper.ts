@@ -1,5 +1,5 @@
 import { issuesToProblems, type PayloadProblem } from "../whatsapp/whatsapp.dto.js";
-import { stripNul } from "../../src/util/text.js";
+import { stripNul } from "../../src/domain/text.js";
 import {
   MetaMessagingEventSchema,
   MetaWebhookSchema,

@@ -3,17 +3,8 @@
 // sent through the Send API of the office's Page to the sender's PSID/IGSID. Outside the
 // 24 h window Meta refuses with a window error: the entry dies with that reason (staff
 // then answer by another channel) instead of retrying for days.
-import type { HubContext } from "../../src/context.js";
-import {
-  registerOutboxHandler,
-  type OutboxOutcome,
-  type OutboxRow,
-} from "../../src/outbox/outbox.js";
-import {
-  prepareOutbound,
-  recordOutboundFailed,
-  recordOutboundSent,
-} from "../../src/services/inbound.service.js";
+import type { HubContext, HubServices } from "../../src/ports/hub.port.js";
+import type { OutboxOutcome, OutboxRow, Publisher } from "../../src/ports/publisher.port.js";
 import { MetaClient, MetaError, MetaRateLimitError, MESSENGER_TEXT_MAX } from "./meta.client.js";
 
 const clients = new WeakMap<object, MetaClient>();
@@ -37,6 +28,7 @@ export const metaAckText = (number: string): string =>
   "Petugas kami akan menindaklanjuti dan menjawab melalui pesan ini.";
 
 export async function sendMetaEntry(
+  deps: HubServices,
   ctx: HubContext,
   entry: OutboxRow,
   kind: "ack" | "reply",
@@ -49,7 +41,7 @@ export async function sendMetaEntry(
       retryAfterMs: 15 * 60_000,
     };
   }
-  const prep = await prepareOutbound(ctx, entry, kind);
+  const prep = await deps.prepareOutbound(ctx, entry, kind);
   if (prep.stop) return prep.stop;
   const { c, pelapor } = prep;
   const recipient = pelapor?.metaId;
@@ -60,7 +52,7 @@ export async function sendMetaEntry(
   }
   try {
     const sent = await client.sendMessage(recipient, text);
-    await recordOutboundSent(
+    await deps.recordOutboundSent(
       ctx,
       { ...entry, caseId: c.id },
       { channel: c.channel, externalId: sent.externalId, body: text },
@@ -73,12 +65,18 @@ export async function sendMetaEntry(
         return { status: "retry", error, retryAfterMs: e.retryAfterMs ?? 60_000 };
       }
       if (e.retryable) return { status: "retry", error };
-      await recordOutboundFailed(ctx, entry, error);
+      await deps.recordOutboundFailed(ctx, entry, error);
       return { status: "dead", error };
     }
     throw e;
   }
 }
 
-registerOutboxHandler("meta.ack", (ctx, entry) => sendMetaEntry(ctx, entry, "ack"));
-registerOutboxHandler("meta.reply", (ctx, entry) => sendMetaEntry(ctx, entry, "reply"));
+/** `meta.ack` and `meta.reply`, sent through the hub's services. */
+export function createMetaPublisher(deps: HubServices): Publisher {
+  return {
+    kinds: ["meta.ack", "meta.reply"],
+    send: (ctx, entry) =>
+      sendMetaEntry(deps, ctx, entry, entry.kind === "meta.ack" ? "ack" : "reply"),
+  };
+}

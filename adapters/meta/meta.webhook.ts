@@ -2,15 +2,11 @@
 // same pattern as WhatsApp. Echoes of our own replies, read/delivery receipts and the like
 // are ignored by the mapper with a reason; each message joins the sender's open case on
 // the same channel (by PSID/IGSID) or opens one, deduped on mid.
-import type { HubContext } from "../../src/context.js";
-import {
-  FLAG_UNKNOWN_TYPE,
-  ingestInbound,
-  recordAttachmentProblem,
-  storeAttachmentFile,
-} from "../../src/services/inbound.service.js";
+import type { HubContext, HubServices } from "../../src/ports/hub.port.js";
+import type { WebhookChannel } from "../../src/ports/webhook-channel.port.js";
+import { META_SIGNATURE_HEADER, verifyHandshake, verifyMetaSignature } from "./meta.signature.js";
 import { downloadMetaAttachment, MetaAttachmentTooLargeError } from "./meta.client.js";
-import type { ProcessSummary } from "../whatsapp/whatsapp.webhook.js";
+import { parseWebhookJson, type ProcessSummary } from "../whatsapp/whatsapp.webhook.js";
 import { mapMetaPayload, type MetaInboundMessage } from "./meta.mapper.js";
 
 export function metaMessageText(m: MetaInboundMessage): string {
@@ -27,7 +23,23 @@ export function metaMessageText(m: MetaInboundMessage): string {
   return parts.join("\n");
 }
 
+/** The webhook channel of Messenger and Instagram (one Meta app). */
+export function createMetaWebhook(deps: HubServices): WebhookChannel {
+  return {
+    channel: "meta",
+    path: "/webhooks/meta",
+    signatureHeader: META_SIGNATURE_HEADER,
+    secret: (config) => config.META_APP_SECRET,
+    verifyToken: (config) => config.META_VERIFY_TOKEN,
+    verifyHandshake,
+    verifySignature: verifyMetaSignature,
+    parse: parseWebhookJson,
+    process: (ctx, rawMessageId, json) => processMetaPayload(deps, ctx, rawMessageId, json),
+  };
+}
+
 export async function processMetaPayload(
+  deps: HubServices,
   ctx: HubContext,
   rawMessageId: string,
   json: unknown,
@@ -44,7 +56,7 @@ export async function processMetaPayload(
     caseId: null,
   };
   for (const m of mapped.messages) {
-    const r = await ingestInbound(ctx, {
+    const r = await deps.ingestInbound(ctx, {
       channel: m.channel,
       externalId: m.externalId,
       rawMessageId,
@@ -52,7 +64,7 @@ export async function processMetaPayload(
       from: { name: null, metaId: m.from.id },
       text: metaMessageText(m),
       openCaseBy: { field: "metaId", value: m.from.id },
-      flags: m.kind === "unknown" ? [FLAG_UNKNOWN_TYPE] : [],
+      flags: m.kind === "unknown" ? [deps.flagUnknownType] : [],
       ackKind: "meta.ack",
       lockKey: `inbound:${m.channel}:${m.from.id}`,
     });
@@ -63,7 +75,7 @@ export async function processMetaPayload(
     }
     if (r.status === "created") summary.created += 1;
     else summary.joined += 1;
-    await storeMetaMedia(ctx, m, r.caseId, rawMessageId);
+    await storeMetaMedia(deps, ctx, m, r.caseId, rawMessageId);
   }
   return summary;
 }
@@ -74,6 +86,7 @@ export async function processMetaPayload(
  * and leaves a note on the case.
  */
 async function storeMetaMedia(
+  deps: HubServices,
   ctx: HubContext,
   m: MetaInboundMessage,
   caseId: string,
@@ -91,10 +104,10 @@ async function storeMetaMedia(
     const rec = { caseId, rawMessageId, source: m.channel, externalId, fileName: null, mime: null };
     try {
       const file = await downloadMetaAttachment(media.url, { maxBytes: max });
-      await storeAttachmentFile(ctx, { ...rec, mime: file.mime }, file.bytes);
+      await deps.storeAttachmentFile(ctx, { ...rec, mime: file.mime }, file.bytes);
     } catch (e) {
       if (e instanceof MetaAttachmentTooLargeError) {
-        await recordAttachmentProblem(
+        await deps.recordAttachmentProblem(
           ctx,
           rec,
           "refused",
@@ -103,7 +116,7 @@ async function storeMetaMedia(
       } else {
         const reason = e instanceof Error ? e.name : "error";
         ctx.logger.warn({ err: reason, caseId }, "meta attachment fetch failed");
-        await recordAttachmentProblem(
+        await deps.recordAttachmentProblem(
           ctx,
           rec,
           "failed",

@@ -1,30 +1,17 @@
 // Outbox handler of kind `rekap.push`: sends one stored recap body to its target and maps
 // the answer onto the outbox outcome. The body in the entry is the exact string that was
 // signed the first time, so a resend is byte-identical (same signature, same key).
-import { z } from "zod";
-import type { HubContext } from "../../src/context.js";
-import type { Prisma } from "../../src/generated/prisma/client.js";
+import type { HubContext, Prisma } from "../../src/ports/hub.port.js";
+import type { OutboxOutcome, OutboxRow, Publisher } from "../../src/ports/publisher.port.js";
 import {
-  registerOutboxHandler,
-  type OutboxOutcome,
-  type OutboxRow,
-} from "../../src/outbox/outbox.js";
+  REKAP_OUTBOX_KIND,
+  RekapOutboxPayloadSchema,
+  type RekapOutboxPayload,
+} from "../../src/domain/rekap.js";
 import { pushRekap, type RekapPushResult, type RekapTargetConfig } from "./rekap.client.js";
 
-export const REKAP_OUTBOX_KIND = "rekap.push";
-
-export const RekapOutboxPayloadSchema = z.object({
-  periode: z.string(),
-  revision: z.number().int().min(1),
-  instansiKode: z.string(),
-  /** sha256 of the counts (without revision and dibuat_pada): decides "changed". */
-  contentHash: z.string(),
-  /** The Idempotency-Key header, `<instansi_kode>:<periode>:<revision>`. */
-  idempotencyKey: z.string(),
-  /** The JSON body exactly as signed and sent. */
-  body: z.string(),
-});
-export type RekapOutboxPayload = z.infer<typeof RekapOutboxPayloadSchema>;
+// The payload is written by the recap service: its schema is in src/domain/rekap.ts.
+export { REKAP_OUTBOX_KIND, RekapOutboxPayloadSchema, type RekapOutboxPayload };
 
 async function storeReceipt(
   ctx: HubContext,
@@ -102,6 +89,6 @@ export async function rekapPushHandler(ctx: HubContext, entry: OutboxRow): Promi
   }
 }
 
-export function registerRekapOutboxHandler(): void {
-  registerOutboxHandler(REKAP_OUTBOX_KIND, rekapPushHandler);
+export function createRekapPublisher(): Publisher {
+  return { kinds: [REKAP_OUTBOX_KIND], send: rekapPushHandler };
 }

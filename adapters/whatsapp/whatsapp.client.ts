@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AttemptInfo, RetryPolicy } from "../../src/sync/retry-policy.js";
+import type { AttemptInfo, RetryPolicy } from "../../src/domain/retry-policy.js";
 import { downloadCapped, type CappedDownload } from "../kit/capped-stream.js";
 import { definedOnly, parseAdapterConfig } from "../kit/config.js";
 import {

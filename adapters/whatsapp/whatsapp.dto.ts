@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isStorableText } from "../../src/util/text.js";
+import { isStorableText } from "../../src/domain/text.js";
 
 // An id we look rows up by: text PostgreSQL can take (no NUL, no lone surrogate).
 export const StorableId = (missing: string) =>

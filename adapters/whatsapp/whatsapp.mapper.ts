@@ -1,5 +1,5 @@
 import { normalizePhone } from "../../src/domain/phone.js";
-import { stripNul } from "../../src/util/text.js";
+import { stripNul } from "../../src/domain/text.js";
 import {
   WHATSAPP_MEDIA_TYPES,
   WHATSAPP_STATUSES,

@@ -3,18 +3,9 @@
 // the 24 h customer-service window, else the approved template (WHATSAPP_TEMPLATE_NAME,
 // body {{1}} case number, {{2}} text). The client never retries a send: the outbox decides,
 // and a Message that already carries a wamid is never sent twice.
-import type { HubContext } from "../../src/context.js";
+import type { HubContext, HubServices } from "../../src/ports/hub.port.js";
 import { phoneToWaId } from "../../src/domain/phone.js";
-import {
-  registerOutboxHandler,
-  type OutboxOutcome,
-  type OutboxRow,
-} from "../../src/outbox/outbox.js";
-import {
-  prepareOutbound,
-  recordOutboundFailed,
-  recordOutboundSent,
-} from "../../src/services/inbound.service.js";
+import type { OutboxOutcome, OutboxRow, Publisher } from "../../src/ports/publisher.port.js";
 import {
   chooseReplyMode,
   WhatsAppError,
@@ -37,6 +28,7 @@ function templateParam(text: string): string {
 }
 
 export async function sendWhatsAppEntry(
+  deps: HubServices,
   ctx: HubContext,
   entry: OutboxRow,
   kind: "ack" | "reply",
@@ -45,7 +37,7 @@ export async function sendWhatsAppEntry(
   if (!client) {
     return { status: "retry", error: "WhatsApp belum dikonfigurasi", retryAfterMs: 15 * 60_000 };
   }
-  const prep = await prepareOutbound(ctx, entry, kind);
+  const prep = await deps.prepareOutbound(ctx, entry, kind);
   if (prep.stop) return prep.stop;
   const { c, pelapor } = prep;
   const waId = pelapor?.waId ?? (pelapor?.phoneE164 ? phoneToWaId(pelapor.phoneE164) : null);
@@ -77,7 +69,7 @@ export async function sendWhatsAppEntry(
     } else {
       sent = await template();
     }
-    await recordOutboundSent(
+    await deps.recordOutboundSent(
       ctx,
       { ...entry, caseId: c.id },
       { channel: "whatsapp", externalId: sent.externalId, body: text },
@@ -90,16 +82,22 @@ export async function sendWhatsAppEntry(
         return { status: "retry", error, retryAfterMs: e.retryAfterMs ?? 60_000 };
       }
       if (e.retryable) return { status: "retry", error };
-      await recordOutboundFailed(ctx, entry, error);
+      await deps.recordOutboundFailed(ctx, entry, error);
       return { status: "dead", error };
     }
     if (e instanceof RangeError) {
-      await recordOutboundFailed(ctx, entry, e.message);
+      await deps.recordOutboundFailed(ctx, entry, e.message);
       return { status: "dead", error: e.message };
     }
     throw e;
   }
 }
 
-registerOutboxHandler("whatsapp.ack", (ctx, entry) => sendWhatsAppEntry(ctx, entry, "ack"));
-registerOutboxHandler("whatsapp.reply", (ctx, entry) => sendWhatsAppEntry(ctx, entry, "reply"));
+/** `whatsapp.ack` and `whatsapp.reply`, sent through the hub's services. */
+export function createWhatsAppPublisher(deps: HubServices): Publisher {
+  return {
+    kinds: ["whatsapp.ack", "whatsapp.reply"],
+    send: (ctx, entry) =>
+      sendWhatsAppEntry(deps, ctx, entry, entry.kind === "whatsapp.ack" ? "ack" : "reply"),
+  };
+}

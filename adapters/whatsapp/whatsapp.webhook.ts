@@ -3,13 +3,17 @@
 // media fetched through the Graph API afterwards (a failed fetch keeps the message), and
 // statuses[] applied to our outbound Message rows. Runs from the stored bytes only, so the
 // HTTP answer never waits for it and a crash in between loses nothing (webhook.process).
-import type { HubContext } from "../../src/context.js";
+import type { HubContext, HubServices } from "../../src/ports/hub.port.js";
+import type {
+  WebhookChannel,
+  WebhookProcessSummary,
+} from "../../src/ports/webhook-channel.port.js";
+import { err, ok } from "../../src/domain/result.js";
 import {
-  FLAG_UNKNOWN_TYPE,
-  ingestInbound,
-  recordAttachmentProblem,
-  storeAttachmentFile,
-} from "../../src/services/inbound.service.js";
+  META_SIGNATURE_HEADER,
+  verifyHandshake,
+  verifyMetaSignature,
+} from "../meta/meta.signature.js";
 import { mapWhatsAppPayload, type DeliveryStatus, type InboundMessage } from "./whatsapp.mapper.js";
 import { WhatsAppClient, WhatsAppMediaTooLargeError } from "./whatsapp.client.js";
 
@@ -61,17 +65,34 @@ export function whatsappMessageText(m: InboundMessage): string {
   return parts.join("\n");
 }
 
-export type ProcessSummary = {
-  messages: number;
-  created: number;
-  joined: number;
-  duplicates: number;
-  statuses: number;
-  problems: number;
-  caseId: string | null;
-};
+export type ProcessSummary = WebhookProcessSummary;
+
+/** The webhook channel of the WhatsApp Cloud API (signed like every Meta webhook). */
+export function createWhatsAppWebhook(deps: HubServices): WebhookChannel {
+  return {
+    channel: "whatsapp",
+    path: "/webhooks/whatsapp",
+    signatureHeader: META_SIGNATURE_HEADER,
+    secret: (config) => config.WHATSAPP_APP_SECRET,
+    verifyToken: (config) => config.WHATSAPP_VERIFY_TOKEN,
+    verifyHandshake,
+    verifySignature: verifyMetaSignature,
+    parse: parseWebhookJson,
+    process: (ctx, rawMessageId, json) => processWhatsAppPayload(deps, ctx, rawMessageId, json),
+  };
+}
+
+/** Both Meta webhooks carry JSON; anything else is kept quarantined for the operator. */
+export function parseWebhookJson(body: Buffer): ReturnType<WebhookChannel["parse"]> {
+  try {
+    return ok(JSON.parse(body.toString("utf8")) as unknown);
+  } catch {
+    return err({ code: "INVALID_JSON" });
+  }
+}
 
 export async function processWhatsAppPayload(
+  deps: HubServices,
   ctx: HubContext,
   rawMessageId: string,
   json: unknown,
@@ -87,7 +108,7 @@ export async function processWhatsAppPayload(
     caseId: null,
   };
   for (const m of mapped.messages) {
-    const r = await ingestInbound(ctx, {
+    const r = await deps.ingestInbound(ctx, {
       channel: "whatsapp",
       externalId: m.externalId,
       rawMessageId,
@@ -99,7 +120,7 @@ export async function processWhatsAppPayload(
       },
       text: whatsappMessageText(m),
       openCaseBy: { field: "waId", value: m.from.waId },
-      flags: m.kind === "unknown" ? [FLAG_UNKNOWN_TYPE] : [],
+      flags: m.kind === "unknown" ? [deps.flagUnknownType] : [],
       ackKind: "whatsapp.ack",
       lockKey: `inbound:whatsapp:${m.from.waId}`,
     });
@@ -109,7 +130,7 @@ export async function processWhatsAppPayload(
     else summary.joined += 1;
     // Also on a duplicate: a crash after the message row but before the download must
     // not lose the file on the replay.
-    await fetchMissingMedia(ctx, rawMessageId, r.caseId, m);
+    await fetchMissingMedia(deps, ctx, rawMessageId, r.caseId, m);
   }
   for (const s of mapped.statuses) {
     if (await applyDeliveryStatus(ctx, s)) summary.statuses += 1;
@@ -118,6 +139,7 @@ export async function processWhatsAppPayload(
 }
 
 async function fetchMissingMedia(
+  deps: HubServices,
   ctx: HubContext,
   rawMessageId: string,
   caseId: string,
@@ -140,7 +162,7 @@ async function fetchMissingMedia(
     const label = MEDIA_LABEL[media.mediaType] ?? media.mediaType;
     const client = whatsappClient(ctx);
     if (!client) {
-      await recordAttachmentProblem(
+      await deps.recordAttachmentProblem(
         ctx,
         rec,
         "failed",
@@ -151,10 +173,10 @@ async function fetchMissingMedia(
     const max = ctx.config.WHATSAPP_MEDIA_MAX_BYTES;
     try {
       const file = await client.fetchMedia(media.mediaId, { maxBytes: max });
-      await storeAttachmentFile(ctx, { ...rec, mime: file.mime || media.mime }, file.bytes);
+      await deps.storeAttachmentFile(ctx, { ...rec, mime: file.mime || media.mime }, file.bytes);
     } catch (e) {
       if (e instanceof WhatsAppMediaTooLargeError) {
-        await recordAttachmentProblem(
+        await deps.recordAttachmentProblem(
           ctx,
           rec,
           "refused",
@@ -167,7 +189,7 @@ async function fetchMissingMedia(
           { err: reason, mediaType: media.mediaType, caseId },
           "whatsapp media fetch failed",
         );
-        await recordAttachmentProblem(
+        await deps.recordAttachmentProblem(
           ctx,
           rec,
           "failed",

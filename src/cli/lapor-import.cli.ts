@@ -6,7 +6,6 @@ import { basename } from "node:path";
 import type { Config } from "../config/config.js";
 import { withCliContext } from "./cli-context.js";
 import { UsageError } from "./main.js";
-import { importLaporExport, LaporExportError } from "../../adapters/lapor/lapor-export.import.js";
 import { ImportLimitError } from "../domain/uploads/import-limits.js";
 
 const USAGE = "usage: aduan-hub import lapor-export <file.csv|file.xlsx>";
@@ -24,8 +23,10 @@ export async function run(config: Config, args: string[]): Promise<void> {
     );
   }
   await withCliContext(config, async (ctx) => {
+    const importer = ctx.registry.imports["lapor-export"];
+    if (!importer) throw new Error("lapor-export importer missing from the registry");
     try {
-      const r = await importLaporExport(ctx, bytes, { fileName: basename(file) });
+      const r = await importer.run(ctx, bytes, { fileName: basename(file) });
       console.log(
         `import lapor-export ${basename(file)}: ${r.rows} row(s)  created ${r.created}  updated ${r.updated}  unchanged ${r.unchanged}  failed ${r.failed}`,
       );
@@ -34,9 +35,10 @@ export async function run(config: Config, args: string[]): Promise<void> {
         process.exitCode = 1;
       }
     } catch (e) {
-      if (e instanceof LaporExportError) {
-        console.error(`aduan-hub: ${e.message} (${e.code})`);
-        for (const f of e.fields) console.error(`  ${f.field}: ${f.message}`);
+      const refused = importer.refusal(e);
+      if (refused) {
+        console.error(`aduan-hub: ${refused.message} (${refused.code})`);
+        for (const f of refused.fields) console.error(`  ${f.field}: ${f.message}`);
         process.exitCode = 65;
         return;
       }

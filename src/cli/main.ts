@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, parseConfig, type Config } from "../config/config.js";
 import { openDatabase } from "../db/database.js";
 import { createLogger } from "../logger.js";
-import { buildContext, startHub, type ServeRole } from "../hub.js";
+import { assertAdapterConfig, buildContext, startHub, type ServeRole } from "../hub.js";
 import { addUser } from "../services/auth.service.js";
 import { parseInstansi } from "../domain/instansi.js";
 import { BIDANG_CODES, ROLES } from "../domain/roles.js";
@@ -60,8 +60,8 @@ async function cmdServe(config: Config, args: string[]): Promise<void> {
   const role = values.role as ServeRole;
   if (!["api", "worker", "all"].includes(role))
     throw new UsageError("serve --role must be api, worker or all");
-  // LAPOR_TOKEN is required with LAPOR_BASE_URL (issue 4).
-  (await import("../../adapters/lapor/lapor.sync.js")).assertLaporConfig(config);
+  // Every adapter checks its own options first (LAPOR_TOKEN with LAPOR_BASE_URL, issue 4).
+  assertAdapterConfig(config);
   const hub = await startHub(config, { role });
   if (role !== "api" && config.ADUAN_JOBS) {
     const jobs = await (await import("../jobs/runner.js")).startJobRunner(hub.ctx);

@@ -22,14 +22,13 @@ export async function run(config: Config, args: string[]): Promise<void> {
       return;
     }
     await withCliContext(config, async (ctx) => {
-      // Outbox handlers of every capability register when the job list is loaded.
-      await import("../jobs/index.js");
+      // Publishers come from ctx.registry (every process builds the same one).
       const s = await flushOutbox(ctx, {
         ...(values.case ? { caseId: values.case } : {}),
         ...(limit ? { limit } : {}),
       });
       console.log(
-        `outbox: claimed ${s.claimed}  sent ${s.sent}  retry ${s.retried}  conflict ${s.conflict}  dead ${s.dead}`,
+        `outbox: claimed ${s.claimed}  sent ${s.sent}  retry ${s.retried}  conflict ${s.conflict}  dead ${s.dead}${s.unpublished ? `  no publisher ${s.unpublished}` : ""}`,
       );
     });
     return;

@@ -3,20 +3,18 @@ import { parseArgs } from "node:util";
 import type { Config } from "../config/config.js";
 import { withCliContext } from "./cli-context.js";
 import { runSync, type SyncSummary } from "../sync/sync-engine.js";
-import { channelSources } from "../../adapters/index.js";
-import { assertLaporConfig, LAPOR_STREAM_POLICY } from "../../adapters/lapor/lapor.sync.js";
-import {
-  emailConfigured,
-  syncEmail,
-  type EmailSyncSummary,
-} from "../../adapters/email/email.sync.js";
+import type { MailboxSyncSummary } from "../ports/registry.port.js";
+import { createRegistry } from "../hub.js";
+
+// The CLI's processes build the same registry as `serve` (buildContext); the usage text
+// and the argument checks read it before a context exists.
+const registry = createRegistry();
+const { channelSources, mailboxes } = registry;
 
 // E-mail (issue 6) is not a paged ChannelSource but a per-mailbox IMAP pass with its own
 // cursor and SyncRun rows; `sync email --once` runs that pass in the foreground.
-const EMAIL = "email";
-
 const USAGE = `Usage: aduan-hub sync <stream> --once [--full]
-  streams: ${[...Object.keys(channelSources), EMAIL].join(", ")}
+  streams: ${[...Object.keys(channelSources), ...Object.keys(mailboxes)].join(", ")}
   --once     run one sync now and print added/updated/unchanged/failed/duration
   --full     ignore the stored cursor and re-read the whole feed (unchanged rows are skipped)
   --policy   print the stream's retry/error policy and exit`;
@@ -32,7 +30,7 @@ export function formatSummary(s: SyncSummary): string {
     : [head, counts, ...(s.error ? [`  error: ${s.error}`] : [])].join("\n");
 }
 
-export function formatEmailSummary(s: EmailSyncSummary): string {
+export function formatEmailSummary(s: MailboxSyncSummary): string {
   const head = `sync ${s.stream}: ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s${s.rescanned ? " (mailbox rebuilt upstream: rescanned)" : ""}`;
   const counts = `  added ${s.added}  unchanged ${s.unchanged}  failed ${s.failed}`;
   return [head, counts, ...(s.error ? [`  error: ${s.error}`] : [])].join("\n");
@@ -55,7 +53,8 @@ export async function run(config: Config, args: string[]): Promise<void> {
     if (!values.help) process.exitCode = 64;
     return;
   }
-  if (stream === EMAIL) {
+  const mailbox = mailboxes[stream];
+  if (mailbox) {
     if (values.policy || values.full) {
       console.error(`aduan-hub: --policy and --full apply to paged streams only\n${USAGE}`);
       process.exitCode = 64;
@@ -67,24 +66,25 @@ export async function run(config: Config, args: string[]): Promise<void> {
       return;
     }
     await withCliContext(config, async (ctx) => {
-      if (!emailConfigured(ctx)) {
+      if (!ctx.registry.mailboxes[stream]?.configured(ctx.config)) {
         console.error("aduan-hub: IMAP_HOST / IMAP_USER / IMAP_PASSWORD are not set");
         process.exitCode = 78;
         return;
       }
-      const runs = await syncEmail(ctx);
+      const runs = (await ctx.registry.mailboxes[stream]?.sync(ctx)) ?? [];
       for (const r of runs) console.log(formatEmailSummary(r));
       if (runs.some((r) => r.status === "failed")) process.exitCode = 1;
     });
     return;
   }
-  if (!channelSources[stream]) {
+  const entry = channelSources[stream];
+  if (!entry) {
     console.error(`aduan-hub: unknown stream "${stream}"\n${USAGE}`);
     process.exitCode = 64;
     return;
   }
   if (values.policy) {
-    console.log(JSON.stringify(LAPOR_STREAM_POLICY, null, 2));
+    console.log(JSON.stringify(entry.policy ?? {}, null, 2));
     return;
   }
   if (!values.once) {
@@ -92,8 +92,8 @@ export async function run(config: Config, args: string[]): Promise<void> {
     process.exitCode = 64;
     return;
   }
+  entry.assertConfig?.(config);
   if (stream === "lapor") {
-    assertLaporConfig(config);
     if (!config.LAPOR_BASE_URL) {
       console.error("aduan-hub: LAPOR_BASE_URL is not set (npm start runs a local sandbox)");
       process.exitCode = 78;
@@ -101,7 +101,7 @@ export async function run(config: Config, args: string[]): Promise<void> {
     }
   }
   await withCliContext(config, async (ctx) => {
-    const source = channelSources[stream]?.(ctx);
+    const source = ctx.registry.channelSources[stream]?.create(ctx);
     if (!source) throw new Error(`stream ${stream} is not configured`);
     const controller = new AbortController();
     const onSignal = () => controller.abort();

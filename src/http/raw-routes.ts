@@ -11,21 +11,10 @@ import type { HubContext } from "../context.js";
 import type { Routes } from "./app.js";
 import { AppError } from "./errors.js";
 import { h } from "./async-handler.js";
-import {
-  verifyHandshake,
-  verifyMetaSignature,
-  META_SIGNATURE_HEADER,
-} from "../../adapters/meta/meta.signature.js";
+import type { WebhookChannel } from "../ports/webhook-channel.port.js";
 import { inboundQueue, storableHeaders, storeRawMessage } from "../services/inbound.service.js";
 import { processRawMessage } from "../jobs/webhook-process.job.js";
 import { publicFormBodyLimit } from "./handlers/channels.handlers.js";
-
-type WebhookSpec = {
-  path: string;
-  channel: "whatsapp" | "meta";
-  secret: (ctx: HubContext) => string | undefined;
-  verifyToken: (ctx: HubContext) => string | undefined;
-};
 
 function notConfigured(channel: string): AppError {
   return new AppError(
@@ -81,99 +70,86 @@ function processingBacklog(ctx: HubContext, intake: Intake): (id: string) => voi
 
 const ACCEPTED = JSON.stringify({ received: true });
 
-function webhookRoutes(spec: WebhookSpec): Routes {
-  return (r, ctx) => {
-    const intake: Intake = { inFlight: 0, lastArrival: 0 };
-    const enqueue = processingBacklog(ctx, intake);
-    r.get(spec.path, (req: Request, res: Response) => {
-      const token = spec.verifyToken(ctx);
-      if (!token) throw notConfigured(spec.channel);
-      const result = verifyHandshake(req.query as Record<string, unknown>, token);
-      if (!result.ok) {
-        ctx.logger.warn(
-          { channel: spec.channel, code: result.error.code },
-          "webhook handshake refused",
-        );
-        res.status(403).type("text/plain").send("Forbidden");
-        return;
-      }
-      res.status(200).type("text/plain").send(result.value);
-    });
+/** The routes of every webhook channel of the registry. */
+const webhookRoutes: Routes = (r, ctx) => {
+  for (const channel of Object.values(ctx.registry.webhooks)) mountWebhook(r, ctx, channel);
+};
 
-    const raw = express.raw({
-      type: () => true,
-      limit: ctx.config.WEBHOOK_BODY_LIMIT,
-    }) as RequestHandler;
-    r.post(
-      spec.path,
-      (req, res, next) => {
-        // Refuse before reading a byte: no secret means no way to tell forged payloads.
-        if (!spec.secret(ctx)) return next(notConfigured(spec.channel));
-        intake.inFlight += 1;
+function mountWebhook(r: Parameters<Routes>[0], ctx: HubContext, spec: WebhookChannel): void {
+  const intake: Intake = { inFlight: 0, lastArrival: 0 };
+  const enqueue = processingBacklog(ctx, intake);
+  r.get(spec.path, (req: Request, res: Response) => {
+    const token = spec.verifyToken(ctx.config);
+    if (!token) throw notConfigured(spec.channel);
+    const result = spec.verifyHandshake(req.query as Record<string, unknown>, token);
+    if (!result.ok) {
+      ctx.logger.warn(
+        { channel: spec.channel, code: result.error.code },
+        "webhook handshake refused",
+      );
+      res.status(403).type("text/plain").send("Forbidden");
+      return;
+    }
+    res.status(200).type("text/plain").send(result.value);
+  });
+
+  const raw = express.raw({
+    type: () => true,
+    limit: ctx.config.WEBHOOK_BODY_LIMIT,
+  }) as RequestHandler;
+  r.post(
+    spec.path,
+    (req, res, next) => {
+      // Refuse before reading a byte: no secret means no way to tell forged payloads.
+      if (!spec.secret(ctx.config)) return next(notConfigured(spec.channel));
+      intake.inFlight += 1;
+      intake.lastArrival = performance.now();
+      res.once("close", () => {
+        intake.inFlight -= 1;
         intake.lastArrival = performance.now();
-        res.once("close", () => {
-          intake.inFlight -= 1;
-          intake.lastArrival = performance.now();
-        });
-        next();
-      },
-      raw,
-      h(async (req, res) => {
-        const secret = spec.secret(ctx)!;
-        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const header = req.get(META_SIGNATURE_HEADER);
-        const sig = verifyMetaSignature(body, header, secret);
-        if (!sig.ok) {
-          ctx.logger.warn(
-            { channel: spec.channel, code: sig.error.code, bytes: body.length, requestId: req.id },
-            "webhook signature refused",
-          );
-          throw new AppError(401, sig.error.code, "Tanda tangan webhook tidak valid");
-        }
-        const headers = storableHeaders(req.headers);
-        const contentType = req.get("content-type") ?? null;
-        try {
-          JSON.parse(body.toString("utf8"));
-        } catch {
-          // Signed by Meta yet unreadable: keep it for the operator, tell the sender.
-          const id = await storeRawMessage(ctx, {
-            channel: spec.channel,
-            body,
-            contentType,
-            headers,
-          });
-          await ctx.db.prisma.rawMessage.update({
-            where: { id },
-            data: { status: "quarantined", error: "JSON tidak valid" },
-          });
-          throw new AppError(400, "INVALID_JSON", "Isi webhook bukan JSON yang valid");
-        }
+      });
+      next();
+    },
+    raw,
+    h(async (req, res) => {
+      const secret = spec.secret(ctx.config)!;
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const header = req.get(spec.signatureHeader);
+      const sig = spec.verifySignature(body, header, secret);
+      if (!sig.ok) {
+        ctx.logger.warn(
+          { channel: spec.channel, code: sig.error.code, bytes: body.length, requestId: req.id },
+          "webhook signature refused",
+        );
+        throw new AppError(401, sig.error.code, "Tanda tangan webhook tidak valid");
+      }
+      const headers = storableHeaders(req.headers);
+      const contentType = req.get("content-type") ?? null;
+      if (!spec.parse(body).ok) {
+        // Signed by Meta yet unreadable: keep it for the operator, tell the sender.
         const id = await storeRawMessage(ctx, {
           channel: spec.channel,
           body,
           contentType,
           headers,
         });
-        res.status(200).type("application/json").send(ACCEPTED);
-        enqueue(id);
-      }),
-    );
-  };
+        await ctx.db.prisma.rawMessage.update({
+          where: { id },
+          data: { status: "quarantined", error: "JSON tidak valid" },
+        });
+        throw new AppError(400, "INVALID_JSON", "Isi webhook bukan JSON yang valid");
+      }
+      const id = await storeRawMessage(ctx, {
+        channel: spec.channel,
+        body,
+        contentType,
+        headers,
+      });
+      res.status(200).type("application/json").send(ACCEPTED);
+      enqueue(id);
+    }),
+  );
 }
-
-const whatsappWebhook = webhookRoutes({
-  path: "/webhooks/whatsapp",
-  channel: "whatsapp",
-  secret: (ctx) => ctx.config.WHATSAPP_APP_SECRET,
-  verifyToken: (ctx) => ctx.config.WHATSAPP_VERIFY_TOKEN,
-});
-
-const metaWebhook = webhookRoutes({
-  path: "/webhooks/meta",
-  channel: "meta",
-  secret: (ctx) => ctx.config.META_APP_SECRET,
-  verifyToken: (ctx) => ctx.config.META_VERIFY_TOKEN,
-});
 
 // The public form may carry a base64 attachment larger than ADUAN_BODY_LIMIT: its own
 // JSON parser (sized from PUBLIC_FORM_ATTACHMENT_MAX_BYTES) runs first; the API parser
@@ -185,4 +161,4 @@ const publicFormParser: Routes = (r, ctx) => {
   );
 };
 
-export const rawRoutes: Routes[] = [whatsappWebhook, metaWebhook, publicFormParser];
+export const rawRoutes: Routes[] = [webhookRoutes, publicFormParser];

@@ -5,13 +5,9 @@ import type { JobDefinition } from "./job.js";
 import { slaBreachJob } from "./sla-breach.job.js"; // issue 5
 import { webhookProcessJob } from "./webhook-process.job.js"; // issue 6
 import { emailSyncJob } from "./email-sync.job.js"; // issue 6
-// Outbox handlers of issue 6 register themselves on import.
-import "../../adapters/whatsapp/whatsapp.outbox.js"; // issue 6
-import "../../adapters/meta/meta.outbox.js"; // issue 6
-import "../../adapters/email/email.outbox.js"; // issue 6
 import { retentionJob } from "./retention.job.js"; // issue 9
 import { auditSealJob } from "./audit-seal.job.js"; // issue 9
-import { recapMonthlyJob } from "./recap-monthly.job.js"; // issue 7 (registers rekap.push)
+import { recapMonthlyJob } from "./recap-monthly.job.js"; // issue 7
 import { laporSyncJob } from "./lapor-sync.job.js"; // issue 4
 import { outboxFlushJob } from "./outbox-flush.job.js"; // issue 4
 // ---- end job imports ----

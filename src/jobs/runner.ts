@@ -8,7 +8,6 @@ import type { HubContext } from "../context.js";
 import type { JobDefinition } from "./job.js";
 import { withAdvisoryLock } from "../sync/stream-lock.js";
 import { asSystem } from "../db/scope.js";
-import { assertLaporConfig } from "../../adapters/lapor/lapor.sync.js";
 import { CRON_OFF, JOB_TIMEZONE, nextFire } from "../config/cron.js";
 
 export { JOB_TIMEZONE, nextFire };
@@ -90,7 +89,7 @@ export async function startJobRunner(
   ctx: HubContext,
   jobs?: JobDefinition<never>[],
 ): Promise<JobRunner> {
-  assertLaporConfig(ctx.config);
+  ctx.registry.assertConfig(ctx.config);
   const list = jobs ?? (await import("./index.js")).allJobs;
   const timers = new Map<string, NodeJS.Timeout>();
   const next = new Map<string, { cron: string; at: Date }>();

@@ -3,8 +3,6 @@
 // restart between store and process), so no accepted webhook is ever lost.
 import type { HubContext } from "../context.js";
 import { defineJob } from "./job.js";
-import { processWhatsAppPayload } from "../../adapters/whatsapp/whatsapp.webhook.js";
-import { processMetaPayload } from "../../adapters/meta/meta.webhook.js";
 
 export type RawProcessOutcome = "processed" | "failed" | "skipped";
 
@@ -21,13 +19,9 @@ export async function processRawMessage(ctx: HubContext, id: string): Promise<Ra
   const raw = await ctx.db.prisma.rawMessage.findUniqueOrThrow({ where: { id } });
   try {
     const json: unknown = JSON.parse(Buffer.from(raw.body).toString("utf8"));
-    const summary =
-      raw.channel === "whatsapp"
-        ? await processWhatsAppPayload(ctx, id, json)
-        : raw.channel === "meta"
-          ? await processMetaPayload(ctx, id, json)
-          : null;
-    if (summary === null) throw new Error(`no processor for channel ${raw.channel}`);
+    const webhook = ctx.registry.webhooks[raw.channel];
+    if (!webhook) throw new Error(`no processor for channel ${raw.channel}`);
+    const summary = await webhook.process(ctx, id, json);
     // Problems name paths and schema messages only (never values): safe to keep and log.
     const quarantined = summary.messages === 0 && summary.statuses === 0 && summary.problems > 0;
     await ctx.db.prisma.rawMessage.update({
@@ -64,13 +58,13 @@ export async function processStoredWebhooks(
   await ctx.db.prisma.rawMessage.updateMany({
     where: {
       status: "processing",
-      channel: { in: ["whatsapp", "meta"] },
+      channel: { in: Object.keys(ctx.registry.webhooks) },
       receivedAt: { lt: stale },
     },
     data: { status: "stored" },
   });
   const rows = await ctx.db.prisma.rawMessage.findMany({
-    where: { status: "stored", channel: { in: ["whatsapp", "meta"] } },
+    where: { status: "stored", channel: { in: Object.keys(ctx.registry.webhooks) } },
     orderBy: { receivedAt: "asc" },
     take: limit,
     select: { id: true },

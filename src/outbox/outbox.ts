@@ -2,18 +2,15 @@
 // recap intake) is a row written in the same transaction as the change that causes it, then
 // sent by a worker. Strictly ordered per case; the idempotency key is stable per entry.
 import type { Prisma } from "../generated/prisma/client.js";
-import type { HubContext } from "../context.js";
+import type { OutboxRow, OutboxWriter } from "../ports/publisher.port.js";
 
-export type OutboxRow = Prisma.OutboxGetPayload<object>;
-
-export type OutboxOutcome =
-  | { status: "sent"; response?: Prisma.InputJsonValue }
-  | { status: "retry"; error: string; retryAfterMs?: number }
-  | { status: "conflict"; error: string }
-  | { status: "dead"; error: string };
-
-/** Sends one entry. Must be safe to call twice for the same entry (idempotency key). */
-export type OutboxHandler = (ctx: HubContext, entry: OutboxRow) => Promise<OutboxOutcome>;
+// The entry and outcome types are the publisher port's (adapters send entries).
+export type {
+  OutboxOutcome,
+  OutboxRow,
+  OutboxSend as OutboxHandler,
+  OutboxWriter,
+} from "../ports/publisher.port.js";
 
 export type OutboxEnqueue = {
   caseId: string | null;
@@ -21,10 +18,6 @@ export type OutboxEnqueue = {
   target: string;
   payload: Prisma.InputJsonValue;
   idempotencyKey: string;
-};
-
-type OutboxWriter = {
-  outbox: { create(args: { data: Prisma.OutboxUncheckedCreateInput }): Promise<OutboxRow> };
 };
 
 export async function enqueueOutbox(tx: OutboxWriter, e: OutboxEnqueue): Promise<OutboxRow> {
@@ -37,14 +30,4 @@ export async function enqueueOutbox(tx: OutboxWriter, e: OutboxEnqueue): Promise
       idempotencyKey: e.idempotencyKey,
     },
   });
-}
-
-const handlers = new Map<string, OutboxHandler>();
-
-export function registerOutboxHandler(kind: string, handler: OutboxHandler): void {
-  handlers.set(kind, handler);
-}
-
-export function outboxHandler(kind: string): OutboxHandler | undefined {
-  return handlers.get(kind);
 }

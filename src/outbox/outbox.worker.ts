@@ -5,12 +5,10 @@
 // lease expires and the entry is sent again under the same idempotency key.
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { outboxHandler, type OutboxOutcome, type OutboxRow } from "./outbox.js";
+import type { OutboxOutcome, OutboxRow } from "./outbox.js";
 import { backoffDelayMs, type RetryPolicy } from "../sync/retry-policy.js";
 import { raiseAlert } from "../sync/alerts.js";
 import { recordDeadLetter } from "../sync/dead-letters.js";
-// Handlers of this capability register on import.
-import "../../adapters/lapor/lapor.outbox.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 
 export const OUTBOX_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -29,7 +27,12 @@ export type FlushSummary = {
   retried: number;
   conflict: number;
   dead: number;
+  /** Entries of a kind no publisher sends: put back untouched and alerted. */
+  unpublished: number;
 };
+
+/** How long an entry of a kind without a publisher waits before it is looked at again. */
+export const UNPUBLISHED_RECHECK_MS = 15 * 60_000;
 
 type ClaimedRow = { id: string };
 
@@ -153,6 +156,34 @@ async function settle(ctx: HubContext, entry: OutboxRow, outcome: OutboxOutcome)
 }
 
 /**
+ * No publisher sends this kind (a wiring bug, or an entry written by a newer hub): the
+ * entry keeps its attempts and waits, and an operator alert names the kind. Retrying it
+ * would only spend its budget and end in a dead letter for something never tried.
+ */
+async function holdUnpublished(ctx: HubContext, entry: OutboxRow): Promise<void> {
+  const now = ctx.clock();
+  const error = `tidak ada pengirim untuk jenis ${entry.kind}`;
+  ctx.logger.error({ outboxId: entry.id, kind: entry.kind }, "outbox kind has no publisher");
+  await ctx.db.prisma.$transaction(async (tx) => {
+    await tx.outbox.update({
+      where: { id: entry.id },
+      data: {
+        attempts: { decrement: 1 },
+        lastError: error,
+        nextAttemptAt: new Date(now.getTime() + UNPUBLISHED_RECHECK_MS),
+      },
+    });
+    await raiseAlert(tx, {
+      kind: "outbox.no_publisher",
+      source: entry.kind,
+      key: entry.kind,
+      message: `Kiriman jenis ${entry.kind} tidak dapat dikirim: tidak ada pengirim untuk jenis ini di proses ini`,
+      data: { kind: entry.kind },
+    });
+  });
+}
+
+/**
  * Sends every due entry (at most `limit`), oldest first, one per case at a time. `kinds`
  * restricts the claim to those kinds (e.g. a CLI process that registered only the recap
  * sender); entries of other kinds are left as they are, attempts untouched.
@@ -162,7 +193,14 @@ export async function flushOutbox(
   opts: { caseId?: string; limit?: number; kinds?: readonly string[] } = {},
 ): Promise<FlushSummary> {
   const limit = opts.limit ?? 500;
-  const summary: FlushSummary = { claimed: 0, sent: 0, retried: 0, conflict: 0, dead: 0 };
+  const summary: FlushSummary = {
+    claimed: 0,
+    sent: 0,
+    retried: 0,
+    conflict: 0,
+    dead: 0,
+    unpublished: 0,
+  };
   while (summary.claimed < limit) {
     const batch = await claim(
       ctx,
@@ -174,16 +212,17 @@ export async function flushOutbox(
     if (!batch.length) break;
     summary.claimed += batch.length;
     for (const entry of batch) {
-      const handler = outboxHandler(entry.kind);
+      const send = ctx.registry.publisher(entry.kind);
+      if (!send) {
+        await holdUnpublished(ctx, entry);
+        summary.unpublished++;
+        continue;
+      }
       let outcome: OutboxOutcome;
-      if (!handler) {
-        outcome = { status: "retry", error: `tidak ada pengirim untuk jenis ${entry.kind}` };
-      } else {
-        try {
-          outcome = await handler(ctx, entry);
-        } catch (e) {
-          outcome = { status: "retry", error: errorName(e) };
-        }
+      try {
+        outcome = await send(ctx, entry);
+      } catch (e) {
+        outcome = { status: "retry", error: errorName(e) };
       }
       await settle(ctx, entry, outcome);
       if (outcome.status === "sent") summary.sent++;
@@ -193,7 +232,7 @@ export async function flushOutbox(
       else summary.retried++;
     }
   }
-  if (summary.claimed) ctx.logger.info({ ...summary }, "outbox flushed");
+  if (summary.claimed || summary.unpublished) ctx.logger.info({ ...summary }, "outbox flushed");
   return summary;
 }
 

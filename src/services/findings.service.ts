@@ -15,7 +15,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { siksNgLookup } from "../../adapters/siks-ng/index.js";
+import type { LookupObservation } from "../ports/lookup.port.js";
 import { honorific, renderNarasi, type TemplateVariable } from "../domain/narasi.js";
 import { maskNik, parseNik } from "../domain/nik.js";
 import { validateFinding } from "../domain/reason-codes.js";
@@ -125,7 +125,7 @@ function sexOf(v: string | null | undefined): "L" | "P" | null {
 }
 
 type Prepared = {
-  observation: ReturnType<ReturnType<typeof siksNgLookup>["record"]>;
+  observation: LookupObservation;
   catalogueVersion: number;
   reasonLabel: string;
   sapaan: string;
@@ -148,7 +148,12 @@ function unprocessable(code: string, field: string, message: string): AppError {
 
 // Validation and rendering shared by preview and record; throws the 422 before any write.
 async function prepare(ctx: HubContext, c: CaseParties, input: FindingInput): Promise<Prepared> {
-  const lookup = siksNgLookup(ctx.config.ADUAN_SIKS_NG_LOOKUP);
+  const key = ctx.config.ADUAN_SIKS_NG_LOOKUP;
+  const lookup = ctx.registry.lookups[key];
+  if (!lookup)
+    throw new Error(
+      `SIKS-NG lookup adapter "${key}" tidak dikenal; tersedia: ${Object.keys(ctx.registry.lookups).join(", ")}`,
+    );
   const observation = lookup.record({
     programme: input.programme,
     statusSeen: input.statusSeen,

@@ -7,18 +7,16 @@ import type { HubContext } from "../context.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
 import { AppError } from "../http/errors.js";
 import { enqueueOutbox } from "../outbox/outbox.js";
-import { rekapIdempotencyKey, type RekapBody } from "../../adapters/rekap/rekap.dto.js";
 import {
   REKAP_OUTBOX_KIND,
+  rekapIdempotencyKey,
   RekapOutboxPayloadSchema,
-  registerRekapOutboxHandler,
+  type RekapBody,
   type RekapOutboxPayload,
-} from "../../adapters/rekap/rekap.outbox.js";
+} from "../domain/rekap.js";
 import { periodCounts, yearBounds } from "./annual-counts.service.js";
 import { audit } from "./audit.service.js";
 import { monthBounds, type Actor } from "./reports.service.js";
-
-registerRekapOutboxHandler();
 
 const INSTANSI = "6309-DINSOS";
 

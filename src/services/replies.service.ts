@@ -20,8 +20,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "../generated/prisma/client.js";
 import { AppError } from "../http/errors.js";
 import { enqueueOutbox } from "../outbox/outbox.js";
-import { hubToLaporStatus } from "../../adapters/lapor/lapor.status-map.js";
-import { enqueueLaporTindakLanjut } from "../../adapters/lapor/lapor.outbox.js";
+import type { Registry } from "../ports/registry.port.js";
 import type { CaseStatus } from "../domain/workflow.js";
 import type { Keyring } from "../security/crypto.js";
 import {
@@ -162,6 +161,8 @@ export async function writeReply(
     keyring?: Keyring;
     /** Request field the text came from, for the 422; see replyField. */
     field?: string;
+    /** ctx.registry.followUps: needed for a case whose channel pushes replies upstream. */
+    followUps?: Registry["followUps"];
   },
 ): Promise<RecordedReply> {
   const route = replyRoute(c.channel);
@@ -192,14 +193,17 @@ export async function writeReply(
   let outboxId: string | null = null;
   if (route.mode === "outbox") {
     let row: { id: string };
-    if (route.kind === "lapor.tindak_lanjut") {
-      // Internal statuses are not pushable; a tindak lanjut message is by nature a follow-up.
-      const status = hubToLaporStatus(input.status) ?? "Ditindaklanjuti";
-      row = await enqueueLaporTindakLanjut(tx, {
+    const followUp = Object.values(input.followUps ?? {}).find((f) => f.kind === route.kind);
+    if (route.kind === "lapor.tindak_lanjut" && !followUp) {
+      // A programming error: without it the push would be written in another shape.
+      throw new Error(`writeReply: no upstream follow-up for ${route.kind} (pass ctx.registry)`);
+    }
+    if (followUp) {
+      row = await followUp.enqueue(tx, {
         caseId: c.id,
-        trackingId: c.externalId,
-        isi: input.text,
-        status,
+        externalId: c.externalId,
+        text: input.text,
+        hubStatus: input.status,
       });
     } else {
       row = await enqueueOutbox(tx, {

@@ -261,6 +261,7 @@ export async function transitionCase(
         at: now,
         keyring: ctx.keyring,
         field: "body.reply",
+        followUps: ctx.registry.followUps,
       });
     }
     await audit(tx, {
@@ -352,6 +353,7 @@ export async function replyToCase(
       at: ctx.clock(),
       keyring: ctx.keyring,
       field: "body.text",
+      followUps: ctx.registry.followUps,
     });
     await audit(tx, {
       actor: user,
@@ -405,6 +407,7 @@ export async function acknowledgeCase(
         actorId: user.id,
         at: now,
         kind: "acknowledgement",
+        followUps: ctx.registry.followUps,
       });
     }
     await audit(tx, {

@@ -1,7 +1,6 @@
 // Channel health for operators and the console: one row per pull stream.
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
-import { channelSources } from "../../adapters/index.js";
 
 // The shape is the API's (openapi/hub.yaml), declared once there.
 export type ChannelHealth = components["schemas"]["ChannelHealth"];
@@ -9,6 +8,7 @@ export type ChannelHealth = components["schemas"]["ChannelHealth"];
 export async function channelHealth(ctx: HubContext): Promise<ChannelHealth[]> {
   const { prisma } = ctx.db;
   const states = await prisma.syncState.findMany();
+  const { channelSources } = ctx.registry;
   const streams = [
     ...new Set([...Object.keys(channelSources), ...states.map((s) => s.stream)]),
   ].sort();
@@ -19,7 +19,7 @@ export async function channelHealth(ctx: HubContext): Promise<ChannelHealth[]> {
     const factory = channelSources[stream];
     let configured = false;
     try {
-      configured = factory ? factory(ctx) !== null : s !== undefined;
+      configured = factory ? factory.create(ctx) !== null : s !== undefined;
     } catch {
       configured = false;
     }

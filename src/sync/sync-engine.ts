@@ -728,9 +728,8 @@ export async function sourceFor(
   ctx: HubContext,
   name: string,
 ): Promise<ChannelSource<MappedRecord> | null> {
-  const { channelSources } = await import("../../adapters/index.js");
-  const factory = channelSources[name];
-  return factory ? factory(ctx) : null;
+  const entry = ctx.registry.channelSources[name];
+  return entry ? entry.create(ctx) : null;
 }
 
 /**

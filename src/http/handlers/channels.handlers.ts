@@ -22,7 +22,7 @@ import { decidePartyLink, listPartyLinks } from "../../services/party-links.serv
 import {
   checkAttachment,
   DEFAULT_ALLOWED_ATTACHMENT_MIMES,
-} from "../../../adapters/email/email.mapper.js";
+} from "../../domain/uploads/attachment-policy.js";
 import { route, publicRoute } from "../gate.js";
 
 /** JSON limit of the public form: the base64 attachment (4/3) plus the text fields. */

@@ -12,12 +12,7 @@ import {
 import { listOutbox } from "../../outbox/outbox.worker.js";
 import { runSync } from "../../sync/sync-engine.js";
 import { asSystem } from "../../db/scope.js";
-import { channelSources } from "../../../adapters/index.js";
 import { audit } from "../../services/audit.service.js";
-import {
-  importLaporExport,
-  LaporExportError,
-} from "../../../adapters/lapor/lapor-export.import.js";
 import { ImportLimitError } from "../../domain/uploads/import-limits.js";
 import { importLimitAppError } from "../import-limit-error.js";
 import { route } from "../gate.js";
@@ -111,9 +106,9 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
 
   route(r, "runStreamSync", async (req, res) => {
     const stream = String(req.params.stream);
-    const factory = channelSources[stream];
-    if (!factory) throw notFound("Stream");
-    const source = factory(ctx);
+    const entry = ctx.registry.channelSources[stream];
+    if (!entry) throw notFound("Stream");
+    const source = entry.create(ctx);
     if (!source)
       throw new AppError(409, "CHANNEL_NOT_CONFIGURED", `Kanal ${stream} belum dikonfigurasi`);
     // The stream is the hub's, not an office's: the sync is system work.
@@ -139,10 +134,12 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
         fields: [{ field: "body", message: "kirim berkas CSV atau XLSX sebagai isi permintaan" }],
       });
     const fileName = str(req.get("x-file-name")) ?? "lapor-export";
+    const importer = ctx.registry.imports["lapor-export"];
+    if (!importer) throw new Error("lapor-export importer missing from the registry");
     try {
       // The importer's office: only its cases are matched, and status changes are the
       // importer's (actor on the timeline and in the audit trail).
-      const result = await importLaporExport(ctx, body, { fileName, actor: req.user });
+      const result = await importer.run(ctx, body, { fileName, actor: req.user ?? null });
       await audit(ctx.db.prisma, {
         actor: req.user ?? null,
         action: "import.lapor_export",
@@ -152,8 +149,9 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       });
       res.json(result);
     } catch (e) {
-      if (e instanceof LaporExportError)
-        throw new AppError(422, e.code, e.message, { fields: e.fields });
+      const refused = importer.refusal(e);
+      if (refused)
+        throw new AppError(422, refused.code, refused.message, { fields: refused.fields });
       if (e instanceof ImportLimitError) throw importLimitAppError(e);
       throw e;
     }

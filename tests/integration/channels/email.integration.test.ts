@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dovecotSkipReason, startDovecot, type DovecotServer } from "../../helpers/dovecot.js";
 import { resetDb, startTestHub, type TestHub } from "../../helpers/test-hub.js";
 import { syncEmail } from "../../../adapters/email/email.sync.js";
+import { hubServices } from "../../../src/hub.js";
 import { emailSyncJob } from "../../../src/jobs/email-sync.job.js";
 import { writeReply } from "../../../src/services/replies.service.js";
 import { drainOutbox } from "./helpers.js";
@@ -156,7 +157,7 @@ describe.skipIf(skipReason !== null)(
           },
         }),
       );
-      const [run] = await syncEmail(hub.ctx);
+      const [run] = await syncEmail(hubServices, hub.ctx);
       expect(run).toMatchObject({ status: "succeeded", added: 1, failed: 0, rescanned: false });
       const c = await hub.ctx.db.prisma.case.findFirstOrThrow({
         include: { parties: true, attachments: true },
@@ -199,7 +200,7 @@ describe.skipIf(skipReason !== null)(
         "INBOX",
         mail({ subject: `Tanya lagi soal ${c.number}`, body: "Apakah sudah diproses?" }),
       );
-      const [run2] = await syncEmail(hub.ctx);
+      const [run2] = await syncEmail(hubServices, hub.ctx);
       expect(run2).toMatchObject({ added: 2, failed: 0 });
       expect(await hub.ctx.db.prisma.case.count()).toBe(1);
       expect(await hub.ctx.db.prisma.message.count({ where: { direction: "in" } })).toBe(3);
@@ -267,7 +268,7 @@ describe.skipIf(skipReason !== null)(
         "INBOX",
         mail({ id: null, subject: "Tanpa Message-ID", body: "Isi tanpa id." }),
       );
-      await syncEmail(hub.ctx);
+      await syncEmail(hubServices, hub.ctx);
       const cases = await hub.ctx.db.prisma.case.count();
       const messages = await hub.ctx.db.prisma.message.count();
       expect(cases).toBeGreaterThanOrEqual(2);
@@ -276,7 +277,7 @@ describe.skipIf(skipReason !== null)(
         where: { stream: "email:INBOX" },
         data: { cursor: { uidValidity: "1", lastUid: 999_999 } },
       });
-      const [run] = await syncEmail(hub.ctx);
+      const [run] = await syncEmail(hubServices, hub.ctx);
       expect(run).toMatchObject({ status: "succeeded", rescanned: true, added: 0, failed: 0 });
       expect(run!.unchanged).toBeGreaterThanOrEqual(2);
       expect(await hub.ctx.db.prisma.case.count()).toBe(cases);

@@ -1,11 +1,7 @@
 // Shared by the channel integration tests: signed Meta payloads and an outbox drain that
-// runs the registered handlers exactly like the worker does (one entry at a time).
+// runs the registry's publishers exactly like the worker does (one entry at a time).
 import type { HubContext } from "../../../src/context.js";
-import { outboxHandler } from "../../../src/outbox/outbox.js";
 import { computeMetaSignature } from "../../../adapters/meta/meta.signature.js";
-import "../../../adapters/whatsapp/whatsapp.outbox.js";
-import "../../../adapters/meta/meta.outbox.js";
-import "../../../adapters/email/email.outbox.js";
 
 export const WA_SECRET = "wa-app-secret-uji-123";
 export const WA_VERIFY = "wa-verify-token-uji";
@@ -86,8 +82,8 @@ export async function drainOutbox(
   });
   const out: { kind: string; status: string; error?: string }[] = [];
   for (const row of rows) {
-    const handler = outboxHandler(row.kind);
-    if (!handler) throw new Error(`no outbox handler for ${row.kind}`);
+    const handler = ctx.registry.publisher(row.kind);
+    if (!handler) throw new Error(`no publisher for ${row.kind}`);
     const r = await handler(ctx, row);
     await ctx.db.prisma.outbox.update({
       where: { id: row.id },

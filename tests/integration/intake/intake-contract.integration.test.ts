@@ -22,6 +22,7 @@ import {
 } from "../../../adapters/lapor/sandbox/lapor-sandbox.js";
 import { createLaporClient, createLaporSource } from "../../../adapters/lapor/lapor.sync.js";
 import { syncEmail } from "../../../adapters/email/email.sync.js";
+import { hubServices } from "../../../src/registry.js";
 import { runSync } from "../../../src/sync/sync-engine.js";
 import { suggestJenis } from "../../../src/domain/jenis.js";
 import { defaultSlaPolicy } from "../../../src/domain/sla-policy.js";
@@ -266,7 +267,7 @@ const CHANNELS: { name: string; run: () => Promise<void>; expect: () => Expect }
           "",
         ].join("\r\n"),
       );
-      await syncEmail(hub.ctx);
+      await syncEmail(hubServices, hub.ctx);
     },
   },
   {

@@ -12,7 +12,6 @@ import {
 } from "../../helpers/test-hub.js";
 import { createCase } from "../../../src/services/cases.service.js";
 import { flushOutbox } from "../../../src/outbox/outbox.worker.js";
-import "../../../adapters/whatsapp/whatsapp.outbox.js";
 import { NIK_A, NIK_B, staff } from "./pdp-fixtures.js";
 
 const GRAPH = "https://graph.facebook.com";

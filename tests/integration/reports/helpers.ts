@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { PDFParse } from "pdf-parse";
 import type { HubContext } from "../../../src/context.js";
 import { parseLegacyText, type LegacyRow } from "../../../src/domain/legacy/legacy-log.parser.js";
-import { outboxHandler, type OutboxOutcome } from "../../../src/outbox/outbox.js";
+import type { OutboxOutcome } from "../../../src/outbox/outbox.js";
 import { importLegacy } from "../../../src/services/legacy-import.service.js";
 
 export const SEED_PATH = "tests/fixtures/seed-2023.txt";
@@ -55,13 +55,13 @@ export async function pdfText(bytes: Buffer): Promise<string> {
 }
 
 /**
- * Sends the pending `rekap.push` entries with the registered handler and records the
+ * Sends the pending `rekap.push` entries with the registry's publisher and records the
  * outcome on the row. The issue-4 outbox worker (flushOutbox) did not exist when these
  * tests were written; this does the minimum the tests need, nothing more.
  */
 export async function deliverRekap(ctx: HubContext): Promise<OutboxOutcome[]> {
-  const handler = outboxHandler("rekap.push");
-  if (!handler) throw new Error("rekap.push handler not registered");
+  const handler = ctx.registry.publisher("rekap.push");
+  if (!handler) throw new Error("no publisher for rekap.push in the registry");
   const rows = await ctx.db.prisma.outbox.findMany({
     where: { kind: "rekap.push", status: "pending" },
     orderBy: { seq: "asc" },

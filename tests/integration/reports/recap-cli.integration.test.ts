@@ -1,6 +1,6 @@
 // `aduan-hub recap push` sends its recap right away through the outbox worker, but only
-// the recap: due entries of other kinds (WhatsApp, e-mail, Meta) have no sender in the CLI
-// process and must be left to the hub's worker with their attempts untouched.
+// the recap: due entries of other kinds (WhatsApp, e-mail, Meta) are left to the hub's
+// worker and its schedule, with their attempts untouched.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   createRekapSandbox,
