@@ -3,7 +3,7 @@
 // with a handful of batched statements (one round-trip per statement, not per row).
 import { detectFileType } from "../../src/domain/uploads/file-type.js";
 import { writeStoredFile } from "../../src/services/file-store.js";
-import { AppError } from "../../src/http/errors.js";
+import { DomainError } from "../../src/domain/errors.js";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import type { HubContext } from "../../src/context.js";
@@ -722,7 +722,7 @@ async function downloadAttachments(
       // A storage failure (full disk…) and a refused type already say what happened in
       // Bahasa Indonesia.
       const note =
-        e instanceof AppError || e instanceof LaporAttachmentRefusedError
+        e instanceof DomainError || e instanceof LaporAttachmentRefusedError
           ? e.message
           : describeLaporError(e);
       await ctx.db.prisma.$transaction([

@@ -6,7 +6,7 @@ import { createLogger } from "../logger.js";
 import { buildContext, startHub, type ServeRole } from "../hub.js";
 import { addUser } from "../services/auth.service.js";
 import { parseInstansi } from "../domain/instansi.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 
 const USAGE = `Usage: aduan-hub <command>
 
@@ -208,7 +208,7 @@ export async function main(argv: string[]): Promise<void> {
     } else if (e instanceof ConfigError) {
       console.error(e.message);
       process.exitCode = 78;
-    } else if (e instanceof AppError) {
+    } else if (e instanceof DomainError) {
       console.error(`aduan-hub: ${e.message} (${e.code})`);
       process.exitCode = 1;
     } else {

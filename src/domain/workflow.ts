@@ -1,6 +1,7 @@
 // Case statuses and who may move a case between them, after Keputusan Kepala Dinas Sosial
 // Kabupaten Tabalong Nomor 21 Tahun 2023 and the two 2023 SOPs. Pure data + checks: the
-// HTTP layer turns the error values into responses (each carries its httpStatus).
+// services raise the error values as DomainErrors; the HTTP status of each code is the
+// error middleware's.
 //
 // Decisions (the decree leaves them open):
 // - The koordinator (Sekretaris Dinas, ketua tim) is responsible for the whole team, so it
@@ -180,36 +181,32 @@ export function reachableFrom(from: CaseStatus): CaseStatus[] {
 export type TransitionError =
   | {
       code: "TRANSITION_NOT_ALLOWED";
-      httpStatus: 409;
       message: string;
       from: CaseStatus;
       to: CaseStatus;
       allowed: CaseStatus[];
     }
-  | { code: "ROLE_NOT_ALLOWED"; httpStatus: 403; message: string; role: Role; allowedRoles: Role[] }
+  | { code: "ROLE_NOT_ALLOWED"; message: string; role: Role; allowedRoles: Role[] }
   | {
       code: "BIDANG_FORBIDDEN";
-      httpStatus: 403;
       message: string;
       userBidang: Bidang | null;
       caseBidang: Bidang | null;
     }
   | {
       code: "BIDANG_REQUIRED";
-      httpStatus: 422;
       message: string;
       field: "bidang";
       allowedValues: Bidang[];
     }
   | {
       code: "BIDANG_UNKNOWN";
-      httpStatus: 422;
       message: string;
       field: "bidang";
       value: string;
       allowedValues: Bidang[];
     }
-  | { code: "REASON_REQUIRED"; httpStatus: 422; message: string; field: "reason" };
+  | { code: "REASON_REQUIRED"; message: string; field: "reason" };
 
 export interface TransitionInput {
   from: CaseStatus;
@@ -251,7 +248,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
   if (!r) {
     return err({
       code: "TRANSITION_NOT_ALLOWED",
-      httpStatus: 409,
       message: `a case cannot go from ${from} to ${to}`,
       from,
       to,
@@ -261,7 +257,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
   if (!r.roles.includes(role)) {
     return err({
       code: "ROLE_NOT_ALLOWED",
-      httpStatus: 403,
       message: `role ${role} may not move a case from ${from} to ${to}`,
       role,
       allowedRoles: [...r.roles],
@@ -270,7 +265,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
   if (!roleMayAct(r, role, userBidang, caseBidang)) {
     return err({
       code: "BIDANG_FORBIDDEN",
-      httpStatus: 403,
       message: "a penelaah may act only on cases disposed to its own bidang",
       userBidang,
       caseBidang,
@@ -282,7 +276,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
     if (target === "") {
       return err({
         code: "BIDANG_REQUIRED",
-        httpStatus: 422,
         message: "a disposition needs the target bidang",
         field: "bidang",
         allowedValues: [...BIDANG_CODES],
@@ -291,7 +284,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
     if (!isBidang(target)) {
       return err({
         code: "BIDANG_UNKNOWN",
-        httpStatus: 422,
         message: `unknown bidang "${target}"`,
         field: "bidang",
         value: target,
@@ -303,7 +295,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
   if (r.requiresReason && (input.reason ?? "").trim() === "") {
     return err({
       code: "REASON_REQUIRED",
-      httpStatus: 422,
       message:
         r.kind === "reopen"
           ? "reopening a case needs a reason"
@@ -392,7 +383,6 @@ export function checkAction(input: {
   if (!a.roles.includes(input.role)) {
     return err({
       code: "ROLE_NOT_ALLOWED",
-      httpStatus: 403,
       message: `role ${input.role} may not ${input.action}`,
       role: input.role,
       allowedRoles: [...a.roles],
@@ -407,7 +397,6 @@ export function checkAction(input: {
   ) {
     return err({
       code: "BIDANG_FORBIDDEN",
-      httpStatus: 403,
       message: "a penelaah may act only on cases disposed to its own bidang",
       userBidang,
       caseBidang,

@@ -2,7 +2,7 @@
 // keperluan text; a staff-chosen code must exist in the current jenis catalogue.
 import type { HubContext } from "../context.js";
 import { suggestJenis } from "../domain/jenis.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { currentJenisCatalogue, knownJenisCodesSync } from "./catalogue.service.js";
 
 /**
@@ -19,8 +19,7 @@ export function suggestJenisCode(text: string): string | null {
 export async function assertKnownJenis(ctx: HubContext, code: string): Promise<void> {
   const catalogue = await currentJenisCatalogue(ctx);
   if (catalogue.byCode.has(code)) return;
-  throw new AppError(
-    422,
+  throw new DomainError(
     "JENIS_UNKNOWN",
     `body.jenis: jenis "${code}" tidak ada di katalog (versi ${catalogue.version})`,
     {

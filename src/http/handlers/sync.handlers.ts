@@ -2,7 +2,7 @@
 // LAPOR! admin-export upload. Access comes from the spec's x-roles.
 import type { Request, Router } from "express";
 import type { HubContext } from "../../context.js";
-import { AppError, notFound } from "../errors.js";
+import { DomainError, notFound } from "../../domain/errors.js";
 import { channelHealth } from "../../sync/channel-health.js";
 import {
   listDeadLetters,
@@ -18,8 +18,6 @@ import {
   importLaporExport,
   LaporExportError,
 } from "../../../adapters/lapor/lapor-export.import.js";
-import { ImportLimitError } from "../../domain/uploads/import-limits.js";
-import { importLimitAppError } from "../import-limit-error.js";
 import { route } from "../gate.js";
 
 function str(v: unknown): string | undefined {
@@ -33,8 +31,7 @@ async function readBody(req: Request, max: number): Promise<Buffer> {
     const b = c as Buffer;
     size += b.length;
     if (size > max)
-      throw new AppError(
-        413,
+      throw new DomainError(
         "PAYLOAD_TOO_LARGE",
         `Berkas melebihi batas ${(max / 1024 / 1024).toFixed(1)} MB`,
       );
@@ -92,7 +89,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       data: { deadLetterId: id, result: o.result },
     });
     if (o.result === "not_open")
-      throw new AppError(409, "DEAD_LETTER_CLOSED", "Dead letter ini sudah diselesaikan");
+      throw new DomainError("DEAD_LETTER_CLOSED", "Dead letter ini sudah diselesaikan");
     res.json(o);
   });
 
@@ -115,7 +112,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
     if (!factory) throw notFound("Stream");
     const source = factory(ctx);
     if (!source)
-      throw new AppError(409, "CHANNEL_NOT_CONFIGURED", `Kanal ${stream} belum dikonfigurasi`);
+      throw new DomainError("CHANNEL_NOT_CONFIGURED", `Kanal ${stream} belum dikonfigurasi`);
     // The stream is the hub's, not an office's: the sync is system work.
     const summary = await asSystem(`sync:${stream}`, () =>
       runSync(ctx, source, { full: req.query.full === "true" }),
@@ -135,7 +132,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       ? req.body
       : await readBody(req, ctx.config.ADUAN_IMPORT_MAX_BYTES);
     if (!body.length)
-      throw new AppError(400, "VALIDATION_FAILED", "Berkas ekspor kosong", {
+      throw new DomainError("VALIDATION_FAILED", "Berkas ekspor kosong", {
         fields: [{ field: "body", message: "kirim berkas CSV atau XLSX sebagai isi permintaan" }],
       });
     const fileName = str(req.get("x-file-name")) ?? "lapor-export";
@@ -153,8 +150,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       res.json(result);
     } catch (e) {
       if (e instanceof LaporExportError)
-        throw new AppError(422, e.code, e.message, { fields: e.fields });
-      if (e instanceof ImportLimitError) throw importLimitAppError(e);
+        throw new DomainError(e.code, e.message, { fields: e.fields });
       throw e;
     }
   });
