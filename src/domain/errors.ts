@@ -1,10 +1,10 @@
 // The one registry of error codes the hub answers with, and the error services, PDP modules
 // and adapters raise. No HTTP here: the status for each code is decided only by the error
-// middleware (STATUS_BY_CODE in src/http/errors.ts); the spec's ErrorCode enum
-// (openapi/hub.yaml) lists exactly these codes. Both are checked by
-// tests/unit/http/error-codes.unit.test.ts.
+// middleware (src/http/errors.ts); the spec's ErrorCode enum (openapi/hub.yaml) lists
+// exactly these codes. Both are checked by tests/unit/http/error-codes.unit.test.ts.
 
-/** Every error code, with what it means. Add a code here, in STATUS_BY_CODE and in the spec. */
+/** Every error code, with what it means. A new code goes here, in the middleware's status
+ * map and in the spec's ErrorCode enum (typecheck and the unit test fail until it does). */
 export const ERROR_CODES = {
   // Request shape and access
   VALIDATION_FAILED: "The request does not match the contract or a field is invalid",
