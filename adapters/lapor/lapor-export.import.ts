@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import type { HubContext } from "../../src/context.js";
 import type { ChannelSource, SourceItem } from "../../src/ports/channel-source.port.js";
 import { applyItems, prepareIntake } from "../../src/sync/sync-engine.js";
-import type { FieldError } from "../../src/http/errors.js";
+import type { ErrorCode, FieldError } from "../../src/domain/errors.js";
 import {
   checkSheetExtent,
   checkTextLimits,
@@ -25,7 +25,7 @@ import { LAPOR_CHANNEL } from "./lapor.sync.js";
 
 export class LaporExportError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly fields: FieldError[] = [],
   ) {

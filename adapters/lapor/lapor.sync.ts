@@ -4,7 +4,7 @@
 // whole page with a handful of batched statements (src/intake/upstream.ts).
 import { detectFileType } from "../../src/domain/uploads/file-type.js";
 import { writeStoredFile } from "../../src/services/file-store.js";
-import { AppError } from "../../src/http/errors.js";
+import { DomainError } from "../../src/domain/errors.js";
 import { join } from "node:path";
 import type { HubContext } from "../../src/context.js";
 import type { ChannelSource, ErrorKind, SourceItem } from "../../src/ports/channel-source.port.js";
@@ -223,7 +223,7 @@ async function downloadAttachments(
       // A storage failure (full disk…) and a refused type already say what happened in
       // Bahasa Indonesia.
       const note =
-        e instanceof AppError || e instanceof LaporAttachmentRefusedError
+        e instanceof DomainError || e instanceof LaporAttachmentRefusedError
           ? e.message
           : describeLaporError(e);
       await ctx.db.prisma.$transaction([

@@ -7,7 +7,7 @@ import { assertAdapterConfig, buildContext, startHub, type ServeRole } from "../
 import { addUser } from "../services/auth.service.js";
 import { parseInstansi } from "../domain/instansi.js";
 import { BIDANG_CODES, ROLES } from "../domain/roles.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 
 const USAGE = `Usage: aduan-hub <command>
 
@@ -209,7 +209,7 @@ export async function main(argv: string[]): Promise<void> {
     } else if (e instanceof ConfigError) {
       console.error(e.message);
       process.exitCode = 78;
-    } else if (e instanceof AppError) {
+    } else if (e instanceof DomainError) {
       console.error(`aduan-hub: ${e.message} (${e.code})`);
       process.exitCode = 1;
     } else {

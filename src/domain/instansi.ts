@@ -11,7 +11,9 @@ export const DEFAULT_INSTANSI = "6309-DINSOS";
 /** BPS kabupaten/kota code (4 digits), a dash, the agency's short name: "6309-DINSOS". */
 export const INSTANSI_PATTERN = /^[0-9]{4}-[A-Z][A-Z0-9]{1,19}$/;
 
-export function parseInstansi(value: string): Result<string, { code: string; message: string }> {
+export function parseInstansi(
+  value: string,
+): Result<string, { code: "INSTANSI_INVALID"; message: string }> {
   const v = value.trim();
   if (!INSTANSI_PATTERN.test(v)) {
     return err({

@@ -1,6 +1,7 @@
 // Case statuses and who may move a case between them, after Keputusan Kepala Dinas Sosial
 // Kabupaten Tabalong Nomor 21 Tahun 2023 and the two 2023 SOPs. Pure data + checks: the
-// HTTP layer turns the error values into responses (each carries its httpStatus).
+// services raise the error values as DomainErrors; the HTTP status of each code is the
+// error middleware's.
 //
 // Decisions (the decree leaves them open):
 // - The koordinator (Sekretaris Dinas, ketua tim) is responsible for the whole team, so it
@@ -214,36 +215,32 @@ export function reachableFrom(from: CaseStatus): CaseStatus[] {
 export type TransitionError =
   | {
       code: "TRANSITION_NOT_ALLOWED";
-      httpStatus: 409;
       message: string;
       from: CaseStatus;
       to: CaseStatus;
       allowed: CaseStatus[];
     }
-  | { code: "ROLE_NOT_ALLOWED"; httpStatus: 403; message: string; role: Role; allowedRoles: Role[] }
+  | { code: "ROLE_NOT_ALLOWED"; message: string; role: Role; allowedRoles: Role[] }
   | {
       code: "BIDANG_FORBIDDEN";
-      httpStatus: 403;
       message: string;
       userBidang: Bidang | null;
       caseBidang: Bidang | null;
     }
   | {
       code: "BIDANG_REQUIRED";
-      httpStatus: 422;
       message: string;
       field: "bidang";
       allowedValues: Bidang[];
     }
   | {
       code: "BIDANG_UNKNOWN";
-      httpStatus: 422;
       message: string;
       field: "bidang";
       value: string;
       allowedValues: Bidang[];
     }
-  | { code: "REASON_REQUIRED"; httpStatus: 422; message: string; field: "reason" };
+  | { code: "REASON_REQUIRED"; message: string; field: "reason" };
 
 export interface TransitionInput {
   from: CaseStatus;
@@ -285,7 +282,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
   if (!r) {
     return err({
       code: "TRANSITION_NOT_ALLOWED",
-      httpStatus: 409,
       message: `a case cannot go from ${from} to ${to}`,
       from,
       to,
@@ -295,7 +291,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
   if (!r.roles.includes(role)) {
     return err({
       code: "ROLE_NOT_ALLOWED",
-      httpStatus: 403,
       message: `role ${role} may not move a case from ${from} to ${to}`,
       role,
       allowedRoles: [...r.roles],
@@ -304,7 +299,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
   if (!roleMayAct(r, role, userBidang, caseBidang)) {
     return err({
       code: "BIDANG_FORBIDDEN",
-      httpStatus: 403,
       message: "a penelaah may act only on cases disposed to its own bidang",
       userBidang,
       caseBidang,
@@ -316,7 +310,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
     if (target === "") {
       return err({
         code: "BIDANG_REQUIRED",
-        httpStatus: 422,
         message: "a disposition needs the target bidang",
         field: "bidang",
         allowedValues: [...BIDANG_CODES],
@@ -325,7 +318,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
     if (!isBidang(target)) {
       return err({
         code: "BIDANG_UNKNOWN",
-        httpStatus: 422,
         message: `unknown bidang "${target}"`,
         field: "bidang",
         value: target,
@@ -337,7 +329,6 @@ export function checkTransition(input: TransitionInput): Result<TransitionOk, Tr
   if (r.requiresReason && (input.reason ?? "").trim() === "") {
     return err({
       code: "REASON_REQUIRED",
-      httpStatus: 422,
       message:
         r.kind === "reopen"
           ? "reopening a case needs a reason"
@@ -426,7 +417,6 @@ export function checkAction(input: {
   if (!a.roles.includes(input.role)) {
     return err({
       code: "ROLE_NOT_ALLOWED",
-      httpStatus: 403,
       message: `role ${input.role} may not ${input.action}`,
       role: input.role,
       allowedRoles: [...a.roles],
@@ -441,7 +431,6 @@ export function checkAction(input: {
   ) {
     return err({
       code: "BIDANG_FORBIDDEN",
-      httpStatus: 403,
       message: "a penelaah may act only on cases disposed to its own bidang",
       userBidang,
       caseBidang,

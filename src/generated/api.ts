@@ -1242,9 +1242,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Stable machine-readable error code. The list is the hub's registry (src/domain/errors.ts, where each code's meaning is written); the HTTP status of each code is fixed by the error middleware (STATUS_BY_CODE in src/http/errors.ts).
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "METHOD_NOT_ALLOWED" | "NOT_FOUND" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "RATE_LIMITED" | "CURSOR_INVALID" | "SPAM_SUSPECTED" | "SIGNATURE_MISSING" | "SIGNATURE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "VERSION_CONFLICT" | "NIK_INVALID" | "PHONE_INVALID" | "PERSON_NOT_ON_CASE" | "IDENTITY_CONFIDENTIAL" | "PURPOSE_REQUIRED" | "CASE_NOT_RAHASIA" | "STATUS_UNKNOWN" | "TRANSITION_NOT_ALLOWED" | "ROLE_NOT_ALLOWED" | "BIDANG_FORBIDDEN" | "BIDANG_REQUIRED" | "BIDANG_UNKNOWN" | "BIDANG_TABLE_INVALID" | "REASON_REQUIRED" | "CASE_CLOSED" | "ALREADY_ACKNOWLEDGED" | "ALREADY_PAUSED" | "NOT_PAUSED" | "JENIS_UNKNOWN" | "LINK_ALREADY_DECIDED" | "REPLY_TOO_SHORT" | "REPLY_TOO_LONG" | "REPLY_CONTAINS_PERSONAL_DATA" | "NOTE_REQUIRED" | "CASE_NOT_DISPOSED" | "AUDIT_ALREADY_DECIDED" | "RECOMMENDATION_REQUIRED" | "REASON_CODE_UNKNOWN" | "REASON_CODE_PROGRAMME_MISMATCH" | "NARASI_VARIABLE_MISSING" | "NARASI_TEMPLATE_INVALID" | "EVIDENCE_NOT_FOUND" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_TYPE_REFUSED" | "STORAGE_FULL" | "STORAGE_ERROR" | "CATALOGUE_INVALID" | "CATALOGUE_CONFLICT" | "SLA_POLICY_INVALID" | "TEMPLATE_INVALID" | "REKAP_NOT_CONFIGURED" | "RECAP_OTHER_OFFICE" | "USERNAME_INVALID" | "USERNAME_TAKEN" | "ROLE_UNKNOWN" | "INSTANSI_INVALID" | "PASSWORD_TOO_SHORT" | "PASSWORD_WEAK" | "SELF_LOCKOUT" | "ALREADY_COMPLETED" | "EXPORT_REQUIRED" | "NOT_ACCESS_REQUEST" | "IMPORT_TOO_LARGE" | "IMPORT_EMPTY" | "IMPORT_UNREADABLE" | "IMPORT_UNZIPPED_TOO_LARGE" | "IMPORT_COMPRESSION_SUSPICIOUS" | "IMPORT_TOO_MANY_ENTRIES" | "IMPORT_TOO_MANY_SHEETS" | "IMPORT_TOO_MANY_ROWS" | "IMPORT_TOO_MANY_CELLS" | "IMPORT_TOO_MANY_COLUMNS" | "EXPORT_UNREADABLE" | "EXPORT_COLUMNS_MISSING" | "DEAD_LETTER_CLOSED" | "DATABASE_UNAVAILABLE" | "INTERNAL";
         Error: {
-            /** @description Stable machine-readable code, e.g. VALIDATION_FAILED, NIK_INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, VERSION_CONFLICT, PAYLOAD_TOO_LARGE, RATE_LIMITED, DATABASE_UNAVAILABLE */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             /** @description Human-readable, in Bahasa Indonesia */
             message: string;
             requestId?: string;
@@ -1319,7 +1323,7 @@ export interface components {
             channel: components["schemas"]["IntakeChannel"];
             /**
              * Format: date-time
-             * @description Defaults to now. Not more than 5 minutes in the future, not before the office's start (ADUAN_OFFICE_START); otherwise 422 with field body.receivedAt.
+             * @description Defaults to now. Not more than 5 minutes in the future, not before the office's start (ADUAN_OFFICE_START); otherwise 400 VALIDATION_FAILED with field body.receivedAt.
              */
             receivedAt?: string;
             pelapor: components["schemas"]["PersonInput"];
@@ -1864,7 +1868,7 @@ export interface components {
             website?: string;
             attachment?: {
                 fileName: string;
-                /** @description The sender's claim, not used: the type is read from the content (PDF, images, Office documents, plain text, audio/video); HTML, SVG and programs → 422 ATTACHMENT_TYPE_REFUSED */
+                /** @description The sender's claim, not used: the type is read from the content (PDF, images, Office documents, plain text, audio/video); HTML, SVG and programs → 415 ATTACHMENT_TYPE_REFUSED */
                 mime: string;
                 contentBase64: string;
             };
@@ -2995,6 +2999,7 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
+            503: components["responses"]["Error"];
         };
     };
     importLaporExport: {
@@ -3561,6 +3566,7 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
             422: components["responses"]["Error"];
             429: components["responses"]["Error"];
         };

@@ -10,7 +10,8 @@ import { rawRoutes } from "./raw-routes.js";
 import { pageRoutes } from "../web/pages.js";
 import { authMiddleware } from "./auth.middleware.js";
 import { authorize, operationGate } from "./gate.js";
-import { AppError, errorMiddleware } from "./errors.js";
+import { DomainError } from "../domain/errors.js";
+import { errorMiddleware } from "./errors.js";
 import { systemRoutes } from "./handlers/system.handlers.js";
 import { authRoutes } from "./handlers/auth.handlers.js";
 import { caseRoutes } from "./handlers/cases.handlers.js";
@@ -126,7 +127,7 @@ export function createProbeApp(ctx: HubContext): Express {
   systemRoutes(system, ctx);
   app.use("/api/v1", system);
   app.use((_req, _res, next) =>
-    next(new AppError(404, "NOT_FOUND", "Proses worker hanya melayani pemeriksaan kesehatan")),
+    next(new DomainError("NOT_FOUND", "Proses worker hanya melayani pemeriksaan kesehatan")),
   );
   app.use(errorMiddleware(ctx.logger));
   return app;
@@ -167,8 +168,7 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
     const at = req.body === undefined ? null : findNul(req.body, "body");
     if (!at) return next();
     next(
-      new AppError(
-        400,
+      new DomainError(
         "VALIDATION_FAILED",
         `${at}: mengandung karakter yang tidak valid (NUL atau surrogate tunggal)`,
         {
@@ -195,7 +195,7 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   for (const r of [...apiRoutes, ...(opts.routes ?? [])]) r(api, ctx);
   app.use("/api/v1", api);
   app.use("/api", (_req, _res, next) =>
-    next(new AppError(404, "NOT_FOUND", "Alamat tidak ditemukan")),
+    next(new DomainError("NOT_FOUND", "Alamat tidak ditemukan")),
   );
 
   const pages = express.Router(ROUTER_OPTIONS);

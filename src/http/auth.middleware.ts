@@ -2,7 +2,7 @@ import type { RequestHandler } from "express";
 import { timingSafeEqual } from "node:crypto";
 import type { HubContext } from "../context.js";
 import { authenticate } from "../services/auth.service.js";
-import { AppError } from "./errors.js";
+import { DomainError } from "../domain/errors.js";
 import "./request-context.js";
 
 export const SESSION_COOKIE = "aduan_session";
@@ -35,11 +35,7 @@ export function authMiddleware(ctx: HubContext): RequestHandler {
           sent.length !== expected.length ||
           !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
         ) {
-          throw new AppError(
-            403,
-            "CSRF_TOKEN_INVALID",
-            "Token CSRF tidak cocok; muat ulang halaman",
-          );
+          throw new DomainError("CSRF_TOKEN_INVALID", "Token CSRF tidak cocok; muat ulang halaman");
         }
       }
       req.user = user;

@@ -10,7 +10,7 @@ import type { HubContext } from "../context.js";
 import type { AuthUser } from "../services/auth.service.js";
 import { findCaseScope } from "../repos/case-scope.repo.js";
 import { inOffice } from "../db/scope.js";
-import { AppError } from "./errors.js";
+import { DomainError } from "../domain/errors.js";
 import {
   compileOperations,
   looksLikeApi,
@@ -34,7 +34,7 @@ function rawPath(req: Request): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-const notFound = () => new AppError(404, "NOT_FOUND", "Alamat tidak ditemukan");
+const notFound = () => new DomainError("NOT_FOUND", "Alamat tidak ditemukan");
 
 /** First middleware of the app: finds the operation, or ends an API-looking request. */
 export function operationGate(ops: OperationTable = operations()): RequestHandler {
@@ -48,14 +48,14 @@ export function operationGate(ops: OperationTable = operations()): RequestHandle
     if (!looksLikeApi(path)) return next();
     if (found.reason === "method_not_allowed") {
       res.setHeader("Allow", [...new Set(found.allow)].join(", "));
-      return next(new AppError(405, "METHOD_NOT_ALLOWED", "Metode tidak diizinkan di alamat ini"));
+      return next(new DomainError("METHOD_NOT_ALLOWED", "Metode tidak diizinkan di alamat ini"));
     }
     next(notFound());
   };
 }
 
-function forbidden(user: AuthUser, allowed: readonly string[]): AppError {
-  return new AppError(403, "FORBIDDEN", `Peran ${user.role} tidak berwenang untuk tindakan ini`, {
+function forbidden(user: AuthUser, allowed: readonly string[]): DomainError {
+  return new DomainError("FORBIDDEN", `Peran ${user.role} tidak berwenang untuk tindakan ini`, {
     allowed: [...allowed],
   });
 }
@@ -73,7 +73,7 @@ export function authorize(ctx: HubContext): RequestHandler {
     if (!op) return next(notFound());
     if (op.public) return next();
     const user = req.user;
-    if (!user) return next(new AppError(401, "UNAUTHENTICATED", "Silakan masuk terlebih dahulu"));
+    if (!user) return next(new DomainError("UNAUTHENTICATED", "Silakan masuk terlebih dahulu"));
     if (op.roles && !op.roles.includes(user.role)) return next(forbidden(user, op.roles));
     const pass = () => inOffice(user.instansi, () => next());
     if (!op.caseScoped) return pass();
@@ -83,11 +83,10 @@ export function authorize(ctx: HubContext): RequestHandler {
     if (!caseId || !UUID.test(caseId)) return pass();
     findCaseScope(ctx.db, caseId).then((scope) => {
       if (!scope || scope.instansi !== user.instansi)
-        return next(new AppError(404, "NOT_FOUND", "Kasus tidak ditemukan"));
+        return next(new DomainError("NOT_FOUND", "Kasus tidak ditemukan"));
       if (user.role === "penelaah" && op.method !== "GET" && scope.bidang !== user.bidang) {
         return next(
-          new AppError(
-            403,
+          new DomainError(
             "BIDANG_FORBIDDEN",
             "Penelaah hanya dapat menangani kasus yang didisposisikan ke bidangnya",
             scope.bidang ? { allowed: [scope.bidang] } : {},
@@ -129,7 +128,7 @@ function register(
     // Express's own matching is never trusted alone: the gate's operation must be this one.
     if (req.operation?.id !== id) return next(notFound());
     if (!wantPublic && !req.user)
-      return next(new AppError(401, "UNAUTHENTICATED", "Silakan masuk terlebih dahulu"));
+      return next(new DomainError("UNAUTHENTICATED", "Silakan masuk terlebih dahulu"));
     next();
   };
   const handler = (req: Request, res: Response, next: NextFunction) => {

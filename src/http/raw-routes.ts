@@ -9,16 +9,15 @@
 import express, { type Request, type RequestHandler, type Response } from "express";
 import type { HubContext } from "../context.js";
 import type { Routes } from "./app.js";
-import { AppError } from "./errors.js";
+import { DomainError } from "../domain/errors.js";
 import { h } from "./async-handler.js";
 import type { WebhookChannel } from "../ports/webhook-channel.port.js";
 import { inboundQueue, storableHeaders, storeRawMessage } from "../services/inbound.service.js";
 import { processRawMessage } from "../jobs/webhook-process.job.js";
 import { publicFormBodyLimit } from "./handlers/channels.handlers.js";
 
-function notConfigured(channel: string): AppError {
-  return new AppError(
-    503,
+function notConfigured(channel: string): DomainError {
+  return new DomainError(
     "CHANNEL_NOT_CONFIGURED",
     `Kanal ${channel} belum dikonfigurasi di server ini`,
   );
@@ -121,7 +120,7 @@ function mountWebhook(r: Parameters<Routes>[0], ctx: HubContext, spec: WebhookCh
           { channel: spec.channel, code: sig.error.code, bytes: body.length, requestId: req.id },
           "webhook signature refused",
         );
-        throw new AppError(401, sig.error.code, "Tanda tangan webhook tidak valid");
+        throw new DomainError(sig.error.code, "Tanda tangan webhook tidak valid");
       }
       const headers = storableHeaders(req.headers);
       const contentType = req.get("content-type") ?? null;
@@ -137,7 +136,7 @@ function mountWebhook(r: Parameters<Routes>[0], ctx: HubContext, spec: WebhookCh
           where: { id },
           data: { status: "quarantined", error: "JSON tidak valid" },
         });
-        throw new AppError(400, "INVALID_JSON", "Isi webhook bukan JSON yang valid");
+        throw new DomainError("INVALID_JSON", "Isi webhook bukan JSON yang valid");
       }
       const id = await storeRawMessage(ctx, {
         channel: spec.channel,

@@ -6,13 +6,14 @@ import { normalizePhone } from "../domain/phone.js";
 import { suggestJenis } from "../domain/jenis.js";
 import { suggestBidang, type Bidang, type CaseStatus } from "../domain/workflow.js";
 import { stripNul } from "../util/text.js";
+import type { FieldError } from "../domain/errors.js";
 import { encrypt, keyedHash, type Keyring } from "../security/crypto.js";
 import { clockFor, type ClockFields } from "../services/sla.service.js";
 import type { CaseDraft, PartyDraft } from "./draft.js";
 import type { IntakeEnv } from "./env.js";
 
 /** A field at fault, named as the channel's input names it (body.pelapor.nik…). */
-export type IntakeFieldError = { field: string; message: string; code?: string };
+export type IntakeFieldError = FieldError;
 
 export type PreparedParty = {
   role: "pelapor" | "atas_nama";

@@ -9,7 +9,7 @@
 // from the UU PDP restriction (src/pdp/restriction.ts: the subject asked that their data
 // not be exported), which the export path applies on top.
 import type { Role } from "../domain/roles.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { scrubPersons, type Identity } from "../reports/columns.js";
 
 /** What the console and the API show in place of a rahasia pelapor's name. */
@@ -72,8 +72,7 @@ export function assertMayReveal(
 ): void {
   const a = identityAccess(user, c, partyRole, "reveal");
   if (a.contact) return;
-  throw new AppError(
-    403,
+  throw new DomainError(
     "IDENTITY_CONFIDENTIAL",
     c.rahasia
       ? "Identitas pelapor kasus rahasia hanya dapat dibuka oleh koordinator atau kepala dinas"

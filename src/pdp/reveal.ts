@@ -2,7 +2,7 @@
 // full value is handed out only on request, with a stated purpose, and the reveal is
 // written to the processing record (action `pdp.reveal`).
 import type { HubContext } from "../context.js";
-import { AppError, notFound } from "../http/errors.js";
+import { DomainError, notFound } from "../domain/errors.js";
 import { decrypt } from "../security/crypto.js";
 import type { AuthUser } from "../services/auth.service.js";
 import { audit } from "../services/audit.service.js";
@@ -15,7 +15,7 @@ type Meta = { ip?: string | undefined; requestId?: string | undefined };
 export function requirePurpose(purpose: unknown): string {
   const p = typeof purpose === "string" ? purpose.trim() : "";
   if (p.length < 5) {
-    throw new AppError(422, "PURPOSE_REQUIRED", "Tujuan membuka data wajib diisi (min. 5 huruf)", {
+    throw new DomainError("PURPOSE_REQUIRED", "Tujuan membuka data wajib diisi (min. 5 huruf)", {
       fields: [{ field: "body.purpose", message: "wajib diisi, minimal 5 huruf" }],
     });
   }
@@ -45,8 +45,7 @@ export async function revealPartyField(
       value = decrypt(ctx.keyring, party.nikKeyId, party.nikCipher).toString("utf8");
   } else value = party.phoneE164;
   if (!value)
-    throw new AppError(
-      404,
+    throw new DomainError(
       "NOT_FOUND",
       `${field === "nik" ? "NIK" : "Nomor telepon"} tidak tercatat`,
     );
@@ -89,7 +88,7 @@ export async function revealFindingNik(
     f.personRole === "pelapor" ||
     (!!f.nikHash && f.case.parties.some((p) => p.nikHash === f.nikHash));
   if (aboutPelapor) assertMayReveal(user, f.case, "pelapor");
-  if (!f.nikCipher || !f.nikKeyId) throw new AppError(404, "NOT_FOUND", "NIK tidak tercatat");
+  if (!f.nikCipher || !f.nikKeyId) throw new DomainError("NOT_FOUND", "NIK tidak tercatat");
   const value = decrypt(ctx.keyring, f.nikKeyId, f.nikCipher).toString("utf8");
   await audit(ctx.db.prisma, {
     actor: user,
@@ -138,8 +137,7 @@ export async function revealCaseIdentity(
   });
   if (!c) throw notFound("Kasus");
   if (!c.rahasia) {
-    throw new AppError(
-      409,
+    throw new DomainError(
       "CASE_NOT_RAHASIA",
       "Kasus ini tidak rahasia: identitas pelapor sudah tampil di rincian kasus",
     );

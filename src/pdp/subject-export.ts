@@ -6,7 +6,7 @@
 import PDFDocument from "pdfkit";
 import { ZipArchive } from "archiver";
 import type { HubContext } from "../context.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { decrypt } from "../security/crypto.js";
 import { maskNik } from "../domain/nik.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
@@ -294,7 +294,7 @@ export async function exportSubjectData(
 ): Promise<{ fileName: string; zip: Buffer; cases: number }> {
   const req = await getSubjectRequest(ctx, requestId, user.instansi);
   if (req.kind !== "access") {
-    throw new AppError(409, "NOT_ACCESS_REQUEST", "Ekspor hanya untuk permintaan akses");
+    throw new DomainError("NOT_ACCESS_REQUEST", "Ekspor hanya untuk permintaan akses");
   }
   const data = await collectSubjectData(ctx, requestId, user.instansi);
   const now = ctx.clock();

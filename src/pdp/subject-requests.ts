@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
 import type { Prisma, SubjectRequest } from "../generated/prisma/client.js";
-import { AppError, notFound, type FieldError } from "../http/errors.js";
+import { DomainError, notFound, type FieldError } from "../domain/errors.js";
 import { parseNik } from "../domain/nik.js";
 import { normalizePhone } from "../domain/phone.js";
 import { keyedHash } from "../security/crypto.js";
@@ -91,8 +91,7 @@ export async function createSubjectRequest(
     });
   }
   if (errors.length) {
-    throw new AppError(
-      422,
+    throw new DomainError(
       errors[0]!.code ?? "VALIDATION_FAILED",
       errors.map((e) => `${e.field}: ${e.message}`).join("; "),
       { fields: errors },
@@ -291,7 +290,7 @@ export async function completeSubjectRequest(
     const r = await tx.subjectRequest.findFirst({ where: { id, instansi: user.instansi } });
     if (!r) throw notFound("Permintaan subjek data");
     if (r.status === "selesai") {
-      throw new AppError(409, "ALREADY_COMPLETED", "Permintaan ini sudah selesai");
+      throw new DomainError("ALREADY_COMPLETED", "Permintaan ini sudah selesai");
     }
     const stored = (r.result ?? {}) as Stored;
     const key = personKeyOf(r);
@@ -301,8 +300,7 @@ export async function completeSubjectRequest(
     switch (r.kind) {
       case "access":
         if (!stored.exportedAt) {
-          throw new AppError(
-            409,
+          throw new DomainError(
             "EXPORT_REQUIRED",
             "Unduh ekspor data subjek terlebih dahulu sebelum menyelesaikan permintaan akses",
           );
@@ -310,7 +308,7 @@ export async function completeSubjectRequest(
         break;
       case "correction":
         if (!note) {
-          throw new AppError(422, "VALIDATION_FAILED", "Catat perbaikan yang dilakukan", {
+          throw new DomainError("VALIDATION_FAILED", "Catat perbaikan yang dilakukan", {
             fields: [
               { field: "body.note", message: "wajib: data apa yang diperbaiki, di kasus mana" },
             ],

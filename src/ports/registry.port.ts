@@ -2,6 +2,7 @@
 // (src/registry.ts through src/hub.ts) and carried on the HubContext (`ctx.registry`).
 // Jobs, the outbox worker, the CLI, channel health, the sync engine, the raw routes and the
 // services find adapters here and nowhere else; nothing registers itself on import.
+import type { ErrorCode } from "../domain/errors.js";
 import type { ChannelSource, MappedRecord } from "./channel-source.port.js";
 import type { Config, HubContext } from "./hub.port.js";
 import type { Lookup } from "./lookup.port.js";
@@ -65,7 +66,7 @@ export interface ExportImport {
   /** The file itself is refused (unreadable, columns missing): code, message and fields. */
   refusal(
     e: unknown,
-  ): { code: string; message: string; fields: { field: string; message: string }[] } | null;
+  ): { code: ErrorCode; message: string; fields: { field: string; message: string }[] } | null;
 }
 
 export interface Registry {

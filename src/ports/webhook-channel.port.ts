@@ -4,8 +4,12 @@
 // webhook.process job after a crash).
 import type { Config, HubContext } from "./hub.port.js";
 import type { Result } from "../domain/result.js";
+import type { ErrorCode } from "../domain/errors.js";
 
-export type WebhookRefusal = { readonly code: string };
+/** A refused signature or body: its code is answered by the error middleware. */
+export type WebhookRefusal = { readonly code: ErrorCode };
+/** A refused subscription handshake (answered 403 by the raw route, not an API error). */
+export type HandshakeRefusal = { readonly code: string };
 
 /** What processing one stored payload did (logged; never carries personal data). */
 export type WebhookProcessSummary = {
@@ -30,7 +34,7 @@ export interface WebhookChannel {
   /** The subscription handshake token; undefined = not configured. */
   verifyToken(config: Config): string | undefined;
   /** The GET handshake: the challenge to echo, or why it was refused. */
-  verifyHandshake(query: Record<string, unknown>, token: string): Result<string, WebhookRefusal>;
+  verifyHandshake(query: Record<string, unknown>, token: string): Result<string, HandshakeRefusal>;
   /** Constant-time check of the signature over the raw body. */
   verifySignature(
     body: Buffer,

@@ -175,7 +175,7 @@ Untuk meningkatkan kualitas layanan pengaduan di masa mendatang, diperlukan:
 ];
 
 export class TemplateError extends Error {
-  readonly code = "REPORT_TEMPLATE_INVALID";
+  readonly code = "TEMPLATE_INVALID";
   constructor(message: string) {
     super(message);
     this.name = "TemplateError";

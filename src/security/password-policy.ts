@@ -1,7 +1,7 @@
 // One password rule for every place a password is set (CLI `user add`, POST /users,
 // PATCH /users/{id}): long enough, not guessable from the account itself, not a list word.
 import { readFileSync } from "node:fs";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { fromRoot } from "../util/package-root.js";
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -39,7 +39,7 @@ export function assertPasswordAcceptable(password: string, username: string): vo
   const problem = passwordProblem(password, username);
   if (!problem) return;
   const code = [...password].length < PASSWORD_MIN_LENGTH ? "PASSWORD_TOO_SHORT" : "PASSWORD_WEAK";
-  throw new AppError(422, code, `password: ${problem}`, {
+  throw new DomainError(code, `password: ${problem}`, {
     fields: [{ field: "password", message: problem }],
   });
 }

@@ -2,7 +2,7 @@
 // the id (monotonic with `at` because rows are only ever appended).
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { asSystem } from "../db/scope.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
@@ -38,7 +38,7 @@ function decodeCursor(cursor: string): bigint {
   // 19 digits still overflow bigint (9223372036854775807 is the largest): PostgreSQL's
   // cast error was a 500.
   if (!/^\d{1,19}$/.test(s) || BigInt(s) > 9223372036854775807n) {
-    throw new AppError(400, "CURSOR_INVALID", "cursor tidak valid", {
+    throw new DomainError("CURSOR_INVALID", "cursor tidak valid", {
       fields: [{ field: "query.cursor", message: "tidak valid" }],
     });
   }

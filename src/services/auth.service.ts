@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { HubContext } from "../context.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../security/password.js";
 import { assertPasswordAcceptable } from "../security/password-policy.js";
 import { BIDANG_CODES, ROLES, type BidangCode, type Role } from "../domain/roles.js";
@@ -114,11 +114,10 @@ export async function login(
     // A refused attempt is not a guess: it must not grow the delay (nor the user's count).
     await prisma.loginAttempt.delete({ where: { id: attempt.id } });
     const seconds = Math.max(1, Math.ceil((waitUntil - now.getTime()) / 1000));
-    throw new AppError(
-      429,
+    throw new DomainError(
       "RATE_LIMITED",
       `Terlalu banyak percobaan masuk yang gagal; coba lagi dalam ${seconds} detik`,
-      { headers: { "Retry-After": String(seconds) } },
+      { retryAfterSeconds: seconds },
     );
   }
   const user = await prisma.user.findUnique({ where: { username } });
@@ -127,7 +126,7 @@ export async function login(
     await prisma.loginAttempt.update({ where: { id: attempt.id }, data: { success: true } });
   }
   if (!user || !valid || !user.active) {
-    throw new AppError(401, "INVALID_CREDENTIALS", "Nama pengguna atau kata sandi salah");
+    throw new DomainError("INVALID_CREDENTIALS", "Nama pengguna atau kata sandi salah");
   }
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + ctx.config.ADUAN_SESSION_TTL_HOURS * 3600_000);
@@ -202,8 +201,7 @@ export async function addUser(
 ): Promise<AuthUser> {
   const username = input.username.trim().toLowerCase();
   if (!/^[a-z0-9._-]{3,64}$/.test(username)) {
-    throw new AppError(
-      422,
+    throw new DomainError(
       "USERNAME_INVALID",
       "username: 3–64 huruf kecil, angka, titik, garis bawah atau tanda hubung",
       {
@@ -212,20 +210,19 @@ export async function addUser(
     );
   }
   if (!(ROLES as readonly string[]).includes(input.role)) {
-    throw new AppError(422, "ROLE_UNKNOWN", `role: harus salah satu dari ${ROLES.join(", ")}`, {
+    throw new DomainError("ROLE_UNKNOWN", `role: harus salah satu dari ${ROLES.join(", ")}`, {
       fields: [{ field: "role", message: "tidak dikenal" }],
       allowed: [...ROLES],
     });
   }
   if (input.role === "penelaah" && !input.bidang) {
-    throw new AppError(422, "BIDANG_REQUIRED", "bidang: wajib untuk penelaah", {
+    throw new DomainError("BIDANG_REQUIRED", "bidang: wajib untuk penelaah", {
       fields: [{ field: "bidang", message: "wajib" }],
       allowed: BIDANG_CODES,
     });
   }
   if (input.bidang && !(BIDANG_CODES as string[]).includes(input.bidang)) {
-    throw new AppError(
-      422,
+    throw new DomainError(
       "BIDANG_UNKNOWN",
       `bidang: harus salah satu dari ${BIDANG_CODES.join(", ")}`,
       {
@@ -237,12 +234,12 @@ export async function addUser(
   assertPasswordAcceptable(input.password, username);
   const instansi = parseInstansi(input.instansi ?? DEFAULT_INSTANSI);
   if (!instansi.ok) {
-    throw new AppError(422, instansi.error.code, instansi.error.message, {
+    throw new DomainError(instansi.error.code, instansi.error.message, {
       fields: [{ field: "instansi", message: "format tidak valid" }],
     });
   }
   const existing = await ctx.db.prisma.user.findUnique({ where: { username } });
-  if (existing) throw new AppError(409, "USERNAME_TAKEN", `username ${username} sudah dipakai`);
+  if (existing) throw new DomainError("USERNAME_TAKEN", `username ${username} sudah dipakai`);
   const user = await ctx.db.prisma.user.create({
     data: {
       username,

@@ -1,7 +1,7 @@
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { AppError, notFound, type FieldError } from "../http/errors.js";
+import { DomainError, notFound, type FieldError } from "../domain/errors.js";
 import {
   identityAccess,
   listedPelaporName,
@@ -94,8 +94,7 @@ export async function createCase(
   };
   const fail = (all: FieldError[]): never => {
     const first = all[0]!;
-    throw new AppError(
-      422,
+    throw new DomainError(
       first.code ?? "VALIDATION_FAILED",
       all.map((e) => `${e.field}: ${e.message}`).join("; "),
       { fields: all },
@@ -308,7 +307,7 @@ function decodeCursor(cursor: string): { r: Date; id: string } {
       throw new Error("bad");
     return { r: d, id };
   } catch {
-    throw new AppError(400, "CURSOR_INVALID", "cursor tidak valid", {
+    throw new DomainError("CURSOR_INVALID", "cursor tidak valid", {
       fields: [{ field: "query.cursor", message: "tidak valid" }],
     });
   }
@@ -564,8 +563,7 @@ export async function updateCase(
     if (!current) throw notFound("Kasus");
     // Taking the flag off shows the pelapor to everyone: only those who may reveal it.
     if (patch.rahasia === false && current.rahasia && !mayRevealIdentity(user)) {
-      throw new AppError(
-        403,
+      throw new DomainError(
         "IDENTITY_CONFIDENTIAL",
         "Status rahasia hanya dapat dicabut oleh koordinator atau kepala dinas",
       );
@@ -596,8 +594,7 @@ export async function updateCase(
     // Compare-and-set on version: of two concurrent edits exactly one wins.
     const res = await tx.case.updateMany({ where: { id, version: patch.version }, data });
     if (res.count === 0) {
-      throw new AppError(
-        409,
+      throw new DomainError(
         "VERSION_CONFLICT",
         `Kasus sudah diubah orang lain (versi sekarang ${current.version}); muat ulang`,
         {

@@ -27,7 +27,7 @@ import {
   type CatalogueIssue,
   type ReasonCode,
 } from "../domain/reason-codes.js";
-import { AppError, notFound, type FieldError } from "../http/errors.js";
+import { DomainError, notFound, type FieldError } from "../domain/errors.js";
 import { fromRoot } from "../util/package-root.js";
 import { audit } from "./audit.service.js";
 import type { AuthUser } from "./auth.service.js";
@@ -408,8 +408,7 @@ async function writeVersion(
       const data = { version, codes: next.codes as Prisma.InputJsonValue };
       const fields = next.validate(data);
       if (fields.length > 0)
-        throw new AppError(
-          422,
+        throw new DomainError(
           "CATALOGUE_INVALID",
           `Katalog tidak valid: ${fields.map((f) => `${f.field}: ${f.message}`).join("; ")}`,
           { fields },
@@ -428,8 +427,7 @@ async function writeVersion(
     });
   } catch (e) {
     if (isUniqueViolation(e))
-      throw new AppError(
-        409,
+      throw new DomainError(
         "CATALOGUE_CONFLICT",
         "Katalog baru saja diubah admin lain; muat ulang lalu ulangi perubahan",
       );

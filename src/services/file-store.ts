@@ -4,20 +4,18 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { HubContext } from "../context.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 
-export function storageError(e: unknown): AppError {
+export function storageError(e: unknown): DomainError {
   const code = (e as NodeJS.ErrnoException).code ?? "";
   if (code === "ENOSPC" || code === "EDQUOT") {
-    return new AppError(
-      507,
+    return new DomainError(
       "STORAGE_FULL",
       "Penyimpanan berkas penuh (ENOSPC); hubungi admin untuk menambah ruang disk",
       {},
     );
   }
-  return new AppError(
-    500,
+  return new DomainError(
     "STORAGE_ERROR",
     `Berkas tidak dapat disimpan (${code || "kesalahan sistem berkas"})`,
   );

@@ -20,7 +20,7 @@ import { honorific, renderNarasi, type TemplateVariable } from "../domain/narasi
 import { maskNik, parseNik } from "../domain/nik.js";
 import { validateFinding } from "../domain/reason-codes.js";
 import { witaDate } from "../domain/time.js";
-import { AppError, notFound, type FieldError } from "../http/errors.js";
+import { DomainError, notFound, type ErrorCode, type FieldError } from "../domain/errors.js";
 import { decrypt, encrypt, keyedHash } from "../security/crypto.js";
 import { audit } from "./audit.service.js";
 import type { AuthUser } from "./auth.service.js";
@@ -142,8 +142,8 @@ type Prepared = {
   };
 };
 
-function unprocessable(code: string, field: string, message: string): AppError {
-  return new AppError(422, code, `${field}: ${message}`, { fields: [{ field, message, code }] });
+function unprocessable(code: ErrorCode, field: string, message: string): DomainError {
+  return new DomainError(code, `${field}: ${message}`, { fields: [{ field, message, code }] });
 }
 
 // Validation and rendering shared by preview and record; throws the 422 before any write.
@@ -232,7 +232,7 @@ async function prepare(ctx: HubContext, c: CaseParties, input: FindingInput): Pr
   if (!rendered.ok) {
     const e = rendered.error;
     if (e.code === "NARASI_VARIABLE_MISSING")
-      throw new AppError(422, e.code, `${VARIABLE_FIELD[e.field]}: ${e.message}`, {
+      throw new DomainError(e.code, `${VARIABLE_FIELD[e.field]}: ${e.message}`, {
         fields: [{ field: VARIABLE_FIELD[e.field], message: e.message, code: e.code }],
       });
     // A template that does not parse got past the catalogue validation: a bug, not input.
@@ -449,16 +449,15 @@ export async function editFindingNarasi(
 
 export const EVIDENCE_TYPES = EVIDENCE_FILE_TYPES.map((k) => FILE_TYPES[k].mime);
 
-function refused(message: string): AppError {
-  return new AppError(415, "ATTACHMENT_TYPE_REFUSED", message, {
+function refused(message: string): DomainError {
+  return new DomainError("ATTACHMENT_TYPE_REFUSED", message, {
     allowed: [...EVIDENCE_TYPES],
     fields: [{ field: "headers.content-type", message, code: "ATTACHMENT_TYPE_REFUSED" }],
   });
 }
 
-export function attachmentTooLarge(max: number): AppError {
-  return new AppError(
-    413,
+export function attachmentTooLarge(max: number): DomainError {
+  return new DomainError(
     "ATTACHMENT_TOO_LARGE",
     `Berkas melebihi batas ${(max / 1024 / 1024).toFixed(1)} MB`,
     { fields: [{ field: "body", message: `maksimal ${max} byte`, code: "ATTACHMENT_TOO_LARGE" }] },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 
 const IN_PROGRESS = 0;
 
@@ -18,11 +18,10 @@ export type IdempotencyClaim = {
 type Stored = { ref?: string | null; body?: unknown };
 
 const inProgress = (retryAfterSeconds: number) =>
-  new AppError(
-    409,
+  new DomainError(
     "IDEMPOTENCY_IN_PROGRESS",
     "Permintaan yang sama sedang diproses; coba lagi sebentar",
-    { headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) } },
+    { retryAfterSeconds },
   );
 
 // A client retry with the same key gets the first response instead of a second write
@@ -57,8 +56,7 @@ export async function withIdempotency<T>(
   if (claimed.count === 0) {
     const earlier = await prisma.idempotencyRecord.findUnique({ where: { key: k.key } });
     if (!earlier || earlier.requestHash !== k.requestHash) {
-      throw new AppError(
-        409,
+      throw new DomainError(
         "IDEMPOTENCY_KEY_REUSED",
         "Idempotency-Key sudah dipakai untuk permintaan lain",
       );

@@ -1,15 +1,14 @@
 // Jenis chosen by staff must exist in the current jenis catalogue (the suggestion itself is
 // the intake pipeline's step, src/intake/steps.ts).
 import type { HubContext } from "../context.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { currentJenisCatalogue } from "./catalogue.service.js";
 
 /** 422 JENIS_UNKNOWN (field body.jenis) unless the code is in the current jenis catalogue. */
 export async function assertKnownJenis(ctx: HubContext, code: string): Promise<void> {
   const catalogue = await currentJenisCatalogue(ctx);
   if (catalogue.byCode.has(code)) return;
-  throw new AppError(
-    422,
+  throw new DomainError(
     "JENIS_UNKNOWN",
     `body.jenis: jenis "${code}" tidak ada di katalog (versi ${catalogue.version})`,
     {

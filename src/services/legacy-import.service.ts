@@ -22,8 +22,7 @@ import {
 import { normalizePhone } from "../domain/phone.js";
 import { inferReasonCode } from "../domain/reason-inference.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
-import { AppError, notFound } from "../http/errors.js";
-import { importLimitAppError } from "../http/import-limit-error.js";
+import { DomainError, notFound } from "../domain/errors.js";
 import { audit } from "./audit.service.js";
 import type { AuthUser } from "./auth.service.js";
 import { intakeActor } from "./cases.service.js";
@@ -167,7 +166,7 @@ export type ImportInput = {
 
 export async function importLegacy(ctx: HubContext, input: ImportInput): Promise<ImportRunDto> {
   if (input.bytes.length === 0)
-    throw new AppError(422, "IMPORT_EMPTY", "Berkas kosong", {
+    throw new DomainError("IMPORT_EMPTY", "Berkas kosong", {
       fields: [{ field: "body", message: "berkas kosong" }],
     });
   const fileSha256 = createHash("sha256").update(input.bytes).digest("hex");
@@ -192,9 +191,8 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
         parsed = parseLegacyText(input.bytes.toString("utf8"));
       }
     } catch (e) {
-      if (e instanceof ImportLimitError) throw importLimitAppError(e);
-      throw new AppError(
-        422,
+      if (e instanceof ImportLimitError) throw e;
+      throw new DomainError(
         "IMPORT_UNREADABLE",
         `Berkas ${format === "xlsx" ? "XLSX" : "teks"} tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`,
         { fields: [{ field: "body", message: "format tidak terbaca" }] },

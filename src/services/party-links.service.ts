@@ -4,7 +4,7 @@
 // phone (a village officer files for neighbours), so a match is a hint, not an identity.
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { AppError, notFound } from "../http/errors.js";
+import { DomainError, notFound } from "../domain/errors.js";
 import { maskPhone } from "../domain/phone.js";
 import { identityAccess } from "../pdp/confidential.js";
 import type { AuthUser } from "./auth.service.js";
@@ -170,11 +170,7 @@ export async function decidePartyLink(
       : 0;
     if (!link || inOffice !== 2) throw notFound("Tautan pelapor");
     if (link.status !== "suggested" && link.status !== decision) {
-      throw new AppError(
-        409,
-        "LINK_ALREADY_DECIDED",
-        `Tautan ini sudah diputuskan (${link.status})`,
-      );
+      throw new DomainError("LINK_ALREADY_DECIDED", `Tautan ini sudah diputuskan (${link.status})`);
     }
     const now = ctx.clock();
     const updated = await tx.partyLink.update({

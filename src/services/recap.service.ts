@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type { HubContext } from "../context.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { enqueueOutbox } from "../outbox/outbox.js";
 import {
   REKAP_OUTBOX_KIND,
@@ -27,7 +27,7 @@ export function parsePeriode(periode: string, field = "periode"): { from: Date; 
   const year = m ? Number(m[1]) : NaN;
   const month = m?.[2] !== undefined ? Number(m[2]) : undefined;
   if (!m || year < 2000 || year > 2100 || (month !== undefined && (month < 1 || month > 12))) {
-    throw new AppError(400, "VALIDATION_FAILED", "Periode harus YYYY atau YYYY-MM", {
+    throw new DomainError("VALIDATION_FAILED", "Periode harus YYYY atau YYYY-MM", {
       fields: [{ field, message: "YYYY atau YYYY-MM, mis. 2023-01" }],
     });
   }
@@ -91,10 +91,10 @@ export async function enqueueRecapPush(
 ): Promise<PushPlan[]> {
   const targets = ctx.config.REKAP_TARGETS.filter((t) => !opts.target || t.name === opts.target);
   if (ctx.config.REKAP_TARGETS.length === 0) {
-    throw new AppError(409, "REKAP_NOT_CONFIGURED", "Belum ada tujuan rekap (REKAP_TARGETS)");
+    throw new DomainError("REKAP_NOT_CONFIGURED", "Belum ada tujuan rekap (REKAP_TARGETS)");
   }
   if (targets.length === 0) {
-    throw new AppError(404, "NOT_FOUND", `Tujuan rekap "${opts.target}" tidak dikenal`, {
+    throw new DomainError("NOT_FOUND", `Tujuan rekap "${opts.target}" tidak dikenal`, {
       fields: [{ field: "target", message: "nama dari REKAP_TARGETS" }],
       allowed: ctx.config.REKAP_TARGETS.map((t) => t.name),
     });

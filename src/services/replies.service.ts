@@ -18,7 +18,7 @@
 // (src/pdp/restriction.ts). The outbox handlers check again at send time.
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "../generated/prisma/client.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import { enqueueOutbox } from "../outbox/outbox.js";
 import type { Registry } from "../ports/registry.port.js";
 import type { CaseStatus } from "../domain/workflow.js";
@@ -80,8 +80,7 @@ export function validateReply(channel: string, text: string, field = "body.reply
   const t = text.trim();
   const { min, max } = replyLimits(channel);
   if (t.length < min) {
-    throw new AppError(
-      422,
+    throw new DomainError(
       "REPLY_TOO_SHORT",
       `Balasan untuk kanal ${channel} minimal ${min} karakter (sekarang ${t.length})`,
       {
@@ -90,8 +89,7 @@ export function validateReply(channel: string, text: string, field = "body.reply
     );
   }
   if (t.length > max) {
-    throw new AppError(
-      422,
+    throw new DomainError(
       "REPLY_TOO_LONG",
       `Balasan untuk kanal ${channel} maksimal ${max} karakter (sekarang ${t.length})`,
       { fields: [{ field, message: `maksimal ${max} karakter`, code: "REPLY_TOO_LONG" }] },
@@ -120,8 +118,7 @@ export async function assertReplyFreeOfPersonalData(
   const hits = findOutboundPersonalData(text, parties, { keyring: opts.keyring ?? null });
   if (!hits.length) return;
   const what = describePersonalData(hits);
-  throw new AppError(
-    422,
+  throw new DomainError(
     REPLY_CONTAINS_PERSONAL_DATA,
     `Balasan memuat data pribadi yang tidak boleh dikirim: ${what}. ` +
       "Hapus data tersebut dari teks balasan, lalu kirim lagi.",

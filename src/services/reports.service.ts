@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Config } from "../config/config.js";
 import type { HubContext } from "../context.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
-import { AppError } from "../http/errors.js";
+import { DomainError } from "../domain/errors.js";
 import {
   TemplateError,
   defaultAnnualTemplates,
@@ -102,7 +102,7 @@ export function parseMonth(value: string, field = "month"): { year: number; mont
   const year = m ? Number(m[1]) : NaN;
   const month = m ? Number(m[2]) : NaN;
   if (!m || month < 1 || month > 12 || year < 2000 || year > 2100) {
-    throw new AppError(400, "VALIDATION_FAILED", "Bulan harus berbentuk YYYY-MM", {
+    throw new DomainError("VALIDATION_FAILED", "Bulan harus berbentuk YYYY-MM", {
       fields: [{ field, message: "format YYYY-MM, mis. 2023-01" }],
     });
   }
@@ -113,7 +113,7 @@ export function parseSignDate(value: string, field = "signDate"): PlainDate {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!m || !d || d.toISOString().slice(0, 10) !== value) {
-    throw new AppError(400, "VALIDATION_FAILED", "Tanggal tanda tangan harus YYYY-MM-DD", {
+    throw new DomainError("VALIDATION_FAILED", "Tanggal tanda tangan harus YYYY-MM-DD", {
       fields: [{ field, message: "tanggal YYYY-MM-DD yang ada, mis. 2023-01-31" }],
     });
   }
@@ -292,7 +292,7 @@ export async function loadAnnualTemplates(ctx: HubContext): Promise<AnnualTempla
   const parsed = AnnualTemplatesSchema.safeParse(row.data);
   if (!parsed.success) {
     // A stored version is validated on write; a broken row is a bug worth stopping for.
-    throw new AppError(500, "CATALOGUE_INVALID", "Templat laporan tahunan tersimpan tidak valid");
+    throw new DomainError("INTERNAL", "Templat laporan tahunan tersimpan tidak valid");
   }
   return {
     version: row.version,
@@ -319,7 +319,7 @@ const EMPTY_FIGURES: Omit<AnnualReportInput, "chapters" | "office"> = {
 export function validateAnnualTemplates(config: Config, input: unknown): AnnualTemplate[] {
   const parsed = AnnualTemplatesSchema.safeParse(input);
   if (!parsed.success) {
-    throw new AppError(422, "VALIDATION_FAILED", "Templat laporan tahunan tidak valid", {
+    throw new DomainError("VALIDATION_FAILED", "Templat laporan tahunan tidak valid", {
       fields: parsed.error.issues.map((i) => ({
         field: ["body", "templates", ...i.path].join("."),
         message: i.message,
@@ -335,7 +335,7 @@ export function validateAnnualTemplates(config: Config, input: unknown): AnnualT
       });
     } catch (e) {
       if (e instanceof TemplateError) {
-        throw new AppError(422, "TEMPLATE_INVALID", e.message, {
+        throw new DomainError("TEMPLATE_INVALID", e.message, {
           fields: [{ field: `body.templates.${i}`, message: e.message }],
         });
       }
@@ -422,13 +422,13 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
   const instansi = req.instansi ?? DEFAULT_INSTANSI;
   const allowed = req.kind === "monthly" ? MONTHLY_FORMATS : ANNUAL_FORMATS;
   if (!allowed.includes(req.format)) {
-    throw new AppError(400, "VALIDATION_FAILED", `Format tidak didukung: ${req.format}`, {
+    throw new DomainError("VALIDATION_FAILED", `Format tidak didukung: ${req.format}`, {
       fields: [{ field: "format", message: `salah satu dari ${allowed.join(", ")}` }],
       allowed: [...allowed],
     });
   }
   if (req.kind === "monthly" && req.month === undefined) {
-    throw new AppError(400, "VALIDATION_FAILED", "Bulan wajib diisi", {
+    throw new DomainError("VALIDATION_FAILED", "Bulan wajib diisi", {
       fields: [{ field: "month", message: "YYYY-MM" }],
     });
   }
@@ -633,7 +633,7 @@ export async function reportFile(
   const row = await ctx.db.prisma.report.findFirst({
     where: { id, instansi: opts.instansi ?? DEFAULT_INSTANSI },
   });
-  if (!row) throw new AppError(404, "NOT_FOUND", "Laporan tidak ditemukan");
+  if (!row) throw new DomainError("NOT_FOUND", "Laporan tidak ditemukan");
   // A download hands out the same people as the issue did: its row carries the same case ids.
   const caseIds = row.kind === "monthly" ? await exportedCaseIds(ctx, row) : null;
   await audit(ctx.db.prisma, {

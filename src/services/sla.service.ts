@@ -17,7 +17,7 @@
 //   up within the TTL.
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { AppError, notFound } from "../http/errors.js";
+import { DomainError, notFound } from "../domain/errors.js";
 import type { Pause, WorkingCalendar } from "../domain/calendar/working-days.js";
 import {
   computeDue,
@@ -111,11 +111,7 @@ export async function saveCatalogueVersion(
   } catch (e) {
     // Two admins saving at once: (kind, version) is unique, the second one must reload.
     if ((e as { code?: string }).code === "P2002") {
-      throw new AppError(
-        409,
-        "VERSION_CONFLICT",
-        "Katalog baru saja diubah admin lain; muat ulang",
-      );
+      throw new DomainError("VERSION_CONFLICT", "Katalog baru saja diubah admin lain; muat ulang");
     }
     throw e;
   }
@@ -295,7 +291,7 @@ export async function pauseCase(
 ): Promise<void> {
   const reason = body.reason.trim();
   if (!reason) {
-    throw new AppError(422, "REASON_REQUIRED", "Alasan penghentian sementara wajib diisi", {
+    throw new DomainError("REASON_REQUIRED", "Alasan penghentian sementara wajib diisi", {
       fields: [{ field: "body.reason", message: "wajib diisi" }],
     });
   }
@@ -304,7 +300,7 @@ export async function pauseCase(
     if (!c) throw notFound("Kasus");
     assertMay(user, "pause_clock", c.bidang);
     if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
-      throw new AppError(409, "CASE_CLOSED", "Kasus sudah ditutup; jam SLA tidak berjalan");
+      throw new DomainError("CASE_CLOSED", "Kasus sudah ditutup; jam SLA tidak berjalan");
     }
     const now = ctx.clock();
     // Atomic: only one open pause per case, whoever comes first.
@@ -318,7 +314,7 @@ export async function pauseCase(
     });
     if (res.count === 0) {
       if (c.pausedSince) {
-        throw new AppError(409, "ALREADY_PAUSED", "Jam SLA kasus ini sudah dihentikan sementara");
+        throw new DomainError("ALREADY_PAUSED", "Jam SLA kasus ini sudah dihentikan sementara");
       }
       throw versionConflict(body.version ?? 0, c.version);
     }
@@ -355,7 +351,7 @@ export async function resumeCase(
     if (!c) throw notFound("Kasus");
     assertMay(user, "pause_clock", c.bidang);
     if (!c.pausedSince) {
-      throw new AppError(409, "NOT_PAUSED", "Jam SLA kasus ini tidak sedang dihentikan");
+      throw new DomainError("NOT_PAUSED", "Jam SLA kasus ini tidak sedang dihentikan");
     }
     const now = ctx.clock();
     await tx.casePause.updateMany({ where: { caseId, to: null }, data: { to: now } });
@@ -405,15 +401,13 @@ export function assertMay(user: AuthUser, action: CaseAction, caseBidang: string
   });
   if (!r.ok) {
     if (r.error.code === "ROLE_NOT_ALLOWED") {
-      throw new AppError(
-        403,
+      throw new DomainError(
         "ROLE_NOT_ALLOWED",
         `Peran ${user.role} tidak berwenang untuk tindakan ini`,
         { allowed: r.error.allowedRoles },
       );
     }
-    throw new AppError(
-      403,
+    throw new DomainError(
       "BIDANG_FORBIDDEN",
       "Penelaah hanya dapat menangani kasus yang didisposisikan ke bidangnya",
       r.error.caseBidang ? { allowed: [r.error.caseBidang] } : {},
@@ -421,9 +415,8 @@ export function assertMay(user: AuthUser, action: CaseAction, caseBidang: string
   }
 }
 
-export function versionConflict(sent: number, current: number): AppError {
-  return new AppError(
-    409,
+export function versionConflict(sent: number, current: number): DomainError {
+  return new DomainError(
     "VERSION_CONFLICT",
     `Kasus sudah diubah orang lain (versi sekarang ${current}); muat ulang`,
     {

@@ -5,7 +5,7 @@
 // hasil telaah" (KETIGA 1b). Neither changes the case status; both are on the timeline
 // and in the audit trail.
 import type { HubContext } from "../context.js";
-import { AppError, notFound } from "../http/errors.js";
+import { DomainError, notFound } from "../domain/errors.js";
 import { FINAL_STATUSES } from "../domain/workflow.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
@@ -21,16 +21,15 @@ const TELAAH_STATUSES = ["didisposisi", "ditindaklanjuti"];
 function requireNote(note: string): string {
   const t = note.trim();
   if (!t) {
-    throw new AppError(422, "NOTE_REQUIRED", "Catatan hasil telaah wajib diisi", {
+    throw new DomainError("NOTE_REQUIRED", "Catatan hasil telaah wajib diisi", {
       fields: [{ field: "body.note", message: "wajib diisi" }],
     });
   }
   return t;
 }
 
-function alreadyDecided(decision: string): AppError {
-  return new AppError(
-    409,
+function alreadyDecided(decision: string): DomainError {
+  return new DomainError(
     "AUDIT_ALREADY_DECIDED",
     `Kepala Dinas sudah memutuskan (${decision === "audit" ? "diteruskan dengan audit" : "dihentikan"}); keputusan tidak dapat diubah`,
   );
@@ -54,11 +53,10 @@ export async function recommendCase(
     );
     if (c.auditDecision) throw alreadyDecided(c.auditDecision);
     if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
-      throw new AppError(409, "CASE_CLOSED", "Kasus sudah ditutup");
+      throw new DomainError("CASE_CLOSED", "Kasus sudah ditutup");
     }
     if (!TELAAH_STATUSES.includes(c.status)) {
-      throw new AppError(
-        409,
+      throw new DomainError(
         "CASE_NOT_DISPOSED",
         "Telaah diberikan setelah kasus didisposisikan ke bidang",
         { allowed: TELAAH_STATUSES },
@@ -115,8 +113,7 @@ export async function decideCaseAudit(
     assertMay(user, "decide_audit", c.bidang);
     if (c.auditDecision) throw alreadyDecided(c.auditDecision);
     if (!c.auditRecommendation) {
-      throw new AppError(
-        409,
+      throw new DomainError(
         "RECOMMENDATION_REQUIRED",
         "Belum ada hasil telaah dari Tim Penelaah; keputusan audit diambil setelah telaah",
       );

@@ -10,7 +10,7 @@
 //   reloads, then sees what is allowed now.
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { AppError, notFound } from "../http/errors.js";
+import { DomainError, notFound } from "../domain/errors.js";
 import {
   allowedTransitions,
   BIDANG_CODES,
@@ -83,8 +83,7 @@ export async function saveBidangTable(
     else table[key] = v;
   }
   if (fields.length) {
-    throw new AppError(
-      422,
+    throw new DomainError(
       "BIDANG_TABLE_INVALID",
       fields.map((f) => `${f.field}: ${f.message}`).join("; "),
       { fields, allowed: [...BIDANG_CODES] },
@@ -113,41 +112,37 @@ const STATUS_LABEL: Record<CaseStatus, string> = {
   tidak_dapat_ditindaklanjuti: "tidak dapat ditindaklanjuti",
 };
 
-function transitionError(e: TransitionError): AppError {
+function transitionError(e: TransitionError): DomainError {
   switch (e.code) {
     case "TRANSITION_NOT_ALLOWED":
-      return new AppError(
-        409,
+      return new DomainError(
         e.code,
         `Kasus berstatus ${STATUS_LABEL[e.from]} tidak dapat diubah menjadi ${STATUS_LABEL[e.to]}`,
         { allowed: e.allowed, fields: [{ field: "body.to", message: "tidak diizinkan" }] },
       );
     case "ROLE_NOT_ALLOWED":
-      return new AppError(403, e.code, `Peran ${e.role} tidak berwenang untuk perubahan ini`, {
+      return new DomainError(e.code, `Peran ${e.role} tidak berwenang untuk perubahan ini`, {
         allowed: e.allowedRoles,
       });
     case "BIDANG_FORBIDDEN":
-      return new AppError(
-        403,
+      return new DomainError(
         e.code,
         "Penelaah hanya dapat menangani kasus yang didisposisikan ke bidangnya",
         e.caseBidang ? { allowed: [e.caseBidang] } : {},
       );
     case "BIDANG_REQUIRED":
-      return new AppError(
-        422,
+      return new DomainError(
         e.code,
         "Disposisi memerlukan bidang tujuan (tidak ada saran untuk jenis aduan ini)",
         { fields: [{ field: "body.bidang", message: "wajib diisi" }], allowed: e.allowedValues },
       );
     case "BIDANG_UNKNOWN":
-      return new AppError(422, e.code, `Bidang "${e.value}" tidak dikenal`, {
+      return new DomainError(e.code, `Bidang "${e.value}" tidak dikenal`, {
         fields: [{ field: "body.bidang", message: "bidang tidak dikenal" }],
         allowed: e.allowedValues,
       });
     case "REASON_REQUIRED":
-      return new AppError(
-        422,
+      return new DomainError(
         e.code,
         e.message.startsWith("reopening")
           ? "Membuka kembali kasus memerlukan alasan"
@@ -174,7 +169,7 @@ export async function transitionCase(
     if (!c) throw notFound("Kasus");
     if (c.version !== body.version) throw versionConflict(body.version, c.version);
     if (!isCaseStatus(c.status) || !isCaseStatus(body.to)) {
-      throw new AppError(422, "STATUS_UNKNOWN", `Status "${body.to}" tidak dikenal`);
+      throw new DomainError("STATUS_UNKNOWN", `Status "${body.to}" tidak dikenal`);
     }
     const from = c.status;
     const to = body.to;
@@ -302,7 +297,7 @@ export async function listAllowedTransitions(
     select: { id: true, status: true, version: true, bidang: true, jenis: true, channel: true },
   });
   if (!c) throw notFound("Kasus");
-  if (!isCaseStatus(c.status)) throw new AppError(500, "STATUS_UNKNOWN", "Status kasus rusak");
+  if (!isCaseStatus(c.status)) throw new DomainError("INTERNAL", "Status kasus rusak");
   const { table } = await loadBidangTable(ctx);
   const tos = allowedTransitions(
     c.status,
@@ -378,7 +373,7 @@ export async function acknowledgeCase(
     if (!c) throw notFound("Kasus");
     assertMay(user, "acknowledge", c.bidang);
     if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
-      throw new AppError(409, "CASE_CLOSED", "Kasus sudah ditutup");
+      throw new DomainError("CASE_CLOSED", "Kasus sudah ditutup");
     }
     // The flag makes the acknowledgement happen once even when two officers click at once.
     const res = await tx.case.updateMany({
@@ -386,7 +381,7 @@ export async function acknowledgeCase(
       data: { flags: { push: "acknowledged" } },
     });
     if (res.count === 0) {
-      throw new AppError(409, "ALREADY_ACKNOWLEDGED", "Pengaduan ini sudah diberi tanda terima");
+      throw new DomainError("ALREADY_ACKNOWLEDGED", "Pengaduan ini sudah diberi tanda terima");
     }
     const now = ctx.clock();
     const outbound = ACK_OUTBOUND_CHANNELS.includes(c.channel);

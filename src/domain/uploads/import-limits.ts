@@ -10,6 +10,7 @@ import {
   ZipFormatError,
   ZipSizeMismatchError,
 } from "./zip.js";
+import { DomainError } from "../errors.js";
 
 export type ImportLimits = {
   /** Sum of the uncompressed sizes of every ZIP entry. */
@@ -71,15 +72,20 @@ export type ImportLimitCode =
   | "IMPORT_TOO_MANY_CELLS"
   | "IMPORT_TOO_MANY_COLUMNS";
 
-/** A limit the upload exceeds. `tooLarge` is a size limit (HTTP 413), others are 422. */
-export class ImportLimitError extends Error {
+/**
+ * A limit the upload exceeds, naming it in the message so the office knows how to split
+ * the file. `tooLarge` marks a size limit (the others limit the content: rows, cells, a
+ * suspicious ratio).
+ */
+export class ImportLimitError extends DomainError {
+  declare readonly code: ImportLimitCode;
   constructor(
-    readonly code: ImportLimitCode,
+    code: ImportLimitCode,
     message: string,
     readonly limit: number,
     readonly tooLarge = false,
   ) {
-    super(message);
+    super(code, message, { fields: [{ field: "body", message, code }] });
     this.name = "ImportLimitError";
   }
 }

@@ -10,7 +10,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import { detectFileType } from "../../domain/uploads/file-type.js";
-import { AppError, notFound } from "../errors.js";
+import { DomainError, notFound } from "../../domain/errors.js";
 import { normalizePhone } from "../../domain/phone.js";
 import {
   ingestInbound,
@@ -83,27 +83,27 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
     ctx.config.PUBLIC_FORM_PER_PHONE_PER_HOUR / HOUR,
   );
   const limited = (retryAfterMs: number) =>
-    new AppError(429, "RATE_LIMITED", "Terlalu banyak pengaduan dikirim; coba lagi nanti", {
-      headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+    new DomainError("RATE_LIMITED", "Terlalu banyak pengaduan dikirim; coba lagi nanti", {
+      retryAfterSeconds: retryAfterMs / 1000,
     });
 
   publicRoute(r, "submitPublicComplaint", async (req, res) => {
     const body = req.body as PublicComplaintBody;
     if (body.website !== undefined && body.website.trim() !== "") {
       ctx.logger.warn({ requestId: req.id }, "public form honeypot filled");
-      throw new AppError(400, "SPAM_SUSPECTED", "Pengaduan tidak dapat diterima", {
+      throw new DomainError("SPAM_SUSPECTED", "Pengaduan tidak dapat diterima", {
         fields: [{ field: "body.website", message: "harus kosong" }],
       });
     }
     const phone = normalizePhone(body.phone);
     if (!phone.ok) {
-      throw new AppError(422, "PHONE_INVALID", "body.phone: nomor telepon tidak valid", {
+      throw new DomainError("PHONE_INVALID", "body.phone: nomor telepon tidak valid", {
         fields: [{ field: "body.phone", message: phone.error.message, code: "PHONE_INVALID" }],
       });
     }
     const text = body.text.trim();
     if (text.length < 10) {
-      throw new AppError(422, "VALIDATION_FAILED", "body.text: minimal 10 karakter", {
+      throw new DomainError("VALIDATION_FAILED", "body.text: minimal 10 karakter", {
         fields: [{ field: "body.text", message: "minimal 10 karakter" }],
       });
     }
@@ -111,7 +111,7 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
     if (body.attachment) {
       const b64 = body.attachment.contentBase64.replace(/\s+/g, "");
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) {
-        throw new AppError(422, "VALIDATION_FAILED", "body.attachment: base64 tidak valid", {
+        throw new DomainError("VALIDATION_FAILED", "body.attachment: base64 tidak valid", {
           fields: [{ field: "body.attachment.contentBase64", message: "base64 tidak valid" }],
         });
       }
@@ -124,18 +124,15 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
         },
       );
       if (!check.ok) {
-        throw new AppError(
-          check.error.code === "ATTACHMENT_TOO_LARGE" ? 413 : 422,
-          check.error.code,
-          check.error.message,
-          { fields: [{ field: "body.attachment", message: check.error.message }] },
-        );
+        throw new DomainError(check.error.code, check.error.message, {
+          fields: [{ field: "body.attachment", message: check.error.message }],
+        });
       }
       // Typed by its content before anything is stored: a refused file refuses the form,
       // so the citizen can send it again as a photo or PDF.
       const detected = detectFileType(bytes);
       if (!detected.ok) {
-        throw new AppError(422, detected.error.code, detected.error.message, {
+        throw new DomainError(detected.error.code, detected.error.message, {
           fields: [
             {
               field: "body.attachment",

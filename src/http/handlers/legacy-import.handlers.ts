@@ -7,16 +7,15 @@ import express, {
 } from "express";
 import type { HubContext } from "../../context.js";
 import { getImportRun, importLegacy, XLSX_MIME } from "../../services/legacy-import.service.js";
-import { AppError } from "../errors.js";
+import { DomainError } from "../../domain/errors.js";
 import { route } from "../gate.js";
 
 const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
 const IMPORT_TYPES = ["text/tab-separated-values", "text/plain", XLSX_MIME];
 
-function tooLarge(max: number): AppError {
-  return new AppError(
-    413,
+function tooLarge(max: number): DomainError {
+  return new DomainError(
     "IMPORT_TOO_LARGE",
     `Berkas impor melebihi batas ${(max / 1024 / 1024).toFixed(1)} MB`,
     { fields: [{ field: "body", message: `maksimal ${max} byte` }] },

@@ -13,7 +13,7 @@ import {
 } from "../../services/reports.service.js";
 import { enqueueRecapPush, listReceipts, parsePeriode } from "../../services/recap.service.js";
 import { route } from "../gate.js";
-import { AppError } from "../errors.js";
+import { DomainError } from "../../domain/errors.js";
 import { DEFAULT_INSTANSI } from "../../domain/instansi.js";
 
 function actorOf(req: Request) {
@@ -142,8 +142,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
     // The recap targets are the hub's own office's (REKAP_TARGETS names its code) and the
     // counts are that office's: another office would push numbers it cannot see.
     if (req.user.instansi !== DEFAULT_INSTANSI) {
-      throw new AppError(
-        403,
+      throw new DomainError(
         "RECAP_OTHER_OFFICE",
         `Rekap ke provinsi dikirim oleh kantor ${DEFAULT_INSTANSI}; kantor Anda belum punya tujuan rekap`,
       );

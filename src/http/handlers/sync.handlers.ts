@@ -2,7 +2,7 @@
 // LAPOR! admin-export upload. Access comes from the spec's x-roles.
 import type { Request, Router } from "express";
 import type { HubContext } from "../../context.js";
-import { AppError, notFound } from "../errors.js";
+import { DomainError, notFound } from "../../domain/errors.js";
 import { channelHealth } from "../../sync/channel-health.js";
 import {
   listDeadLetters,
@@ -13,8 +13,6 @@ import { listOutbox } from "../../outbox/outbox.worker.js";
 import { runSync } from "../../sync/sync-engine.js";
 import { asSystem } from "../../db/scope.js";
 import { audit } from "../../services/audit.service.js";
-import { ImportLimitError } from "../../domain/uploads/import-limits.js";
-import { importLimitAppError } from "../import-limit-error.js";
 import { route } from "../gate.js";
 
 function str(v: unknown): string | undefined {
@@ -28,8 +26,7 @@ async function readBody(req: Request, max: number): Promise<Buffer> {
     const b = c as Buffer;
     size += b.length;
     if (size > max)
-      throw new AppError(
-        413,
+      throw new DomainError(
         "PAYLOAD_TOO_LARGE",
         `Berkas melebihi batas ${(max / 1024 / 1024).toFixed(1)} MB`,
       );
@@ -87,7 +84,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       data: { deadLetterId: id, result: o.result },
     });
     if (o.result === "not_open")
-      throw new AppError(409, "DEAD_LETTER_CLOSED", "Dead letter ini sudah diselesaikan");
+      throw new DomainError("DEAD_LETTER_CLOSED", "Dead letter ini sudah diselesaikan");
     res.json(o);
   });
 
@@ -110,7 +107,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
     if (!entry) throw notFound("Stream");
     const source = entry.create(ctx);
     if (!source)
-      throw new AppError(409, "CHANNEL_NOT_CONFIGURED", `Kanal ${stream} belum dikonfigurasi`);
+      throw new DomainError("CHANNEL_NOT_CONFIGURED", `Kanal ${stream} belum dikonfigurasi`);
     // The stream is the hub's, not an office's: the sync is system work.
     const summary = await asSystem(`sync:${stream}`, () =>
       runSync(ctx, source, { full: req.query.full === "true" }),
@@ -130,7 +127,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       ? req.body
       : await readBody(req, ctx.config.ADUAN_IMPORT_MAX_BYTES);
     if (!body.length)
-      throw new AppError(400, "VALIDATION_FAILED", "Berkas ekspor kosong", {
+      throw new DomainError("VALIDATION_FAILED", "Berkas ekspor kosong", {
         fields: [{ field: "body", message: "kirim berkas CSV atau XLSX sebagai isi permintaan" }],
       });
     const fileName = str(req.get("x-file-name")) ?? "lapor-export";
@@ -150,9 +147,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       res.json(result);
     } catch (e) {
       const refused = importer.refusal(e);
-      if (refused)
-        throw new AppError(422, refused.code, refused.message, { fields: refused.fields });
-      if (e instanceof ImportLimitError) throw importLimitAppError(e);
+      if (refused) throw new DomainError(refused.code, refused.message, { fields: refused.fields });
       throw e;
     }
   });

@@ -8,7 +8,7 @@ import { addUser } from "../../services/auth.service.js";
 import { audit } from "../../services/audit.service.js";
 import { hashPassword } from "../../security/password.js";
 import { assertPasswordAcceptable } from "../../security/password-policy.js";
-import { AppError, notFound } from "../errors.js";
+import { DomainError, notFound } from "../../domain/errors.js";
 import { route } from "../gate.js";
 import { FINAL_STATUSES_SQL } from "../../repos/status-sql.js";
 
@@ -142,8 +142,7 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     if (!current) throw notFound("Pengguna");
     if (id === req.user.id && (body.active === false || (body.role && body.role !== "admin"))) {
       // An admin locking themselves out leaves nobody able to undo it from the console.
-      throw new AppError(
-        422,
+      throw new DomainError(
         "SELF_LOCKOUT",
         "Anda tidak dapat menonaktifkan atau menurunkan peran akun Anda sendiri",
         {
@@ -154,13 +153,13 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     const role = body.role ?? current.role;
     const bidang = body.bidang !== undefined ? body.bidang : current.bidang;
     if (bidang !== null && !(BIDANG_CODES as string[]).includes(bidang)) {
-      throw new AppError(422, "BIDANG_UNKNOWN", "bidang tidak dikenal", {
+      throw new DomainError("BIDANG_UNKNOWN", "bidang tidak dikenal", {
         fields: [{ field: "bidang", message: "tidak dikenal" }],
         allowed: BIDANG_CODES,
       });
     }
     if (role === "penelaah" && !bidang) {
-      throw new AppError(422, "BIDANG_REQUIRED", "bidang: wajib untuk penelaah", {
+      throw new DomainError("BIDANG_REQUIRED", "bidang: wajib untuk penelaah", {
         fields: [{ field: "bidang", message: "wajib" }],
         allowed: BIDANG_CODES,
       });

@@ -25,7 +25,7 @@ import {
   type TransitionBody,
 } from "../../services/workflow.service.js";
 import { decideCaseAudit, recommendCase } from "../../services/telaah.service.js";
-import { AppError, notFound } from "../errors.js";
+import { DomainError, notFound } from "../../domain/errors.js";
 import { route } from "../gate.js";
 
 type RecommendBody = operations["recommendCase"]["requestBody"]["content"]["application/json"];
@@ -96,7 +96,7 @@ export function workflowRoutes(r: Router, ctx: HubContext): void {
     const body = req.body as SlaPut;
     const resolved = resolveSlaPolicy(body.override);
     if (!resolved.ok) {
-      throw new AppError(422, resolved.error.code, resolved.error.message, {
+      throw new DomainError(resolved.error.code, resolved.error.message, {
         fields: resolved.error.issues.map((i) => ({
           field: `body.override${i.path ? "." + i.path : ""}`,
           message: i.message,

@@ -136,12 +136,12 @@ describe("files from the channels", () => {
     ["an executable declared application/pdf", EXE, "application/pdf"],
     ["an SVG with a script", SVG, "image/svg+xml"],
     ["HTML declared text/plain", HTML, "text/plain"],
-  ])("the web form refuses %s with 422 and creates no case", async (_l, bytes, mime) => {
+  ])("the web form refuses %s with 415 and creates no case", async (_l, bytes, mime) => {
     const r = await apiClient(hub).post<{ code: string }>(
       "/api/v1/public/complaints",
       form({ fileName: "kks.pdf", mime, contentBase64: bytes.toString("base64") }),
     );
-    expect(r.status).toBe(422);
+    expect(r.status).toBe(415);
     expect(r.body.code).toBe("ATTACHMENT_TYPE_REFUSED");
     expect(await hub.ctx.db.prisma.case.count()).toBe(0);
     expect(await hub.ctx.db.prisma.attachment.count()).toBe(0);

@@ -259,7 +259,9 @@ describe.each(ops.all.map((o) => [`${o.method} ${o.path} (${o.id})`, o] as const
         expect(r.status, label).not.toBe(401);
         expect(r.code, label).not.toBe("FORBIDDEN");
         expect(r.code, label).not.toBe("BIDANG_FORBIDDEN");
-        expect(r.status, label).toBeLessThan(500);
+        // A stream this hub has no settings for answers 503 CHANNEL_NOT_CONFIGURED, as its
+        // webhook does (one status per code): the caller got through to the operation.
+        if (r.code !== "CHANNEL_NOT_CONFIGURED") expect(r.status, label).toBeLessThan(500);
         if (op.caseScoped && op.params.length === 1) expect(r.code, label).not.toBe("NOT_FOUND");
       }
     });

@@ -100,13 +100,13 @@ describe("passwords", () => {
   it("the CLI's addUser applies the same rule", async () => {
     await expect(
       addUser(hub.ctx, { username: "loket2", password: "          ", role: "front_office" }),
-    ).rejects.toMatchObject({ status: 422, code: "PASSWORD_WEAK" });
+    ).rejects.toMatchObject({ code: "PASSWORD_WEAK" });
     await expect(
       addUser(hub.ctx, { username: "loket2", password: "qwertyuiop", role: "front_office" }),
-    ).rejects.toMatchObject({ status: 422, code: "PASSWORD_WEAK" });
+    ).rejects.toMatchObject({ code: "PASSWORD_WEAK" });
     await expect(
       addUser(hub.ctx, { username: "loket2", password: "pendek", role: "front_office" }),
-    ).rejects.toMatchObject({ status: 422, code: "PASSWORD_TOO_SHORT" });
+    ).rejects.toMatchObject({ code: "PASSWORD_TOO_SHORT" });
     await expect(
       addUser(hub.ctx, { username: "loket2", password: PASSWORD, role: "front_office" }),
     ).resolves.toMatchObject({ username: "loket2" });
@@ -230,7 +230,7 @@ describe("responses and input bounds", () => {
       new Date(Date.now() + 3600_000).toISOString(),
     ]) {
       const r = await fo.post<{ fields: { field: string }[] }>("/api/v1/cases", intake(bad));
-      expect(r.status, bad).toBe(422);
+      expect(r.status, bad).toBe(400);
       expect(r.body.fields.map((f) => f.field)).toEqual(["body.receivedAt"]);
     }
     expect(await hub.ctx.db.prisma.case.count()).toBe(0);

@@ -219,7 +219,7 @@ describe("bad input changes nothing", () => {
   it.each(
     (
       [
-        ["malformed JSON", '{"channel": "datang_langsung", ', 400, "MALFORMED_JSON", "body"],
+        ["malformed JSON", '{"channel": "datang_langsung", ', 400, "INVALID_JSON", "body"],
         ["unknown field", { ...intake(), hacker: true }, 400, "VALIDATION_FAILED", "body.hacker"],
         ["wrong type", { ...intake(), keperluan: 42 }, 400, "VALIDATION_FAILED", "body.keperluan"],
         [
@@ -253,7 +253,7 @@ describe("bad input changes nothing", () => {
         [
           "future date",
           intake({ receivedAt: "2099-01-01T00:00:00Z" }),
-          422,
+          400,
           "VALIDATION_FAILED",
           "body.receivedAt",
         ],

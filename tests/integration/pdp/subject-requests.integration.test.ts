@@ -218,7 +218,7 @@ describe("subject requests", () => {
       name: "Siti",
       note: "tanpa telepon",
     });
-    expect(bad.status).toBe(422);
+    expect(bad.status).toBe(400);
     expect(bad.body.fields[0]!.field).toBe("body.nik");
     expect(
       (await fo.post("/api/v1/pdp/requests", { kind: "access", nik: "123", note: "x" })).status,

@@ -1,6 +1,7 @@
 // One rule for every *_CRON variable (issue 14): a cron expression evaluated in WITA, or
 // `off`. The keys come from the config schema itself, so a cron variable added later is
 // held to the same rule without touching this file.
+import { createRegistry } from "../../../src/registry.js";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { ConfigError, configSchema, parseConfig, type Config } from "../../../src/config/config.js";
@@ -28,6 +29,8 @@ function ctxOf(config: Config): HubContext {
     logger: pino({ level: "silent" }),
     clock: () => new Date(),
     version: "test",
+    // The jobs ask the registry whether their channel is configured.
+    registry: createRegistry(),
   } as unknown as HubContext;
 }
 

@@ -59,7 +59,7 @@ describe("checkTransition: every (from, to, role)", () => {
     if (!roles) {
       expect(result).toMatchObject({
         ok: false,
-        error: { code: "TRANSITION_NOT_ALLOWED", httpStatus: 409 },
+        error: { code: "TRANSITION_NOT_ALLOWED" },
       });
       const allowed = Object.keys(ALLOWED)
         .filter((k) => k.startsWith(`${from}>`))
@@ -71,7 +71,7 @@ describe("checkTransition: every (from, to, role)", () => {
     } else {
       expect(result).toMatchObject({
         ok: false,
-        error: { code: "ROLE_NOT_ALLOWED", httpStatus: 403 },
+        error: { code: "ROLE_NOT_ALLOWED" },
       });
       if (!result.ok && result.error.code === "ROLE_NOT_ALLOWED") {
         expect([...result.error.allowedRoles].sort()).toEqual([...roles].sort());
@@ -96,7 +96,7 @@ describe("checkTransition: bidang, reason, scope", () => {
       ...full("didisposisi", "ditindaklanjuti", "penelaah"),
       userBidang: "DAYASOS",
     });
-    expect(r).toMatchObject({ ok: false, error: { code: "BIDANG_FORBIDDEN", httpStatus: 403 } });
+    expect(r).toMatchObject({ ok: false, error: { code: "BIDANG_FORBIDDEN" } });
     const none = checkTransition({
       ...full("ditindaklanjuti", "selesai", "penelaah"),
       userBidang: null,
@@ -108,7 +108,7 @@ describe("checkTransition: bidang, reason, scope", () => {
     const base = full("diverifikasi", "didisposisi", "koordinator");
     expect(checkTransition({ ...base, bidangTarget: undefined })).toMatchObject({
       ok: false,
-      error: { code: "BIDANG_REQUIRED", httpStatus: 422, field: "bidang" },
+      error: { code: "BIDANG_REQUIRED", field: "bidang" },
     });
     expect(checkTransition({ ...base, bidangTarget: "  " })).toMatchObject({
       ok: false,
@@ -116,7 +116,7 @@ describe("checkTransition: bidang, reason, scope", () => {
     });
     expect(checkTransition({ ...base, bidangTarget: "SOSIAL" })).toMatchObject({
       ok: false,
-      error: { code: "BIDANG_UNKNOWN", httpStatus: 422, field: "bidang", value: "SOSIAL" },
+      error: { code: "BIDANG_UNKNOWN", field: "bidang", value: "SOSIAL" },
     });
     expect(checkTransition({ ...base, caseBidang: null, bidangTarget: "REHSOS" })).toMatchObject({
       ok: true,
@@ -134,7 +134,7 @@ describe("checkTransition: bidang, reason, scope", () => {
       const r = checkTransition({ ...full(from, to, "koordinator"), reason: " " });
       expect(r, `${from}>${to}`).toMatchObject({
         ok: false,
-        error: { code: "REASON_REQUIRED", httpStatus: 422, field: "reason" },
+        error: { code: "REASON_REQUIRED", field: "reason" },
       });
     }
     expect(

@@ -53,11 +53,11 @@ describe("identityAccess", () => {
     }
   }
 
-  it("a reveal of a rahasia pelapor is refused (403) to everyone but koordinator and kadis", () => {
+  it("a reveal of a rahasia pelapor is refused (IDENTITY_CONFIDENTIAL) to everyone but koordinator and kadis", () => {
     for (const role of ROLES) {
       const call = () => assertMayReveal({ role }, { rahasia: true, anonim: false }, "pelapor");
       if (REVEALERS.has(role)) expect(call).not.toThrow();
-      else expect(call).toThrow(expect.objectContaining({ status: 403 }));
+      else expect(call).toThrow(expect.objectContaining({ code: "IDENTITY_CONFIDENTIAL" }));
     }
     expect(() => assertMayReveal(null, { rahasia: true, anonim: false }, "pelapor")).toThrow();
   });

@@ -9,7 +9,7 @@ import {
 import { filterRestricted, isRestricted } from "../../../src/pdp/restriction.js";
 import { rotatedPath } from "../../../src/pdp/files.js";
 import { requirePurpose } from "../../../src/pdp/reveal.js";
-import { AppError } from "../../../src/http/errors.js";
+import { DomainError } from "../../../src/domain/errors.js";
 
 const row: ChainRow = {
   id: "7",
@@ -78,7 +78,7 @@ describe("rotation paths and reveal purpose", () => {
     expect(rotatedPath("files/2026/11/abc~k2", "k3")).toBe("files/2026/11/abc~k3");
   });
   it("requires a purpose of at least 5 letters", () => {
-    expect(() => requirePurpose(undefined)).toThrow(AppError);
+    expect(() => requirePurpose(undefined)).toThrow(DomainError);
     expect(() => requirePurpose("  ab ")).toThrow(/Tujuan/);
     expect(requirePurpose(" cek SIKS-NG ")).toBe("cek SIKS-NG");
   });
