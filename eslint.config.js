@@ -20,6 +20,40 @@ export default tseslint.config(
     files: ["src/cli/**/*.ts", "bench/**/*.ts", "scripts/**", "adapters/**/sandbox/**/*.ts"],
     rules: { "no-console": "off" },
   },
+  // Handlers and middleware hold no SQL and no Prisma calls (issue 14): they call a
+  // repository (src/repos) or a service. tests/unit/http/no-sql.unit.test.ts checks the
+  // same on the source text.
+  {
+    files: ["src/http/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        ...["db", "prisma", "sql"].map((name) => ({
+          selector: `MemberExpression[property.name='${name}']`,
+          message: `No \`.${name}\` in src/http: call a repository (src/repos) or a service.`,
+        })),
+        {
+          selector: "MemberExpression[property.name=/^\\$(queryRaw|executeRaw|transaction)/]",
+          message: "No raw SQL or transactions in src/http: call a repository or a service.",
+        },
+      ],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/generated/prisma/**", "@prisma/*", "**/db/database*", "**/db/migrate*"],
+              message: "src/http reaches the database only through src/repos or a service.",
+            },
+            {
+              group: ["pg", "@electric-sql/pglite"],
+              message: "src/http reaches the database only through src/repos or a service.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     languageOptions: {

@@ -17,6 +17,7 @@ import {
   META_SIGNATURE_HEADER,
 } from "../../adapters/meta/meta.signature.js";
 import { inboundQueue, storableHeaders, storeRawMessage } from "../services/inbound.service.js";
+import { quarantineRawMessage } from "../repos/raw-messages.repo.js";
 import { processRawMessage } from "../jobs/webhook-process.job.js";
 import { publicFormBodyLimit } from "./handlers/channels.handlers.js";
 
@@ -142,10 +143,7 @@ function webhookRoutes(spec: WebhookSpec): Routes {
             contentType,
             headers,
           });
-          await ctx.db.prisma.rawMessage.update({
-            where: { id },
-            data: { status: "quarantined", error: "JSON tidak valid" },
-          });
+          await quarantineRawMessage(ctx, id, "JSON tidak valid");
           throw new AppError(400, "INVALID_JSON", "Isi webhook bukan JSON yang valid");
         }
         const id = await storeRawMessage(ctx, {

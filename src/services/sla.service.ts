@@ -84,11 +84,14 @@ export async function latestCatalogue(
   });
 }
 
+/** A catalogue version's content as stored (JSON). */
+export type CatalogueData = Prisma.InputJsonValue;
+
 export async function saveCatalogueVersion(
   ctx: HubContext,
   user: AuthUser,
   kind: string,
-  data: Prisma.InputJsonValue,
+  data: CatalogueData,
   note: string | undefined,
   meta: Meta,
 ): Promise<number> {

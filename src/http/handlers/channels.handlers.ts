@@ -19,6 +19,7 @@ import {
   storeRawMessage,
 } from "../../services/inbound.service.js";
 import { decidePartyLink, listPartyLinks } from "../../services/party-links.service.js";
+import { findPublicCases, outboundReplies } from "../../repos/cases.repo.js";
 import {
   checkAttachment,
   DEFAULT_ALLOWED_ATTACHMENT_MIMES,
@@ -221,17 +222,7 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
     const token = req.get("x-lookup-token") ?? "";
     // Numbers are counted per office, so one number may name a case in each office:
     // the look-up token says which (only the web form's cases have one).
-    const candidates = await ctx.db.prisma.case.findMany({
-      where: { number: String(req.params.number), publicTokenHash: { not: null } },
-      select: {
-        id: true,
-        number: true,
-        status: true,
-        receivedAt: true,
-        closedAt: true,
-        publicTokenHash: true,
-      },
-    });
+    const candidates = await findPublicCases(ctx, String(req.params.number));
     const given = Buffer.from(tokenHash(token), "hex");
     const c = candidates.find((k) => {
       const stored = Buffer.from(k.publicTokenHash ?? "", "hex");
@@ -239,11 +230,7 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
     });
     // Same answer for "no such case" and "wrong token": numbers are guessable.
     if (!c) throw notFound("Pengaduan");
-    const replies = await ctx.db.prisma.message.findMany({
-      where: { caseId: c.id, direction: "out" },
-      orderBy: { at: "asc" },
-      select: { at: true, body: true },
-    });
+    const replies = await outboundReplies(ctx, c.id);
     res.json({
       number: c.number,
       status: c.status,
