@@ -1,4 +1,5 @@
 // aduan-hub command line: serve | migrate | user add (later: sync, import, report, outbox…).
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig, type Config } from "../config/config.js";
 import { openDatabase } from "../db/database.js";
@@ -153,6 +154,17 @@ async function cmdUserAdd(config: Config, args: string[]): Promise<void> {
 }
 
 export class UsageError extends Error {}
+
+/** The bytes of a file named on the command line; an unreadable one is a usage error. */
+export async function readInputFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    throw new UsageError(
+      `berkas ${file} tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
