@@ -3,8 +3,8 @@
 import type { Request, Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { components, operations } from "../../generated/api.js";
-import { BIDANG_CODES, type BidangCode, type Role } from "../../domain/roles.js";
-import { addUser } from "../../services/auth.service.js";
+import { BIDANG_CODES } from "../../domain/roles.js";
+import { addUser, staffIdentity } from "../../services/auth.service.js";
 import { recordAudit } from "../../services/audit.service.js";
 import { caseCountsByStatus } from "../../repos/cases.repo.js";
 import {
@@ -24,15 +24,7 @@ type CreateBody = operations["createUser"]["requestBody"]["content"]["applicatio
 type PatchBody = operations["updateUser"]["requestBody"]["content"]["application/json"];
 
 function toDto(u: StaffRow): StaffAccount {
-  return {
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    role: u.role as Role,
-    bidang: (u.bidang as BidangCode | null) ?? null,
-    active: u.active,
-    createdAt: u.createdAt.toISOString(),
-  };
+  return { ...staffIdentity(u), active: u.active, createdAt: u.createdAt.toISOString() };
 }
 
 const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
