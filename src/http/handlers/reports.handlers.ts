@@ -8,6 +8,7 @@ import {
   parseSignDate,
   reportFile,
   saveAnnualTemplates,
+  type AnnualTemplatesState,
   type IssuedReport,
   type ReportFormat,
 } from "../../services/reports.service.js";
@@ -22,6 +23,15 @@ function actorOf(req: Request) {
 
 function contentDisposition(fileName: string): string {
   return `attachment; filename="${fileName.replace(/["\\\r\n]/g, "_")}"`;
+}
+
+function templatesDto(s: AnnualTemplatesState) {
+  return {
+    version: s.version,
+    source: s.source,
+    createdAt: s.createdAt ? s.createdAt.toISOString() : null,
+    templates: s.templates,
+  };
 }
 
 function sendIssued(res: Response, r: IssuedReport): void {
@@ -106,12 +116,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
   // Lives here rather than in catalogue.handlers.ts: the templates are the annual report's.
   route(r, "getAnnualTemplates", async (_req, res) => {
     const s = await loadAnnualTemplates(ctx);
-    res.json({
-      version: s.version,
-      source: s.source,
-      createdAt: s.createdAt ? s.createdAt.toISOString() : null,
-      templates: s.templates,
-    });
+    res.json(templatesDto(s));
   });
 
   route(r, "putAnnualTemplates", async (req, res) => {
@@ -122,12 +127,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
       ip: req.ip,
       requestId: String(req.id),
     });
-    res.json({
-      version: s.version,
-      source: s.source,
-      createdAt: s.createdAt ? s.createdAt.toISOString() : null,
-      templates: s.templates,
-    });
+    res.json(templatesDto(s));
   });
 
   route(r, "listRecapReceipts", async (req, res) => {
