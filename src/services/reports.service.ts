@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Config } from "../config/config.js";
 import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
 import { AppError } from "../http/errors.js";
 import {
@@ -539,19 +540,8 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
   };
 }
 
-export type ReportSummary = {
-  id: string;
-  kind: string;
-  format: string;
-  params: Record<string, unknown>;
-  catalogueVersions: Record<string, string>;
-  dataHash: string;
-  checksum: string;
-  fileName: string;
-  size: number;
-  createdAt: string;
-  createdBy: string | null;
-};
+/** A stored report as the list shows it (the spec's IssuedReport). */
+export type ReportSummary = components["schemas"]["IssuedReport"];
 
 export async function listReports(
   ctx: HubContext,

@@ -9,6 +9,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Router } from "express";
 import type { HubContext } from "../../context.js";
+import type { components } from "../../generated/api.js";
 import { detectFileType } from "../../domain/uploads/file-type.js";
 import { AppError, notFound } from "../errors.js";
 import { normalizePhone } from "../../domain/phone.js";
@@ -60,15 +61,7 @@ export class TokenBuckets {
 
 const HOUR = 3_600_000;
 
-type PublicComplaintBody = {
-  name: string;
-  phone: string;
-  desa: string;
-  kecamatan: string;
-  text: string;
-  website?: string;
-  attachment?: { fileName: string; mime: string; contentBase64: string };
-};
+type PublicComplaintBody = components["schemas"]["PublicComplaintInput"];
 
 function tokenHash(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
