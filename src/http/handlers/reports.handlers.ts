@@ -13,12 +13,22 @@ import {
   type ReportFormat,
 } from "../../services/reports.service.js";
 import { enqueueRecapPush, listReceipts, parsePeriode } from "../../services/recap.service.js";
-import { route } from "../gate.js";
+import { route, type StaffRequest } from "../gate.js";
 import { AppError } from "../errors.js";
 import { DEFAULT_INSTANSI } from "../../domain/instansi.js";
 
 function actorOf(req: Request) {
   return req.user ? { id: req.user.id, username: req.user.username } : null;
+}
+
+/** Who asks for a report, and from where: its office, its audit row's actor and request. */
+function issuedBy(req: StaffRequest) {
+  return {
+    actor: actorOf(req),
+    instansi: req.user.instansi,
+    ip: req.ip,
+    requestId: String(req.id),
+  };
 }
 
 function contentDisposition(fileName: string): string {
@@ -63,10 +73,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
       format,
       year,
       ...(signDate ? { signDate } : {}),
-      actor: actorOf(req),
-      instansi: req.user.instansi,
-      ip: req.ip,
-      requestId: String(req.id),
+      ...issuedBy(req),
     });
     sendIssued(res, issued);
   });
@@ -84,10 +91,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
       year,
       month,
       ...(signDate ? { signDate } : {}),
-      actor: actorOf(req),
-      instansi: req.user.instansi,
-      ip: req.ip,
-      requestId: String(req.id),
+      ...issuedBy(req),
     });
     sendIssued(res, issued);
   });
