@@ -323,9 +323,7 @@ export async function pauseCase(
     });
   }
   await ctx.db.prisma.$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    if (!c) throw notFound("Kasus");
-    assertMay(user, "pause_clock", c.bidang);
+    const c = await caseForAction(tx, user, caseId, "pause_clock");
     if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
       throw new AppError(409, "CASE_CLOSED", "Kasus sudah ditutup; jam SLA tidak berjalan");
     }
@@ -374,9 +372,7 @@ export async function resumeCase(
 ): Promise<void> {
   const [{ policy }, calendar] = await Promise.all([loadSlaPolicy(ctx), loadCalendarCached(ctx)]);
   await ctx.db.prisma.$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    if (!c) throw notFound("Kasus");
-    assertMay(user, "pause_clock", c.bidang);
+    const c = await caseForAction(tx, user, caseId, "pause_clock");
     if (!c.pausedSince) {
       throw new AppError(409, "NOT_PAUSED", "Jam SLA kasus ini tidak sedang dihentikan");
     }
@@ -417,6 +413,19 @@ export async function resumeCase(
     });
     await audit(tx, { actor: user, action: "case.resume", caseId, ...meta });
   });
+}
+
+/** The case, read in the transaction, once the caller may take `action` on it. */
+export async function caseForAction(
+  tx: Pick<Tx, "case">,
+  user: AuthUser,
+  caseId: string,
+  action: CaseAction,
+) {
+  const c = await tx.case.findUnique({ where: { id: caseId } });
+  if (!c) throw notFound("Kasus");
+  assertMay(user, action, c.bidang);
+  return c;
 }
 
 export function assertMay(user: AuthUser, action: CaseAction, caseBidang: string | null): void {

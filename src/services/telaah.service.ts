@@ -5,12 +5,12 @@
 // hasil telaah" (KETIGA 1b). Neither changes the case status; both are on the timeline
 // and in the audit trail.
 import type { HubContext } from "../context.js";
-import { AppError, notFound } from "../http/errors.js";
-import { FINAL_STATUSES } from "../domain/workflow.js";
+import { AppError } from "../http/errors.js";
+import { FINAL_STATUSES, type CaseAction } from "../domain/workflow.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
 import { getCase, type CaseDto } from "./cases.service.js";
-import { assertMay, versionConflict } from "./sla.service.js";
+import { caseForAction, versionConflict } from "./sla.service.js";
 
 export type TelaahOutcome = "audit" | "dihentikan";
 type Meta = { ip?: string | undefined; requestId?: string | undefined };
@@ -57,6 +57,7 @@ async function telaahStep(
   version: number | undefined,
   meta: Meta,
   step: {
+    action: CaseAction;
     check: (c: CaseRow) => void;
     set: { auditRecommendation: TelaahOutcome } | { auditDecision: TelaahOutcome };
     event: (c: CaseRow) => { type: string; data: Record<string, string | null> };
@@ -64,8 +65,7 @@ async function telaahStep(
   },
 ): Promise<CaseDto> {
   await ctx.db.prisma.$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    if (!c) throw notFound("Kasus");
+    const c = await caseForAction(tx, user, caseId, step.action);
     step.check(c);
     const res = await tx.case.updateMany({
       where: {
@@ -102,12 +102,8 @@ export async function recommendCase(
 ): Promise<CaseDto> {
   const note = requireNote(body.note);
   return telaahStep(ctx, user, caseId, body.version, meta, {
+    action: body.recommendation === "audit" ? "recommend_audit" : "recommend_stop",
     check: (c) => {
-      assertMay(
-        user,
-        body.recommendation === "audit" ? "recommend_audit" : "recommend_stop",
-        c.bidang,
-      );
       if (c.auditDecision) throw alreadyDecided(c.auditDecision);
       if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
         throw new AppError(409, "CASE_CLOSED", "Kasus sudah ditutup");
@@ -147,8 +143,8 @@ export async function decideCaseAudit(
 ): Promise<CaseDto> {
   const note = requireNote(body.note);
   return telaahStep(ctx, user, caseId, body.version, meta, {
+    action: "decide_audit",
     check: (c) => {
-      assertMay(user, "decide_audit", c.bidang);
       if (c.auditDecision) throw alreadyDecided(c.auditDecision);
       if (!c.auditRecommendation) {
         throw new AppError(
