@@ -130,6 +130,11 @@ function drawTable(c: Ctx, t: AnnualTable): void {
   doc.y = y + 10;
 }
 
+/** One light grid line of a chart, the same in both charts. */
+function drawGridLine(doc: Pdf, x1: number, y1: number, x2: number, y2: number): void {
+  doc.moveTo(x1, y1).lineTo(x2, y2).lineWidth(0.4).strokeColor(GRID_COLOR).stroke();
+}
+
 function drawAxisY(
   c: Ctx,
   x0: number,
@@ -143,12 +148,7 @@ function drawAxisY(
   doc.font(FONT_REGULAR).fontSize(7);
   for (let v = 0; v <= axisMax; v += step) {
     const y = y0 + h - (v / axisMax) * h;
-    doc
-      .moveTo(x0, y)
-      .lineTo(x0 + w, y)
-      .lineWidth(0.4)
-      .strokeColor(GRID_COLOR)
-      .stroke();
+    drawGridLine(doc, x0, y, x0 + w, y);
     const label = String(v);
     doc
       .fillColor("black")
@@ -178,12 +178,7 @@ function drawChartJenis(c: Ctx): void {
   doc.font(FONT_REGULAR).fontSize(7);
   for (let v = 0; v <= axisMax; v += step) {
     const x = x0 + (v / axisMax) * w;
-    doc
-      .moveTo(x, y0)
-      .lineTo(x, y0 + h)
-      .lineWidth(0.4)
-      .strokeColor(GRID_COLOR)
-      .stroke();
+    drawGridLine(doc, x, y0, x, y0 + h);
     const label = String(v);
     doc
       .fillColor("black")
