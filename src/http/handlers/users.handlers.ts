@@ -1,6 +1,6 @@
 // Staff accounts for the console's "Pengguna" page (admin only, enforced from the spec).
 // Creation goes through addUser so the CLI and the API share one set of rules.
-import type { Request, Router } from "express";
+import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { components, operations } from "../../generated/api.js";
 import { BIDANG_CODES } from "../../domain/roles.js";
@@ -18,6 +18,7 @@ import { hashPassword } from "../../security/password.js";
 import { assertPasswordAcceptable } from "../../security/password-policy.js";
 import { AppError, notFound } from "../errors.js";
 import { route } from "../gate.js";
+import { requestMeta as meta } from "../request-meta.js";
 
 type StaffAccount = components["schemas"]["StaffAccount"];
 type CreateBody = operations["createUser"]["requestBody"]["content"]["application/json"];
@@ -26,8 +27,6 @@ type PatchBody = operations["updateUser"]["requestBody"]["content"]["application
 function toDto(u: StaffRow): StaffAccount {
   return { ...staffIdentity(u), active: u.active, createdAt: u.createdAt.toISOString() };
 }
-
-const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
 export function usersRoutes(r: Router, ctx: HubContext): void {
   // The console's status counts: one grouped query instead of a page per status.

@@ -32,6 +32,7 @@ import {
 import { decideCaseAudit, recommendCase } from "../../services/telaah.service.js";
 import { AppError, notFound } from "../errors.js";
 import { route } from "../gate.js";
+import { listQuery, requestMeta as meta } from "../request-meta.js";
 
 type RecommendBody = operations["recommendCase"]["requestBody"]["content"]["application/json"];
 type DecideBody = operations["decideCaseAudit"]["requestBody"]["content"]["application/json"];
@@ -40,7 +41,6 @@ type BidangPut = operations["putBidangTable"]["requestBody"]["content"]["applica
 type SlaPut = operations["putSlaPolicy"]["requestBody"]["content"]["application/json"];
 type OverridePut = operations["putCalendarOverride"]["requestBody"]["content"]["application/json"];
 
-const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 const id = (req: Request) => String(req.params.id);
 
 export function workflowRoutes(r: Router, ctx: HubContext): void {
@@ -184,14 +184,6 @@ export function workflowRoutes(r: Router, ctx: HubContext): void {
 
   // ---- audit trail ----
   route(r, "queryAudit", async (req, res) => {
-    const q = req.query as unknown as AuditQueryParams;
-    res.json(
-      await queryAudit(
-        ctx,
-        req.user,
-        { ...q, limit: q.limit === undefined ? undefined : Number(q.limit) },
-        meta(req),
-      ),
-    );
+    res.json(await queryAudit(ctx, req.user, listQuery<AuditQueryParams>(req), meta(req)));
   });
 }
