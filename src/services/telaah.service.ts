@@ -66,6 +66,8 @@ async function telaahStep(
 ): Promise<CaseDto> {
   await ctx.db.prisma.$transaction(async (tx) => {
     const c = await caseForAction(tx, user, caseId, step.action);
+    // The kadis's decision closes the telaah: neither step is taken after it.
+    if (c.auditDecision) throw alreadyDecided(c.auditDecision);
     step.check(c);
     const res = await tx.case.updateMany({
       where: {
@@ -104,7 +106,6 @@ export async function recommendCase(
   return telaahStep(ctx, user, caseId, body.version, meta, {
     action: body.recommendation === "audit" ? "recommend_audit" : "recommend_stop",
     check: (c) => {
-      if (c.auditDecision) throw alreadyDecided(c.auditDecision);
       if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
         throw new AppError(409, "CASE_CLOSED", "Kasus sudah ditutup");
       }
@@ -145,7 +146,6 @@ export async function decideCaseAudit(
   return telaahStep(ctx, user, caseId, body.version, meta, {
     action: "decide_audit",
     check: (c) => {
-      if (c.auditDecision) throw alreadyDecided(c.auditDecision);
       if (!c.auditRecommendation) {
         throw new AppError(
           409,
