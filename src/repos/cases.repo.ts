@@ -1,10 +1,11 @@
 // Case reads that answer a page directly: the console's status counts and the public
 // status look-up of the web form.
 import type { Db } from "../db/database.js";
+import { FINAL_STATUSES } from "../domain/workflow.js";
 
 export type StatusCount = { status: string; n: number; overdue: number };
 
-/** One office's cases per status, with how many open ones are past their deadline at `now`. */
+/** One office's cases per status, with how many open ones (not final) are past their deadline at `now`. */
 export async function caseCountsByStatus(
   ctx: { db: Db },
   instansi: string,
@@ -12,9 +13,9 @@ export async function caseCountsByStatus(
 ): Promise<StatusCount[]> {
   return ctx.db.sql.query<StatusCount>(
     `SELECT status, count(*)::int AS n,
-              count(*) FILTER (WHERE "dueAt" < $1 AND status NOT IN ('selesai', 'tidak_dapat_ditindaklanjuti'))::int AS overdue
+              count(*) FILTER (WHERE "dueAt" < $1 AND status <> ALL($3::text[]))::int AS overdue
        FROM "Case" WHERE instansi = $2 GROUP BY status`,
-    [now, instansi],
+    [now, instansi, FINAL_STATUSES],
   );
 }
 
