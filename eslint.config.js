@@ -34,6 +34,10 @@ export default tseslint.config(
           message: `No \`.${name}\` in src/http: call a repository (src/repos) or a service.`,
         })),
         {
+          selector: "ObjectPattern > Property[key.name=/^(db|prisma|sql)$/]",
+          message: "No database handle in src/http: call a repository (src/repos) or a service.",
+        },
+        {
           selector: "MemberExpression[property.name=/^\\$(queryRaw|executeRaw|transaction)/]",
           message: "No raw SQL or transactions in src/http: call a repository or a service.",
         },
