@@ -66,6 +66,39 @@ export default tseslint.config(
       ],
     },
   },
+  // Handlers and middleware hold no SQL and no Prisma calls (issue 14): they call a
+  // repository (src/repos) or a service. tests/unit/http/no-sql.unit.test.ts checks the
+  // same on the source text. Only no-restricted-syntax here: no-restricted-imports is the
+  // adapters/ports rule's, and a later config object would replace its options for src/http.
+  {
+    files: ["src/http/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        ...["db", "prisma", "sql"].map((name) => ({
+          selector: `MemberExpression[property.name='${name}']`,
+          message: `No \`.${name}\` in src/http: call a repository (src/repos) or a service.`,
+        })),
+        {
+          selector: "ObjectPattern > Property[key.name=/^(db|prisma|sql)$/]",
+          message: "No database handle in src/http: call a repository (src/repos) or a service.",
+        },
+        {
+          selector: "MemberExpression[property.name=/^\\$(queryRaw|executeRaw|transaction)/]",
+          message: "No raw SQL or transactions in src/http: call a repository or a service.",
+        },
+        ...[
+          "ImportDeclaration",
+          "ImportExpression",
+          "ExportNamedDeclaration",
+          "ExportAllDeclaration",
+        ].map((node) => ({
+          selector: `${node}[source.value=/(generated\\/prisma|db\\/(database|migrate)|^@prisma\\/|^pg$|^@electric-sql\\/pglite)/]`,
+          message: "src/http reaches the database only through src/repos or a service.",
+        })),
+      ],
+    },
+  },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     languageOptions: {

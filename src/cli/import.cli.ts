@@ -1,6 +1,5 @@
 // `aduan-hub import legacy <file> [--json]`: imports an old monthly complaint log (TSV, the
 // whole seed text document, or XLSX) and prints the import report.
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import type { Config } from "../config/config.js";
@@ -11,7 +10,7 @@ import {
   type ImportRunDto,
 } from "../services/legacy-import.service.js";
 import { withCliContext } from "./cli-context.js";
-import { UsageError } from "./main.js";
+import { readInputFile, UsageError } from "./main.js";
 
 export const IMPORT_USAGE = `  import legacy <file> [--json]
                                 import an old monthly complaint log (TSV, the whole text
@@ -21,14 +20,7 @@ export const IMPORT_USAGE = `  import legacy <file> [--json]
 
 /** Imports one file with an open context (used by `run` and by the tests). */
 export async function importLegacyFile(ctx: HubContext, file: string): Promise<ImportRunDto> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new UsageError(
-      `berkas ${file} tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
+  const bytes = await readInputFile(file);
   return importLegacy(ctx, { bytes, fileName: basename(file), actor: null });
 }
 

@@ -1,11 +1,10 @@
 // aduan-hub import lapor-export <file.csv|file.xlsx> — dispatched from import.cli.ts.
 // The rows go through the same upsert as the API sync, deduped by tracking id: importing
 // the same (or a later) export again creates nothing twice.
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Config } from "../config/config.js";
 import { withCliContext } from "./cli-context.js";
-import { UsageError } from "./main.js";
+import { readInputFile, UsageError } from "./main.js";
 import { ImportLimitError } from "../domain/uploads/import-limits.js";
 
 const USAGE = "usage: aduan-hub import lapor-export <file.csv|file.xlsx>";
@@ -14,14 +13,7 @@ export async function run(config: Config, args: string[]): Promise<void> {
   const files = args.filter((a) => !a.startsWith("-"));
   const file = files[0];
   if (!file || files.length > 1 || args.some((a) => a.startsWith("-"))) throw new UsageError(USAGE);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new UsageError(
-      `berkas ${file} tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
+  const bytes = await readInputFile(file);
   await withCliContext(config, async (ctx) => {
     const importer = ctx.registry.imports["lapor-export"];
     if (!importer) throw new Error("lapor-export importer missing from the registry");

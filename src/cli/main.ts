@@ -1,4 +1,5 @@
 // aduan-hub command line: serve | migrate | user add (later: sync, import, report, outbox…).
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig, type Config } from "../config/config.js";
 import { openDatabase } from "../db/database.js";
@@ -155,6 +156,39 @@ async function cmdUserAdd(config: Config, args: string[]): Promise<void> {
 
 export class UsageError extends Error {}
 
+/** The bytes of a file named on the command line; an unreadable one is a usage error. */
+export async function readInputFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    throw new UsageError(
+      `berkas ${file} tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+/**
+ * The commands of the capabilities, each in its own src/cli/<name>.cli.ts exporting
+ * `run(config, args)`, loaded only when named.
+ */
+const COMMANDS = new Map<
+  string,
+  () => Promise<{ run(config: Config, args: string[]): Promise<void> }>
+>([
+  ["import", () => import("./import.cli.js")],
+  // issue 4: LAPOR! sync, dead letters, outbox
+  ["sync", () => import("./sync.cli.js")],
+  ["deadletter", () => import("./deadletter.cli.js")],
+  ["outbox", () => import("./outbox.cli.js")],
+  // issue 7
+  ["report", () => import("./report.cli.js")],
+  ["recap", () => import("./recap.cli.js")],
+  // issue 9
+  ["keys", () => import("./keys.cli.js")],
+  ["audit", () => import("./audit.cli.js")],
+  ["pdp", () => import("./pdp.cli.js")],
+]);
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
@@ -171,36 +205,11 @@ export async function main(argv: string[]): Promise<void> {
       case "user":
         if (rest[0] === "add") return await cmdUserAdd(config, rest.slice(1));
         throw new UsageError("unknown user subcommand; try: user add");
-      // Capabilities add their commands below, each in its own src/cli/<name>.cli.ts:
-      // case "<command>": return await (await import("./<name>.cli.js")).run(config, rest);
-      // ---- commands ----
-      case "import":
-        return await (await import("./import.cli.js")).run(config, rest);
-      // issue 4: LAPOR! sync, dead letters, outbox
-      case "sync":
-        return await (await import("./sync.cli.js")).run(config, rest);
-      case "deadletter":
-        return await (await import("./deadletter.cli.js")).run(config, rest);
-      case "outbox":
-        return await (await import("./outbox.cli.js")).run(config, rest);
-      // ---- end issue 4 commands ----
-      // ---- issue 7 commands ----
-      case "report":
-        return await (await import("./report.cli.js")).run(config, rest);
-      case "recap":
-        return await (await import("./recap.cli.js")).run(config, rest);
-      // ---- end issue 7 commands ----
-      // ---- issue 9 commands ----
-      case "keys":
-        return await (await import("./keys.cli.js")).run(config, rest);
-      case "audit":
-        return await (await import("./audit.cli.js")).run(config, rest);
-      case "pdp":
-        return await (await import("./pdp.cli.js")).run(config, rest);
-      // ---- end issue 9 commands ----
-      // ---- end commands ----
-      default:
-        throw new UsageError(`unknown command ${command}`);
+      default: {
+        const load = COMMANDS.get(command);
+        if (!load) throw new UsageError(`unknown command ${command}`);
+        return await (await load()).run(config, rest);
+      }
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -81,7 +81,7 @@ export function authorize(ctx: HubContext): RequestHandler {
     const caseId = match?.[1 + op.params.indexOf("id")];
     // A malformed id is for request validation to name (400 with the field).
     if (!caseId || !UUID.test(caseId)) return pass();
-    findCaseScope(ctx.db, caseId).then((scope) => {
+    findCaseScope(ctx, caseId).then((scope) => {
       if (!scope || scope.instansi !== user.instansi)
         return next(new DomainError("NOT_FOUND", "Kasus tidak ditemukan"));
       if (user.role === "penelaah" && op.method !== "GET" && scope.bidang !== user.bidang) {

@@ -13,6 +13,7 @@ import { DomainError } from "../domain/errors.js";
 import { h } from "./async-handler.js";
 import type { WebhookChannel } from "../ports/webhook-channel.port.js";
 import { inboundQueue, storableHeaders, storeRawMessage } from "../services/inbound.service.js";
+import { quarantineRawMessage } from "../repos/raw-messages.repo.js";
 import { processRawMessage } from "../jobs/webhook-process.job.js";
 import { publicFormBodyLimit } from "./handlers/channels.handlers.js";
 
@@ -132,10 +133,7 @@ function mountWebhook(r: Parameters<Routes>[0], ctx: HubContext, spec: WebhookCh
           contentType,
           headers,
         });
-        await ctx.db.prisma.rawMessage.update({
-          where: { id },
-          data: { status: "quarantined", error: "JSON tidak valid" },
-        });
+        await quarantineRawMessage(ctx, id, "JSON tidak valid");
         throw new DomainError("INVALID_JSON", "Isi webhook bukan JSON yang valid");
       }
       const id = await storeRawMessage(ctx, {

@@ -54,6 +54,18 @@ export function niceStep(max: number): number {
   return 10 * mag;
 }
 
+/** An axis from 0 for values up to `max`: a 1-2-5 step and the first multiple of it ≥ max. */
+function axisFor(max: number): { step: number; axisMax: number } {
+  const step = niceStep(max);
+  return { step, axisMax: Math.max(step, Math.ceil(max / step) * step) };
+}
+
+/** A chart's caption, bold and centred above it. */
+function drawChartCaption(c: Ctx, caption: string): void {
+  c.doc.font(FONT_BOLD).fontSize(10);
+  c.doc.text(toWinAnsi(caption), c.left, c.doc.y, { width: c.width, align: "center" });
+}
+
 function drawCover(c: Ctx): void {
   const { doc, input } = c;
   doc.font(FONT_BOLD).fontSize(20);
@@ -118,6 +130,11 @@ function drawTable(c: Ctx, t: AnnualTable): void {
   doc.y = y + 10;
 }
 
+/** One light grid line of a chart, the same in both charts. */
+function drawGridLine(doc: Pdf, x1: number, y1: number, x2: number, y2: number): void {
+  doc.moveTo(x1, y1).lineTo(x2, y2).lineWidth(0.4).strokeColor(GRID_COLOR).stroke();
+}
+
 function drawAxisY(
   c: Ctx,
   x0: number,
@@ -131,12 +148,7 @@ function drawAxisY(
   doc.font(FONT_REGULAR).fontSize(7);
   for (let v = 0; v <= axisMax; v += step) {
     const y = y0 + h - (v / axisMax) * h;
-    doc
-      .moveTo(x0, y)
-      .lineTo(x0 + w, y)
-      .lineWidth(0.4)
-      .strokeColor(GRID_COLOR)
-      .stroke();
+    drawGridLine(doc, x0, y, x0 + w, y);
     const label = String(v);
     doc
       .fillColor("black")
@@ -158,26 +170,15 @@ function drawChartJenis(c: Ctx): void {
   const labelW = 190;
   const h = Math.max(1, items.length) * rowH;
   ensureSpace(c, h + 60);
-  doc.font(FONT_BOLD).fontSize(10);
-  doc.text(toWinAnsi(`Grafik 3.1 Jumlah Pengaduan per Jenis Tahun ${input.year}`), c.left, doc.y, {
-    width: c.width,
-    align: "center",
-  });
+  drawChartCaption(c, `Grafik 3.1 Jumlah Pengaduan per Jenis Tahun ${input.year}`);
   const y0 = doc.y + 8;
   const x0 = c.left + labelW;
   const w = c.width - labelW - 30;
-  const max = Math.max(0, ...items.map((i) => i.jumlah));
-  const step = niceStep(max);
-  const axisMax = Math.max(step, Math.ceil(max / step) * step);
+  const { step, axisMax } = axisFor(Math.max(0, ...items.map((i) => i.jumlah)));
   doc.font(FONT_REGULAR).fontSize(7);
   for (let v = 0; v <= axisMax; v += step) {
     const x = x0 + (v / axisMax) * w;
-    doc
-      .moveTo(x, y0)
-      .lineTo(x, y0 + h)
-      .lineWidth(0.4)
-      .strokeColor(GRID_COLOR)
-      .stroke();
+    drawGridLine(doc, x, y0, x, y0 + h);
     const label = String(v);
     doc
       .fillColor("black")
@@ -210,17 +211,11 @@ function drawChartBulan(c: Ctx): void {
   const { doc, input } = c;
   const h = 170;
   ensureSpace(c, h + 70);
-  doc.font(FONT_BOLD).fontSize(10);
-  doc.text(toWinAnsi(`Grafik 3.2 Jumlah Pengaduan per Bulan Tahun ${input.year}`), c.left, doc.y, {
-    width: c.width,
-    align: "center",
-  });
+  drawChartCaption(c, `Grafik 3.2 Jumlah Pengaduan per Bulan Tahun ${input.year}`);
   const y0 = doc.y + 10;
   const x0 = c.left + 24;
   const w = c.width - 30;
-  const max = Math.max(0, ...input.perMonth);
-  const step = niceStep(max);
-  const axisMax = Math.max(step, Math.ceil(max / step) * step);
+  const { step, axisMax } = axisFor(Math.max(0, ...input.perMonth));
   drawAxisY(c, x0, y0, w, h, axisMax, step);
   const slot = w / 12;
   const points: [number, number][] = [];

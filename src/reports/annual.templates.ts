@@ -336,40 +336,48 @@ export function jumlahCell(n: number): string {
   return n === 0 ? "-" : String(n);
 }
 
+/** A numbered count per name with its "Total" row (tables 3.1 and 3.2). */
+function countTable(
+  id: "3.1" | "3.2",
+  caption: string,
+  label: string,
+  items: readonly { nama: string; jumlah: number }[],
+): AnnualTable {
+  const total = items.reduce((s, x) => s + x.jumlah, 0);
+  return {
+    id,
+    caption,
+    header: ["No", label, "Jumlah"],
+    widths: [1, 10, 2],
+    numeric: [false, false, true],
+    rows: [
+      ...items.map((x, i) => [String(i + 1), x.nama, jumlahCell(x.jumlah)]),
+      ["", "Total", String(total)],
+    ],
+    totalRow: items.length,
+  };
+}
+
 /** Tables 3.1–3.4, shared by the PDF and XLSX writers so both print the same figures. */
 export function annualTables(input: AnnualReportInput): Record<AnnualTable["id"], AnnualTable> {
   const tahun = input.year;
-  const jenisTotal = input.perJenis.reduce((s, j) => s + j.jumlah, 0);
-  const mediaTotal = input.perMedia.reduce((s, m) => s + m.jumlah, 0);
   const st = input.perStatus;
   const total = annualTotal(input);
   const w = input.waktuPenyelesaian;
   const hari = (v: number | null): string => (v === null ? "-" : `${formatAngka(v)} hari kerja`);
   return {
-    "3.1": {
-      id: "3.1",
-      caption: `Tabel 3.1 Jumlah Pengaduan per Jenis Tahun ${tahun}`,
-      header: ["No", "Jenis Pengaduan", "Jumlah"],
-      widths: [1, 10, 2],
-      numeric: [false, false, true],
-      rows: [
-        ...input.perJenis.map((j, i) => [String(i + 1), j.nama, jumlahCell(j.jumlah)]),
-        ["", "Total", String(jenisTotal)],
-      ],
-      totalRow: input.perJenis.length,
-    },
-    "3.2": {
-      id: "3.2",
-      caption: `Tabel 3.2 Media Penyampaian Pengaduan Tahun ${tahun}`,
-      header: ["No", "Media Pengaduan", "Jumlah"],
-      widths: [1, 10, 2],
-      numeric: [false, false, true],
-      rows: [
-        ...input.perMedia.map((m, i) => [String(i + 1), m.nama, jumlahCell(m.jumlah)]),
-        ["", "Total", String(mediaTotal)],
-      ],
-      totalRow: input.perMedia.length,
-    },
+    "3.1": countTable(
+      "3.1",
+      `Tabel 3.1 Jumlah Pengaduan per Jenis Tahun ${tahun}`,
+      "Jenis Pengaduan",
+      input.perJenis,
+    ),
+    "3.2": countTable(
+      "3.2",
+      `Tabel 3.2 Media Penyampaian Pengaduan Tahun ${tahun}`,
+      "Media Pengaduan",
+      input.perMedia,
+    ),
     "3.3": {
       id: "3.3",
       caption: `Tabel 3.3 Tingkat Penyelesaian Pengaduan Tahun ${tahun}`,

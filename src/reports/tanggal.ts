@@ -2,23 +2,12 @@
  * Indonesian date formatting without Intl/ICU: Node builds with small-icu print
  * English names, and report bytes must not depend on the runtime's ICU data.
  */
+import { BULAN, HARI } from "../domain/legacy/indonesian-date.js";
 import type { PlainDate } from "./report.types.js";
 
-export const NAMA_HARI = ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"] as const;
-export const NAMA_BULAN = [
-  "Januari",
-  "Februari",
-  "Maret",
-  "April",
-  "Mei",
-  "Juni",
-  "Juli",
-  "Agustus",
-  "September",
-  "Oktober",
-  "November",
-  "Desember",
-] as const;
+// The names the old monthly logs are parsed with are the ones the reports print.
+export const NAMA_HARI = HARI;
+export const NAMA_BULAN = BULAN;
 
 /** WITA has no daylight saving, so a fixed offset is exact. */
 const WITA_OFFSET_MS = 8 * 60 * 60 * 1000;

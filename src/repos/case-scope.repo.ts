@@ -4,8 +4,8 @@ import type { Db } from "../db/database.js";
 
 export type CaseScope = { instansi: string; bidang: string | null };
 
-export async function findCaseScope(db: Db, caseId: string): Promise<CaseScope | null> {
-  const rows = await db.sql.query<CaseScope>(
+export async function findCaseScope(ctx: { db: Db }, caseId: string): Promise<CaseScope | null> {
+  const rows = await ctx.db.sql.query<CaseScope>(
     `SELECT instansi, bidang FROM "Case" WHERE id = $1`,
     [caseId],
     { prepare: true },

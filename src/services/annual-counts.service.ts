@@ -2,6 +2,7 @@
 // status (3.3) and completion time in working days (3.4), for one WITA year. One
 // aggregate statement; the working-day arithmetic runs over closed cases only.
 import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
 import { loadCalendar } from "./calendar.service.js";
 import { currentJenisCatalogue } from "./catalogue.service.js";
@@ -22,25 +23,7 @@ export const MEDIA_LABELS: Record<string, string> = {
 // The seed's table 3.2 always shows these rows, zero or not.
 const MEDIA_ALWAYS = ["datang_langsung", "whatsapp", "website", "telepon", "kotak_saran"];
 
-export type AnnualCounts = {
-  year: number;
-  total: number;
-  perJenis: { kode: string; nama: string; jumlah: number }[];
-  perMedia: { media: string; nama: string; jumlah: number }[];
-  perStatus: {
-    selesai: number;
-    dalamProses: number;
-    tidakDapatDitindaklanjuti: number;
-    persentaseSelesai: number | null;
-  };
-  perMonth: number[];
-  waktuPenyelesaian: {
-    jumlahKasusSelesai: number;
-    rataRata: number | null;
-    median: number | null;
-    perKelas: { ringan: number; sedang: number; khusus: number; melewatiBatas: number };
-  };
-};
+export type AnnualCounts = components["schemas"]["AnnualCounts"];
 
 export function yearBounds(year: number): { from: Date; to: Date } {
   return {

@@ -1,4 +1,5 @@
 import type { Prisma } from "../generated/prisma/client.js";
+import type { Db } from "../db/database.js";
 import type { SqlSession } from "../db/migrate.js";
 import type { AuthUser } from "./auth.service.js";
 import { scopeOffice } from "../db/scope.js";
@@ -60,6 +61,11 @@ export async function audit(w: AuditWriter, e: AuditEntry): Promise<void> {
       ...(e.data !== undefined ? { data: e.data } : {}),
     },
   });
+}
+
+/** `audit` through the caller's client (an office's, under a staff request), outside any transaction. */
+export async function recordAudit(ctx: { db: Db }, e: AuditEntry): Promise<void> {
+  await audit(ctx.db.prisma, e);
 }
 
 const APPEND_AUDIT = `INSERT INTO "AuditLog" (instansi, "actorId", "actorName", action, "caseId", fields,

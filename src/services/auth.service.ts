@@ -18,22 +18,31 @@ export type AuthUser = {
 
 export const tokenId = (token: string) => createHash("sha256").update(token).digest("hex");
 
-function toAuthUser(u: {
+/** A User row as stored: role and bidang are the database's strings. */
+type UserRow = {
   id: string;
   username: string;
   displayName: string | null;
   role: string;
   bidang: string | null;
   instansi: string;
-}): AuthUser {
+};
+
+/** Who a user row names, with its role and bidang typed (the database holds only valid ones). */
+export function staffIdentity(
+  u: Omit<UserRow, "instansi">,
+): Pick<AuthUser, "id" | "username" | "displayName" | "role" | "bidang"> {
   return {
     id: u.id,
     username: u.username,
     displayName: u.displayName,
     role: u.role as Role,
     bidang: (u.bidang as BidangCode | null) ?? null,
-    instansi: u.instansi,
   };
+}
+
+function toAuthUser(u: UserRow): AuthUser {
+  return { ...staffIdentity(u), instansi: u.instansi };
 }
 
 // Login throttling: slows guessing without letting an attacker lock the real user out.
@@ -147,15 +156,7 @@ export async function login(
 const SESSION_CACHE_MS = 5_000;
 const sessionCache = new Map<string, { user: AuthUser; expiresAt: number; cachedAt: number }>();
 
-type SessionRow = {
-  id: string;
-  username: string;
-  displayName: string | null;
-  role: string;
-  bidang: string | null;
-  instansi: string;
-  expiresAt: Date;
-};
+type SessionRow = UserRow & { expiresAt: Date };
 
 export async function authenticate(ctx: HubContext, token: string): Promise<AuthUser | null> {
   const sid = tokenId(token);

@@ -451,6 +451,34 @@ function codesOf(data: unknown): unknown[] {
 
 const idOf = (entry: unknown): unknown => (entry as { id?: unknown }).id;
 
+/** Replaces the entry `same` finds, or appends it; says where it stands now. */
+function putEntry<T>(
+  list: T[],
+  entry: T,
+  same: (e: T) => boolean,
+): { index: number; replaced: boolean } {
+  const found = list.findIndex(same);
+  if (found < 0) return { index: list.push(entry) - 1, replaced: false };
+  list[found] = entry;
+  return { index: found, replaced: true };
+}
+
+/**
+ * The check of a reason-code catalogue against the jenis current in the same transaction;
+ * its issues point at the entry at `index` (-1: at none).
+ */
+async function reasonCodesCheck(
+  ctx: HubContext,
+  tx: Prisma.TransactionClient,
+  index: number,
+): Promise<(data: unknown) => FieldError[]> {
+  const knownJenis = await jenisCodesIn(ctx, tx);
+  return (data) => {
+    const parsed = parseCatalogue(data, { knownJenis });
+    return parsed.ok ? [] : issuesToFields(parsed.error, index);
+  };
+}
+
 export async function putReasonCode(
   ctx: HubContext,
   user: AuthUser,
@@ -465,20 +493,13 @@ export async function putReasonCode(
     user,
     KIND_REASON_CODES,
     async (latest, tx) => {
-      const knownJenis = await jenisCodesIn(ctx, tx);
       const codes = codesOf(latest.data);
-      const entry = { id, ...fields };
-      let index = codes.findIndex((c) => idOf(c) === id);
-      replaced = index >= 0;
-      if (replaced) codes[index] = entry;
-      else index = codes.push(entry) - 1;
+      const put = putEntry(codes, { id, ...fields }, (c) => idOf(c) === id);
+      replaced = put.replaced;
       return {
         codes,
         note: note?.trim() || `${replaced ? "ubah" : "tambah"} kode ${id}`,
-        validate: (data) => {
-          const parsed = parseCatalogue(data, { knownJenis });
-          return parsed.ok ? [] : issuesToFields(parsed.error, index);
-        },
+        validate: await reasonCodesCheck(ctx, tx, put.index),
       };
     },
     "catalogue.reason_code.put",
@@ -500,17 +521,13 @@ export async function retireReasonCode(
     user,
     KIND_REASON_CODES,
     async (latest, tx) => {
-      const knownJenis = await jenisCodesIn(ctx, tx);
       const codes = codesOf(latest.data);
       const kept = codes.filter((c) => idOf(c) !== id);
       if (kept.length === codes.length) throw notFound(`Kode alasan ${id}`);
       return {
         codes: kept,
         note: note?.trim() || `pensiunkan kode ${id}`,
-        validate: (data) => {
-          const parsed = parseCatalogue(data, { knownJenis });
-          return parsed.ok ? [] : issuesToFields(parsed.error, -1);
-        },
+        validate: await reasonCodesCheck(ctx, tx, -1),
       };
     },
     "catalogue.reason_code.retire",
@@ -534,17 +551,14 @@ export async function putJenis(
     KIND_JENIS,
     (latest) => {
       const codes = codesOf(latest.data) as JenisEntry[];
-      const entry = { code, label: input.label.trim() };
-      let index = codes.findIndex((c) => c.code === code);
-      replaced = index >= 0;
-      if (replaced) codes[index] = entry;
-      else index = codes.push(entry) - 1;
+      const put = putEntry(codes, { code, label: input.label.trim() }, (c) => c.code === code);
+      replaced = put.replaced;
       return Promise.resolve({
         codes,
         note: input.note?.trim() || `${replaced ? "ubah nama" : "tambah"} jenis ${code}`,
         validate: (data: unknown) => {
           const parsed = parseJenisCatalogue(data);
-          return parsed.ok ? [] : issuesToFields(parsed.error, index);
+          return parsed.ok ? [] : issuesToFields(parsed.error, put.index);
         },
       });
     },

@@ -17,15 +17,16 @@ import type { components } from "../generated/api.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { LookupObservation } from "../ports/lookup.port.js";
 import { honorific, renderNarasi, type TemplateVariable } from "../domain/narasi.js";
-import { maskNik, parseNik } from "../domain/nik.js";
+import { parseNik } from "../domain/nik.js";
 import { validateFinding } from "../domain/reason-codes.js";
 import { witaDate } from "../domain/time.js";
 import { DomainError, notFound, type ErrorCode, type FieldError } from "../domain/errors.js";
-import { decrypt, encrypt, keyedHash } from "../security/crypto.js";
+import { decrypt, encrypt } from "../security/crypto.js";
 import { audit } from "./audit.service.js";
 import type { AuthUser } from "./auth.service.js";
 import { currentReasonCatalogue } from "./catalogue.service.js";
 import { identityAccess, RAHASIA_LABEL, scrubText } from "../pdp/confidential.js";
+import { sealNik } from "../pdp/nik-seal.js";
 import type { Identity } from "../reports/columns.js";
 
 export type FindingInput = components["schemas"]["FindingInput"];
@@ -202,13 +203,7 @@ async function prepare(ctx: HubContext, c: CaseParties, input: FindingInput): Pr
     if (input.person.nik?.trim()) {
       const r = parseNik(input.person.nik);
       if (r.ok) {
-        const enc = encrypt(ctx.keyring, r.value.nik);
-        nik = {
-          nikCipher: new Uint8Array(enc.blob),
-          nikKeyId: enc.keyId,
-          nikHash: keyedHash(ctx.keyring, r.value.nik),
-          nikMasked: maskNik(r.value.nik),
-        };
+        nik = sealNik(ctx.keyring, r.value.nik);
         sex ??= r.value.sex;
       } else
         errors.push({ field: "body.person.nik", message: r.error.message, code: r.error.code });

@@ -4,6 +4,7 @@
 // of the same body (same revision, same Idempotency-Key, same bytes and signature).
 import { createHash } from "node:crypto";
 import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
 import { DomainError } from "../domain/errors.js";
 import { enqueueOutbox } from "../outbox/outbox.js";
@@ -67,15 +68,8 @@ export async function recapCounts(ctx: HubContext, periode: string): Promise<Rec
   };
 }
 
-export type PushPlan = {
-  target: string;
-  periode: string;
-  revision: number;
-  idempotencyKey: string;
-  outboxId: string | null;
-  /** queued: new revision; resend: same body again; pending: already waiting in the outbox. */
-  action: "queued" | "resend" | "pending";
-};
+/** queued: new revision; resend: same body again; pending: already waiting in the outbox. */
+export type PushPlan = components["schemas"]["RecapPushPlan"];
 
 type LastRow = { id: string; status: string; payload: unknown; n: number };
 

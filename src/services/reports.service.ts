@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Config } from "../config/config.js";
 import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
 import { DomainError } from "../domain/errors.js";
 import {
@@ -539,37 +540,16 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
   };
 }
 
-export type ReportSummary = {
-  id: string;
-  kind: string;
-  format: string;
-  params: Record<string, unknown>;
-  catalogueVersions: Record<string, string>;
-  dataHash: string;
-  checksum: string;
-  fileName: string;
-  size: number;
-  createdAt: string;
-  createdBy: string | null;
-};
+/** A stored report as the list shows it (the spec's IssuedReport). */
+export type ReportSummary = components["schemas"]["IssuedReport"];
 
 export async function listReports(
   ctx: HubContext,
   filter: { kind?: string | undefined; limit?: number | undefined; instansi?: string | undefined },
 ): Promise<ReportSummary[]> {
-  const rows = await ctx.db.sql.query<{
-    id: string;
-    kind: string;
-    format: string;
-    params: Record<string, unknown>;
-    catalogueVersions: Record<string, string>;
-    dataHash: string;
-    checksum: string;
-    fileName: string;
-    size: number;
-    createdAt: Date;
-    username: string | null;
-  }>(
+  const rows = await ctx.db.sql.query<
+    Omit<ReportSummary, "createdAt" | "createdBy"> & { createdAt: Date; username: string | null }
+  >(
     `SELECT r.id, r.kind, r.format, r.params, r."catalogueVersions", r."dataHash", r.checksum,
             r."fileName", r.size, r."createdAt", u.username
      FROM "Report" r LEFT JOIN "User" u ON u.id = r."createdById"
@@ -578,18 +558,10 @@ export async function listReports(
      LIMIT $3`,
     [filter.instansi ?? DEFAULT_INSTANSI, filter.kind ?? null, filter.limit ?? 100],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    format: r.format,
-    params: r.params,
-    catalogueVersions: r.catalogueVersions,
-    dataHash: r.dataHash,
-    checksum: r.checksum,
-    fileName: r.fileName,
-    size: r.size,
-    createdAt: new Date(r.createdAt).toISOString(),
-    createdBy: r.username,
+  return rows.map(({ createdAt, username, ...r }) => ({
+    ...r,
+    createdAt: new Date(createdAt).toISOString(),
+    createdBy: username,
   }));
 }
 

@@ -84,11 +84,14 @@ export async function latestCatalogue(
   });
 }
 
+/** A catalogue version's content as stored (JSON). */
+export type CatalogueData = Prisma.InputJsonValue;
+
 export async function saveCatalogueVersion(
   ctx: HubContext,
   user: AuthUser,
   kind: string,
-  data: Prisma.InputJsonValue,
+  data: CatalogueData,
   note: string | undefined,
   meta: Meta,
 ): Promise<number> {
@@ -296,9 +299,7 @@ export async function pauseCase(
     });
   }
   await ctx.db.prisma.$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    if (!c) throw notFound("Kasus");
-    assertMay(user, "pause_clock", c.bidang);
+    const c = await caseForAction(tx, user, caseId, "pause_clock");
     if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
       throw new DomainError("CASE_CLOSED", "Kasus sudah ditutup; jam SLA tidak berjalan");
     }
@@ -347,9 +348,7 @@ export async function resumeCase(
 ): Promise<void> {
   const [{ policy }, calendar] = await Promise.all([loadSlaPolicy(ctx), loadCalendarCached(ctx)]);
   await ctx.db.prisma.$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    if (!c) throw notFound("Kasus");
-    assertMay(user, "pause_clock", c.bidang);
+    const c = await caseForAction(tx, user, caseId, "pause_clock");
     if (!c.pausedSince) {
       throw new DomainError("NOT_PAUSED", "Jam SLA kasus ini tidak sedang dihentikan");
     }
@@ -390,6 +389,19 @@ export async function resumeCase(
     });
     await audit(tx, { actor: user, action: "case.resume", caseId, ...meta });
   });
+}
+
+/** The case, read in the transaction, once the caller may take `action` on it. */
+export async function caseForAction(
+  tx: Pick<Tx, "case">,
+  user: AuthUser,
+  caseId: string,
+  action: CaseAction,
+) {
+  const c = await tx.case.findUnique({ where: { id: caseId } });
+  if (!c) throw notFound("Kasus");
+  assertMay(user, action, c.bidang);
+  return c;
 }
 
 export function assertMay(user: AuthUser, action: CaseAction, caseBidang: string | null): void {

@@ -5,12 +5,12 @@
 // hasil telaah" (KETIGA 1b). Neither changes the case status; both are on the timeline
 // and in the audit trail.
 import type { HubContext } from "../context.js";
-import { DomainError, notFound } from "../domain/errors.js";
-import { FINAL_STATUSES } from "../domain/workflow.js";
+import { DomainError } from "../domain/errors.js";
+import { FINAL_STATUSES, type CaseAction } from "../domain/workflow.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
 import { getCase, type CaseDto } from "./cases.service.js";
-import { assertMay, versionConflict } from "./sla.service.js";
+import { caseForAction, versionConflict } from "./sla.service.js";
 
 export type TelaahOutcome = "audit" | "dihentikan";
 type Meta = { ip?: string | undefined; requestId?: string | undefined };
@@ -35,6 +35,65 @@ function alreadyDecided(decision: string): DomainError {
   );
 }
 
+type CaseRow = {
+  id: string;
+  bidang: string | null;
+  status: string;
+  version: number;
+  auditRecommendation: string | null;
+  auditDecision: string | null;
+};
+
+/**
+ * One telaah step in one transaction: the case is read and checked, the field is written
+ * guarded on the version and on "not decided yet" (a decision taken meanwhile wins), and
+ * the step goes on the timeline and into the audit trail.
+ */
+async function telaahStep(
+  ctx: HubContext,
+  user: AuthUser,
+  caseId: string,
+  version: number | undefined,
+  meta: Meta,
+  step: {
+    action: CaseAction;
+    check: (c: CaseRow) => void;
+    set: { auditRecommendation: TelaahOutcome } | { auditDecision: TelaahOutcome };
+    event: (c: CaseRow) => { type: string; data: Record<string, string | null> };
+    audit: { action: string; purpose: string; data: Record<string, string> };
+  },
+): Promise<CaseDto> {
+  await ctx.db.prisma.$transaction(async (tx) => {
+    const c = await caseForAction(tx, user, caseId, step.action);
+    // The kadis's decision closes the telaah: neither step is taken after it.
+    if (c.auditDecision) throw alreadyDecided(c.auditDecision);
+    step.check(c);
+    const res = await tx.case.updateMany({
+      where: {
+        id: caseId,
+        auditDecision: null,
+        ...(version !== undefined ? { version } : {}),
+      },
+      data: { ...step.set, version: { increment: 1 } },
+    });
+    if (res.count === 0) throw versionConflict(version ?? 0, c.version);
+    const event = step.event(c);
+    await tx.caseEvent.create({
+      data: { caseId, at: ctx.clock(), type: event.type, actorId: user.id, data: event.data },
+    });
+    await audit(tx, {
+      actor: user,
+      action: step.audit.action,
+      caseId,
+      fields: Object.keys(step.set),
+      purpose: step.audit.purpose,
+      data: step.audit.data,
+      ...meta,
+    });
+  });
+  return getCase(ctx, user, caseId, meta);
+}
+
 export async function recommendCase(
   ctx: HubContext,
   user: AuthUser,
@@ -43,60 +102,35 @@ export async function recommendCase(
   meta: Meta,
 ): Promise<CaseDto> {
   const note = requireNote(body.note);
-  await ctx.db.prisma.$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    if (!c) throw notFound("Kasus");
-    assertMay(
-      user,
-      body.recommendation === "audit" ? "recommend_audit" : "recommend_stop",
-      c.bidang,
-    );
-    if (c.auditDecision) throw alreadyDecided(c.auditDecision);
-    if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
-      throw new DomainError("CASE_CLOSED", "Kasus sudah ditutup");
-    }
-    if (!TELAAH_STATUSES.includes(c.status)) {
-      throw new DomainError(
-        "CASE_NOT_DISPOSED",
-        "Telaah diberikan setelah kasus didisposisikan ke bidang",
-        { allowed: TELAAH_STATUSES },
-      );
-    }
-    // Guarded on the version and on "not decided yet": a decision taken meanwhile wins.
-    const res = await tx.case.updateMany({
-      where: {
-        id: caseId,
-        auditDecision: null,
-        ...(body.version !== undefined ? { version: body.version } : {}),
-      },
-      data: { auditRecommendation: body.recommendation, version: { increment: 1 } },
-    });
-    if (res.count === 0) throw versionConflict(body.version ?? 0, c.version);
-    const now = ctx.clock();
-    await tx.caseEvent.create({
+  return telaahStep(ctx, user, caseId, body.version, meta, {
+    action: body.recommendation === "audit" ? "recommend_audit" : "recommend_stop",
+    check: (c) => {
+      if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
+        throw new DomainError("CASE_CLOSED", "Kasus sudah ditutup");
+      }
+      if (!TELAAH_STATUSES.includes(c.status)) {
+        throw new DomainError(
+          "CASE_NOT_DISPOSED",
+          "Telaah diberikan setelah kasus didisposisikan ke bidang",
+          { allowed: TELAAH_STATUSES },
+        );
+      }
+    },
+    set: { auditRecommendation: body.recommendation },
+    event: (c) => ({
+      type: "telaah.recommended",
       data: {
-        caseId,
-        at: now,
-        type: "telaah.recommended",
-        actorId: user.id,
-        data: {
-          recommendation: body.recommendation,
-          note,
-          ...(c.auditRecommendation ? { replaces: c.auditRecommendation } : {}),
-        },
+        recommendation: body.recommendation,
+        note,
+        ...(c.auditRecommendation ? { replaces: c.auditRecommendation } : {}),
       },
-    });
-    await audit(tx, {
-      actor: user,
+    }),
+    audit: {
       action: "case.recommend",
-      caseId,
-      fields: ["auditRecommendation"],
       purpose: "hasil telaah pengaduan",
       data: { recommendation: body.recommendation },
-      ...meta,
-    });
+    },
   });
-  return getCase(ctx, user, caseId, meta);
 }
 
 export async function decideCaseAudit(
@@ -107,44 +141,25 @@ export async function decideCaseAudit(
   meta: Meta,
 ): Promise<CaseDto> {
   const note = requireNote(body.note);
-  await ctx.db.prisma.$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    if (!c) throw notFound("Kasus");
-    assertMay(user, "decide_audit", c.bidang);
-    if (c.auditDecision) throw alreadyDecided(c.auditDecision);
-    if (!c.auditRecommendation) {
-      throw new DomainError(
-        "RECOMMENDATION_REQUIRED",
-        "Belum ada hasil telaah dari Tim Penelaah; keputusan audit diambil setelah telaah",
-      );
-    }
-    const res = await tx.case.updateMany({
-      where: {
-        id: caseId,
-        auditDecision: null,
-        ...(body.version !== undefined ? { version: body.version } : {}),
-      },
-      data: { auditDecision: body.decision, version: { increment: 1 } },
-    });
-    if (res.count === 0) throw versionConflict(body.version ?? 0, c.version);
-    await tx.caseEvent.create({
-      data: {
-        caseId,
-        at: ctx.clock(),
-        type: "audit.decided",
-        actorId: user.id,
-        data: { decision: body.decision, recommendation: c.auditRecommendation, note },
-      },
-    });
-    await audit(tx, {
-      actor: user,
+  return telaahStep(ctx, user, caseId, body.version, meta, {
+    action: "decide_audit",
+    check: (c) => {
+      if (!c.auditRecommendation) {
+        throw new DomainError(
+          "RECOMMENDATION_REQUIRED",
+          "Belum ada hasil telaah dari Tim Penelaah; keputusan audit diambil setelah telaah",
+        );
+      }
+    },
+    set: { auditDecision: body.decision },
+    event: (c) => ({
+      type: "audit.decided",
+      data: { decision: body.decision, recommendation: c.auditRecommendation, note },
+    }),
+    audit: {
       action: "case.audit_decision",
-      caseId,
-      fields: ["auditDecision"],
       purpose: "keputusan audit pengaduan",
       data: { decision: body.decision },
-      ...meta,
-    });
+    },
   });
-  return getCase(ctx, user, caseId, meta);
 }

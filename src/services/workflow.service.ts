@@ -40,6 +40,7 @@ import {
 } from "./replies.service.js";
 import {
   assertMay,
+  caseForAction,
   casePauses,
   clockFor,
   latestCatalogue,
@@ -336,9 +337,7 @@ export async function replyToCase(
   meta: Meta,
 ): Promise<{ messageId: string; deliveryStatus: string; outboxId: string | null }> {
   return ctx.db.prisma.$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    if (!c) throw notFound("Kasus");
-    assertMay(user, "reply", c.bidang);
+    const c = await caseForAction(tx, user, caseId, "reply");
     const text = validateReply(c.channel, body.text, "body.text");
     const status = isCaseStatus(c.status) ? c.status : "diterima";
     const out = await writeReply(tx, c, {
@@ -369,9 +368,7 @@ export async function acknowledgeCase(
   meta: Meta,
 ): Promise<CaseDto> {
   await ctx.db.prisma.$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    if (!c) throw notFound("Kasus");
-    assertMay(user, "acknowledge", c.bidang);
+    const c = await caseForAction(tx, user, caseId, "acknowledge");
     if ((FINAL_STATUSES as readonly string[]).includes(c.status)) {
       throw new DomainError("CASE_CLOSED", "Kasus sudah ditutup");
     }

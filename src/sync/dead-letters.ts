@@ -1,6 +1,8 @@
 // Dead letters: a record that could not be mapped/validated (or was quarantined) with its
 // payload and reason, replayable by id or all at once once upstream or the hub is fixed.
 import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
+import type { DeadLetter } from "../generated/prisma/client.js";
 import type { ItemFailure, MappedRecord } from "../ports/channel-source.port.js";
 import { raiseAlert, resolveAlerts } from "./alerts.js";
 import { asPageTx, type SqlWriter } from "./page-tx.js";
@@ -93,31 +95,10 @@ export async function quarantineAlert(
   });
 }
 
-export type DeadLetterView = {
-  id: string;
-  source: string;
-  externalId: string | null;
-  errorClass: string;
-  error: string;
-  attempts: number;
-  status: string;
-  createdAt: string;
-  lastAttemptAt: string;
-  resolvedAt: string | null;
-};
+/** A dead letter as the API shows it (the spec's DeadLetter). */
+export type DeadLetterView = components["schemas"]["DeadLetter"];
 
-function view(r: {
-  id: string;
-  source: string;
-  externalId: string | null;
-  errorClass: string;
-  error: string;
-  attempts: number;
-  status: string;
-  createdAt: Date;
-  lastAttemptAt: Date;
-  resolvedAt: Date | null;
-}): DeadLetterView {
+function view(r: DeadLetter): DeadLetterView {
   return {
     id: r.id,
     source: r.source,
@@ -125,7 +106,7 @@ function view(r: {
     errorClass: r.errorClass,
     error: r.error,
     attempts: r.attempts,
-    status: r.status,
+    status: r.status as DeadLetterView["status"],
     createdAt: r.createdAt.toISOString(),
     lastAttemptAt: r.lastAttemptAt.toISOString(),
     resolvedAt: r.resolvedAt?.toISOString() ?? null,
@@ -154,12 +135,7 @@ export async function listDeadLetters(
   return rows.map(view);
 }
 
-export type ReplayOutcome = {
-  id: string;
-  result: "replayed" | "failed" | "not_found" | "not_open" | "no_source";
-  error?: string;
-  caseId?: string;
-};
+export type ReplayOutcome = components["schemas"]["ReplayOutcome"];
 
 /**
  * Replay: the stored payload is mapped again (the hub may have been fixed); if it still

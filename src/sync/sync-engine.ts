@@ -9,6 +9,7 @@
 // While a page is being written the next one is already being fetched.
 import { createHash, randomUUID } from "node:crypto";
 import type { HubContext } from "../context.js";
+import type { components } from "../generated/api.js";
 import type {
   ApplyItem,
   ApplyResult,
@@ -27,20 +28,9 @@ import { intakePort } from "../intake/upstream.js";
 import { withAdvisoryLock } from "./stream-lock.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 
-export type SyncSummary = {
-  stream: string;
-  runId: string | null;
-  status: "succeeded" | "failed" | "skipped";
-  added: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  pages: number;
-  durationMs: number;
-  error: string | null;
-  /** Set when the stream was stopped for an operator (bad credentials). */
-  unhealthy?: boolean;
-};
+/** One run of a stream as the API and the CLI report it (the spec's SyncSummary);
+ * `unhealthy` is set when the stream was stopped for an operator (bad credentials). */
+export type SyncSummary = components["schemas"]["SyncSummary"];
 
 export type RunSyncOptions = {
   /** Ignore the stored cursor and walk the whole feed (everything unchanged is skipped). */

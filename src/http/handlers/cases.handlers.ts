@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Request, Router } from "express";
+import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { operations } from "../../generated/api.js";
 import {
@@ -14,11 +14,10 @@ import {
 } from "../../services/cases.service.js";
 import { withIdempotency, type IdempotencyClaim } from "../../services/idempotency.service.js";
 import { route } from "../gate.js";
+import { listQuery, requestMeta as meta } from "../request-meta.js";
 
 type IntakeBody = operations["createCase"]["requestBody"]["content"]["application/json"];
 type ListQuery = NonNullable<operations["listCases"]["parameters"]["query"]>;
-
-const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
 export function caseRoutes(r: Router, ctx: HubContext): void {
   route(r, "createCase", async (req, res) => {
@@ -46,15 +45,7 @@ export function caseRoutes(r: Router, ctx: HubContext): void {
     res.status(out.replayed ? 200 : out.status).json(out.body);
   });
   route(r, "listCases", async (req, res) => {
-    const q = req.query as unknown as ListQuery;
-    res.json(
-      await listCases(
-        ctx,
-        req.user,
-        { ...q, limit: q.limit === undefined ? undefined : Number(q.limit) },
-        meta(req),
-      ),
-    );
+    res.json(await listCases(ctx, req.user, listQuery<ListQuery>(req), meta(req)));
   });
   route(r, "getCase", async (req, res) => {
     res.json(await getCase(ctx, req.user, String(req.params.id), meta(req)));

@@ -1,4 +1,4 @@
-import type { Request, Router } from "express";
+import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { operations } from "../../generated/api.js";
 import {
@@ -14,11 +14,10 @@ import {
   type ReasonCodeInput,
 } from "../../services/catalogue.service.js";
 import { route } from "../gate.js";
+import { requestMeta as meta } from "../request-meta.js";
 
 type PutReasonBody = operations["putReasonCode"]["requestBody"]["content"]["application/json"];
 type PutJenisBody = operations["putJenis"]["requestBody"]["content"]["application/json"];
-
-const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
 export function catalogueRoutes(r: Router, ctx: HubContext): void {
   route(r, "getReasonCodes", async (_req, res) => {

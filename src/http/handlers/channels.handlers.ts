@@ -9,6 +9,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Router } from "express";
 import type { HubContext } from "../../context.js";
+import type { components } from "../../generated/api.js";
 import { detectFileType } from "../../domain/uploads/file-type.js";
 import { DomainError, notFound } from "../../domain/errors.js";
 import { normalizePhone } from "../../domain/phone.js";
@@ -19,6 +20,7 @@ import {
   storeRawMessage,
 } from "../../services/inbound.service.js";
 import { decidePartyLink, listPartyLinks } from "../../services/party-links.service.js";
+import { findPublicCases, outboundReplies } from "../../repos/cases.repo.js";
 import {
   checkAttachment,
   DEFAULT_ALLOWED_ATTACHMENT_MIMES,
@@ -59,15 +61,7 @@ export class TokenBuckets {
 
 const HOUR = 3_600_000;
 
-type PublicComplaintBody = {
-  name: string;
-  phone: string;
-  desa: string;
-  kecamatan: string;
-  text: string;
-  website?: string;
-  attachment?: { fileName: string; mime: string; contentBase64: string };
-};
+type PublicComplaintBody = components["schemas"]["PublicComplaintInput"];
 
 function tokenHash(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
@@ -218,17 +212,7 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
     const token = req.get("x-lookup-token") ?? "";
     // Numbers are counted per office, so one number may name a case in each office:
     // the look-up token says which (only the web form's cases have one).
-    const candidates = await ctx.db.prisma.case.findMany({
-      where: { number: String(req.params.number), publicTokenHash: { not: null } },
-      select: {
-        id: true,
-        number: true,
-        status: true,
-        receivedAt: true,
-        closedAt: true,
-        publicTokenHash: true,
-      },
-    });
+    const candidates = await findPublicCases(ctx, String(req.params.number));
     const given = Buffer.from(tokenHash(token), "hex");
     const c = candidates.find((k) => {
       const stored = Buffer.from(k.publicTokenHash ?? "", "hex");
@@ -236,11 +220,7 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
     });
     // Same answer for "no such case" and "wrong token": numbers are guessable.
     if (!c) throw notFound("Pengaduan");
-    const replies = await ctx.db.prisma.message.findMany({
-      where: { caseId: c.id, direction: "out" },
-      orderBy: { at: "asc" },
-      select: { at: true, body: true },
-    });
+    const replies = await outboundReplies(ctx, c.id);
     res.json({
       number: c.number,
       status: c.status,

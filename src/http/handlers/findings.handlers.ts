@@ -19,10 +19,9 @@ import {
 } from "../../services/findings.service.js";
 import { attachmentDisposition } from "../../domain/uploads/file-type.js";
 import { route } from "../gate.js";
+import { requestMeta as meta } from "../request-meta.js";
 
 type EditBody = operations["editFindingNarasi"]["requestBody"]["content"]["application/json"];
-
-const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 
 // The global parser only reads JSON, so the evidence route reads its own bytes, of any
 // type: the service answers 415 for the wrong ones with a clear code instead of the

@@ -9,8 +9,7 @@ import type { HubContext } from "../../context.js";
 import { getImportRun, importLegacy, XLSX_MIME } from "../../services/legacy-import.service.js";
 import { DomainError } from "../../domain/errors.js";
 import { route } from "../gate.js";
-
-const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
+import { requestMeta as meta } from "../request-meta.js";
 
 const IMPORT_TYPES = ["text/tab-separated-values", "text/plain", XLSX_MIME];
 

@@ -1,6 +1,6 @@
 // Personal data protection API (UU 27/2022): explicit reveal of a full NIK/phone, and
 // data-subject requests with their 3×24-hour clock and the access export.
-import type { Request, Router } from "express";
+import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import {
   revealCaseIdentity,
@@ -18,8 +18,7 @@ import {
 } from "../../pdp/subject-requests.js";
 import { exportSubjectData } from "../../pdp/subject-export.js";
 import { route } from "../gate.js";
-
-const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
+import { requestMeta as meta } from "../request-meta.js";
 
 export function pdpRoutes(r: Router, ctx: HubContext): void {
   route(r, "revealParty", async (req, res) => {

@@ -8,11 +8,12 @@ import {
   parseSignDate,
   reportFile,
   saveAnnualTemplates,
+  type AnnualTemplatesState,
   type IssuedReport,
   type ReportFormat,
 } from "../../services/reports.service.js";
 import { enqueueRecapPush, listReceipts, parsePeriode } from "../../services/recap.service.js";
-import { route } from "../gate.js";
+import { route, type StaffRequest } from "../gate.js";
 import { DomainError } from "../../domain/errors.js";
 import { DEFAULT_INSTANSI } from "../../domain/instansi.js";
 
@@ -20,8 +21,27 @@ function actorOf(req: Request) {
   return req.user ? { id: req.user.id, username: req.user.username } : null;
 }
 
+/** Who asks for a report, and from where: its office, its audit row's actor and request. */
+function issuedBy(req: StaffRequest) {
+  return {
+    actor: actorOf(req),
+    instansi: req.user.instansi,
+    ip: req.ip,
+    requestId: String(req.id),
+  };
+}
+
 function contentDisposition(fileName: string): string {
   return `attachment; filename="${fileName.replace(/["\\\r\n]/g, "_")}"`;
+}
+
+function templatesDto(s: AnnualTemplatesState) {
+  return {
+    version: s.version,
+    source: s.source,
+    createdAt: s.createdAt ? s.createdAt.toISOString() : null,
+    templates: s.templates,
+  };
 }
 
 function sendIssued(res: Response, r: IssuedReport): void {
@@ -53,10 +73,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
       format,
       year,
       ...(signDate ? { signDate } : {}),
-      actor: actorOf(req),
-      instansi: req.user.instansi,
-      ip: req.ip,
-      requestId: String(req.id),
+      ...issuedBy(req),
     });
     sendIssued(res, issued);
   });
@@ -74,10 +91,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
       year,
       month,
       ...(signDate ? { signDate } : {}),
-      actor: actorOf(req),
-      instansi: req.user.instansi,
-      ip: req.ip,
-      requestId: String(req.id),
+      ...issuedBy(req),
     });
     sendIssued(res, issued);
   });
@@ -106,12 +120,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
   // Lives here rather than in catalogue.handlers.ts: the templates are the annual report's.
   route(r, "getAnnualTemplates", async (_req, res) => {
     const s = await loadAnnualTemplates(ctx);
-    res.json({
-      version: s.version,
-      source: s.source,
-      createdAt: s.createdAt ? s.createdAt.toISOString() : null,
-      templates: s.templates,
-    });
+    res.json(templatesDto(s));
   });
 
   route(r, "putAnnualTemplates", async (req, res) => {
@@ -122,12 +131,7 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
       ip: req.ip,
       requestId: String(req.id),
     });
-    res.json({
-      version: s.version,
-      source: s.source,
-      createdAt: s.createdAt ? s.createdAt.toISOString() : null,
-      templates: s.templates,
-    });
+    res.json(templatesDto(s));
   });
 
   route(r, "listRecapReceipts", async (req, res) => {

@@ -12,7 +12,7 @@ import {
 import { listOutbox } from "../../outbox/outbox.worker.js";
 import { runSync } from "../../sync/sync-engine.js";
 import { asSystem } from "../../db/scope.js";
-import { audit } from "../../services/audit.service.js";
+import { recordAudit } from "../../services/audit.service.js";
 import { route } from "../gate.js";
 
 function str(v: unknown): string | undefined {
@@ -56,7 +56,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
     const outcomes = await asSystem("deadletter-replay", () =>
       replayAllDeadLetters(ctx, { instansi: req.user.instansi }),
     );
-    await audit(ctx.db.prisma, {
+    await recordAudit(ctx, {
       actor: req.user ?? null,
       action: "deadletter.replay_all",
       ip: req.ip,
@@ -75,7 +75,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       replayDeadLetter(ctx, id, { instansi: req.user.instansi }),
     );
     if (o.result === "not_found") throw notFound("Dead letter");
-    await audit(ctx.db.prisma, {
+    await recordAudit(ctx, {
       actor: req.user ?? null,
       action: "deadletter.replay",
       caseId: o.caseId ?? null,
@@ -112,7 +112,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
     const summary = await asSystem(`sync:${stream}`, () =>
       runSync(ctx, source, { full: req.query.full === "true" }),
     );
-    await audit(ctx.db.prisma, {
+    await recordAudit(ctx, {
       actor: req.user ?? null,
       action: "sync.run",
       ip: req.ip,
@@ -137,7 +137,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       // The importer's office: only its cases are matched, and status changes are the
       // importer's (actor on the timeline and in the audit trail).
       const result = await importer.run(ctx, body, { fileName, actor: req.user ?? null });
-      await audit(ctx.db.prisma, {
+      await recordAudit(ctx, {
         actor: req.user ?? null,
         action: "import.lapor_export",
         ip: req.ip,

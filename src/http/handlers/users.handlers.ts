@@ -1,68 +1,38 @@
 // Staff accounts for the console's "Pengguna" page (admin only, enforced from the spec).
 // Creation goes through addUser so the CLI and the API share one set of rules.
-import type { Request, Router } from "express";
+import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { components, operations } from "../../generated/api.js";
-import { BIDANG_CODES, type BidangCode, type Role } from "../../domain/roles.js";
-import { addUser } from "../../services/auth.service.js";
-import { audit } from "../../services/audit.service.js";
+import { BIDANG_CODES } from "../../domain/roles.js";
+import { addUser, staffIdentity } from "../../services/auth.service.js";
+import { recordAudit } from "../../services/audit.service.js";
+import { caseCountsByStatus } from "../../repos/cases.repo.js";
+import {
+  clearFailedLogins,
+  findStaff,
+  listStaff,
+  updateStaff,
+  type StaffRow,
+} from "../../repos/users.repo.js";
 import { hashPassword } from "../../security/password.js";
 import { assertPasswordAcceptable } from "../../security/password-policy.js";
 import { DomainError, notFound } from "../../domain/errors.js";
 import { route } from "../gate.js";
-import { FINAL_STATUSES_SQL } from "../../repos/status-sql.js";
+import { requestMeta as meta } from "../request-meta.js";
 
 type StaffAccount = components["schemas"]["StaffAccount"];
 type CreateBody = operations["createUser"]["requestBody"]["content"]["application/json"];
 type PatchBody = operations["updateUser"]["requestBody"]["content"]["application/json"];
 
-type UserRow = {
-  id: string;
-  username: string;
-  displayName: string | null;
-  role: string;
-  bidang: string | null;
-  active: boolean;
-  createdAt: Date;
-};
-
-const SELECT = {
-  id: true,
-  username: true,
-  displayName: true,
-  role: true,
-  bidang: true,
-  active: true,
-  createdAt: true,
-} as const;
-
-function toDto(u: UserRow): StaffAccount {
-  return {
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    role: u.role as Role,
-    bidang: (u.bidang as BidangCode | null) ?? null,
-    active: u.active,
-    createdAt: u.createdAt.toISOString(),
-  };
+function toDto(u: StaffRow): StaffAccount {
+  return { ...staffIdentity(u), active: u.active, createdAt: u.createdAt.toISOString() };
 }
 
-const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
-
 export function usersRoutes(r: Router, ctx: HubContext): void {
-  // Read per request: a staff request's client is its office's (src/db/scope.ts).
-  const db = () => ctx.db.prisma;
-
   // The console's status counts: one grouped query instead of a page per status.
   route(r, "getCaseCounts", async (req, res) => {
     // The caller's office only: another office's workload is not this office's business.
-    const rows = await ctx.db.sql.query<{ status: string; n: number; overdue: number }>(
-      `SELECT status, count(*)::int AS n,
-                count(*) FILTER (WHERE "dueAt" < $1 AND status NOT IN ${FINAL_STATUSES_SQL})::int AS overdue
-         FROM "Case" WHERE instansi = $2 GROUP BY status`,
-      [ctx.clock(), req.user.instansi],
-    );
+    const rows = await caseCountsByStatus(ctx, req.user.instansi, ctx.clock());
     const perStatus: Record<string, number> = {};
     let total = 0;
     let overdue = 0;
@@ -77,11 +47,7 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
   // An admin manages the accounts of its own office: another office's users are listed
   // nowhere and answer 404 as if absent; new users join the admin's office.
   route(r, "listUsers", async (req, res) => {
-    const rows = await db().user.findMany({
-      where: { instansi: req.user.instansi },
-      select: SELECT,
-      orderBy: { username: "asc" },
-    });
+    const rows = await listStaff(ctx, req.user.instansi);
     res.json({ data: rows.map(toDto) });
   });
 
@@ -95,16 +61,14 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
       displayName: body.displayName,
       instansi: req.user.instansi,
     });
-    await audit(db(), {
+    await recordAudit(ctx, {
       actor: req.user,
       action: "user.create",
       ...meta(req),
       data: { userId: created.id, role: created.role, bidang: created.bidang },
     });
-    const row = await db().user.findUniqueOrThrow({
-      where: { id: created.id },
-      select: SELECT,
-    });
+    const row = await findStaff(ctx, created.id, req.user.instansi);
+    if (!row) throw notFound("Pengguna");
     res.status(201).json(toDto(row));
   });
 
@@ -112,33 +76,21 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
   // attempts back at once (e.g. after a reset password was mistyped).
   route(r, "unlockUser", async (req, res) => {
     const id = String(req.params.id);
-    const target = await db().user.findUnique({
-      where: { id },
-      select: { id: true, username: true, instansi: true },
-    });
-    if (!target || target.instansi !== req.user.instansi) throw notFound("Pengguna");
-    const cleared = await db().$transaction(async (tx) => {
-      const gone = await tx.loginAttempt.deleteMany({
-        where: { username: target.username, success: false },
-      });
-      await audit(tx, {
-        actor: req.user,
-        action: "user.unlock",
-        ...meta(req),
-        data: { userId: id, cleared: gone.count },
-      });
-      return gone.count;
-    });
+    const target = await findStaff(ctx, id, req.user.instansi);
+    if (!target) throw notFound("Pengguna");
+    const cleared = await clearFailedLogins(ctx, target.username, (count) => ({
+      actor: req.user,
+      action: "user.unlock",
+      ...meta(req),
+      data: { userId: id, cleared: count },
+    }));
     res.json({ userId: id, cleared });
   });
 
   route(r, "updateUser", async (req, res) => {
     const id = String(req.params.id);
     const body = req.body as PatchBody;
-    const current = await db().user.findFirst({
-      where: { id, instansi: req.user.instansi },
-      select: SELECT,
-    });
+    const current = await findStaff(ctx, id, req.user.instansi);
     if (!current) throw notFound("Pengguna");
     if (id === req.user.id && (body.active === false || (body.role && body.role !== "admin"))) {
       // An admin locking themselves out leaves nobody able to undo it from the console.
@@ -167,42 +119,27 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     if (body.password !== undefined) assertPasswordAcceptable(body.password, current.username);
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
     const now = ctx.clock();
-    const updated = await db().$transaction(async (tx) => {
-      const u = await tx.user.update({
-        where: { id },
-        data: {
-          role,
-          bidang,
-          ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
-          ...(body.active !== undefined ? { active: body.active } : {}),
-          ...(passwordHash ? { passwordHash } : {}),
-        },
-        select: SELECT,
-      });
-      // A role change, a deactivation or a new password ends the sessions issued under
-      // the old rights; the session cache drops them within seconds.
-      if (
-        body.active === false ||
-        passwordHash ||
-        role !== current.role ||
-        bidang !== current.bidang
-      ) {
-        await tx.session.updateMany({
-          where: { userId: id, revokedAt: null },
-          data: { revokedAt: now },
-        });
-      }
-      await audit(tx, {
-        actor: req.user,
-        action: "user.update",
-        ...meta(req),
-        fields: Object.keys(body)
-          .filter((k) => k !== "password")
-          .concat(passwordHash ? ["password"] : []),
-        data: { userId: id, role, bidang, active: u.active },
-      });
-      return u;
-    });
+    // A role change, a deactivation or a new password ends the sessions issued under
+    // the old rights; the session cache drops them within seconds.
+    const revoke =
+      body.active === false || passwordHash || role !== current.role || bidang !== current.bidang;
+    const updated = await updateStaff(
+      ctx,
+      id,
+      { role, bidang, displayName: body.displayName, active: body.active, passwordHash },
+      {
+        revokeSessionsAt: revoke ? now : null,
+        audit: (u) => ({
+          actor: req.user,
+          action: "user.update",
+          ...meta(req),
+          fields: Object.keys(body)
+            .filter((k) => k !== "password")
+            .concat(passwordHash ? ["password"] : []),
+          data: { userId: id, role, bidang, active: u.active },
+        }),
+      },
+    );
     res.json(toDto(updated));
   });
 }

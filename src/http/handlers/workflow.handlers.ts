@@ -3,11 +3,10 @@ import type { HubContext } from "../../context.js";
 import type { operations } from "../../generated/api.js";
 import { defaultHolidays } from "../../domain/calendar/working-days.js";
 import { resolveSlaPolicy } from "../../domain/sla-policy.js";
-import type { Prisma } from "../../generated/prisma/client.js";
 import { queryAudit } from "../../services/audit-query.service.js";
-import { audit } from "../../services/audit.service.js";
 import { getCase } from "../../services/cases.service.js";
 import {
+  type CatalogueData,
   invalidateSlaCaches,
   loadSlaPolicy,
   pauseCase,
@@ -24,9 +23,16 @@ import {
   transitionCase,
   type TransitionBody,
 } from "../../services/workflow.service.js";
+import {
+  deleteCalendarOverride,
+  findCalendarOverride,
+  listCalendarOverrides,
+  putCalendarOverride,
+} from "../../repos/calendar.repo.js";
 import { decideCaseAudit, recommendCase } from "../../services/telaah.service.js";
 import { DomainError, notFound } from "../../domain/errors.js";
 import { route } from "../gate.js";
+import { listQuery, requestMeta as meta } from "../request-meta.js";
 
 type RecommendBody = operations["recommendCase"]["requestBody"]["content"]["application/json"];
 type DecideBody = operations["decideCaseAudit"]["requestBody"]["content"]["application/json"];
@@ -35,7 +41,6 @@ type BidangPut = operations["putBidangTable"]["requestBody"]["content"]["applica
 type SlaPut = operations["putSlaPolicy"]["requestBody"]["content"]["application/json"];
 type OverridePut = operations["putCalendarOverride"]["requestBody"]["content"]["application/json"];
 
-const meta = (req: Request) => ({ ip: req.ip, requestId: req.id });
 const id = (req: Request) => String(req.params.id);
 
 export function workflowRoutes(r: Router, ctx: HubContext): void {
@@ -107,7 +112,7 @@ export function workflowRoutes(r: Router, ctx: HubContext): void {
       ctx,
       req.user,
       "sla_policy",
-      body.override as Prisma.InputJsonValue,
+      body.override as CatalogueData,
       body.note,
       meta(req),
     );
@@ -126,10 +131,7 @@ export function workflowRoutes(r: Router, ctx: HubContext): void {
     const year = Number(req.query.year);
     const prefix = `${year}-`;
     const holidays = defaultHolidays().filter((x) => x.date.startsWith(prefix));
-    const overrides = await ctx.db.prisma.calendarOverride.findMany({
-      where: { date: { startsWith: prefix } },
-      orderBy: { date: "asc" },
-    });
+    const overrides = await listCalendarOverrides(ctx, prefix);
     res.json({
       year,
       covered: holidays.length > 0,
@@ -143,46 +145,38 @@ export function workflowRoutes(r: Router, ctx: HubContext): void {
     });
   });
   route(r, "getCalendarOverride", async (req, res) => {
-    const o = await ctx.db.prisma.calendarOverride.findUnique({
-      where: { date: String(req.params.date) },
-    });
+    const o = await findCalendarOverride(ctx, String(req.params.date));
     if (!o) throw notFound("Pengecualian kalender");
     res.json({ date: o.date, working: o.working, reason: o.reason });
   });
   route(r, "putCalendarOverride", async (req, res) => {
     const date = String(req.params.date);
     const body = req.body as OverridePut;
-    await ctx.db.prisma.$transaction(async (tx) => {
-      await tx.calendarOverride.upsert({
-        where: { date },
-        create: { date, working: body.working, reason: body.reason, createdById: req.user.id },
-        update: { working: body.working, reason: body.reason, createdById: req.user.id },
-      });
-      await audit(tx, {
+    await putCalendarOverride(
+      ctx,
+      { date, working: body.working, reason: body.reason, createdById: req.user.id },
+      {
         actor: req.user,
         action: "calendar.override.put",
         purpose: "kalender hari kerja",
         data: { date, working: body.working },
         ...meta(req),
-      });
-    });
+      },
+    );
     invalidateSlaCaches(ctx);
     const recomputedCases = await recomputeOpenCases(ctx);
     res.json({ date, working: body.working, reason: body.reason, recomputedCases });
   });
   route(r, "deleteCalendarOverride", async (req, res) => {
     const date = String(req.params.date);
-    await ctx.db.prisma.$transaction(async (tx) => {
-      const del = await tx.calendarOverride.deleteMany({ where: { date } });
-      if (del.count === 0) throw notFound("Pengecualian kalender");
-      await audit(tx, {
-        actor: req.user,
-        action: "calendar.override.delete",
-        purpose: "kalender hari kerja",
-        data: { date },
-        ...meta(req),
-      });
+    const deleted = await deleteCalendarOverride(ctx, date, {
+      actor: req.user,
+      action: "calendar.override.delete",
+      purpose: "kalender hari kerja",
+      data: { date },
+      ...meta(req),
     });
+    if (!deleted) throw notFound("Pengecualian kalender");
     invalidateSlaCaches(ctx);
     await recomputeOpenCases(ctx);
     res.status(204).end();
@@ -190,14 +184,6 @@ export function workflowRoutes(r: Router, ctx: HubContext): void {
 
   // ---- audit trail ----
   route(r, "queryAudit", async (req, res) => {
-    const q = req.query as unknown as AuditQueryParams;
-    res.json(
-      await queryAudit(
-        ctx,
-        req.user,
-        { ...q, limit: q.limit === undefined ? undefined : Number(q.limit) },
-        meta(req),
-      ),
-    );
+    res.json(await queryAudit(ctx, req.user, listQuery<AuditQueryParams>(req), meta(req)));
   });
 }
