@@ -27,12 +27,6 @@ export default tseslint.config(
   // dynamic imports) by walking the import graph, so turning this off here proves nothing.
   {
     files: ["adapters/**/*.ts"],
-    ignores: [
-      // TODO(lead): intake pipeline
-      "adapters/lapor/lapor.sync.ts",
-      // TODO(lead): intake pipeline
-      "adapters/lapor/lapor-export.import.ts",
-    ],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -18,9 +18,11 @@ import {
 } from "./services/inbound.service.js";
 import { outboundRefusal } from "./pdp/restriction.js";
 import { recordDeadLetter } from "./sync/dead-letters.js";
+import { applyImportChunk } from "./sync/sync-engine.js";
+import { storeEncryptedFile } from "./services/file-store.js";
 import { createEmailPublisher } from "../adapters/email/email.outbox.js";
 import { createEmailMailbox } from "../adapters/email/email.sync.js";
-import { importLaporExport, LaporExportError } from "../adapters/lapor/lapor-export.import.js"; // TODO(lead): intake pipeline
+import { importLaporExport, LaporExportError } from "../adapters/lapor/lapor-export.import.js";
 import { createLaporPublisher, laporFollowUp } from "../adapters/lapor/lapor.outbox.js";
 import {
   assertLaporConfig,
@@ -47,6 +49,8 @@ export const hubServices: HubServices = Object.freeze({
   recordOutboundFailed,
   outboundRefusal,
   recordDeadLetter,
+  storeEncryptedFile,
+  applyImportChunk,
 });
 
 /** Every outbox kind must have exactly one publisher: a second one is a wiring bug. */
@@ -80,6 +84,7 @@ export function createRegistry(deps: HubServices = hubServices): Registry {
     },
   };
   return Object.freeze({
+    services: deps,
     channelSources,
     mailboxes: { email: createEmailMailbox(deps) },
     webhooks: { whatsapp: createWhatsAppWebhook(deps), meta: createMetaWebhook(deps) },

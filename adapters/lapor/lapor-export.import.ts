@@ -3,9 +3,8 @@
 // Columns are matched leniently (case, spacing, punctuation, Indonesian/English synonyms).
 import { createHash } from "node:crypto";
 import ExcelJS from "exceljs";
-import type { HubContext } from "../../src/context.js";
+import type { HubContext } from "../../src/ports/hub.port.js";
 import type { ChannelSource, SourceItem } from "../../src/ports/channel-source.port.js";
-import { applyItems, prepareIntake } from "../../src/sync/sync-engine.js";
 import type { ErrorCode, FieldError } from "../../src/domain/errors.js";
 import {
   checkSheetExtent,
@@ -383,14 +382,7 @@ export async function importLaporExport(
   try {
     for (let i = 0; i < items.length; i += 200) {
       const chunk = items.slice(i, i + 200);
-      await prepareIntake(ctx);
-      const r = await ctx.db.prisma.$transaction(
-        (tx) => applyItems(tx, ctx, source, chunk, ctx.clock()),
-        {
-          timeout: 120_000,
-          maxWait: 60_000,
-        },
-      );
+      const r = await ctx.registry.services.applyImportChunk(ctx, source, chunk);
       totals.created += r.added;
       totals.updated += r.updated;
       totals.unchanged += r.unchanged;

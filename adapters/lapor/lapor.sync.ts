@@ -3,13 +3,11 @@
 // and the intake pipeline the engine hands to applyPage creates or moves the cases of a
 // whole page with a handful of batched statements (src/intake/upstream.ts).
 import { detectFileType } from "../../src/domain/uploads/file-type.js";
-import { writeStoredFile } from "../../src/services/file-store.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { join } from "node:path";
-import type { HubContext } from "../../src/context.js";
+import type { Config, HubContext } from "../../src/ports/hub.port.js";
 import type { ChannelSource, ErrorKind, SourceItem } from "../../src/ports/channel-source.port.js";
-import { ConfigError, type Config } from "../../src/config/config.js";
-import { encrypt } from "../../src/security/crypto.js";
+import { ConfigError } from "../../src/domain/config-error.js";
 import {
   LAPOR_RETRY_POLICY,
   LaporAttachmentTooLargeError,
@@ -201,9 +199,8 @@ async function downloadAttachments(
       // Typed by its content like every stored file; LAPOR!'s Content-Type is not kept.
       const detected = detectFileType(file.bytes);
       if (!detected.ok) throw new LaporAttachmentRefusedError(detected.error.message);
-      const enc = encrypt(ctx.keyring, file.bytes);
       const rel = join("files", a.caseId.slice(0, 2), `${a.id}.bin`);
-      await writeStoredFile(ctx, rel, enc.blob);
+      const enc = await ctx.registry.services.storeEncryptedFile(ctx, rel, file.bytes);
       await ctx.db.prisma.attachment.update({
         where: { id: a.id },
         data: {

@@ -1,5 +1,6 @@
 // One schema over the environment, parsed once at boot. A bad or missing value stops the
 // process with a message naming the variable.
+import { ConfigError } from "../domain/config-error.js";
 import { z } from "zod";
 import { cronVar } from "./cron.js";
 
@@ -299,15 +300,6 @@ export type Config = Omit<z.infer<typeof configSchema>, "ADUAN_COOKIE_SECURE"> &
   ADUAN_COOKIE_SECURE: boolean;
 };
 
-export class ConfigError extends Error {
-  constructor(readonly issues: { variable: string; message: string }[]) {
-    super(
-      "Invalid configuration:\n" + issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"),
-    );
-    this.name = "ConfigError";
-  }
-}
-
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== "") cleaned[k] = v;
@@ -325,3 +317,5 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ADUAN_COOKIE_SECURE: result.data.ADUAN_COOKIE_SECURE ?? result.data.NODE_ENV === "production",
   };
 }
+
+export { ConfigError };

@@ -14,6 +14,8 @@ import type {
 } from "../services/inbound.service.js";
 import type { outboundRefusal } from "../pdp/restriction.js";
 import type { recordDeadLetter } from "../sync/dead-letters.js";
+import type { applyImportChunk } from "../sync/sync-engine.js";
+import type { storeEncryptedFile } from "../services/file-store.js";
 
 export type { HubContext, Clock } from "../context.js";
 export type { Config } from "../config/config.js";
@@ -38,4 +40,8 @@ export interface HubServices {
   /** UU PDP: the refusal text when `text` must not leave the hub for this case, else null. */
   readonly outboundRefusal: typeof outboundRefusal;
   readonly recordDeadLetter: typeof recordDeadLetter;
+  /** Encrypts bytes with the hub's key and writes them under the data directory. */
+  readonly storeEncryptedFile: typeof storeEncryptedFile;
+  /** One chunk of an import through the sync engine and the intake pipeline, in one transaction. */
+  readonly applyImportChunk: typeof applyImportChunk;
 }

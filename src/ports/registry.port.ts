@@ -2,6 +2,7 @@
 // (src/registry.ts through src/hub.ts) and carried on the HubContext (`ctx.registry`).
 // Jobs, the outbox worker, the CLI, channel health, the sync engine, the raw routes and the
 // services find adapters here and nowhere else; nothing registers itself on import.
+import type { HubServices } from "./hub.port.js";
 import type { ErrorCode } from "../domain/errors.js";
 import type { ChannelSource, MappedRecord } from "./channel-source.port.js";
 import type { Config, HubContext } from "./hub.port.js";
@@ -70,6 +71,8 @@ export interface ExportImport {
 }
 
 export interface Registry {
+  /** The hub's services, for adapter code that is handed only the context. */
+  readonly services: HubServices;
   /** Pull streams of the sync engine, by stream key. */
   readonly channelSources: Readonly<Record<string, ChannelSourceEntry>>;
   /** Mailbox channels with their own cursor loop, by channel. */

@@ -1,6 +1,7 @@
 // Encrypted attachment files under ADUAN_DATA_DIR. Written to a temporary name, then
 // renamed: a crash or a full disk never leaves a half file under the final name, and the
 // partial file is removed so it does not eat the space that is left.
+import { encrypt } from "../security/crypto.js";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { HubContext } from "../context.js";
@@ -41,4 +42,15 @@ export async function writeStoredFile(
     );
     throw storageError(e);
   }
+}
+
+/** Encrypts `bytes` with the current key and stores them at `rel`; the key id is returned. */
+export async function storeEncryptedFile(
+  ctx: HubContext,
+  rel: string,
+  bytes: Buffer,
+): Promise<{ keyId: string }> {
+  const enc = encrypt(ctx.keyring, bytes);
+  await writeStoredFile(ctx, rel, enc.blob);
+  return { keyId: enc.keyId };
 }

@@ -730,3 +730,19 @@ export async function sourceFor(
 export async function prepareIntake(ctx: HubContext): Promise<void> {
   await loadIntakeEnv(ctx, { maxAgeMs: 5_000 });
 }
+
+/**
+ * One chunk of an import (the LAPOR! export) through the same path as a sync page: the
+ * intake environment first, then the chunk's records in one transaction.
+ */
+export async function applyImportChunk<R extends MappedRecord>(
+  ctx: HubContext,
+  source: ChannelSource<R>,
+  items: SourceItem<R>[],
+): Promise<Awaited<ReturnType<typeof applyItems>>> {
+  await prepareIntake(ctx);
+  return ctx.db.prisma.$transaction((tx) => applyItems(tx, ctx, source, items, ctx.clock()), {
+    timeout: 120_000,
+    maxWait: 60_000,
+  });
+}

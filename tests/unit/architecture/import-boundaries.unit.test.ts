@@ -13,15 +13,6 @@ const ROOT = resolve(import.meta.dirname, "../../..");
 const COMPOSITION_ROOT = new Set(["src/hub.ts", "src/registry.ts"]);
 /** What an adapter may import besides its own directory tree (adapters/**). */
 const ADAPTER_MAY_IMPORT = ["src/ports/", "src/domain/"];
-/**
- * The lead is moving these onto src/ports/intake.port.ts (issue 14, item 1); they keep
- * their src/ imports until then. TODO(lead): intake pipeline — remove both and this list.
- */
-const LEAD_EXEMPT = new Set([
-  "adapters/lapor/lapor.sync.ts",
-  "adapters/lapor/lapor-export.import.ts",
-]);
-
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(join(ROOT, dir))) {
     const rel = `${dir}/${name}`;
@@ -75,7 +66,7 @@ describe("import boundaries between adapters/ and src/", () => {
 
   it("adapters import only src/ports, src/domain and adapters/ (own modules, adapters/kit)", () => {
     const bad = edges
-      .filter((e) => inAdapters(e.from) && !LEAD_EXEMPT.has(e.from))
+      .filter((e) => inAdapters(e.from))
       .filter((e) => !inAdapters(e.to) && !ADAPTER_MAY_IMPORT.some((p) => e.to.startsWith(p)))
       .map((e) => `${e.from} → ${e.to}`);
     expect(bad).toEqual([]);
