@@ -176,8 +176,10 @@ export async function ingestInbound(ctx: HubContext, raw: InboundInput): Promise
     ...(raw.title ? { title: stripNul(raw.title) } : {}),
   };
   // The intake pipeline's environment (SLA policy, calendar, catalogues) is read before the
-  // transaction: on PGlite a query outside an open transaction would wait for it.
-  const env = await loadIntakeEnv(ctx);
+  // transaction: on PGlite a query outside an open transaction would wait for it. A channel
+  // chooses no jenis, so a few seconds' old catalogue is as good (a burst of webhooks
+  // reads it once).
+  const env = await loadIntakeEnv(ctx, { maxAgeMs: 5_000 });
   return ctx.db.prisma.$transaction(async (tx) => {
     await lock(tx, input.lockKey);
     const existing = await tx.message.findUnique({
