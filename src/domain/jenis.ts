@@ -57,6 +57,8 @@ const CURSIVE_LOOKALIKES: Record<string, string> = { и: "i", И: "I", п: "n", 
 
 /** Replaces non-Latin look-alike letters with their Latin twin; `changed` says if any. */
 export function foldLookalikes(text: string): { text: string; changed: boolean } {
+  // Plain ASCII (nearly every text) has nothing to fold and is its own NFKC form.
+  if (ASCII.test(text)) return { text, changed: false };
   let changed = false;
   let out = "";
   for (const ch of text.normalize("NFKC")) {
@@ -70,6 +72,8 @@ export function foldLookalikes(text: string): { text: string; changed: boolean }
   }
   return { text: out, changed };
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Lowercase, look-alikes folded, punctuation to spaces, letters split from digits. */
 export function normaliseForMatching(text: string): string {
@@ -241,8 +245,9 @@ function findMatcher(text: string, tokens: readonly string[], matcher: Matcher):
     )
       best = hit;
   };
+  const padded = matcher.phrases?.length ? ` ${text} ` : "";
   for (const phrase of matcher.phrases ?? []) {
-    const idx = ` ${text} `.indexOf(` ${phrase} `);
+    const idx = padded.indexOf(` ${phrase} `);
     if (idx >= 0)
       consider({
         exact: true,

@@ -95,6 +95,8 @@ beforeAll(async () => {
         : {}),
     },
   });
+  // The test database is shared with the other files of this worker: start empty.
+  await resetDb(hub);
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");
 }, 120_000);
