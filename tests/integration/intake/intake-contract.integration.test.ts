@@ -7,13 +7,18 @@
 //   normalised (E.164, NIK hashed and encrypted, e-mail lower case) · acknowledgement where
 //   the channel has one.
 // Release 1 failed it for LAPOR! (no jenis, no deadline, no audit) and the imports.
-import { readFileSync } from "node:fs";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, startTestHub, userWithToken, type TestHub } from "../../helpers/test-hub.js";
+import {
+  apiClient,
+  resetDb,
+  startTestHub,
+  userWithToken,
+  type TestHub,
+} from "../../helpers/test-hub.js";
 import { dovecotSkipReason, startDovecot, type DovecotServer } from "../../helpers/dovecot.js";
 import { inboundQueue } from "../../../src/services/inbound.service.js";
 import {
