@@ -90,12 +90,6 @@ function cacheOf(db: Db): DbCache {
   return c;
 }
 
-// The last jenis list any hub in this process loaded: the synchronous intake hook reads it.
-let lastJenisCodes: ReadonlySet<string> = new Set(JENIS.map((j) => j.code));
-export function knownJenisCodesSync(): ReadonlySet<string> {
-  return lastJenisCodes;
-}
-
 function issuesToText(issues: readonly CatalogueIssue[]): string {
   return issues.map((i) => `${i.path}: ${i.message}`).join("; ");
 }
@@ -278,7 +272,6 @@ async function current(ctx: HubContext): Promise<Current> {
     const parsed = parseJenisCatalogue(row.data);
     if (!parsed.ok) throw new Error(`katalog jenis tidak valid: ${issuesToText(parsed.error)}`);
     cache.jenis = { key: jenisKey, value: parsed.value, meta: row };
-    lastJenisCodes = new Set(parsed.value.codes.map((j) => j.code));
   }
   const reasonKey = `${keys.get(KIND_REASON_CODES) ?? ""}|${jenisKey}`;
   if (cache.reason?.key !== reasonKey) {

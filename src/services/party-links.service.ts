@@ -1,61 +1,17 @@
 // Party linking: a new case's complainant is matched to parties of OTHER cases by phone
 // (E.164), WhatsApp wa_id, e-mail and NIK hash, and each match is stored as a *suggestion*
-// staff confirm or reject. Never merged automatically: several seed complainants share one
-// phone (a village officer files for neighbours), so a match is a hint, not an identity.
+// staff confirm or reject. The intake pipeline makes the suggestions
+// (src/intake/intake.repo.ts); this module lists and decides them. Never merged
+// automatically: several seed complainants share one phone (a village officer files for
+// neighbours), so a match is a hint, not an identity.
 import type { HubContext } from "../context.js";
-import type { Prisma } from "../generated/prisma/client.js";
 import { DomainError, notFound } from "../domain/errors.js";
 import { maskPhone } from "../domain/phone.js";
 import { identityAccess } from "../pdp/confidential.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
 
-type Tx = Prisma.TransactionClient;
-
 export type LinkBasis = "phone" | "wa_id" | "email" | "nik";
-
-/** Per basis, the newest matches only: a shared office phone must not fan out forever. */
-const MAX_PER_BASIS = 20;
-
-export async function suggestPartyLinks(tx: Tx, partyId: string): Promise<number> {
-  const party = await tx.party.findUnique({
-    where: { id: partyId },
-    include: { case: { select: { instansi: true } } },
-  });
-  if (!party) return 0;
-  // Only parties of the same office's cases: another office's people are not this office's
-  // to see, and a link would show them. Scoped through the case (Party.instansi is not set
-  // by every writer).
-  const office = party.case.instansi;
-  const bases: { basis: LinkBasis; where: Prisma.PartyWhereInput }[] = [];
-  if (party.phoneE164) {
-    bases.push({
-      basis: "phone",
-      where: { OR: [{ phoneE164: party.phoneE164 }, { altPhones: { has: party.phoneE164 } }] },
-    });
-  }
-  if (party.waId) bases.push({ basis: "wa_id", where: { waId: party.waId } });
-  if (party.email) bases.push({ basis: "email", where: { email: party.email } });
-  if (party.nikHash) bases.push({ basis: "nik", where: { nikHash: party.nikHash } });
-  const rows: Prisma.PartyLinkCreateManyInput[] = [];
-  for (const b of bases) {
-    const others = await tx.party.findMany({
-      where: {
-        ...b.where,
-        caseId: { not: party.caseId },
-        id: { not: party.id },
-        case: { instansi: office },
-      },
-      orderBy: { createdAt: "desc" },
-      take: MAX_PER_BASIS,
-      select: { id: true },
-    });
-    for (const o of others) rows.push({ partyId: party.id, otherPartyId: o.id, basis: b.basis });
-  }
-  if (rows.length === 0) return 0;
-  const r = await tx.partyLink.createMany({ data: rows, skipDuplicates: true });
-  return r.count;
-}
 
 export type PartyLinkDto = {
   id: string;
