@@ -3,3 +3,13 @@
 ALTER TABLE "Party" ADD COLUMN "bsuid" TEXT;
 
 CREATE INDEX "Party_bsuid_idx" ON "Party"("bsuid");
+
+-- Replay (issue 19 item 5): WhatsApp webhooks whose messages the mapper could not read
+-- before (a BSUID in `from` was refused) are handed back to the webhook.process job, which
+-- processes every "stored" row within a minute of start. A message already on a case is a
+-- duplicate by its wamid and changes nothing; a part still unreadable is quarantined again.
+-- Bodies that were not JSON ("JSON tidak valid") stay quarantined.
+UPDATE "RawMessage" SET status = 'stored', error = NULL
+ WHERE channel = 'whatsapp'
+   AND status IN ('quarantined', 'processed')
+   AND error LIKE '% bagian tidak terbaca';
