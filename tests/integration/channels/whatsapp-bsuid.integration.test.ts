@@ -15,7 +15,9 @@ import {
 import { inboundQueue, storeRawMessage } from "../../../src/services/inbound.service.js";
 import { processStoredWebhooks } from "../../../src/jobs/webhook-process.job.js";
 import { writeReply } from "../../../src/services/replies.service.js";
-import { findPerson, ANONYMISED_PARTY } from "../../../src/pdp/person.js";
+import { findPerson } from "../../../src/pdp/person.js";
+import { anonymisePerson } from "../../../src/pdp/subject-requests.js";
+import { collectSubjectData } from "../../../src/pdp/subject-export.js";
 import { DEFAULT_INSTANSI } from "../../../src/domain/instansi.js";
 import { drainOutbox, postSigned, WA_PHONE_ID, WA_SECRET, WA_VERIFY, waText } from "./helpers.js";
 
@@ -381,16 +383,30 @@ describe("BSUID as personal data (issue 19)", () => {
     await hub.ctx.db.prisma.case.updateMany({ data: { status: "selesai" } });
     await send(payloadFrom({ bsuid: BSUID, name: "Siti" }, "wamid.W2", "BPNT tidak masuk"));
     expect(await hub.ctx.db.prisma.case.count()).toBe(2);
-    const person = await findPerson(hub.ctx.db.prisma, {
-      instansi: DEFAULT_INSTANSI,
-      name: "Siti",
-      phoneE164: `+${PHONE}`,
-    });
+    const key = { instansi: DEFAULT_INSTANSI, name: "Siti", phoneE164: `+${PHONE}` };
+    const person = await findPerson(hub.ctx.db.prisma, key);
     expect(person.caseIds).toHaveLength(2);
-    await hub.ctx.db.prisma.party.updateMany({
-      where: { id: { in: person.parties.map((p) => p.id) } },
-      data: ANONYMISED_PARTY,
+
+    // Access: the export lists the BSUID on both cases.
+    const req = await hub.ctx.db.prisma.subjectRequest.create({
+      data: {
+        kind: "access",
+        personName: "Siti",
+        receivedAt: new Date(),
+        dueAt: new Date(Date.now() + 72 * 3600_000),
+        note: "uji",
+        instansi: DEFAULT_INSTANSI,
+        result: { match: { phoneE164: `+${PHONE}` } },
+      },
     });
+    const data = await collectSubjectData(hub.ctx, req.id);
+    expect(data.kasus).toHaveLength(2);
+    for (const k of data.kasus) expect(k.pihak[0]).toMatchObject({ idWhatsApp: BSUID });
+
+    // Deletion: both cases' parties lose the BSUID (the open one too: it is anonymised
+    // when closed, like its phone).
+    await hub.ctx.db.prisma.case.updateMany({ data: { status: "selesai" } });
+    await hub.ctx.db.prisma.$transaction((tx) => anonymisePerson(tx, key));
     expect(await hub.ctx.db.prisma.party.count({ where: { bsuid: { not: null } } })).toBe(0);
   });
 });
