@@ -55,6 +55,13 @@ export const REDACT_PATHS = [
   "*.waId",
   "wa_id",
   "*.wa_id",
+  // WhatsApp business-scoped user IDs (issue 19): personal data like a phone number.
+  "bsuid",
+  "*.bsuid",
+  "user_id",
+  "*.user_id",
+  "recipient",
+  "*.recipient",
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isBsuid } from "../../src/domain/bsuid.js";
 import type { AttemptInfo, RetryPolicy } from "../../src/domain/retry-policy.js";
 import { downloadCapped, type CappedDownload } from "../kit/capped-stream.js";
 import { definedOnly, parseAdapterConfig } from "../kit/config.js";
@@ -214,9 +215,9 @@ export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]>
     );
   }
 
-  /** Free text; valid only inside the 24 h window (see chooseReplyMode). */
-  async sendText(toWaId: string, body: string): Promise<SentWhatsAppMessage> {
-    assertWaId(toWaId);
+  /** Free text; valid only inside the 24 h window (see chooseReplyMode). recipientId: wa_id or BSUID. */
+  async sendText(recipientId: string, body: string): Promise<SentWhatsAppMessage> {
+    const to = recipientFields(recipientId);
     if (body.trim() === "") throw new RangeError("text body is empty");
     if (body.length > WHATSAPP_TEXT_MAX) {
       throw new WhatsAppTextTooLongError(body.length, WHATSAPP_TEXT_MAX);
@@ -224,7 +225,7 @@ export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]>
     return this.postMessage("sendText", {
       messaging_product: "whatsapp",
       recipient_type: "individual",
-      to: toWaId,
+      ...to,
       type: "text",
       // Previews would fetch links citizens paste back to us: keep replies plain.
       text: { preview_url: false, body },
@@ -233,12 +234,12 @@ export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]>
 
   /** An approved template with positional body parameters ({{1}}, {{2}}, ...). */
   async sendTemplate(
-    toWaId: string,
+    recipientId: string,
     templateName: string,
     languageCode: string,
     params: readonly string[],
   ): Promise<SentWhatsAppMessage> {
-    assertWaId(toWaId);
+    const to = recipientFields(recipientId);
     if (!/^[a-z0-9_]{1,512}$/.test(templateName)) {
       throw new RangeError("template name must be lowercase letters, digits and underscores");
     }
@@ -252,7 +253,7 @@ export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]>
     return this.postMessage("sendTemplate", {
       messaging_product: "whatsapp",
       recipient_type: "individual",
-      to: toWaId,
+      ...to,
       type: "template",
       template: {
         name: templateName,
@@ -357,7 +358,15 @@ export class WhatsAppClient extends GraphClient<WhatsAppRetryEvent["operation"]>
 
 const toError = errors.fromRequestFailure;
 
-function assertWaId(waId: string): void {
+/**
+ * A phone-number wa_id goes in `to`; a business-scoped user ID (a user known by a WhatsApp
+ * username, issue 19) goes in `recipient`, as Meta's BSUID documentation says.
+ */
+function recipientFields(id: string): { to: string } | { recipient: string } {
+  if (WA_ID.test(id)) return { to: id };
+  if (isBsuid(id)) return { recipient: id };
   // A malformed recipient is a caller bug; the message names no digits on purpose.
-  if (!WA_ID.test(waId)) throw new RangeError("recipient must be a wa_id (6-15 digits, no +)");
+  throw new RangeError(
+    "recipient must be a wa_id (6-15 digits, no +) or a business-scoped user ID",
+  );
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isStorableText } from "../../src/domain/text.js";
+import { isBsuid } from "../../src/domain/bsuid.js";
 
 // An id we look rows up by: text PostgreSQL can take (no NUL, no lone surrogate).
 export const StorableId = (missing: string) =>
@@ -56,8 +57,25 @@ export const WhatsAppLocationSchema = z.object({
   url: z.string().optional(),
 });
 
+/** A phone-number wa_id: the digits of the E.164 number, no "+". */
+export const WA_ID_DIGITS = /^\d{6,15}$/;
+
+/**
+ * A business-scoped user ID ("ID.9A8B…", issue 19): a user who adopted a WhatsApp username
+ * may be named by it instead of a phone number (in `from`, `contacts[].wa_id`, `user_id`).
+ */
+const Bsuid = (what: string) =>
+  z.string().refine(isBsuid, `${what} must be a business-scoped user ID (CC.alphanumerics)`);
+
 export const WhatsAppMessageSchema = z.object({
-  from: z.string().regex(/^\d{6,15}$/, "from must be the sender's wa_id (digits)"),
+  from: z
+    .string()
+    .refine(
+      (v) => WA_ID_DIGITS.test(v) || isBsuid(v),
+      "from must be the sender's wa_id (digits) or business-scoped user ID",
+    ),
+  /** The sender's BSUID beside a phone-number `from`, when Meta sends it. */
+  from_user_id: Bsuid("from_user_id").optional(),
   id: StorableId("message id (wamid) is missing"),
   timestamp: UnixSecondsString,
   type: z.string().min(1),
@@ -86,19 +104,29 @@ export const WhatsAppMessageSchema = z.object({
 });
 export type WhatsAppMessageDto = z.infer<typeof WhatsAppMessageSchema>;
 
-export const WhatsAppStatusSchema = z.object({
-  id: StorableId("status id (wamid) is missing"),
-  // Kept as a string: an unmapped status must be reported by the mapper, not vanish here.
-  status: z.string().min(1),
-  timestamp: UnixSecondsString,
-  recipient_id: StorableId("recipient_id is missing"),
-  errors: z.array(WhatsAppErrorSchema).optional(),
-});
+export const WhatsAppStatusSchema = z
+  .object({
+    id: StorableId("status id (wamid) is missing"),
+    // Kept as a string: an unmapped status must be reported by the mapper, not vanish here.
+    status: z.string().min(1),
+    timestamp: UnixSecondsString,
+    // A phone-number wa_id; absent when the message was sent to a BSUID and Meta does not
+    // share the phone number (issue 19). One of the two recipient fields is required.
+    recipient_id: StorableId("recipient_id is missing").optional(),
+    recipient_user_id: Bsuid("recipient_user_id").optional(),
+    errors: z.array(WhatsAppErrorSchema).optional(),
+  })
+  .refine((s) => s.recipient_id !== undefined || s.recipient_user_id !== undefined, {
+    message: "recipient_id or recipient_user_id is missing",
+    path: ["recipient_id"],
+  });
 export type WhatsAppStatusDto = z.infer<typeof WhatsAppStatusSchema>;
 
 export const WhatsAppContactSchema = z.object({
-  wa_id: z.string(),
-  profile: z.object({ name: z.string().optional() }).optional(),
+  // The phone-number wa_id, or the BSUID when the user hides their number.
+  wa_id: z.string().optional(),
+  user_id: Bsuid("user_id").optional(),
+  profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
 });
 export type WhatsAppContactDto = z.infer<typeof WhatsAppContactSchema>;
 
@@ -114,6 +142,32 @@ export const WhatsAppValueSchema = z.object({
   errors: z.array(z.unknown()).optional(),
 });
 export type WhatsAppValueDto = z.infer<typeof WhatsAppValueSchema>;
+
+/**
+ * `user_id_update` (issue 19): Meta links a user's phone number to their BSUID, or tells
+ * that a user's BSUID changed. Each entry names the user by wa_id (phone) and/or the
+ * previous BSUID, and carries the current BSUID.
+ */
+export const WhatsAppUserIdUpdateSchema = z
+  .object({
+    wa_id: z.string().regex(WA_ID_DIGITS, "wa_id must be digits").optional(),
+    user_id: Bsuid("user_id"),
+    previous_user_id: Bsuid("previous_user_id").optional(),
+    timestamp: UnixSecondsString.optional(),
+  })
+  .refine((u) => u.wa_id !== undefined || u.previous_user_id !== undefined, {
+    message: "wa_id or previous_user_id is required to know whose user_id changed",
+    path: ["wa_id"],
+  });
+export type WhatsAppUserIdUpdateDto = z.infer<typeof WhatsAppUserIdUpdateSchema>;
+
+export const WhatsAppUserIdUpdateValueSchema = z.object({
+  messaging_product: z.literal("whatsapp").optional(),
+  metadata: z
+    .object({ display_phone_number: z.string().optional(), phone_number_id: z.string() })
+    .optional(),
+  user_id_update: z.array(z.unknown()),
+});
 
 export const WhatsAppChangeSchema = z.object({
   field: z.string(),

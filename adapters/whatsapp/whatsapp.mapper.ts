@@ -1,11 +1,15 @@
 import { normalizePhone } from "../../src/domain/phone.js";
 import { stripNul } from "../../src/domain/text.js";
+import { isBsuid } from "../../src/domain/bsuid.js";
 import {
+  WA_ID_DIGITS,
   WHATSAPP_MEDIA_TYPES,
   WHATSAPP_STATUSES,
   WhatsAppContactSchema,
   WhatsAppMessageSchema,
   WhatsAppStatusSchema,
+  WhatsAppUserIdUpdateSchema,
+  WhatsAppUserIdUpdateValueSchema,
   WhatsAppValueSchema,
   WhatsAppWebhookSchema,
   issuesToProblems,
@@ -46,7 +50,10 @@ export interface InboundMessage {
   /** The business number it reached, for offices running more than one number. */
   readonly phoneNumberId: string;
   readonly from: {
-    readonly waId: string;
+    /** Phone-number wa_id (digits); null when the user hides their number (issue 19). */
+    readonly waId: string | null;
+    /** Business-scoped user ID ("ID.9A8B…") when Meta sends one. */
+    readonly bsuid: string | null;
     /** null when the wa_id is not a valid phone number (never guessed). */
     readonly phoneE164: string | null;
     readonly name: string | null;
@@ -68,15 +75,30 @@ export interface DeliveryStatus {
   readonly externalId: string;
   readonly status: WhatsAppStatus;
   readonly at: Date;
-  readonly recipientWaId: string;
+  /** Phone-number wa_id of the recipient; null when the message went to a BSUID only. */
+  readonly recipientWaId: string | null;
+  readonly recipientBsuid: string | null;
   /** "131047 Re-engagement message" style: code and title only, never details. */
   readonly error: string | null;
   readonly errorCodes: readonly number[];
 }
 
+/** A `user_id_update`: the user named by waId / previousBsuid is now known by bsuid. */
+export interface IdentityUpdate {
+  readonly waId: string | null;
+  readonly previousBsuid: string | null;
+  readonly bsuid: string;
+}
+
+/** The identity a sender's messages are serialised and threaded by: BSUID, else phone. */
+export function senderKey(from: { waId: string | null; bsuid: string | null }): string {
+  return from.bsuid ?? from.waId ?? "";
+}
+
 export interface WhatsAppMapResult {
   readonly messages: InboundMessage[];
   readonly statuses: DeliveryStatus[];
+  readonly identityUpdates: IdentityUpdate[];
   readonly problems: PayloadProblem[];
 }
 
@@ -193,16 +215,21 @@ function contentOf(dto: WhatsAppMessageDto, path: string, problems: PayloadProbl
 export function mapWhatsAppPayload(json: unknown): WhatsAppMapResult {
   const messages: InboundMessage[] = [];
   const statuses: DeliveryStatus[] = [];
+  const identityUpdates: IdentityUpdate[] = [];
   const problems: PayloadProblem[] = [];
 
   const envelope = WhatsAppWebhookSchema.safeParse(json);
   if (!envelope.success) {
-    return { messages, statuses, problems: issuesToProblems("", envelope.error) };
+    return { messages, statuses, identityUpdates, problems: issuesToProblems("", envelope.error) };
   }
 
   envelope.data.entry.forEach((entry, e) => {
     entry.changes.forEach((change, c) => {
       const base = `entry.${e}.changes.${c}`;
+      if (change.field === "user_id_update") {
+        mapUserIdUpdates(change.value, `${base}.value`, identityUpdates, problems);
+        return;
+      }
       // Other subscribed fields (templates, account updates) are not complaints.
       if (change.field !== "messages") return;
       const value = WhatsAppValueSchema.safeParse(change.value);
@@ -213,14 +240,22 @@ export function mapWhatsAppPayload(json: unknown): WhatsAppMapResult {
       const v = value.data;
       const vpath = `${base}.value`;
 
-      const names = new Map<string, string | null>();
+      // A contact is found by its wa_id (phone or BSUID) or its user_id (BSUID).
+      const contacts = new Map<
+        string,
+        { name: string | null; waId: string | null; bsuid: string | null }
+      >();
       (v.contacts ?? []).forEach((raw, i) => {
         const contact = WhatsAppContactSchema.safeParse(raw);
         if (!contact.success) {
           problems.push(...issuesToProblems(`${vpath}.contacts.${i}`, contact.error));
           return;
         }
-        names.set(contact.data.wa_id, orNull(contact.data.profile?.name));
+        const k = contact.data;
+        const waId = k.wa_id !== undefined && WA_ID_DIGITS.test(k.wa_id) ? k.wa_id : null;
+        const bsuid = k.user_id ?? (k.wa_id !== undefined && isBsuid(k.wa_id) ? k.wa_id : null);
+        const entry = { name: orNull(k.profile?.name), waId, bsuid };
+        for (const key of [k.wa_id, k.user_id]) if (key) contacts.set(key, entry);
       });
 
       (v.messages ?? []).forEach((raw, i) => {
@@ -236,15 +271,20 @@ export function mapWhatsAppPayload(json: unknown): WhatsAppMapResult {
           problems.push({ path: `${path}.timestamp`, message: "timestamp is not a valid date" });
           return;
         }
-        const phone = normalizePhone(`+${dto.from}`);
+        // Sender: phone + BSUID, phone only, or BSUID only (a username user, issue 19).
+        const contact = contacts.get(dto.from) ?? null;
+        const waId = WA_ID_DIGITS.test(dto.from) ? dto.from : (contact?.waId ?? null);
+        const bsuid = dto.from_user_id ?? contact?.bsuid ?? (isBsuid(dto.from) ? dto.from : null);
+        const phone = waId === null ? null : normalizePhone(`+${waId}`);
         messages.push({
           channel: "whatsapp",
           externalId: dto.id,
           phoneNumberId: v.metadata.phone_number_id,
           from: {
-            waId: dto.from,
-            phoneE164: phone.ok ? phone.value : null,
-            name: names.get(dto.from) ?? null,
+            waId,
+            bsuid,
+            phoneE164: phone?.ok ? phone.value : null,
+            name: contact?.name ?? null,
           },
           receivedAt,
           ...contentOf(dto, path, problems),
@@ -274,7 +314,8 @@ export function mapWhatsAppPayload(json: unknown): WhatsAppMapResult {
           externalId: dto.id,
           status: dto.status,
           at,
-          recipientWaId: dto.recipient_id,
+          recipientWaId: dto.recipient_id ?? null,
+          recipientBsuid: dto.recipient_user_id ?? null,
           error: stripNulOrNull(describeWhatsAppErrors(dto.errors)),
           errorCodes: (dto.errors ?? []).map((x) => x.code),
         });
@@ -282,5 +323,31 @@ export function mapWhatsAppPayload(json: unknown): WhatsAppMapResult {
     });
   });
 
-  return { messages, statuses, problems };
+  return { messages, statuses, identityUpdates, problems };
+}
+
+function mapUserIdUpdates(
+  json: unknown,
+  vpath: string,
+  out: IdentityUpdate[],
+  problems: PayloadProblem[],
+): void {
+  const value = WhatsAppUserIdUpdateValueSchema.safeParse(json);
+  if (!value.success) {
+    problems.push(...issuesToProblems(vpath, value.error));
+    return;
+  }
+  value.data.user_id_update.forEach((raw, i) => {
+    const parsed = WhatsAppUserIdUpdateSchema.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(...issuesToProblems(`${vpath}.user_id_update.${i}`, parsed.error));
+      return;
+    }
+    const u = parsed.data;
+    out.push({
+      waId: u.wa_id ?? null,
+      previousBsuid: u.previous_user_id ?? null,
+      bsuid: u.user_id,
+    });
+  });
 }

@@ -40,7 +40,13 @@ export async function sendWhatsAppEntry(
   const prep = await deps.prepareOutbound(ctx, entry, kind);
   if (prep.stop) return prep.stop;
   const { c, pelapor } = prep;
-  const waId = pelapor?.waId ?? (pelapor?.phoneE164 ? phoneToWaId(pelapor.phoneE164) : null);
+  // A phone number when there is one (Meta recommends it); else the business-scoped user
+  // ID of a citizen who hides their number behind a WhatsApp username (issue 19).
+  const waId =
+    pelapor?.waId ??
+    (pelapor?.phoneE164 ? phoneToWaId(pelapor.phoneE164) : null) ??
+    pelapor?.bsuid ??
+    null;
   if (!waId) return { status: "dead", error: "pelapor tidak punya nomor WhatsApp" };
   const text = kind === "ack" ? whatsappAckText(c.number) : prep.text!;
   if (text.length > WHATSAPP_TEXT_MAX) {

@@ -14,7 +14,13 @@ import {
   verifyHandshake,
   verifyMetaSignature,
 } from "../meta/meta.signature.js";
-import { mapWhatsAppPayload, type DeliveryStatus, type InboundMessage } from "./whatsapp.mapper.js";
+import {
+  mapWhatsAppPayload,
+  senderKey,
+  type DeliveryStatus,
+  type IdentityUpdate,
+  type InboundMessage,
+} from "./whatsapp.mapper.js";
 import { WhatsAppClient, WhatsAppMediaTooLargeError } from "./whatsapp.client.js";
 
 const clients = new WeakMap<object, WhatsAppClient>();
@@ -107,7 +113,15 @@ export async function processWhatsAppPayload(
     problems: mapped.problems.length,
     caseId: null,
   };
+  // Identity links first: a message in the same webhook then finds the linked party.
+  for (const u of mapped.identityUpdates) await applyIdentityUpdate(ctx, u);
   for (const m of mapped.messages) {
+    // A sender is known by BSUID, by phone, or both (issue 19): the open case of either
+    // is theirs, and both identifiers are locked so a burst never opens two cases.
+    const keys = [
+      ...(m.from.bsuid ? [{ field: "bsuid" as const, value: m.from.bsuid }] : []),
+      ...(m.from.waId ? [{ field: "waId" as const, value: m.from.waId }] : []),
+    ];
     const r = await deps.ingestInbound(ctx, {
       channel: "whatsapp",
       externalId: m.externalId,
@@ -116,13 +130,15 @@ export async function processWhatsAppPayload(
       from: {
         name: m.from.name,
         waId: m.from.waId,
+        bsuid: m.from.bsuid,
         phoneE164: m.from.phoneE164,
       },
       text: whatsappMessageText(m),
-      openCaseBy: { field: "waId", value: m.from.waId },
+      openCaseBy: keys,
       flags: m.kind === "unknown" ? [deps.flagUnknownType] : [],
       ackKind: "whatsapp.ack",
-      lockKey: `inbound:whatsapp:${m.from.waId}`,
+      lockKey: `inbound:whatsapp:${senderKey(m.from)}`,
+      extraLockKeys: keys.map((k) => `inbound:whatsapp:${k.value}`),
     });
     summary.caseId ??= r.caseId;
     if (r.status === "duplicate") summary.duplicates += 1;
@@ -198,6 +214,25 @@ async function fetchMissingMedia(
       }
     }
   }
+}
+
+/**
+ * `user_id_update` (issue 19): the WhatsApp parties of the user named by phone (wa_id) or
+ * by their previous BSUID now carry the new BSUID, so the next BSUID-only message joins
+ * their open case and person-link suggestions see it. The party is updated, never copied.
+ * Returns how many parties changed.
+ */
+export async function applyIdentityUpdate(ctx: HubContext, u: IdentityUpdate): Promise<number> {
+  const who = [
+    ...(u.waId ? [{ waId: u.waId }] : []),
+    ...(u.previousBsuid ? [{ bsuid: u.previousBsuid }] : []),
+  ];
+  if (who.length === 0) return 0;
+  const r = await ctx.db.prisma.party.updateMany({
+    where: { case: { channel: "whatsapp" }, OR: who },
+    data: { bsuid: u.bsuid },
+  });
+  return r.count;
 }
 
 const RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, read: 3 };

@@ -1343,6 +1343,8 @@ export interface components {
             sex?: string | null;
             /** @description E.164; masked for roles that do not need it */
             phone?: string | null;
+            /** @description WhatsApp business-scoped user ID of a sender known by a WhatsApp username (no phone number shared); masked like the phone */
+            bsuid?: string | null;
             email?: string | null;
             nikMasked?: string | null;
             alamat?: string | null;
@@ -1895,7 +1897,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            basis: "phone" | "wa_id" | "email" | "nik";
+            basis: "phone" | "wa_id" | "bsuid" | "email" | "nik";
             /** @enum {string} */
             status: "suggested" | "confirmed" | "rejected";
             /** Format: uuid */

@@ -48,6 +48,8 @@ export type PartyDraft = {
   phoneE164?: string | null;
   altPhones?: string[];
   waId?: string | null;
+  /** WhatsApp business-scoped user ID, when the sender is known by one. */
+  bsuid?: string | null;
   metaId?: string | null;
   email?: string | null;
   sex?: string | null;

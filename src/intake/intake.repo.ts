@@ -158,6 +158,7 @@ export async function insertCases(
       alt: p.altPhones,
       email: p.email,
       wa: p.waId,
+      bsuid: p.bsuid,
       meta: p.metaId,
       alamat: p.alamat,
       desa: p.desa,
@@ -171,13 +172,13 @@ export async function insertCases(
   if (parties.length) {
     await tx.query(
       `INSERT INTO "Party" (id, instansi, "caseId", role, name, sex, "phoneE164", "altPhones", email,
-         "waId", "metaId", alamat, desa, kecamatan, "nikCipher", "nikKeyId", "nikHash", "nikMasked",
+         "waId", bsuid, "metaId", alamat, desa, kecamatan, "nikCipher", "nikKeyId", "nikHash", "nikMasked",
          "createdAt")
        SELECT x.id, x.instansi, x."caseId", x.role, x.name, x.sex, x.phone,
-         ARRAY(SELECT jsonb_array_elements_text(x.alt)), x.email, x.wa, x.meta, x.alamat, x.desa,
+         ARRAY(SELECT jsonb_array_elements_text(x.alt)), x.email, x.wa, x.bsuid, x.meta, x.alamat, x.desa,
          x.kec, decode(x.nik, 'base64'), x.nikkey, x.nikhash, x.nikmask, $2::timestamptz
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, instansi text, "caseId" uuid, role text,
-           name text, sex text, phone text, alt jsonb, email text, wa text, meta text, alamat text,
+           name text, sex text, phone text, alt jsonb, email text, wa text, bsuid text, meta text, alamat text,
            desa text, kec text, nik text, nikkey text, nikhash text, nikmask text)`,
       [JSON.stringify(parties), nowIso],
     );
@@ -289,25 +290,27 @@ type NewParty = {
   instansi: string;
   phone: string | null;
   wa: string | null;
+  bsuid: string | null;
   email: string | null;
   nikhash: string | null;
 };
 
 async function suggestLinks(tx: PageTx, parties: NewParty[]): Promise<void> {
-  const keyed = parties.filter((p) => p.phone || p.wa || p.email || p.nikhash);
+  const keyed = parties.filter((p) => p.phone || p.wa || p.bsuid || p.email || p.nikhash);
   if (keyed.length === 0) return;
   // The new parties' keys come from here, not read back: `id = ANY($1)` over 200 ids was
   // planned as a scan of every party (36 ms a page at 20,000 parties).
   await tx.query(
     `WITH np AS MATERIALIZED (
-       SELECT x.id, x."caseId", x.phone AS "phoneE164", x.wa AS "waId", x.email,
+       SELECT x.id, x."caseId", x.phone AS "phoneE164", x.wa AS "waId", x.bsuid, x.email,
               x.nikhash AS "nikHash", x.instansi
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "caseId" uuid, phone text, wa text,
-           email text, nikhash text, instansi text)
+           bsuid text, email text, nikhash text, instansi text)
      ), cand AS (
        SELECT pid, oid, 'phone' AS basis FROM (${OTHERS(`p2."phoneE164" = np."phoneE164"`, `np."phoneE164"`)}) a
        UNION SELECT pid, oid, 'phone' FROM (${OTHERS(`p2."altPhones" @> ARRAY[np."phoneE164"]`, `np."phoneE164"`)}) b
        UNION SELECT pid, oid, 'wa_id' FROM (${OTHERS(`p2."waId" = np."waId"`, `np."waId"`)}) c
+       UNION SELECT pid, oid, 'bsuid' FROM (${OTHERS(`p2.bsuid = np.bsuid`, `np.bsuid`)}) f
        UNION SELECT pid, oid, 'email' FROM (${OTHERS(`p2.email = np.email`, `np.email`)}) d
        UNION SELECT pid, oid, 'nik' FROM (${OTHERS(`p2."nikHash" = np."nikHash"`, `np."nikHash"`)}) e
      )
@@ -322,6 +325,7 @@ async function suggestLinks(tx: PageTx, parties: NewParty[]): Promise<void> {
           instansi: p.instansi,
           phone: p.phone,
           wa: p.wa,
+          bsuid: p.bsuid,
           email: p.email,
           nikhash: p.nikhash,
         })),

@@ -22,6 +22,7 @@ export type PreparedParty = {
   phoneE164: string | null;
   altPhones: string[];
   waId: string | null;
+  bsuid: string | null;
   metaId: string | null;
   email: string | null;
   alamat: string | null;
@@ -116,6 +117,7 @@ export function prepareParty(
     phoneE164,
     altPhones: (p.altPhones ?? []).filter((x) => x !== phoneE164),
     waId: clean(p.waId),
+    bsuid: clean(p.bsuid),
     metaId: clean(p.metaId),
     email: clean(p.email)?.toLowerCase() ?? null,
     alamat: clean(p.alamat),
@@ -213,7 +215,7 @@ export function personFields(parties: readonly PreparedParty[], extra: string[] 
   const f = new Set<string>();
   for (const p of parties) {
     if (p.name) f.add("name");
-    if (p.phoneE164 || p.waId || p.altPhones.length) f.add("phone");
+    if (p.phoneE164 || p.waId || p.bsuid || p.altPhones.length) f.add("phone");
     if (p.nikHash) f.add("nik");
     if (p.alamat || p.desa) f.add("alamat");
     if (p.email) f.add("email");

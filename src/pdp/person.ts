@@ -1,6 +1,7 @@
 // Finding one person across cases (for subject requests) and anonymising their data.
 // A person is matched by the keyed NIK hash, or by exact name + phone: names alone are far
-// too common in one kabupaten to identify anyone.
+// too common in one kabupaten to identify anyone. The WhatsApp BSUID of a matched party
+// brings in the same user's username-only cases.
 import type { Prisma } from "../generated/prisma/client.js";
 import { FINAL_STATUSES } from "../domain/workflow.js";
 
@@ -44,12 +45,27 @@ export async function findPerson(
   const where = personWhere(key);
   // Scoped through the case: Party.instansi is not set by every writer.
   const office = { case: { instansi: key.instansi } };
-  const parties = where
+  const matched = where
     ? await db.party.findMany({
         where: { AND: [where, office] },
         orderBy: [{ caseId: "asc" }, { createdAt: "asc" }],
       })
     : [];
+  // A WhatsApp business-scoped user ID names one user (issue 19): the cases the same person
+  // sent under their username only (no phone, no NIK) are theirs too.
+  const bsuids = [...new Set(matched.map((p) => p.bsuid).filter((b): b is string => !!b))];
+  const known = new Set(matched.map((p) => p.id));
+  const byBsuid = bsuids.length
+    ? (
+        await db.party.findMany({
+          where: { AND: [{ bsuid: { in: bsuids } }, office] },
+          orderBy: [{ caseId: "asc" }, { createdAt: "asc" }],
+        })
+      ).filter((p) => !known.has(p.id))
+    : [];
+  const parties = [...matched, ...byBsuid].sort(
+    (a, b) => a.caseId.localeCompare(b.caseId) || a.createdAt.getTime() - b.createdAt.getTime(),
+  );
   const findings = await db.finding.findMany({
     where: {
       ...office,
@@ -72,6 +88,7 @@ export const ANONYMISED_PARTY: Prisma.PartyUpdateManyMutationInput = {
   altPhones: [],
   email: null,
   waId: null,
+  bsuid: null,
   metaId: null,
   alamat: null,
   nikCipher: null,

@@ -57,6 +57,8 @@ export type GuardParty = {
   name: string | null;
   phoneE164: string | null;
   altPhones: string[];
+  /** WhatsApp business-scoped user ID (issue 19): guarded like a phone number. */
+  bsuid?: string | null;
   email: string | null;
   nikHash: string | null;
   nikMasked: string | null;
@@ -78,6 +80,7 @@ export const GUARD_PARTY_SELECT = {
   name: true,
   phoneE164: true,
   altPhones: true,
+  bsuid: true,
   email: true,
   nikHash: true,
   nikMasked: true,
@@ -234,6 +237,8 @@ export function findOutboundPersonalData(
       if (ownPhones.has(core)) continue; // a household sharing the recipient's own number
       if (runs.some((r) => r.includes(core))) hit(p, "phone");
     }
+    // Another person's WhatsApp user ID is their number in all but digits.
+    if (p.bsuid && p.bsuid !== recipient?.bsuid && text.includes(p.bsuid)) hit(p, "phone");
     if (!p.restricted) continue;
     const name = normaliseName(p.name);
     if (name && name.toLowerCase() !== ownName && containsName(text, name)) hit(p, "name");

@@ -150,6 +150,8 @@ export async function collectSubjectData(
                 jenisKelamin: p.sex,
                 telepon: p.phoneE164,
                 teleponLain: p.altPhones,
+                // WhatsApp business-scoped user ID (a sender known by a username, issue 19).
+                idWhatsApp: p.bsuid,
                 email: p.email,
                 nikMasked: p.nikMasked,
                 alamat: p.alamat,

@@ -13,6 +13,7 @@ import {
 } from "../pdp/confidential.js";
 import type { Identity } from "../reports/columns.js";
 import { maskPhone, normalizePhone } from "../domain/phone.js";
+import { maskBsuid } from "../domain/bsuid.js";
 import { parseNik } from "../domain/nik.js";
 import { keyedHash } from "../security/crypto.js";
 import { CASE_WORKER_ROLES } from "../domain/roles.js";
@@ -148,6 +149,7 @@ export function toPartyDto(
     name: a.name ? p.name : c.rahasia ? RAHASIA_LABEL : null,
     sex: a.contact ? p.sex : null,
     phone: a.contact && p.phoneE164 ? (contacts ? p.phoneE164 : maskPhone(p.phoneE164)) : null,
+    bsuid: a.contact && p.bsuid ? (contacts ? p.bsuid : maskBsuid(p.bsuid)) : null,
     email: a.contact ? p.email : null,
     nikMasked: a.contact ? p.nikMasked : null,
     alamat: a.contact ? p.alamat : null,

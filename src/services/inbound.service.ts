@@ -38,9 +38,14 @@ export type InboundSender = {
   name: string | null;
   phoneE164?: string | null;
   waId?: string | null;
+  /** WhatsApp business-scoped user ID (issue 19): may come with or without a phone. */
+  bsuid?: string | null;
   metaId?: string | null;
   email?: string | null;
 };
+
+/** A party column a channel threads a sender's messages by. */
+export type OpenCaseKey = { field: "waId" | "bsuid" | "metaId"; value: string };
 
 export type InboundInput = {
   channel: InboundChannel;
@@ -55,8 +60,12 @@ export type InboundInput = {
   title?: string | null;
   /** A case the caller already matched (e-mail reply by headers or case number). */
   joinCaseId?: string | null;
-  /** Join the sender's open case (WhatsApp, Meta) by this party column. */
-  openCaseBy?: { field: "waId" | "metaId"; value: string } | null;
+  /**
+   * Join the sender's open case (WhatsApp, Meta) by this party column, or by any of these
+   * (a WhatsApp sender known by phone and BSUID). On a join, the pelapor gains the
+   * identifiers it lacked (waId, bsuid, phone): one party per person, never a second one.
+   */
+  openCaseBy?: OpenCaseKey | readonly OpenCaseKey[] | null;
   flags?: string[];
   desa?: string | null;
   kecamatan?: string | null;
@@ -66,6 +75,8 @@ export type InboundInput = {
   acknowledgedOnScreen?: boolean;
   /** Serialises intake per sender (advisory transaction lock). */
   lockKey: string;
+  /** Further per-sender locks (each identifier of a sender known by several). */
+  extraLockKeys?: readonly string[];
   /** Runs inside the same transaction (cursor saves, token hashes). */
   inTx?: (tx: Tx, result: IngestResult) => Promise<void>;
   extraCase?: Partial<Pick<Prisma.CaseUncheckedCreateInput, "publicTokenHash">>;
@@ -151,14 +162,18 @@ async function lock(tx: Tx, key: string): Promise<void> {
 
 async function findOpenCase(
   tx: Tx,
-  by: { field: "waId" | "metaId"; value: string },
+  by: OpenCaseKey | readonly OpenCaseKey[],
   channel: InboundChannel,
 ): Promise<string | null> {
+  const keys: readonly OpenCaseKey[] = Array.isArray(by) ? by : [by as OpenCaseKey];
+  if (keys.length === 0) return null;
   const c = await tx.case.findFirst({
     where: {
       channel,
       status: { notIn: [...CLOSED_STATUSES] },
-      parties: { some: { role: "pelapor", [by.field]: by.value } },
+      parties: {
+        some: { role: "pelapor", OR: keys.map((k) => ({ [k.field]: k.value })) },
+      },
     },
     orderBy: { receivedAt: "desc" },
     select: { id: true },
@@ -181,7 +196,9 @@ export async function ingestInbound(ctx: HubContext, raw: InboundInput): Promise
   // reads it once).
   const env = await loadIntakeEnv(ctx, { maxAgeMs: 5_000 });
   return ctx.db.prisma.$transaction(async (tx) => {
-    await lock(tx, input.lockKey);
+    // Several keys are taken in one order, so two messages of one person never deadlock.
+    const keys = [...new Set([input.lockKey, ...(input.extraLockKeys ?? [])])].sort();
+    for (const key of keys) await lock(tx, key);
     const existing = await tx.message.findUnique({
       where: { channel_externalId: { channel: input.channel, externalId: input.externalId } },
       select: { id: true, caseId: true },
@@ -217,6 +234,7 @@ export async function ingestInbound(ctx: HubContext, raw: InboundInput): Promise
         select: { number: true, flags: true },
       });
       caseNumber = joined.number;
+      await completeSender(tx, caseId, input);
       // Keep flags a set: push above may repeat one the case already had.
       const unique = [...new Set(joined.flags)];
       if (unique.length !== joined.flags.length) {
@@ -250,6 +268,30 @@ export async function ingestInbound(ctx: HubContext, raw: InboundInput): Promise
   }, TX_OPTIONS);
 }
 
+/**
+ * A joined case's pelapor gains the identifiers this message shows and it lacked (a user
+ * first known by phone now also by BSUID, or the reverse): the same person, one party.
+ */
+async function completeSender(tx: Tx, caseId: string, input: InboundInput): Promise<void> {
+  if (!input.openCaseBy) return;
+  const keys: readonly OpenCaseKey[] = Array.isArray(input.openCaseBy)
+    ? input.openCaseBy
+    : [input.openCaseBy as OpenCaseKey];
+  const match = { caseId, role: "pelapor", OR: keys.map((k) => ({ [k.field]: k.value })) };
+  const fill: [
+    keyof InboundSender & ("waId" | "bsuid" | "phoneE164"),
+    string | null | undefined,
+  ][] = [
+    ["waId", input.from.waId],
+    ["bsuid", input.from.bsuid],
+    ["phoneE164", input.from.phoneE164],
+  ];
+  for (const [field, value] of fill) {
+    if (!value) continue;
+    await tx.party.updateMany({ where: { ...match, [field]: null }, data: { [field]: value } });
+  }
+}
+
 /** A new case from a channel message, through the intake pipeline (src/intake). */
 async function openCase(
   ctx: HubContext,
@@ -276,6 +318,7 @@ async function openCase(
         name: input.from.name,
         phoneE164: input.from.phoneE164 ?? null,
         waId: input.from.waId ?? null,
+        bsuid: input.from.bsuid ?? null,
         metaId: input.from.metaId ?? null,
         email: input.from.email ?? null,
         desa: input.desa ?? null,

@@ -11,7 +11,7 @@ import { identityAccess } from "../pdp/confidential.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
 
-export type LinkBasis = "phone" | "wa_id" | "email" | "nik";
+export type LinkBasis = "phone" | "wa_id" | "bsuid" | "email" | "nik";
 
 export type PartyLinkDto = {
   id: string;

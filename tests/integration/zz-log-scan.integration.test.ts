@@ -6,6 +6,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseNik } from "../../src/domain/nik.js";
 import { normalizePhone } from "../../src/domain/phone.js";
+import { isBsuid } from "../../src/domain/bsuid.js";
 import { apiClient, startTestHub, userWithToken } from "../helpers/test-hub.js";
 
 const SOURCE_EXT = /\.(ts|json|txt|eml|csv|tsv|yaml|yml|html)$/;
@@ -21,10 +22,19 @@ function walk(dir: string): string[] {
 }
 
 /** 16-digit strings that are structurally valid NIKs, and Indonesian mobile numbers. */
-export function collectPersonalData(texts: string[]): { niks: Set<string>; phones: Set<string> } {
+export function collectPersonalData(texts: string[]): {
+  niks: Set<string>;
+  phones: Set<string>;
+  bsuids: Set<string>;
+} {
   const niks = new Set<string>();
   const phones = new Set<string>();
+  const bsuids = new Set<string>();
   for (const t of texts) {
+    // WhatsApp business-scoped user IDs ("ID.9A8B7C6D…", issue 19): long enough and with
+    // enough digits that no ordinary word or dotted name matches.
+    for (const m of t.matchAll(/(?<![A-Za-z0-9.])[A-Z]{2}\.[A-Za-z0-9]{8,128}(?![A-Za-z0-9])/g))
+      if (isBsuid(m[0]) && (m[0].match(/\d/g) ?? []).length >= 4) bsuids.add(m[0]);
     for (const m of t.matchAll(/(?<!\d)\d{16}(?!\d)/g)) if (parseNik(m[0]).ok) niks.add(m[0]);
     for (const m of t.matchAll(
       /(?<![\d+])(?:\+62|62|0)[\s-]?8\d{1,3}(?:[\s-]?\d{2,5}){1,4}(?!\d)/g,
@@ -34,7 +44,7 @@ export function collectPersonalData(texts: string[]): { niks: Set<string>; phone
       if (r.ok && r.value.startsWith("+628")) phones.add(r.value.slice(3));
     }
   }
-  return { niks, phones };
+  return { niks, phones, bsuids };
 }
 
 const mask = (s: string) => s.slice(0, 4) + "*".repeat(s.length - 6) + s.slice(-2);
@@ -64,9 +74,12 @@ describe("log scan", () => {
     }
 
     const sources = walk("tests").filter((f) => SOURCE_EXT.test(f) && !f.includes("test-output"));
-    const { niks, phones } = collectPersonalData(sources.map((f) => readFileSync(f, "utf8")));
+    const { niks, phones, bsuids } = collectPersonalData(
+      sources.map((f) => readFileSync(f, "utf8")),
+    );
     expect(niks.has("6309041203100001")).toBe(true);
     expect(phones.has("85845240653")).toBe(true);
+    expect(bsuids.has("ID.9A8B7C6D5E4F3A2B1C0D")).toBe(true);
 
     const logs = walk("test-output/logs").filter((f) => statSync(f).size > 0);
     expect(logs.length).toBeGreaterThan(0);
@@ -79,6 +92,8 @@ describe("log scan", () => {
           if (digits.includes(n)) hits.push(`${relative(".", file)}:${i + 1}: NIK ${mask(n)}`);
         for (const p of phones)
           if (digits.includes(p)) hits.push(`${relative(".", file)}:${i + 1}: telepon ${mask(p)}`);
+        for (const b of bsuids)
+          if (line.includes(b)) hits.push(`${relative(".", file)}:${i + 1}: BSUID ${mask(b)}`);
       });
     }
     expect(hits, `personal data in logs:\n${hits.slice(0, 50).join("\n")}`).toEqual([]);

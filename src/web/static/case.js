@@ -286,6 +286,8 @@ function partyItem(c, p, spec, user) {
       [
         p.nikMasked ? ` · NIK ${p.nikMasked}` : "",
         p.phone ? ` · ${p.phone}` : "",
+        // A WhatsApp sender known by a username only (issue 19): no phone number to show.
+        !p.phone && p.bsuid ? " · WhatsApp (nama pengguna)" : "",
         p.email ? ` · ${p.email}` : "",
         p.alamat ? ` · ${p.alamat}` : "",
         p.desa || p.kecamatan ? ` · ${[p.desa, p.kecamatan].filter(Boolean).join(", ")}` : "",

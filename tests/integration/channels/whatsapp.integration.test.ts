@@ -81,6 +81,7 @@ function ds(status: DeliveryStatus["status"]): DeliveryStatus {
     status,
     at: new Date(),
     recipientWaId: NUMBER_A,
+    recipientBsuid: null,
     error: null,
     errorCodes: [],
   };

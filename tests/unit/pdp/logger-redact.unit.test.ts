@@ -22,6 +22,7 @@ const SECRET = [
   "+6281251107788",
   "6281251107788",
   "tolong bantu",
+  "ID.9A8B7C6D5E4F3A2B1C0D",
 ];
 
 describe("log redaction", () => {
@@ -44,6 +45,10 @@ describe("log redaction", () => {
       { party: { name: "Siti Aisyah", nik: "6309041203100001", phoneE164: "+6281251107788" } },
     ],
     ["wa_id", { wa_id: "6281251107788" }],
+    // WhatsApp business-scoped user IDs (issue 19) in the shapes code and webhooks use.
+    ["bsuid", { from: { bsuid: "ID.9A8B7C6D5E4F3A2B1C0D" } }],
+    ["user_id", { status: { user_id: "ID.9A8B7C6D5E4F3A2B1C0D" } }],
+    ["recipient", { body: { recipient: "ID.9A8B7C6D5E4F3A2B1C0D" } }],
   ])("redacts %s", (_label, obj) => {
     const { logger, lines } = capture();
     logger.info(obj, "event");

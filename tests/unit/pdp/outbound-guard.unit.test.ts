@@ -166,3 +166,16 @@ describe("outbound guard: what it reports", () => {
     for (const v of ["Rahmah", NIK_ATAS, "81251107788"]) expect(reason).not.toContain(v);
   });
 });
+
+describe("outbound guard: WhatsApp business-scoped user IDs (issue 19)", () => {
+  const OTHER = "ID.5F4E3D2C1B0A9F8E7D6C";
+  const OWN = "ID.9A8B7C6D5E4F3A2B1C0D";
+
+  it("refuses another person's BSUID like their phone, allows the recipient's own", () => {
+    const ps = caseParties({ bsuid: OTHER }, { bsuid: OWN });
+    expect(check(`Hubungi ${OTHER} untuk data KKS`, ps)).toEqual([
+      { field: "phone", role: "atas_nama", restricted: false },
+    ]);
+    expect(check(`ID WhatsApp Anda ${OWN} sudah kami catat`, ps)).toEqual([]);
+  });
+});

@@ -111,6 +111,41 @@ describe("WhatsAppClient sends", () => {
     });
   });
 
+  // Issue 19: a citizen known by a WhatsApp username only is addressed by their
+  // business-scoped user ID in `recipient` (Meta's BSUID documentation), never in `to`.
+  it.each(["text", "template"] as const)(
+    "sends a %s to a business-scoped user ID in `recipient`",
+    async (kind) => {
+      const BSUID = "ID.9A8B7C6D5E4F3A2B1C0D";
+      let seen: Record<string, unknown> = {};
+      nock(GRAPH)
+        .post(`/v21.0/${PHONE_ID}/messages`, (b: Record<string, unknown>) => {
+          seen = b;
+          return true;
+        })
+        .reply(200, {
+          messaging_product: "whatsapp",
+          contacts: [{ input: BSUID, user_id: BSUID }],
+          messages: [{ id: "wamid.OUT0001" }],
+        });
+      const result =
+        kind === "text"
+          ? await client().sendText(BSUID, "halo")
+          : await client().sendTemplate(BSUID, "pembaruan_pengaduan", "id", ["ADU-2026-000123"]);
+      expect(result).toEqual({ externalId: "wamid.OUT0001", waId: null });
+      expect(seen.recipient).toBe(BSUID);
+      expect(seen).not.toHaveProperty("to");
+      expect(seen.recipient_type).toBe("individual");
+    },
+  );
+
+  it.each(["ID.", "+6281200000001", "ID.9A8B!", "6281"])(
+    "refuses a recipient that is neither a wa_id nor a BSUID (%j) before any request",
+    async (to) => {
+      await expect(client().sendText(to, "halo")).rejects.toThrow(RangeError);
+    },
+  );
+
   it("uses the configured Graph version", async () => {
     nock(GRAPH).post(`/v22.0/${PHONE_ID}/messages`).reply(200, sent);
     const c = WhatsAppClient.fromConfig({

@@ -105,6 +105,7 @@ describe("mapWhatsAppPayload", () => {
         status: "delivered",
         at: new Date(1770001000 * 1000),
         recipientWaId: "6281200000001",
+        recipientBsuid: null,
         error: null,
         errorCodes: [],
       },
@@ -113,6 +114,7 @@ describe("mapWhatsAppPayload", () => {
         status: "failed",
         at: new Date(1770001060 * 1000),
         recipientWaId: "6281200000005",
+        recipientBsuid: null,
         error: "131047 Re-engagement message",
         errorCodes: [131047],
       },
@@ -258,6 +260,129 @@ describe("mapWhatsAppPayload", () => {
         },
       ],
     });
-    expect(result).toEqual({ messages: [], statuses: [], problems: [] });
+    expect(result).toEqual({ messages: [], statuses: [], identityUpdates: [], problems: [] });
+  });
+
+  // Issue 19: WhatsApp usernames. A sender may be known by phone, by phone and a
+  // business-scoped user ID (BSUID), or by BSUID only; the three shapes are enumerated.
+  describe("senders known by business-scoped user ID (BSUID)", () => {
+    it.each([
+      {
+        shape: "phone only",
+        file: "whatsapp-text.json",
+        from: { waId: "6281200000001", bsuid: null, phoneE164: "+6281200000001" },
+      },
+      {
+        shape: "phone + BSUID",
+        file: "whatsapp-phone-bsuid.json",
+        from: {
+          waId: "6281200000001",
+          bsuid: "ID.5F4E3D2C1B0A9F8E7D6C",
+          phoneE164: "+6281200000001",
+        },
+      },
+      {
+        shape: "BSUID only",
+        file: "whatsapp-bsuid-only.json",
+        from: { waId: null, bsuid: "ID.9A8B7C6D5E4F3A2B1C0D", phoneE164: null },
+      },
+    ])("maps a $shape sender with the profile name", ({ file, from }) => {
+      const result = mapWhatsAppPayload(fixture(file));
+      expect(result.problems).toEqual([]);
+      expect(result.messages).toHaveLength(1);
+      expect(result.messages[0]?.from).toMatchObject(from);
+      expect(result.messages[0]?.from.name).toBeTruthy();
+    });
+
+    it("takes from_user_id beside a phone-number from", () => {
+      const payload = fixture("whatsapp-text.json") as {
+        entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[];
+      };
+      payload.entry[0]!.changes[0]!.value.messages[0]!.from_user_id = "ID.1A2B3C";
+      const [m] = mapWhatsAppPayload(payload).messages;
+      expect(m?.from).toMatchObject({ waId: "6281200000001", bsuid: "ID.1A2B3C" });
+    });
+
+    it.each([
+      "ID.",
+      "id.9A8B",
+      "ID-9A8B",
+      "+6281200000001",
+      "ID.9A8B!",
+      "",
+      `ID.${"A".repeat(129)}`,
+    ])("reports a from that is neither a wa_id nor a BSUID (%j), keeping nothing", (from) => {
+      const payload = fixture("whatsapp-bsuid-only.json") as {
+        entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[];
+      };
+      payload.entry[0]!.changes[0]!.value.messages[0]!.from = from;
+      const result = mapWhatsAppPayload(payload);
+      expect(result.messages).toEqual([]);
+      expect(result.problems).toEqual([
+        {
+          path: "entry.0.changes.0.value.messages.0.from",
+          message: "from must be the sender's wa_id (digits) or business-scoped user ID",
+        },
+      ]);
+    });
+
+    it("maps a status of a message sent to a BSUID (no recipient_id)", () => {
+      const result = mapWhatsAppPayload({
+        object: "whatsapp_business_account",
+        entry: [
+          {
+            id: "1",
+            changes: [
+              {
+                field: "messages",
+                value: {
+                  metadata: { phone_number_id: "200000000000002" },
+                  statuses: [
+                    {
+                      id: "wamid.OUT-1",
+                      status: "read",
+                      timestamp: "1770001000",
+                      recipient_user_id: "ID.9A8B7C6D5E4F3A2B1C0D",
+                    },
+                    { id: "wamid.OUT-2", status: "read", timestamp: "1770001000" },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      expect(result.statuses).toMatchObject([
+        {
+          externalId: "wamid.OUT-1",
+          recipientWaId: null,
+          recipientBsuid: "ID.9A8B7C6D5E4F3A2B1C0D",
+        },
+      ]);
+      expect(result.problems).toEqual([
+        {
+          path: "entry.0.changes.0.value.statuses.1.recipient_id",
+          message: "recipient_id or recipient_user_id is missing",
+        },
+      ]);
+    });
+
+    it("maps a user_id_update and reports an entry that names nobody", () => {
+      const payload = fixture("whatsapp-user-id-update.json") as {
+        entry: { changes: { value: { user_id_update: unknown[] } }[] }[];
+      };
+      payload.entry[0]!.changes[0]!.value.user_id_update.push({ user_id: "ID.ABC" });
+      const result = mapWhatsAppPayload(payload);
+      expect(result.identityUpdates).toEqual([
+        { waId: "6281200000007", previousBsuid: null, bsuid: "ID.7A6B5C4D3E2F1A0B9C8D" },
+      ]);
+      expect(result.problems).toEqual([
+        {
+          path: "entry.0.changes.0.value.user_id_update.1.wa_id",
+          message: "wa_id or previous_user_id is required to know whose user_id changed",
+        },
+      ]);
+      expect(result.messages).toEqual([]);
+    });
   });
 });
