@@ -58,7 +58,7 @@ const CURSIVE_LOOKALIKES: Record<string, string> = { и: "i", И: "I", п: "n", 
 /** Replaces non-Latin look-alike letters with their Latin twin; `changed` says if any. */
 export function foldLookalikes(text: string): { text: string; changed: boolean } {
   // Plain ASCII (nearly every text) has nothing to fold and is its own NFKC form.
-  if (ASCII.test(text)) return { text, changed: false };
+  if (!NON_ASCII.test(text)) return { text, changed: false };
   let changed = false;
   let out = "";
   for (const ch of text.normalize("NFKC")) {
@@ -73,7 +73,8 @@ export function foldLookalikes(text: string): { text: string; changed: boolean }
   return { text: out, changed };
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+// Any character beyond ASCII (astral ones are surrogate pairs, also in this range).
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Lowercase, look-alikes folded, punctuation to spaces, letters split from digits. */
 export function normaliseForMatching(text: string): string {
