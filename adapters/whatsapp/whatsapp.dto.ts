@@ -161,6 +161,22 @@ export const WhatsAppUserIdUpdateSchema = z
   });
 export type WhatsAppUserIdUpdateDto = z.infer<typeof WhatsAppUserIdUpdateSchema>;
 
+/**
+ * The documented form of a BSUID change (Meta's changelog, Aug 2026: `user_id_update` is
+ * not a subscribable field): a `type: "system"` message on the messages field whose
+ * `system.type` is `user_changed_user_id` (only the BSUID changed) or
+ * `user_changed_number` (a new phone, which also regenerates the BSUID), carrying
+ * `previous_user_id` beside the new `user_id`. Parsed leniently: a field Meta leaves out
+ * only means less to link.
+ */
+export const WhatsAppIdentitySystemSchema = z.object({
+  type: z.enum(["user_changed_user_id", "user_changed_number"]),
+  user_id: Bsuid("system.user_id").optional(),
+  previous_user_id: Bsuid("system.previous_user_id").optional(),
+  wa_id: z.string().regex(WA_ID_DIGITS, "wa_id must be digits").optional(),
+});
+export type WhatsAppIdentitySystemDto = z.infer<typeof WhatsAppIdentitySystemSchema>;
+
 export const WhatsAppUserIdUpdateValueSchema = z.object({
   messaging_product: z.literal("whatsapp").optional(),
   metadata: z

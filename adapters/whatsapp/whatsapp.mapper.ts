@@ -10,6 +10,7 @@ import {
   WhatsAppStatusSchema,
   WhatsAppUserIdUpdateSchema,
   WhatsAppUserIdUpdateValueSchema,
+  WhatsAppIdentitySystemSchema,
   WhatsAppValueSchema,
   WhatsAppWebhookSchema,
   issuesToProblems,
@@ -83,7 +84,10 @@ export interface DeliveryStatus {
   readonly errorCodes: readonly number[];
 }
 
-/** A `user_id_update`: the user named by waId / previousBsuid is now known by bsuid. */
+/**
+ * A BSUID change (a `user_changed_user_id`/`user_changed_number` system message, or a
+ * `user_id_update` entry): the user named by waId / previousBsuid is now known by bsuid.
+ */
 export interface IdentityUpdate {
   readonly waId: string | null;
   readonly previousBsuid: string | null;
@@ -266,6 +270,18 @@ export function mapWhatsAppPayload(json: unknown): WhatsAppMapResult {
           return;
         }
         const dto = parsed.data;
+        // A user's BSUID changed: an identity update, not a complaint (no case, no message).
+        if (dto.type === "system") {
+          const sys = WhatsAppIdentitySystemSchema.safeParse((raw as { system?: unknown }).system);
+          if (sys.success) {
+            const s = sys.data;
+            const previous = s.previous_user_id ?? null;
+            const oldPhone = WA_ID_DIGITS.test(dto.from) ? dto.from : null;
+            if (s.user_id && (previous || oldPhone))
+              identityUpdates.push({ waId: oldPhone, previousBsuid: previous, bsuid: s.user_id });
+            return;
+          }
+        }
         const receivedAt = fromUnixSeconds(dto.timestamp);
         if (receivedAt === null) {
           problems.push({ path: `${path}.timestamp`, message: "timestamp is not a valid date" });

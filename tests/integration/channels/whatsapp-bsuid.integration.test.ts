@@ -119,6 +119,41 @@ function userIdUpdate(waId: string, bsuid: string) {
   };
 }
 
+/** Meta's documented form: a system message on the messages field (no contacts array). */
+function userChangedUserId(from: string, previous: string, next: string) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "6282150000000", phone_number_id: WA_PHONE_ID },
+              messages: [
+                {
+                  from,
+                  id: `wamid.SYS-${next}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: "system",
+                  system: {
+                    body: "User changed their business-scoped user ID",
+                    type: "user_changed_user_id",
+                    previous_user_id: previous,
+                    user_id: next,
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
 async function send(payload: unknown): Promise<void> {
   const r = await postSigned(url, JSON.stringify(payload), WA_SECRET);
   expect(r.status).toBe(200);
@@ -304,6 +339,22 @@ describe("WhatsApp senders by phone and/or BSUID (issue 19)", () => {
       otherPartyId: all[0]!.parties[0]!.id,
       status: "suggested",
     });
+  });
+
+  it("a user_changed_user_id system message moves the party to the new BSUID: no case of its own, the next message joins", async () => {
+    const NEXT = `${BSUID_B}Z9`;
+    await send(payloadFrom({ bsuid: BSUID_B, name: "Rahmah" }, "wamid.S1", "KIS saya nonaktif"));
+    await send(userChangedUserId(BSUID_B, BSUID_B, NEXT));
+    let all = await cases();
+    expect(all).toHaveLength(1);
+    expect(all[0]!.parties).toHaveLength(1);
+    expect(all[0]!.parties[0]).toMatchObject({ bsuid: NEXT });
+    // The system message is no complaint: no inbound message was added for it.
+    expect(await hub.ctx.db.prisma.message.count({ where: { direction: "in" } })).toBe(1);
+    await send(payloadFrom({ bsuid: NEXT, name: "Rahmah" }, "wamid.S2", "Sudah dua bulan"));
+    all = await cases();
+    expect(all).toHaveLength(1);
+    expect(await hub.ctx.db.prisma.message.count({ where: { direction: "in" } })).toBe(2);
   });
 
   it("replays the quarantined BSUID example into a case once the mapper accepts it", async () => {
