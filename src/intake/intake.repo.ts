@@ -8,6 +8,9 @@ import { witaYear } from "../domain/time.js";
 import { actorId, actorName, type IntakeActor } from "./draft.js";
 import { personFields, type PreparedCase } from "./steps.js";
 
+/** The batch statements are planned once per connection (a hint; PGlite ignores it). */
+const PREPARED = { prepare: true } as const;
+
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
 /**
@@ -136,6 +139,7 @@ export async function insertCases(
      ON CONFLICT (instansi, channel, "externalId") DO NOTHING
      RETURNING id`,
     [JSON.stringify(rows), nowIso, who],
+    PREPARED,
   );
   const done = new Set(inserted.map((r) => r.id));
   const written: WrittenCase[] = cases.map((_c, i) =>
@@ -181,6 +185,7 @@ export async function insertCases(
            name text, sex text, phone text, alt jsonb, email text, wa text, bsuid text, meta text, alamat text,
            desa text, kec text, nik text, nikkey text, nikhash text, nikmask text)`,
       [JSON.stringify(parties), nowIso],
+      PREPARED,
     );
   }
 
@@ -222,6 +227,7 @@ export async function insertCases(
      SELECT x."caseId", $2::timestamptz, x.type, $3::uuid, x.data
        FROM jsonb_to_recordset($1::jsonb) AS x("caseId" uuid, type text, data jsonb)`,
     [JSON.stringify(events), nowIso, who],
+    PREPARED,
   );
 
   // The processing record (UU 27/2022 PDP): one row per case, the channel named as actor.
@@ -247,6 +253,7 @@ export async function insertCases(
       meta.requestId ?? null,
       nowIso,
     ],
+    PREPARED,
   );
 
   await suggestLinks(tx, parties);
@@ -332,5 +339,6 @@ async function suggestLinks(tx: PageTx, parties: NewParty[]): Promise<void> {
       ),
       MAX_PER_BASIS,
     ],
+    PREPARED,
   );
 }
