@@ -42,7 +42,7 @@ export function intakePort(ctx: HubContext): IntakePort {
   return { applyUpstream: (tx, items, mode) => applyUpstream(tx, ctx, items, mode) };
 }
 
-/** The draft a new upstream case is born from (the same steps as any other channel). */
+/** The draft a new upstream case is born from (the same steps as every other channel). */
 export function upstreamDraft(r: UpstreamCase, instansi: string, origin: string): CaseDraft {
   return {
     channel: r.channel,

@@ -38,10 +38,8 @@ export function waText(from: string, id: string, body: string, at: Date = new Da
   };
 }
 
-export function waPayload(
-  messages: unknown[],
-  opts: { contacts?: { wa_id: string; name: string }[]; statuses?: unknown[] } = {},
-) {
+/** A signed-body envelope of one WhatsApp Business Account change (`field` + `value`). */
+export function waEnvelope(field: string, value: Record<string, unknown>) {
   return {
     object: "whatsapp_business_account",
     entry: [
@@ -49,21 +47,52 @@ export function waPayload(
         id: "102290129340398",
         changes: [
           {
-            field: "messages",
+            field,
             value: {
               messaging_product: "whatsapp",
               metadata: { display_phone_number: "6282150000000", phone_number_id: WA_PHONE_ID },
-              ...(opts.contacts
-                ? {
-                    contacts: opts.contacts.map((c) => ({
-                      wa_id: c.wa_id,
-                      profile: { name: c.name },
-                    })),
-                  }
-                : {}),
-              ...(messages.length ? { messages } : {}),
-              ...(opts.statuses ? { statuses: opts.statuses } : {}),
+              ...value,
             },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function waPayload(
+  messages: unknown[],
+  opts: { contacts?: { wa_id: string; name: string }[]; statuses?: unknown[] } = {},
+) {
+  return waEnvelope("messages", {
+    ...(opts.contacts
+      ? { contacts: opts.contacts.map((c) => ({ wa_id: c.wa_id, profile: { name: c.name } })) }
+      : {}),
+    ...(messages.length ? { messages } : {}),
+    ...(opts.statuses ? { statuses: opts.statuses } : {}),
+  });
+}
+
+/** A Messenger/Instagram message webhook (`echo`: the Page's own message sent back). */
+export function metaMessage(
+  object: "page" | "instagram",
+  sender: string,
+  mid: string,
+  text: string,
+  echo = false,
+) {
+  return {
+    object,
+    entry: [
+      {
+        id: "PAGE1",
+        time: Date.now(),
+        messaging: [
+          {
+            sender: { id: sender },
+            recipient: { id: "PAGE1" },
+            timestamp: Date.now(),
+            message: { mid, text, ...(echo ? { is_echo: true } : {}) },
           },
         ],
       },

@@ -13,7 +13,7 @@ import {
 import { inboundQueue } from "../../../src/services/inbound.service.js";
 import { writeReply } from "../../../src/services/replies.service.js";
 import { decrypt } from "../../../src/security/crypto.js";
-import { drainOutbox, META_SECRET, META_VERIFY, postSigned } from "./helpers.js";
+import { drainOutbox, META_SECRET, META_VERIFY, metaMessage, postSigned } from "./helpers.js";
 
 let hub: TestHub;
 let dataDir: string;
@@ -165,29 +165,7 @@ describe("public web form", () => {
 
 describe("Facebook Page and Instagram", () => {
   const url = () => `${hub.url}/webhooks/meta`;
-  const event = (
-    object: "page" | "instagram",
-    sender: string,
-    mid: string,
-    text: string,
-    echo = false,
-  ) => ({
-    object,
-    entry: [
-      {
-        id: "PAGE1",
-        time: Date.now(),
-        messaging: [
-          {
-            sender: { id: sender },
-            recipient: { id: "PAGE1" },
-            timestamp: Date.now(),
-            message: { mid, text, ...(echo ? { is_echo: true } : {}) },
-          },
-        ],
-      },
-    ],
-  });
+  const event = metaMessage;
 
   it("handshakes, refuses bad signatures, opens a case per sender, ignores echoes, replies via Send API", async () => {
     const ok = await fetch(

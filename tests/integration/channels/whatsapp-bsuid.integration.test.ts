@@ -19,7 +19,15 @@ import { findPerson } from "../../../src/pdp/person.js";
 import { anonymisePerson } from "../../../src/pdp/subject-requests.js";
 import { collectSubjectData } from "../../../src/pdp/subject-export.js";
 import { DEFAULT_INSTANSI } from "../../../src/domain/instansi.js";
-import { drainOutbox, postSigned, WA_PHONE_ID, WA_SECRET, WA_VERIFY, waText } from "./helpers.js";
+import {
+  drainOutbox,
+  postSigned,
+  WA_PHONE_ID,
+  WA_SECRET,
+  WA_VERIFY,
+  waEnvelope,
+  waText,
+} from "./helpers.js";
 
 const GRAPH = "https://graph.facebook.com";
 const PHONE = "6281254224300";
@@ -66,92 +74,44 @@ type Sender = { phone?: string; bsuid?: string; name?: string };
 /** A messages webhook in the documented shapes: `from` is the phone when shared, else the BSUID. */
 function payloadFrom(s: Sender, id: string, text: string, at: Date = new Date()) {
   const from = s.phone ?? s.bsuid!;
-  return {
-    object: "whatsapp_business_account",
-    entry: [
+  return waEnvelope("messages", {
+    contacts: [
       {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "6282150000000", phone_number_id: WA_PHONE_ID },
-              contacts: [
-                {
-                  profile: {
-                    name: s.name ?? "Warga Uji",
-                    ...(s.bsuid ? { username: "warga" } : {}),
-                  },
-                  wa_id: from,
-                  ...(s.bsuid ? { user_id: s.bsuid } : {}),
-                },
-              ],
-              messages: [waText(from, id, text, at)],
-            },
-          },
-        ],
+        profile: { name: s.name ?? "Warga Uji", ...(s.bsuid ? { username: "warga" } : {}) },
+        wa_id: from,
+        ...(s.bsuid ? { user_id: s.bsuid } : {}),
       },
     ],
-  };
+    messages: [waText(from, id, text, at)],
+  });
 }
 
+const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+
 function userIdUpdate(waId: string, bsuid: string) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "user_id_update",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "6282150000000", phone_number_id: WA_PHONE_ID },
-              user_id_update: [
-                { wa_id: waId, user_id: bsuid, timestamp: String(Math.floor(Date.now() / 1000)) },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return waEnvelope("user_id_update", {
+    user_id_update: [{ wa_id: waId, user_id: bsuid, timestamp: nowSeconds() }],
+  });
 }
 
 /** Meta's documented form: a system message on the messages field (no contacts array). */
 function userChangedUserId(from: string, previous: string, next: string) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
+  return waEnvelope("messages", {
+    messages: [
       {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "6282150000000", phone_number_id: WA_PHONE_ID },
-              messages: [
-                {
-                  from,
-                  id: `wamid.SYS-${next}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: "system",
-                  system: {
-                    body: "User changed their business-scoped user ID",
-                    type: "user_changed_user_id",
-                    previous_user_id: previous,
-                    user_id: next,
-                  },
-                },
-              ],
-            },
-          },
-        ],
+        from,
+        id: `wamid.SYS-${next}`,
+        timestamp: nowSeconds(),
+        type: "system",
+        system: {
+          body: "User changed their business-scoped user ID",
+          type: "user_changed_user_id",
+          previous_user_id: previous,
+          user_id: next,
+        },
       },
     ],
-  };
+  });
 }
 
 async function send(payload: unknown): Promise<void> {

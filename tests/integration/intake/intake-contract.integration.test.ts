@@ -36,6 +36,7 @@ import { SYSTEM_ACTORS } from "../../../src/intake/pipeline.js";
 import {
   META_SECRET,
   META_VERIFY,
+  metaMessage,
   postSigned,
   WA_PHONE_ID,
   WA_SECRET,
@@ -139,23 +140,7 @@ const upload = (token: string, path: string, body: Buffer | string, type: string
     body,
   });
 
-const meta = (object: "page" | "instagram", sender: string, mid: string, text: string) => ({
-  object,
-  entry: [
-    {
-      id: "PAGE1",
-      time: Date.now(),
-      messaging: [
-        {
-          sender: { id: sender },
-          recipient: { id: "PAGE1" },
-          timestamp: Date.now(),
-          message: { mid, text },
-        },
-      ],
-    },
-  ],
-});
+const meta = metaMessage;
 
 const CHANNELS: { name: string; run: () => Promise<void>; expect: () => Expect }[] = [
   {
