@@ -19,6 +19,7 @@ import {
 import { clockFor, type ClockFields } from "../services/sla.service.js";
 import { SYSTEM_ACTORS, type CaseDraft, type IntakeActor } from "./draft.js";
 import { lastIntakeEnv, loadIntakeEnv } from "./env.js";
+import { applyInbound } from "./inbound.js";
 import { insertCases } from "./intake.repo.js";
 import { prepareCases } from "./steps.js";
 
@@ -39,7 +40,10 @@ const LOCK_EXISTING = `SELECT id, "externalId", "contentHash", status, "upstream
 
 /** The pipeline handed to a sync source's applyPage. */
 export function intakePort(ctx: HubContext): IntakePort {
-  return { applyUpstream: (tx, items, mode) => applyUpstream(tx, ctx, items, mode) };
+  return {
+    applyUpstream: (tx, items, mode) => applyUpstream(tx, ctx, items, mode),
+    applyInbound: (tx, items) => applyInbound(tx, ctx, items),
+  };
 }
 
 /** The draft a new upstream case is born from (the same steps as every other channel). */

@@ -4,7 +4,7 @@
 // (src/domain/workflow.ts); the adapter never writes a case itself.
 import type { Channel } from "../domain/sla-policy.js";
 import type { CaseStatus } from "../domain/workflow.js";
-import type { ApplyItem, ApplyResult, PageTx } from "./channel-source.port.js";
+import type { ApplyItem, ApplyResult, MappedRecord, PageTx } from "./channel-source.port.js";
 
 export type UpstreamCase = {
   readonly channel: Channel;
@@ -55,6 +55,70 @@ export type UpstreamMode = {
   actor?: { id: string; username: string; instansi: string } | null;
 };
 
+export type InboundChannel = "whatsapp" | "email" | "facebook" | "instagram" | "website";
+
+export type InboundSender = {
+  name: string | null;
+  phoneE164?: string | null;
+  waId?: string | null;
+  /** WhatsApp business-scoped user ID (issue 19): may come with or without a phone. */
+  bsuid?: string | null;
+  metaId?: string | null;
+  email?: string | null;
+};
+
+/** A party column a channel threads a sender's messages by. */
+export type OpenCaseKey = { field: "waId" | "bsuid" | "metaId"; value: string };
+
+/**
+ * One message a conversational channel brings in (WhatsApp, Meta, e-mail, web form): it
+ * joins the case it belongs to or opens a new one through the intake steps. Dedupe is
+ * the Message unique (channel, externalId): a replayed id changes nothing.
+ */
+export type InboundMessage = {
+  readonly channel: InboundChannel;
+  /** wamid, mid or Message-ID: the dedupe key. */
+  readonly externalId: string;
+  readonly receivedAt: Date;
+  readonly from: InboundSender;
+  /** Message body as staff will read it. */
+  readonly text: string;
+  /** Case title for a new case (e-mail subject). */
+  readonly title?: string | null;
+  /** A case the caller already matched. */
+  readonly joinCaseId?: string | null;
+  /**
+   * A reply: the case of the newest message among these ids (In-Reply-To, References),
+   * else the case with this number in the default office (a number in the subject).
+   */
+  readonly replyTo?: {
+    readonly messageIds: readonly string[];
+    readonly caseNumber: string | null;
+  } | null;
+  /**
+   * Join the sender's open case (WhatsApp, Meta) by this party column, or by any of these
+   * (a WhatsApp sender known by phone and BSUID). On a join, the pelapor gains the
+   * identifiers it lacked (waId, bsuid, phone): one party per person, never a second one.
+   */
+  readonly openCaseBy?: OpenCaseKey | readonly OpenCaseKey[] | null;
+  readonly flags?: readonly string[];
+  readonly desa?: string | null;
+  readonly kecamatan?: string | null;
+  /** Outbox kind of the auto-acknowledgement when a case is opened; null = none. */
+  readonly ackKind?: string | null;
+  /** The sender sees the case number at once (the web form's answer): acknowledged. */
+  readonly acknowledgedOnScreen?: boolean;
+  /** Serialises intake per sender (advisory transaction lock). */
+  readonly lockKey: string;
+  /** Further per-sender locks (each identifier of a sender known by several). */
+  readonly extraLockKeys?: readonly string[];
+  /** Hash of the citizen's status look-up token of a new case. */
+  readonly publicTokenHash?: string | null;
+};
+
+/** What a mailbox source hands the pipeline: the sync record carrying its message. */
+export type InboundRecord = MappedRecord & { readonly message: InboundMessage };
+
 /** The pipeline as the sync engine hands it to a source's applyPage. */
 export interface IntakePort {
   applyUpstream(
@@ -62,4 +126,10 @@ export interface IntakePort {
     items: ApplyItem<UpstreamCase>[],
     mode: UpstreamMode,
   ): Promise<ApplyResult>;
+  /**
+   * Messages of a pull channel (e-mail), in order, each joined or opened exactly as a
+   * webhook's message is (src/intake/inbound.ts). `added` counts messages stored (a new
+   * case or a join), `unchanged` the ones already held.
+   */
+  applyInbound(tx: PageTx, items: ApplyItem<InboundRecord>[]): Promise<ApplyResult>;
 }

@@ -3,7 +3,6 @@
 // a case that is joined or opened in ONE transaction, serialised per sender with an
 // advisory lock so a burst from one number never opens two cases. Dedupe is the
 // Message unique (channel, externalId): a replayed wamid/mid/Message-ID changes nothing.
-import { stripNul } from "../util/text.js";
 import { writeStoredFile } from "./file-store.js";
 import { detectFileType, sanitizeMime } from "../domain/uploads/file-type.js";
 import { createHash } from "node:crypto";
@@ -12,84 +11,32 @@ import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { encrypt } from "../security/crypto.js";
 import { asSystem } from "../db/scope.js";
-import { DEFAULT_INSTANSI } from "../domain/instansi.js";
-import {
-  loadIntakeEnv,
-  prepareIntake,
-  SYSTEM_ACTORS,
-  writeIntake,
-  type CaseDraft,
-  type IntakeActor,
-  type IntakeEnv,
-} from "../intake/pipeline.js";
+import { loadIntakeEnv } from "../intake/pipeline.js";
+import { writeInbound, type IngestResult } from "../intake/inbound.js";
+import { asPageTx } from "../sync/page-tx.js";
+import type {
+  InboundChannel,
+  InboundMessage,
+  InboundSender,
+  OpenCaseKey,
+} from "../ports/intake.port.js";
 import { FINAL_STATUSES } from "../domain/workflow.js";
 import { outboundRefusal, replyRecipient } from "../pdp/restriction.js";
 
 export type Tx = Prisma.TransactionClient;
-
-export type InboundChannel = "whatsapp" | "email" | "facebook" | "instagram" | "website";
 
 /** Statuses after which a new message opens a new case. */
 export const CLOSED_STATUSES = FINAL_STATUSES;
 
 export const FLAG_UNKNOWN_TYPE = "jenis_pesan_tidak_dikenal";
 
-export type InboundSender = {
-  name: string | null;
-  phoneE164?: string | null;
-  waId?: string | null;
-  /** WhatsApp business-scoped user ID (issue 19): may come with or without a phone. */
-  bsuid?: string | null;
-  metaId?: string | null;
-  email?: string | null;
-};
+export type { InboundChannel, InboundSender, OpenCaseKey, IngestResult };
 
-/** A party column a channel threads a sender's messages by. */
-export type OpenCaseKey = { field: "waId" | "bsuid" | "metaId"; value: string };
-
-export type InboundInput = {
-  channel: InboundChannel;
-  /** wamid, mid or Message-ID: the dedupe key. */
-  externalId: string;
+export type InboundInput = InboundMessage & {
   rawMessageId: string | null;
-  receivedAt: Date;
-  from: InboundSender;
-  /** Message body as staff will read it. */
-  text: string;
-  /** Case title for a new case (e-mail subject). */
-  title?: string | null;
-  /** A case the caller already matched (e-mail reply by headers or case number). */
-  joinCaseId?: string | null;
-  /**
-   * Join the sender's open case (WhatsApp, Meta) by this party column, or by any of these
-   * (a WhatsApp sender known by phone and BSUID). On a join, the pelapor gains the
-   * identifiers it lacked (waId, bsuid, phone): one party per person, never a second one.
-   */
-  openCaseBy?: OpenCaseKey | readonly OpenCaseKey[] | null;
-  flags?: string[];
-  desa?: string | null;
-  kecamatan?: string | null;
-  /** Outbox kind of the auto-acknowledgement when a case is opened; null = none. */
-  ackKind?: string | null;
-  /** The sender sees the case number at once (the web form's answer): acknowledged. */
-  acknowledgedOnScreen?: boolean;
-  /** Serialises intake per sender (advisory transaction lock). */
-  lockKey: string;
-  /** Further per-sender locks (each identifier of a sender known by several). */
-  extraLockKeys?: readonly string[];
-  /** Runs inside the same transaction (cursor saves, token hashes). */
+  /** Runs inside the same transaction (the raw payload's outcome, token hashes). */
   inTx?: (tx: Tx, result: IngestResult) => Promise<void>;
-  extraCase?: Partial<Pick<Prisma.CaseUncheckedCreateInput, "publicTokenHash">>;
 };
-
-export type IngestResult =
-  | { status: "duplicate"; caseId: string; messageId: string }
-  | {
-      status: "created" | "joined";
-      caseId: string;
-      caseNumber: string;
-      messageId: string;
-    };
 
 const TX_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
 
@@ -156,195 +103,22 @@ export async function storeRawMessage(
   return row.id;
 }
 
-async function lock(tx: Tx, key: string): Promise<void> {
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))::text AS l`;
-}
-
-async function findOpenCase(
-  tx: Tx,
-  by: OpenCaseKey | readonly OpenCaseKey[],
-  channel: InboundChannel,
-): Promise<string | null> {
-  const keys: readonly OpenCaseKey[] = Array.isArray(by) ? by : [by as OpenCaseKey];
-  if (keys.length === 0) return null;
-  const c = await tx.case.findFirst({
-    where: {
-      channel,
-      status: { notIn: [...CLOSED_STATUSES] },
-      parties: {
-        some: { role: "pelapor", OR: keys.map((k) => ({ [k.field]: k.value })) },
-      },
-    },
-    orderBy: { receivedAt: "desc" },
-    select: { id: true },
-  });
-  return c?.id ?? null;
-}
-
-/** One inbound message → Message row on a joined or new case, in one transaction. */
-export async function ingestInbound(ctx: HubContext, raw: InboundInput): Promise<IngestResult> {
-  // A message is never refused for its content: NUL characters are dropped instead.
-  const input: InboundInput = {
-    ...raw,
-    text: stripNul(raw.text),
-    from: { ...raw.from, name: raw.from.name === null ? null : stripNul(raw.from.name) },
-    ...(raw.title ? { title: stripNul(raw.title) } : {}),
-  };
+/**
+ * One inbound message → Message row on a joined or new case, in one transaction (the
+ * intake pipeline's inbound form, src/intake/inbound.ts, which a mailbox page also runs).
+ */
+export async function ingestInbound(ctx: HubContext, input: InboundInput): Promise<IngestResult> {
   // The intake pipeline's environment (SLA policy, calendar, catalogues) is read before the
   // transaction: on PGlite a query outside an open transaction would wait for it. A channel
   // chooses no jenis, so a few seconds' old catalogue is as good (a burst of webhooks
   // reads it once).
   const env = await loadIntakeEnv(ctx, { maxAgeMs: 5_000 });
   return ctx.db.prisma.$transaction(async (tx) => {
-    // Several keys are taken in one order, so two messages of one person never deadlock.
-    const keys = [...new Set([input.lockKey, ...(input.extraLockKeys ?? [])])].sort();
-    for (const key of keys) await lock(tx, key);
-    const existing = await tx.message.findUnique({
-      where: { channel_externalId: { channel: input.channel, externalId: input.externalId } },
-      select: { id: true, caseId: true },
-    });
-    if (existing) {
-      const r: IngestResult = {
-        status: "duplicate",
-        caseId: existing.caseId,
-        messageId: existing.id,
-      };
-      await input.inTx?.(tx, r);
-      return r;
-    }
-
-    let caseId = input.joinCaseId ?? null;
-    if (caseId === null && input.openCaseBy) {
-      caseId = await findOpenCase(tx, input.openCaseBy, input.channel);
-    }
-    let status: "created" | "joined" = "joined";
-    let caseNumber: string;
-    if (caseId === null) {
-      const created = await openCase(ctx, tx, input, env);
-      caseId = created.id;
-      caseNumber = created.number;
-      status = "created";
-    } else {
-      const joined = await tx.case.update({
-        where: { id: caseId },
-        data: {
-          lastInboundAt: input.receivedAt,
-          ...(input.flags && input.flags.length > 0 ? { flags: { push: input.flags } } : {}),
-        },
-        select: { number: true, flags: true },
-      });
-      caseNumber = joined.number;
-      await completeSender(tx, caseId, input);
-      // Keep flags a set: push above may repeat one the case already had.
-      const unique = [...new Set(joined.flags)];
-      if (unique.length !== joined.flags.length) {
-        await tx.case.update({ where: { id: caseId }, data: { flags: unique } });
-      }
-      await tx.caseEvent.create({
-        data: {
-          caseId,
-          type: "message.received",
-          data: { channel: input.channel, externalId: input.externalId },
-        },
-      });
-    }
-
-    const message = await tx.message.create({
-      data: {
-        caseId,
-        direction: "in",
-        channel: input.channel,
-        externalId: input.externalId,
-        author: input.from.name,
-        body: input.text,
-        at: input.receivedAt,
-        rawMessageId: input.rawMessageId,
-      },
-      select: { id: true },
-    });
-    const r: IngestResult = { status, caseId, caseNumber, messageId: message.id };
+    const r = await writeInbound(asPageTx(tx), ctx, env, input);
     await input.inTx?.(tx, r);
     return r;
   }, TX_OPTIONS);
 }
-
-/**
- * A joined case's pelapor gains the identifiers this message shows and it lacked (a user
- * first known by phone now also by BSUID, or the reverse): the same person, one party.
- */
-async function completeSender(tx: Tx, caseId: string, input: InboundInput): Promise<void> {
-  if (!input.openCaseBy) return;
-  const keys: readonly OpenCaseKey[] = Array.isArray(input.openCaseBy)
-    ? input.openCaseBy
-    : [input.openCaseBy as OpenCaseKey];
-  const match = { caseId, role: "pelapor", OR: keys.map((k) => ({ [k.field]: k.value })) };
-  const fill: [
-    keyof InboundSender & ("waId" | "bsuid" | "phoneE164"),
-    string | null | undefined,
-  ][] = [
-    ["waId", input.from.waId],
-    ["bsuid", input.from.bsuid],
-    ["phoneE164", input.from.phoneE164],
-  ];
-  for (const [field, value] of fill) {
-    if (!value) continue;
-    await tx.party.updateMany({ where: { ...match, [field]: null }, data: { [field]: value } });
-  }
-}
-
-/** A new case from a channel message, through the intake pipeline (src/intake). */
-async function openCase(
-  ctx: HubContext,
-  tx: Tx,
-  input: InboundInput,
-  env: IntakeEnv,
-): Promise<{ id: string; number: string }> {
-  const draft: CaseDraft = {
-    channel: input.channel,
-    externalId: input.externalId,
-    // Inbound channels feed the default office.
-    instansi: DEFAULT_INSTANSI,
-    receivedAt: input.receivedAt,
-    title: input.title ?? null,
-    keperluan: input.text,
-    desa: input.desa ?? null,
-    kecamatan: input.kecamatan ?? null,
-    lastInboundAt: input.receivedAt,
-    flags: input.flags ?? [],
-    publicTokenHash: input.extraCase?.publicTokenHash ?? null,
-    parties: [
-      {
-        role: "pelapor",
-        name: input.from.name,
-        phoneE164: input.from.phoneE164 ?? null,
-        waId: input.from.waId ?? null,
-        bsuid: input.from.bsuid ?? null,
-        metaId: input.from.metaId ?? null,
-        email: input.from.email ?? null,
-        desa: input.desa ?? null,
-        kecamatan: input.kecamatan ?? null,
-      },
-    ],
-    auditFields: ["message"],
-    purpose: `penerimaan aduan melalui ${input.channel}`,
-    ack: { outboxKind: input.ackKind ?? null, onScreen: input.acknowledgedOnScreen === true },
-  };
-  const prepared = prepareIntake(ctx, env, [draft]);
-  const [written] = await writeIntake(tx, ctx, channelActor(input.channel), prepared.cases);
-  // The Message unique (channel, externalId) was checked under the sender's lock; a case
-  // holding this message id already means a replay raced past it.
-  if (!written) throw new Error(`case for ${input.channel} message already exists`);
-  return { id: written.caseId, number: written.number };
-}
-
-const CHANNEL_ACTOR: Record<InboundChannel, IntakeActor> = {
-  whatsapp: { kind: "system", name: SYSTEM_ACTORS.whatsapp },
-  email: { kind: "system", name: SYSTEM_ACTORS.email },
-  facebook: { kind: "system", name: SYSTEM_ACTORS.facebook },
-  instagram: { kind: "system", name: SYSTEM_ACTORS.instagram },
-  website: { kind: "system", name: SYSTEM_ACTORS.website },
-};
-const channelActor = (c: InboundChannel): IntakeActor => CHANNEL_ACTOR[c];
 
 // ---------------------------------------------------------------------------------------
 // Attachments (encrypted at rest under <ADUAN_DATA_DIR>/files/)

@@ -177,7 +177,7 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
       lockKey: `inbound:website:${phone.value}`,
       // The answer below carries the case number: the SOP's tanda terima, on screen.
       acknowledgedOnScreen: true,
-      extraCase: { publicTokenHash: tokenHash(lookupToken) },
+      publicTokenHash: tokenHash(lookupToken),
       inTx: async (tx, r) => {
         await tx.rawMessage.update({
           where: { id: rawId },
