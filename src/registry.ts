@@ -22,6 +22,7 @@ import { applyImportChunk } from "./sync/sync-engine.js";
 import { storeEncryptedFile } from "./services/file-store.js";
 import { createEmailPublisher } from "../adapters/email/email.outbox.js";
 import { createEmailMailbox } from "../adapters/email/email.sync.js";
+import { mailboxChannel } from "./sync/mailbox-sync.js";
 import { importLaporExport, LaporExportError } from "../adapters/lapor/lapor-export.import.js";
 import { createLaporPublisher, laporFollowUp } from "../adapters/lapor/lapor.outbox.js";
 import {
@@ -86,7 +87,7 @@ export function createRegistry(deps: HubServices = hubServices): Registry {
   return Object.freeze({
     services: deps,
     channelSources,
-    mailboxes: { email: createEmailMailbox(deps) },
+    mailboxes: { email: mailboxChannel(createEmailMailbox(deps)) },
     webhooks: { whatsapp: createWhatsAppWebhook(deps), meta: createMetaWebhook(deps) },
     publishers,
     publisher: (kind: string) => byKind.get(kind),

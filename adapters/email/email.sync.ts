@@ -1,31 +1,40 @@
-// E-mail intake over IMAP (imapflow + mailparser). Per mailbox a stream `email:<mailbox>`
-// with cursor { uidValidity, lastUid } in SyncState, saved in the SAME transaction as the
-// message it advances past, and a SyncRun per run with added/unchanged/failed counts.
+// E-mail intake over IMAP (imapflow + mailparser) as a source of the sync engine: per
+// mailbox a stream `email:<mailbox>` whose cursor is "<UIDVALIDITY>:<last UID>". The engine
+// stores each mail's RFC 822 bytes first (RawMessage, message/rfc822), hands the page to the
+// intake pipeline (a reply joins its case by In-Reply-To/References or the case number in
+// the subject; anything else opens a case with an acknowledgement), dead-letters a mail
+// that cannot be parsed, and saves the cursor in the SAME transaction as the page it
+// advances past. One broken mail never blocks the mailbox.
 //
 // The mailbox is opened read-only (EXAMINE) and sources are fetched with BODY.PEEK: the
 // office's mail client still sees every mail as unread, and nothing is ever deleted.
 // Dedupe on Message-ID (or a content fingerprint when a mail has none), so a changed
 // UIDVALIDITY (mailbox rebuilt on the server) re-scans everything without duplicates.
-// A mail that cannot be parsed or stored becomes a DeadLetter (raw kept) and the cursor
-// moves on: one broken mail never blocks the mailbox.
-import { ImapFlow, type FetchMessageObject } from "imapflow";
+import { createHash } from "node:crypto";
+import { ImapFlow, type MailboxLockObject } from "imapflow";
 import { simpleParser } from "mailparser";
-import type { Config, HubContext, HubServices, Tx } from "../../src/ports/hub.port.js";
-import type { MailboxChannel, MailboxSyncSummary } from "../../src/ports/registry.port.js";
+import type {
+  ApplyResult,
+  ErrorKind,
+  RawCodec,
+  SourceItem,
+  SourcePage,
+} from "../../src/ports/channel-source.port.js";
+import type { Config, HubContext, HubServices } from "../../src/ports/hub.port.js";
+import type { InboundRecord } from "../../src/ports/intake.port.js";
+import type { MailboxSource, MailboxSources } from "../../src/ports/registry.port.js";
 import {
   checkAttachment,
   DEFAULT_ALLOWED_ATTACHMENT_MIMES,
   mapParsedMail,
   type InboundEmail,
+  type InboundEmailAttachment,
 } from "./email.mapper.js";
-import { DEFAULT_INSTANSI } from "../../src/domain/instansi.js";
 
-export type EmailCursor = { uidValidity: string; lastUid: number };
-
-export type EmailSyncSummary = MailboxSyncSummary;
-
-/** Fetched per round trip: small enough to keep memory flat with large attachments. */
+/** Fetched per page: small enough to keep memory flat with large attachments. */
 const FETCH_CHUNK = 20;
+/** Mails read per run and mailbox; the rest waits for the next run. */
+const RUN_LIMIT = 500;
 
 export function emailConfigured(config: Config): boolean {
   return Boolean(config.IMAP_HOST && config.IMAP_USER && config.IMAP_PASSWORD);
@@ -35,19 +44,15 @@ export function emailStream(mailbox: string): string {
   return `email:${mailbox}`;
 }
 
-function readCursor(json: unknown): EmailCursor | null {
-  if (!json || typeof json !== "object") return null;
-  const o = json as Record<string, unknown>;
-  if (typeof o.uidValidity !== "string" || typeof o.lastUid !== "number") return null;
-  return { uidValidity: o.uidValidity, lastUid: o.lastUid };
+export type EmailCursor = { uidValidity: string; lastUid: number };
+
+export function formatEmailCursor(c: EmailCursor): string {
+  return `${c.uidValidity}:${c.lastUid}`;
 }
 
-async function saveCursor(tx: Tx, stream: string, cursor: EmailCursor, now: Date): Promise<void> {
-  await tx.syncState.upsert({
-    where: { stream },
-    create: { stream, cursor, healthy: true, lastSuccessAt: now },
-    update: { cursor, healthy: true, lastError: null, lastSuccessAt: now },
-  });
+export function parseEmailCursor(s: string | undefined): EmailCursor | null {
+  const m = s ? /^(\d+):(\d+)$/.exec(s) : null;
+  return m ? { uidValidity: m[1] as string, lastUid: Number(m[2]) } : null;
 }
 
 /** The dedupe key: Message-ID, else a fingerprint stable across UIDVALIDITY changes. */
@@ -55,117 +60,90 @@ export function emailExternalId(mail: InboundEmail): string {
   return mail.syntheticId ? `fp:${mail.contentFingerprint}` : mail.externalId;
 }
 
-async function findThreadCase(ctx: HubContext, mail: InboundEmail): Promise<string | null> {
-  const ids = [...mail.inReplyTo, ...mail.references];
-  if (ids.length > 0) {
-    const m = await ctx.db.prisma.message.findFirst({
-      where: { channel: "email", externalId: { in: ids } },
-      orderBy: { at: "desc" },
-      select: { caseId: true },
-    });
-    if (m) return m.caseId;
-  }
-  if (mail.caseNumberInSubject) {
-    // The mailbox feeds the default office: a number is looked up among its cases.
-    const c = await ctx.db.prisma.case.findUnique({
-      where: {
-        instansi_number: { instansi: DEFAULT_INSTANSI, number: mail.caseNumberInSubject },
-      },
-      select: { id: true },
-    });
-    if (c) return c.id;
-  }
-  return null;
-}
+/** One mail as read from the server: its bytes and where it sat. */
+export type EmailRaw = {
+  rfc822: Buffer;
+  mailbox: string;
+  uidValidity: string;
+  uid: number;
+  internalDate: Date;
+};
 
-type Counts = { added: number; unchanged: number; failed: number };
+export type EmailRecord = InboundRecord & {
+  readonly attachments: readonly InboundEmailAttachment[];
+};
 
-async function processMail(
-  deps: HubServices,
-  ctx: HubContext,
-  stream: string,
-  mailbox: string,
-  uidValidity: string,
-  msg: FetchMessageObject,
-  counts: Counts,
-): Promise<void> {
-  const cursor: EmailCursor = { uidValidity, lastUid: msg.uid };
-  const source = msg.source ?? Buffer.alloc(0);
-  let rawId: string | null = null;
-  let externalId: string | null = null;
-  try {
-    const parsed = await simpleParser(source);
-    const internalDate =
-      msg.internalDate instanceof Date
-        ? msg.internalDate
-        : new Date(msg.internalDate ?? Date.now());
-    const mail = mapParsedMail(parsed, { mailbox, uidValidity, uid: msg.uid, internalDate });
-    externalId = emailExternalId(mail);
-    const known = await ctx.db.prisma.message.findUnique({
-      where: { channel_externalId: { channel: "email", externalId } },
-      select: { id: true },
-    });
-    if (known) {
-      await ctx.db.prisma.$transaction((tx) => saveCursor(tx, stream, cursor, ctx.clock()));
-      counts.unchanged += 1;
-      return;
-    }
-    rawId = await deps.storeRawMessage(ctx, {
-      channel: "email",
-      body: source,
+export const emailRawCodec: RawCodec = {
+  encode(raw) {
+    const r = raw as EmailRaw;
+    return {
+      body: r.rfc822,
       contentType: "message/rfc822",
-      externalId,
-      headers: { mailbox, uid: String(msg.uid), uidValidity },
-    });
-    const joinCaseId = await findThreadCase(ctx, mail);
-    const storedRawId = rawId;
-    const r = await deps.ingestInbound(ctx, {
-      channel: "email",
-      externalId,
-      rawMessageId: rawId,
-      receivedAt: mail.receivedAt,
-      from: { name: mail.from.name, email: mail.from.email },
-      text: mail.subject ? `${mail.subject}\n\n${mail.text}`.trim() : mail.text,
-      title: mail.subject || null,
-      joinCaseId,
-      ackKind: mail.autoSubmitted || !mail.from.email ? null : "email.ack",
-      lockKey: `inbound:email:${mail.from.email ?? externalId}`,
-      inTx: async (tx, res) => {
-        await tx.rawMessage.update({
-          where: { id: storedRawId },
-          data: { status: "processed", processedAt: ctx.clock(), caseId: res.caseId },
-        });
-        await saveCursor(tx, stream, cursor, ctx.clock());
+      headers: {
+        mailbox: r.mailbox,
+        uidValidity: r.uidValidity,
+        uid: String(r.uid),
+        internalDate: r.internalDate.toISOString(),
       },
-    });
-    if (r.status === "duplicate") counts.unchanged += 1;
-    else counts.added += 1;
-    await storeMailAttachments(deps, ctx, r.caseId, rawId, externalId, mail);
+    };
+  },
+  decode({ body, headers }) {
+    const at = Date.parse(headers.internalDate ?? "");
+    return {
+      rfc822: body,
+      mailbox: headers.mailbox ?? "INBOX",
+      uidValidity: headers.uidValidity ?? "0",
+      uid: Number(headers.uid ?? 0),
+      internalDate: Number.isNaN(at) ? new Date(0) : new Date(at),
+    } satisfies EmailRaw;
+  },
+};
+
+/** Pure apart from parsing: a mail's bytes → the record the intake pipeline takes. */
+export async function mapEmailRaw(raw: EmailRaw): Promise<SourceItem<EmailRecord>> {
+  try {
+    const parsed = await simpleParser(raw.rfc822);
+    const mail = mapParsedMail(parsed, raw);
+    const externalId = emailExternalId(mail);
+    const record: EmailRecord = {
+      externalId,
+      contentHash: createHash("sha256").update(raw.rfc822).digest("hex"),
+      upstreamUpdatedAt: raw.internalDate,
+      attachments: mail.attachments,
+      message: {
+        channel: "email",
+        externalId,
+        receivedAt: mail.receivedAt,
+        from: { name: mail.from.name, email: mail.from.email },
+        text: mail.subject ? `${mail.subject}\n\n${mail.text}`.trim() : mail.text,
+        title: mail.subject || null,
+        replyTo: {
+          messageIds: [...mail.inReplyTo, ...mail.references],
+          caseNumber: mail.caseNumberInSubject,
+        },
+        // Autoresponders and bounces are never answered (mail loops).
+        ackKind: mail.autoSubmitted || !mail.from.email ? null : "email.ack",
+        lockKey: `inbound:email:${mail.from.email ?? externalId}`,
+      },
+    };
+    return { externalId, raw, mapped: { ok: true, value: record } };
   } catch (e) {
-    counts.failed += 1;
-    const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    ctx.logger.warn(
-      { stream, uid: msg.uid, err: error.slice(0, 300) },
-      "email could not be stored",
-    );
-    await ctx.db.prisma.$transaction(async (tx) => {
-      await deps.recordDeadLetter(tx, {
-        source: "email",
-        externalId: externalId ?? `${mailbox}/${uidValidity}/${msg.uid}`,
-        rawMessageId: rawId,
-        payload: { mailbox, uidValidity, uid: msg.uid },
-        errorClass: "mapping",
-        error: error.slice(0, 1000),
-        at: ctx.clock(),
-      });
-      if (rawId) {
-        await tx.rawMessage.update({
-          where: { id: rawId },
-          data: { status: "failed", error: error.slice(0, 500) },
-        });
-      }
-      await saveCursor(tx, stream, cursor, ctx.clock());
-    });
+    return {
+      externalId: `${raw.mailbox}/${raw.uidValidity}/${raw.uid}`,
+      raw,
+      mapped: {
+        ok: false,
+        error: {
+          code: "EMAIL_UNPARSEABLE",
+          disposition: "dead_letter",
+          field: null,
+          message: `e-mail tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`.slice(
+            0,
+            500,
+          ),
+        },
+      },
+    };
   }
 }
 
@@ -175,13 +153,13 @@ async function storeMailAttachments(
   caseId: string,
   rawMessageId: string,
   externalId: string,
-  mail: InboundEmail,
+  files: readonly InboundEmailAttachment[],
 ): Promise<void> {
   const limits = {
     maxBytes: ctx.config.EMAIL_ATTACHMENT_MAX_BYTES,
     allowedMimes: DEFAULT_ALLOWED_ATTACHMENT_MIMES,
   };
-  for (const [i, a] of mail.attachments.entries()) {
+  for (const [i, a] of files.entries()) {
     // Logos and signature images inside the HTML are not evidence.
     if (a.inline) continue;
     const key = `${externalId}#${i}`;
@@ -213,8 +191,6 @@ async function storeMailAttachments(
   }
 }
 
-export type ImapFactory = () => ImapFlow;
-
 function defaultImap(ctx: HubContext): ImapFlow {
   const c = ctx.config;
   return new ImapFlow({
@@ -228,146 +204,155 @@ function defaultImap(ctx: HubContext): ImapFlow {
   });
 }
 
-async function syncMailbox(
-  deps: HubServices,
-  ctx: HubContext,
-  client: ImapFlow,
-  mailbox: string,
-  opts: { limit: number },
-): Promise<EmailSyncSummary> {
-  const stream = emailStream(mailbox);
-  const started = Date.now();
-  const run = await ctx.db.prisma.syncRun.create({ data: { stream, startedAt: ctx.clock() } });
-  const counts: Counts = { added: 0, unchanged: 0, failed: 0 };
-  let rescanned = false;
-  let error: string | null = null;
-  try {
-    const lock = await client.getMailboxLock(mailbox, { readOnly: true });
-    try {
-      const box = client.mailbox;
-      if (!box) throw new Error(`mailbox ${mailbox} is not open`);
-      const uidValidity = String(box.uidValidity);
-      const state = await ctx.db.prisma.syncState.findUnique({ where: { stream } });
-      const prev = readCursor(state?.cursor);
-      let lastUid = prev?.lastUid ?? 0;
-      if (prev && prev.uidValidity !== uidValidity) {
-        // UIDs of the old generation mean nothing now: walk it all, dedupe keeps it clean.
-        ctx.logger.warn({ stream }, "UIDVALIDITY changed: full re-scan of the mailbox");
-        rescanned = true;
-        lastUid = 0;
-      }
-      if (!prev || rescanned) {
-        await ctx.db.prisma.$transaction((tx) =>
-          saveCursor(tx, stream, { uidValidity, lastUid }, ctx.clock()),
-        );
-      }
-      if (box.exists > 0) {
-        const found = await client.search({ uid: `${lastUid + 1}:*` }, { uid: true });
-        const uids = (found || [])
-          .filter((u) => u > lastUid)
-          .sort((a, b) => a - b)
-          .slice(0, opts.limit);
-        for (let i = 0; i < uids.length; i += FETCH_CHUNK) {
-          const chunk = uids.slice(i, i + FETCH_CHUNK);
-          const msgs = await client.fetchAll(
-            chunk.join(","),
-            { uid: true, source: true, internalDate: true },
-            { uid: true },
-          );
-          msgs.sort((a, b) => a.uid - b.uid);
-          for (const msg of msgs) {
-            await processMail(deps, ctx, stream, mailbox, uidValidity, msg, counts);
-          }
-        }
-      }
-    } finally {
-      lock.release();
-    }
-  } catch (e) {
-    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    await ctx.db.prisma.syncState.upsert({
-      where: { stream },
-      create: { stream, healthy: false, lastError: error.slice(0, 500) },
-      update: { healthy: false, lastError: error.slice(0, 500) },
-    });
-  }
-  const durationMs = Date.now() - started;
-  await ctx.db.prisma.syncRun.update({
-    where: { id: run.id },
-    data: {
-      finishedAt: ctx.clock(),
-      status: error ? "failed" : "succeeded",
-      added: counts.added,
-      unchanged: counts.unchanged,
-      failed: counts.failed,
-      durationMs,
-      error: error?.slice(0, 500) ?? null,
-    },
-  });
-  return {
-    stream,
-    status: error ? "failed" : "succeeded",
-    ...counts,
-    rescanned,
-    durationMs,
-    error,
-  };
+export type ImapFactory = () => ImapFlow;
+
+function isAuthError(e: unknown): boolean {
+  return Boolean(
+    e && typeof e === "object" && (e as { authenticationFailed?: unknown }).authenticationFailed,
+  );
 }
 
-/** One pass over every configured mailbox. */
-export async function syncEmail(
+/** One mailbox as a sync-engine source (stream `email:<mailbox>`). */
+export function createEmailSource(
   deps: HubServices,
   ctx: HubContext,
-  opts: { imap?: ImapFactory; mailboxes?: string[]; limit?: number } = {},
-): Promise<EmailSyncSummary[]> {
-  const mailboxes = opts.mailboxes ?? ctx.config.IMAP_MAILBOXES;
-  if (!opts.imap && !emailConfigured(ctx.config)) {
-    return mailboxes.map((m) => ({
-      stream: emailStream(m),
-      status: "skipped" as const,
-      added: 0,
-      unchanged: 0,
-      failed: 0,
-      rescanned: false,
-      durationMs: 0,
-      error: "IMAP_HOST / IMAP_USER / IMAP_PASSWORD belum diatur",
-    }));
-  }
-  const client = opts.imap ? opts.imap() : defaultImap(ctx);
-  // Without a listener an IMAP socket error would crash the process.
-  client.on("error", (e: Error) => ctx.logger.warn({ err: e.message }, "imap connection error"));
-  const out: EmailSyncSummary[] = [];
-  try {
-    await client.connect();
-    for (const mailbox of mailboxes) {
-      out.push(await syncMailbox(deps, ctx, client, mailbox, { limit: opts.limit ?? 500 }));
+  mailbox: string,
+  opts: { imap?: ImapFactory; limit?: number } = {},
+): MailboxSource<EmailRecord> {
+  let client: ImapFlow | null = null;
+  let lock: MailboxLockObject | null = null;
+  let uidValidity = "";
+  let pending: number[] | null = null;
+  let lastUid = 0;
+  let rescanned = false;
+  /** Attachments of the page being written, until afterPage stores them. */
+  const pageFiles = new Map<
+    string,
+    { rawMessageId: string; files: readonly InboundEmailAttachment[] }
+  >();
+
+  async function open(cursor: string | undefined): Promise<void> {
+    const c = opts.imap ? opts.imap() : defaultImap(ctx);
+    client = c;
+    // Without a listener an IMAP socket error would crash the process.
+    c.on("error", (e: Error) => ctx.logger.warn({ err: e.message }, "imap connection error"));
+    await c.connect();
+    lock = await c.getMailboxLock(mailbox, { readOnly: true });
+    const box = c.mailbox;
+    if (!box) throw new Error(`mailbox ${mailbox} is not open`);
+    uidValidity = String(box.uidValidity);
+    const prev = parseEmailCursor(cursor);
+    lastUid = prev?.lastUid ?? 0;
+    if (prev && prev.uidValidity !== uidValidity) {
+      // UIDs of the old generation mean nothing now: walk it all, dedupe keeps it clean.
+      ctx.logger.warn(
+        { stream: emailStream(mailbox) },
+        "UIDVALIDITY changed: full re-scan of the mailbox",
+      );
+      rescanned = true;
+      lastUid = 0;
     }
-  } catch (e) {
-    const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    ctx.logger.error({ err: error }, "email sync failed to connect");
-    for (const m of mailboxes.slice(out.length)) {
-      out.push({
-        stream: emailStream(m),
-        status: "failed",
-        added: 0,
-        unchanged: 0,
-        failed: 0,
-        rescanned: false,
-        durationMs: 0,
-        error,
-      });
-    }
-  } finally {
-    await client.logout().catch(() => client.close());
+    const found = box.exists > 0 ? await c.search({ uid: `${lastUid + 1}:*` }, { uid: true }) : [];
+    pending = (found || [])
+      .filter((u) => u > lastUid)
+      .sort((a, b) => a - b)
+      .slice(0, opts.limit ?? RUN_LIMIT);
   }
-  return out;
+
+  const source: MailboxSource<EmailRecord> = {
+    stream: emailStream(mailbox),
+    channel: "email",
+    overlapMs: 0,
+    rawCodec: emailRawCodec,
+    get rescanned() {
+      return rescanned;
+    },
+    async fetchPage(position): Promise<SourcePage<EmailRecord>> {
+      if (!client) await open(position.cursor);
+      const c = client as unknown as ImapFlow;
+      const chunk = (pending ?? []).splice(0, FETCH_CHUNK);
+      const items: SourceItem<EmailRecord>[] = [];
+      if (chunk.length > 0) {
+        const msgs = await c.fetchAll(
+          chunk.join(","),
+          { uid: true, source: true, internalDate: true },
+          { uid: true },
+        );
+        msgs.sort((a, b) => a.uid - b.uid);
+        for (const msg of msgs) {
+          const internalDate =
+            msg.internalDate instanceof Date
+              ? msg.internalDate
+              : new Date(msg.internalDate ?? Date.now());
+          items.push(
+            await mapEmailRaw({
+              rfc822: msg.source ?? Buffer.alloc(0),
+              mailbox,
+              uidValidity,
+              uid: msg.uid,
+              internalDate,
+            }),
+          );
+        }
+        lastUid = chunk[chunk.length - 1] as number;
+      }
+      const here = formatEmailCursor({ uidValidity, lastUid });
+      return (pending ?? []).length > 0
+        ? { items, nextCursor: here }
+        : { items, nextCursor: null, resumeCursor: here };
+    },
+    mapRaw: (raw) => mapEmailRaw(raw as EmailRaw),
+    classify: (e): ErrorKind => (isAuthError(e) ? "auth" : "transient"),
+    describe: (e) =>
+      isAuthError(e)
+        ? "login IMAP ditolak: periksa IMAP_USER dan IMAP_PASSWORD"
+        : `server IMAP tidak dapat dibaca: ${e instanceof Error ? e.message : String(e)}`.slice(
+            0,
+            300,
+          ),
+    async applyPage(tx, _ctx, items, intake): Promise<ApplyResult> {
+      for (const it of items)
+        pageFiles.set(it.record.externalId, {
+          rawMessageId: it.rawMessageId,
+          files: it.record.attachments,
+        });
+      return intake.applyInbound(tx, items);
+    },
+    async afterPage(c, result) {
+      for (const [externalId, caseId] of result.caseIdByExternalId) {
+        const page = pageFiles.get(externalId);
+        pageFiles.delete(externalId);
+        if (page)
+          await storeMailAttachments(deps, c, caseId, page.rawMessageId, externalId, page.files);
+      }
+    },
+    async close() {
+      pageFiles.clear();
+      lock?.release();
+      lock = null;
+      const cl = client;
+      client = null;
+      if (cl) await cl.logout().catch(() => cl.close());
+    },
+  };
+  return source;
 }
 
 /** The e-mail channel: every IMAP_MAILBOXES mailbox, one stream `email:<mailbox>` each. */
-export function createEmailMailbox(deps: HubServices): MailboxChannel {
+export function createEmailMailbox(
+  deps: HubServices,
+  opts: { imap?: ImapFactory; limit?: number } = {},
+): MailboxSources {
   return {
     channel: "email",
     configured: emailConfigured,
-    sync: (ctx) => syncEmail(deps, ctx),
+    sources: (ctx) => ctx.config.IMAP_MAILBOXES.map((m) => createEmailSource(deps, ctx, m, opts)),
+    replaySource: (ctx) =>
+      createEmailSource(deps, ctx, "INBOX", {
+        ...opts,
+        imap: () => {
+          throw new Error("replay never connects");
+        },
+      }),
   };
 }

@@ -11,8 +11,8 @@ import { createRegistry } from "../hub.js";
 const registry = createRegistry();
 const { channelSources, mailboxes } = registry;
 
-// E-mail (issue 6) is not a paged ChannelSource but a per-mailbox IMAP pass with its own
-// cursor and SyncRun rows; `sync email --once` runs that pass in the foreground.
+// E-mail is a mailbox channel: one sync-engine stream per IMAP_MAILBOXES mailbox
+// (`email:<mailbox>`); `sync email --once` runs every mailbox's stream in the foreground.
 const USAGE = `Usage: aduan-hub sync <stream> --once [--full]
   streams: ${[...Object.keys(channelSources), ...Object.keys(mailboxes)].join(", ")}
   --once     run one sync now and print added/updated/unchanged/failed/duration

@@ -236,8 +236,10 @@ export async function writeInbound(
   }
   const messageId = randomUUID();
   await tx.query(
-    `INSERT INTO "Message" (id, "caseId", direction, channel, "externalId", author, body, at, "rawMessageId")
-     VALUES ($1::uuid, $2::uuid, 'in', $3, $4, $5, $6, $7::timestamptz, $8::uuid)`,
+    // clock_timestamp(): messages of one page (one transaction) keep their arrival order.
+    `INSERT INTO "Message" (id, "caseId", direction, channel, "externalId", author, body, at,
+       "rawMessageId", "createdAt")
+     VALUES ($1::uuid, $2::uuid, 'in', $3, $4, $5, $6, $7::timestamptz, $8::uuid, clock_timestamp())`,
     [
       messageId,
       caseId,

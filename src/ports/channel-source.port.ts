@@ -38,7 +38,18 @@ export type SourceItem<R extends MappedRecord> = {
 export type SourcePage<R extends MappedRecord> = {
   items: SourceItem<R>[];
   nextCursor: string | null;
+  /**
+   * Where the next run resumes when this page ends the feed (nextCursor null): a mailbox's
+   * last UID. Absent: the next run restarts from `since − overlap` (LAPOR!).
+   */
+  resumeCursor?: string | null;
 };
+
+/** Raw items that are not JSON (an RFC 822 mail): how the engine stores and reloads one. */
+export interface RawCodec {
+  encode(raw: unknown): { body: Buffer; contentType: string; headers: Record<string, string> };
+  decode(stored: { body: Buffer; headers: Record<string, string> }): unknown;
+}
 
 export type ErrorKind =
   /** Credentials rejected: stop, mark the stream unhealthy, alert, no retry. */
@@ -103,7 +114,12 @@ export interface ChannelSource<R extends MappedRecord> {
   /** Fetch one record again (dead-letter replay after an upstream fix); null if unsupported. */
   refetch?(externalId: string): Promise<SourceItem<R> | null>;
   /** Re-map a stored raw payload (dead-letter replay). */
-  mapRaw(raw: unknown): SourceItem<R>;
+  mapRaw(raw: unknown): SourceItem<R> | Promise<SourceItem<R>>;
+  /**
+   * Raw items are bytes, not JSON: stored as they are (RawMessage with this content type)
+   * and, for a dead letter, referenced by its RawMessage instead of copied.
+   */
+  readonly rawCodec?: RawCodec;
   classify(error: unknown): ErrorKind;
   /** Operator-facing explanation in Bahasa Indonesia; never carries personal data. */
   describe(error: unknown): string;
@@ -121,4 +137,6 @@ export interface ChannelSource<R extends MappedRecord> {
   afterPage?(ctx: HubContext, result: ApplyResult): Promise<void>;
   /** After the last page (retries of earlier failed downloads…). */
   afterRun?(ctx: HubContext): Promise<void>;
+  /** Releases what fetchPage opened (an IMAP connection); called once a run ends. */
+  close?(): Promise<void>;
 }

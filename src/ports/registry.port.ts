@@ -34,13 +34,26 @@ export type MailboxSyncSummary = {
   error: string | null;
 };
 
+/** One mailbox's stream as the sync engine runs it; `rescanned` once the run saw a rebuilt mailbox. */
+export type MailboxSource<R extends MappedRecord = MappedRecord> = ChannelSource<R> & {
+  readonly rescanned: boolean;
+};
+
 /**
- * A pull channel that still walks its own cursor (e-mail over IMAP, one stream per
- * mailbox) beside the sync engine.
+ * A pull channel with one sync-engine stream per mailbox (e-mail over IMAP: `email:<mailbox>`).
+ * The adapter gives the sources; the engine owns cursor, raw storage, dead letters and runs.
  */
-export interface MailboxChannel {
+export interface MailboxSources {
   readonly channel: string;
   configured(config: Config): boolean;
+  /** One source per configured mailbox; each connects on its first page, closes at the end. */
+  sources(ctx: HubContext): MailboxSource[];
+  /** Re-maps stored raw mails (dead-letter replay); never connects. */
+  replaySource(ctx: HubContext): ChannelSource<MappedRecord>;
+}
+
+/** A mailbox channel with its pass over every mailbox (src/sync/mailbox-sync.ts). */
+export interface MailboxChannel extends MailboxSources {
   sync(ctx: HubContext): Promise<MailboxSyncSummary[]>;
 }
 
@@ -75,7 +88,7 @@ export interface Registry {
   readonly services: HubServices;
   /** Pull streams of the sync engine, by stream key. */
   readonly channelSources: Readonly<Record<string, ChannelSourceEntry>>;
-  /** Mailbox channels with their own cursor loop, by channel. */
+  /** Mailbox channels (a stream per mailbox, run by the sync engine), by channel. */
   readonly mailboxes: Readonly<Record<string, MailboxChannel>>;
   /** Webhook channels, by RawMessage.channel. */
   readonly webhooks: Readonly<Record<string, WebhookChannel>>;

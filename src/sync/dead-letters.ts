@@ -3,7 +3,7 @@
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
 import type { DeadLetter } from "../generated/prisma/client.js";
-import type { ItemFailure, MappedRecord } from "../ports/channel-source.port.js";
+import type { ChannelSource, ItemFailure, MappedRecord } from "../ports/channel-source.port.js";
 import { raiseAlert, resolveAlerts } from "./alerts.js";
 import { asPageTx, type SqlWriter } from "./page-tx.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
@@ -137,6 +137,24 @@ export async function listDeadLetters(
 
 export type ReplayOutcome = components["schemas"]["ReplayOutcome"];
 
+/** What a letter's record was: its payload, or for a byte source its RawMessage's bytes. */
+async function storedRaw(
+  ctx: HubContext,
+  source: ChannelSource<MappedRecord>,
+  dl: { payload: unknown; rawMessageId: string | null },
+): Promise<unknown> {
+  if (!source.rawCodec || !dl.rawMessageId) return dl.payload;
+  const raw = await ctx.db.prisma.rawMessage.findUnique({
+    where: { id: dl.rawMessageId },
+    select: { body: true, headers: true },
+  });
+  if (!raw) return dl.payload;
+  const headers: Record<string, string> = {};
+  if (raw.headers && typeof raw.headers === "object" && !Array.isArray(raw.headers))
+    for (const [k, v] of Object.entries(raw.headers)) if (typeof v === "string") headers[k] = v;
+  return source.rawCodec.decode({ body: Buffer.from(raw.body), headers });
+}
+
 /**
  * Replay: the stored payload is mapped again (the hub may have been fixed); if it still
  * fails and the source can fetch the record again, upstream's current version is tried
@@ -163,7 +181,7 @@ export async function replayDeadLetter(
       error: "impor ulang berkas ekspor yang sudah diperbaiki untuk memproses baris ini",
     };
 
-  let item = source.mapRaw(dl.payload);
+  let item = await source.mapRaw(await storedRaw(ctx, source, dl));
   if (!item.mapped.ok && source.refetch && (item.externalId ?? dl.externalId)) {
     try {
       const fresh = await source.refetch((item.externalId ?? dl.externalId) as string);

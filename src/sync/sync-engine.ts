@@ -16,6 +16,7 @@ import type {
   ChannelSource,
   MappedRecord,
   PageTx,
+  RawCodec,
   SourceItem,
   SourcePage,
   StreamPosition,
@@ -87,11 +88,34 @@ type Probe = Omit<KnownItem, "rawId" | "rawStatus" | "rawCaseId"> & {
   raws: RawCandidate[] | null;
 };
 
-type RawBody = { body: string; sha: string };
+/** A raw item as stored: JSON text, or bytes (base64 here) with their type and headers. */
+type RawBody = {
+  body: string;
+  sha: string;
+  enc: "utf8" | "base64";
+  contentType: string;
+  headers: Record<string, string> | null;
+};
 
-function rawBody(raw: unknown): RawBody {
+function rawBody(raw: unknown, codec?: RawCodec): RawBody {
+  if (codec) {
+    const e = codec.encode(raw);
+    return {
+      body: e.body.toString("base64"),
+      sha: createHash("sha256").update(e.body).digest("hex"),
+      enc: "base64",
+      contentType: e.contentType,
+      headers: e.headers,
+    };
+  }
   const body = JSON.stringify(raw ?? null);
-  return { body, sha: createHash("sha256").update(body).digest("hex") };
+  return {
+    body,
+    sha: createHash("sha256").update(body).digest("hex"),
+    enc: "utf8",
+    contentType: "application/json",
+    headers: null,
+  };
 }
 
 function known(probe: Probe | undefined, body: RawBody): KnownItem {
@@ -174,6 +198,9 @@ type RawInsert = {
   ext: string | null;
   sha: string;
   body: string;
+  enc: "utf8" | "base64";
+  ct: string;
+  hdr: Record<string, string> | null;
   status: string;
   error: string | null;
   caseId: string | null;
@@ -195,7 +222,7 @@ export async function applyItems<R extends MappedRecord>(
 ): Promise<StoredPage> {
   const tx = asPageTx(writer);
   const nowIso = now.toISOString();
-  const bodies = items.map((it) => rawBody(it.raw));
+  const bodies = items.map((it) => rawBody(it.raw, source.rawCodec));
   const instansi = source.instansi ?? DEFAULT_INSTANSI;
   const probes = opts.probes ?? (await probePage(tx, source.channel, items, instansi));
   const knownItems = items.map((_, i) => known(probes[i], bodies[i] as RawBody));
@@ -241,7 +268,8 @@ export async function applyItems<R extends MappedRecord>(
       source: source.channel,
       externalId: it.externalId,
       rawMessageId,
-      payload: it.raw,
+      // Bytes stay in their RawMessage; the letter names where they came from.
+      payload: source.rawCodec ? (bodies[i] as RawBody).headers : it.raw,
       errorClass,
       error: failureText(f),
       at: now,
@@ -282,6 +310,9 @@ export async function applyItems<R extends MappedRecord>(
         ext: it.externalId,
         sha: b.sha,
         body: b.body,
+        enc: b.enc,
+        ct: b.contentType,
+        hdr: b.headers,
         ...o,
         caseId,
       });
@@ -294,12 +325,14 @@ export async function applyItems<R extends MappedRecord>(
   });
   if (inserts.length) {
     await tx.query(
-      `INSERT INTO "RawMessage" (id, channel, "externalId", "contentType", body, sha256, status, error,
-         "caseId", "receivedAt", "processedAt")
-       SELECT x.id, $1, x.ext, 'application/json', convert_to(x.body, 'UTF8'), x.sha, x.status, x.error,
+      `INSERT INTO "RawMessage" (id, channel, "externalId", "contentType", headers, body, sha256, status,
+         error, "caseId", "receivedAt", "processedAt")
+       SELECT x.id, $1, x.ext, x.ct, x.hdr,
+         CASE WHEN x.enc = 'base64' THEN decode(x.body, 'base64') ELSE convert_to(x.body, 'UTF8') END,
+         x.sha, x.status, x.error,
          x."caseId", $3::timestamptz, CASE WHEN x.status = 'stored' THEN NULL ELSE $3::timestamptz END
-         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, ext text, sha text, body text, status text,
-           error text, "caseId" uuid)`,
+         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, ext text, sha text, body text, enc text,
+           ct text, hdr jsonb, status text, error text, "caseId" uuid)`,
       [source.channel, JSON.stringify(inserts), nowIso],
     );
   }
@@ -476,6 +509,15 @@ export async function runSync<R extends MappedRecord>(
   const started = performance.now();
   const locked = await withAdvisoryLock(ctx, lockKeyForStream(source.stream), () =>
     runLocked(ctx, source, opts, started),
+  ).finally(() =>
+    source
+      .close?.()
+      .catch((e: unknown) =>
+        ctx.logger.warn(
+          { stream: source.stream, err: { message: (e as Error).message } },
+          "source close failed",
+        ),
+      ),
   );
   if (locked.acquired) return locked.value;
   return {
@@ -622,7 +664,7 @@ async function runLocked<R extends MappedRecord>(
       run.id,
       page.items,
       position,
-      page.nextCursor,
+      page.nextCursor ?? page.resumeCursor ?? null,
       held.carry?.counts ?? ZERO,
       ctx.clock(),
     );
@@ -719,7 +761,9 @@ export async function sourceFor(
   name: string,
 ): Promise<ChannelSource<MappedRecord> | null> {
   const entry = ctx.registry.channelSources[name];
-  return entry ? entry.create(ctx) : null;
+  if (entry) return entry.create(ctx);
+  // A mailbox channel's letters are re-mapped from their stored bytes.
+  return ctx.registry.mailboxes[name]?.replaySource(ctx) ?? null;
 }
 
 /**

@@ -8,8 +8,16 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dovecotSkipReason, startDovecot, type DovecotServer } from "../../helpers/dovecot.js";
 import { resetDb, startTestHub, type TestHub } from "../../helpers/test-hub.js";
-import { syncEmail } from "../../../adapters/email/email.sync.js";
-import { hubServices } from "../../../src/hub.js";
+import type { MailboxSyncSummary } from "../../../src/ports/registry.port.js";
+import {
+  createEmailMailbox,
+  emailRawCodec,
+  parseEmailCursor,
+} from "../../../adapters/email/email.sync.js";
+import { hubServices } from "../../../src/registry.js";
+import { replayDeadLetter } from "../../../src/sync/dead-letters.js";
+import { syncMailboxes } from "../../../src/sync/mailbox-sync.js";
+import { runSync } from "../../../src/sync/sync-engine.js";
 import { emailSyncJob } from "../../../src/jobs/email-sync.job.js";
 import { writeReply } from "../../../src/services/replies.service.js";
 import { drainOutbox } from "./helpers.js";
@@ -157,7 +165,7 @@ describe.skipIf(skipReason !== null)(
           },
         }),
       );
-      const [run] = await syncEmail(hubServices, hub.ctx);
+      const [run] = await hub.ctx.registry.mailboxes.email!.sync(hub.ctx);
       expect(run).toMatchObject({ status: "succeeded", added: 1, failed: 0, rescanned: false });
       const c = await hub.ctx.db.prisma.case.findFirstOrThrow({
         include: { parties: true, attachments: true },
@@ -172,7 +180,21 @@ describe.skipIf(skipReason !== null)(
       const state = await hub.ctx.db.prisma.syncState.findUniqueOrThrow({
         where: { stream: "email:INBOX" },
       });
-      expect((state.cursor as { lastUid: number }).lastUid).toBeGreaterThan(0);
+      // The engine's position: "<UIDVALIDITY>:<last UID>", saved with the page it covers.
+      const cursor = parseEmailCursor((state.cursor as { cursor: string }).cursor);
+      expect(cursor?.lastUid).toBeGreaterThan(0);
+      const raw = await hub.ctx.db.prisma.rawMessage.findFirstOrThrow({
+        where: { channel: "email", externalId: "aduan-1@example.test" },
+      });
+      // Stored as received, before mapping: the RFC 822 bytes, linked to the case.
+      expect(raw).toMatchObject({
+        contentType: "message/rfc822",
+        status: "processed",
+        caseId: c.id,
+      });
+      expect(Buffer.from(raw.body).toString("latin1")).toContain(
+        "Message-ID: <aduan-1@example.test>",
+      );
       const runs = await hub.ctx.db.prisma.syncRun.findMany({ where: { stream: "email:INBOX" } });
       expect(runs.at(-1)).toMatchObject({ status: "succeeded", added: 1 });
 
@@ -200,7 +222,7 @@ describe.skipIf(skipReason !== null)(
         "INBOX",
         mail({ subject: `Tanya lagi soal ${c.number}`, body: "Apakah sudah diproses?" }),
       );
-      const [run2] = await syncEmail(hubServices, hub.ctx);
+      const [run2] = await hub.ctx.registry.mailboxes.email!.sync(hub.ctx);
       expect(run2).toMatchObject({ added: 2, failed: 0 });
       expect(await hub.ctx.db.prisma.case.count()).toBe(1);
       expect(await hub.ctx.db.prisma.message.count({ where: { direction: "in" } })).toBe(3);
@@ -246,7 +268,7 @@ describe.skipIf(skipReason !== null)(
       );
       const [run] = await emailSyncJob
         .handler(hub.ctx, undefined as never)
-        .then((r) => (r as { runs: Awaited<ReturnType<typeof syncEmail>> }).runs);
+        .then((r) => (r as { runs: MailboxSyncSummary[] }).runs);
       expect(run!.failed).toBe(0);
       const c = await hub.ctx.db.prisma.case.findFirstOrThrow({
         where: { title: "Balasan otomatis: sedang cuti" },
@@ -259,6 +281,118 @@ describe.skipIf(skipReason !== null)(
       );
     });
 
+    it("runs on the sync engine: a run stopped after one page keeps that page whole with its cursor", async () => {
+      for (let i = 0; i < 23; i++)
+        await dovecot.append(
+          "INBOX",
+          mail({
+            from: `Warga ${i} <warga${i}@example.test>`,
+            subject: `Aduan ${i}`,
+            body: `Isi ${i}`,
+          }),
+        );
+      const inMailbox = (await flagsOf()).length;
+      expect(inMailbox).toBeGreaterThan(20);
+      const [source] = hub.ctx.registry.mailboxes.email!.sources(hub.ctx);
+      const stopped = await runSync(hub.ctx, source!, { maxPages: 1 });
+      expect(stopped).toMatchObject({ status: "failed", pages: 1, added: 20 });
+      const state = await hub.ctx.db.prisma.syncState.findUniqueOrThrow({
+        where: { stream: "email:INBOX" },
+      });
+      // The page of 20 UIDs is stored with its raw mails and the cursor at its last UID.
+      expect(parseEmailCursor((state.cursor as { cursor: string }).cursor)?.lastUid).toBe(20);
+      expect(await hub.ctx.db.prisma.message.count()).toBe(20);
+      expect(await hub.ctx.db.prisma.rawMessage.count({ where: { channel: "email" } })).toBe(20);
+      const [rest] = await hub.ctx.registry.mailboxes.email!.sync(hub.ctx);
+      expect(rest).toMatchObject({ status: "succeeded", added: inMailbox - 20, failed: 0 });
+      expect(await hub.ctx.db.prisma.message.count()).toBe(inMailbox);
+      expect(await hub.ctx.db.prisma.rawMessage.count({ where: { channel: "email" } })).toBe(
+        inMailbox,
+      );
+      const [again] = await hub.ctx.registry.mailboxes.email!.sync(hub.ctx);
+      expect(again).toMatchObject({ status: "succeeded", added: 0, unchanged: 0 });
+      // Every case of the pass went through the intake pipeline: an audit row each.
+      const cases = await hub.ctx.db.prisma.case.count({ where: { channel: "email" } });
+      expect(await hub.ctx.db.prisma.auditLog.count({ where: { action: "case.create" } })).toBe(
+        cases,
+      );
+    });
+
+    it("refused credentials stop the stream with an alert and store nothing", async () => {
+      await dovecot.append("INBOX", mail({ subject: "Aduan baru", body: "Isi." }));
+      const wrong = createEmailMailbox(hubServices, {
+        imap: () =>
+          new ImapFlow({
+            host: dovecot.host,
+            port: dovecot.port,
+            secure: false,
+            doSTARTTLS: false,
+            auth: { user: dovecot.user, pass: "bukan-sandinya" },
+            logger: false,
+          }),
+      });
+      const [run] = await syncMailboxes(hub.ctx, wrong);
+      expect(run).toMatchObject({ status: "failed", added: 0 });
+      expect(run!.error).toContain("IMAP_PASSWORD");
+      const state = await hub.ctx.db.prisma.syncState.findUniqueOrThrow({
+        where: { stream: "email:INBOX" },
+      });
+      expect(state.healthy).toBe(false);
+      const alert = await hub.ctx.db.prisma.alert.findFirst({
+        where: { kind: "sync.auth", source: "email:INBOX", resolvedAt: null },
+      });
+      expect(alert).not.toBeNull();
+      expect(await hub.ctx.db.prisma.case.count()).toBe(0);
+      // The right credentials again: the stream recovers and the alert is resolved.
+      const [ok] = await hub.ctx.registry.mailboxes.email!.sync(hub.ctx);
+      expect(ok).toMatchObject({ status: "succeeded" });
+      expect(
+        await hub.ctx.db.prisma.alert.count({ where: { kind: "sync.auth", resolvedAt: null } }),
+      ).toBe(0);
+    });
+
+    it("a dead-lettered mail is replayed from its stored RFC 822 bytes", async () => {
+      const bytes = Buffer.from(
+        mail({ id: "replay-1", subject: "Aduan BPNT", body: "Kartu KKS saya hilang." }),
+      );
+      const stored = emailRawCodec.encode({
+        rfc822: bytes,
+        mailbox: "INBOX",
+        uidValidity: "7",
+        uid: 3,
+        internalDate: new Date(),
+      });
+      const raw = await hub.ctx.db.prisma.rawMessage.create({
+        data: {
+          channel: "email",
+          externalId: "INBOX/7/3",
+          contentType: stored.contentType,
+          headers: stored.headers,
+          body: new Uint8Array(stored.body),
+          sha256: "x",
+          status: "failed",
+        },
+      });
+      const dl = await hub.ctx.db.prisma.deadLetter.create({
+        data: {
+          source: "email",
+          externalId: "INBOX/7/3",
+          rawMessageId: raw.id,
+          payload: stored.headers,
+          errorClass: "mapping",
+          error: "EMAIL_UNPARSEABLE: e-mail tidak dapat dibaca",
+        },
+      });
+      const out = await replayDeadLetter(hub.ctx, dl.id);
+      expect(out.result).toBe("replayed");
+      const c = await hub.ctx.db.prisma.case.findFirstOrThrow({ where: { id: out.caseId! } });
+      expect(c).toMatchObject({ channel: "email", externalId: "replay-1@example.test" });
+      expect(c.keperluan).toContain("Kartu KKS saya hilang.");
+      expect(
+        await hub.ctx.db.prisma.deadLetter.findUniqueOrThrow({ where: { id: dl.id } }),
+      ).toMatchObject({ status: "replayed" });
+    });
+
     it("re-scans after a UIDVALIDITY change without duplicating anything", async () => {
       await dovecot.append(
         "INBOX",
@@ -268,16 +402,16 @@ describe.skipIf(skipReason !== null)(
         "INBOX",
         mail({ id: null, subject: "Tanpa Message-ID", body: "Isi tanpa id." }),
       );
-      await syncEmail(hubServices, hub.ctx);
+      await hub.ctx.registry.mailboxes.email!.sync(hub.ctx);
       const cases = await hub.ctx.db.prisma.case.count();
       const messages = await hub.ctx.db.prisma.message.count();
       expect(cases).toBeGreaterThanOrEqual(2);
       // The server rebuilt the mailbox: our stored generation no longer matches.
       await hub.ctx.db.prisma.syncState.update({
         where: { stream: "email:INBOX" },
-        data: { cursor: { uidValidity: "1", lastUid: 999_999 } },
+        data: { cursor: { cursor: "1:999999", since: null } },
       });
-      const [run] = await syncEmail(hubServices, hub.ctx);
+      const [run] = await hub.ctx.registry.mailboxes.email!.sync(hub.ctx);
       expect(run).toMatchObject({ status: "succeeded", rescanned: true, added: 0, failed: 0 });
       expect(run!.unchanged).toBeGreaterThanOrEqual(2);
       expect(await hub.ctx.db.prisma.case.count()).toBe(cases);

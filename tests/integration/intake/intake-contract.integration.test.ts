@@ -26,8 +26,6 @@ import {
   type RunningSandbox,
 } from "../../../adapters/lapor/sandbox/lapor-sandbox.js";
 import { createLaporClient, createLaporSource } from "../../../adapters/lapor/lapor.sync.js";
-import { syncEmail } from "../../../adapters/email/email.sync.js";
-import { hubServices } from "../../../src/registry.js";
 import { runSync } from "../../../src/sync/sync-engine.js";
 import { suggestJenis } from "../../../src/domain/jenis.js";
 import { defaultSlaPolicy } from "../../../src/domain/sla-policy.js";
@@ -259,7 +257,7 @@ const CHANNELS: { name: string; run: () => Promise<void>; expect: () => Expect }
           "",
         ].join("\r\n"),
       );
-      await syncEmail(hubServices, hub.ctx);
+      await hub.ctx.registry.mailboxes.email!.sync(hub.ctx);
     },
   },
   {
