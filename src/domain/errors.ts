@@ -79,6 +79,7 @@ export const ERROR_CODES = {
   INSTANSI_INVALID: "The office code is not valid",
   PASSWORD_TOO_SHORT: "The password is shorter than the minimum",
   PASSWORD_WEAK: "The password is too easy to guess",
+  PASSWORD_INCORRECT: "The current password given is not the account's password",
   SELF_LOCKOUT: "An administrator may not remove their own access",
   // Data subjects (PDP)
   ALREADY_COMPLETED: "The data-subject request is already completed",

@@ -87,6 +87,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A staff member changes their own password (the current one is asked again)
+         * @description Any logged-in staff member. A wrong current password answers 422 PASSWORD_INCORRECT and counts as a failed login for the throttle; the new one follows createUser's rule (422 PASSWORD_WEAK / PASSWORD_TOO_SHORT). The account's other sessions end; this one stays. Audited as user.password_change.
+         */
+        post: operations["changeOwnPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases": {
         parameters: {
             query?: never;
@@ -1246,7 +1266,7 @@ export interface components {
          * @description Stable machine-readable error code. The list is the hub's registry (src/domain/errors.ts, where each code's meaning is written); the HTTP status of each code is fixed by the error middleware (STATUS_BY_CODE in src/http/errors.ts).
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "METHOD_NOT_ALLOWED" | "NOT_FOUND" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "RATE_LIMITED" | "CURSOR_INVALID" | "SPAM_SUSPECTED" | "SIGNATURE_MISSING" | "SIGNATURE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "VERSION_CONFLICT" | "NIK_INVALID" | "PHONE_INVALID" | "PERSON_NOT_ON_CASE" | "IDENTITY_CONFIDENTIAL" | "PURPOSE_REQUIRED" | "CASE_NOT_RAHASIA" | "STATUS_UNKNOWN" | "TRANSITION_NOT_ALLOWED" | "ROLE_NOT_ALLOWED" | "BIDANG_FORBIDDEN" | "BIDANG_REQUIRED" | "BIDANG_UNKNOWN" | "BIDANG_TABLE_INVALID" | "REASON_REQUIRED" | "CASE_CLOSED" | "ALREADY_ACKNOWLEDGED" | "ALREADY_PAUSED" | "NOT_PAUSED" | "JENIS_UNKNOWN" | "LINK_ALREADY_DECIDED" | "REPLY_TOO_SHORT" | "REPLY_TOO_LONG" | "REPLY_CONTAINS_PERSONAL_DATA" | "NOTE_REQUIRED" | "CASE_NOT_DISPOSED" | "AUDIT_ALREADY_DECIDED" | "RECOMMENDATION_REQUIRED" | "REASON_CODE_UNKNOWN" | "REASON_CODE_PROGRAMME_MISMATCH" | "NARASI_VARIABLE_MISSING" | "NARASI_TEMPLATE_INVALID" | "EVIDENCE_NOT_FOUND" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_TYPE_REFUSED" | "STORAGE_FULL" | "STORAGE_ERROR" | "CATALOGUE_INVALID" | "CATALOGUE_CONFLICT" | "SLA_POLICY_INVALID" | "TEMPLATE_INVALID" | "REKAP_NOT_CONFIGURED" | "RECAP_OTHER_OFFICE" | "USERNAME_INVALID" | "USERNAME_TAKEN" | "ROLE_UNKNOWN" | "INSTANSI_INVALID" | "PASSWORD_TOO_SHORT" | "PASSWORD_WEAK" | "SELF_LOCKOUT" | "ALREADY_COMPLETED" | "EXPORT_REQUIRED" | "NOT_ACCESS_REQUEST" | "IMPORT_TOO_LARGE" | "IMPORT_EMPTY" | "IMPORT_UNREADABLE" | "IMPORT_UNZIPPED_TOO_LARGE" | "IMPORT_COMPRESSION_SUSPICIOUS" | "IMPORT_TOO_MANY_ENTRIES" | "IMPORT_TOO_MANY_SHEETS" | "IMPORT_TOO_MANY_ROWS" | "IMPORT_TOO_MANY_CELLS" | "IMPORT_TOO_MANY_COLUMNS" | "EXPORT_UNREADABLE" | "EXPORT_COLUMNS_MISSING" | "DEAD_LETTER_CLOSED" | "DATABASE_UNAVAILABLE" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "METHOD_NOT_ALLOWED" | "NOT_FOUND" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "RATE_LIMITED" | "CURSOR_INVALID" | "SPAM_SUSPECTED" | "SIGNATURE_MISSING" | "SIGNATURE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "VERSION_CONFLICT" | "NIK_INVALID" | "PHONE_INVALID" | "PERSON_NOT_ON_CASE" | "IDENTITY_CONFIDENTIAL" | "PURPOSE_REQUIRED" | "CASE_NOT_RAHASIA" | "STATUS_UNKNOWN" | "TRANSITION_NOT_ALLOWED" | "ROLE_NOT_ALLOWED" | "BIDANG_FORBIDDEN" | "BIDANG_REQUIRED" | "BIDANG_UNKNOWN" | "BIDANG_TABLE_INVALID" | "REASON_REQUIRED" | "CASE_CLOSED" | "ALREADY_ACKNOWLEDGED" | "ALREADY_PAUSED" | "NOT_PAUSED" | "JENIS_UNKNOWN" | "LINK_ALREADY_DECIDED" | "REPLY_TOO_SHORT" | "REPLY_TOO_LONG" | "REPLY_CONTAINS_PERSONAL_DATA" | "NOTE_REQUIRED" | "CASE_NOT_DISPOSED" | "AUDIT_ALREADY_DECIDED" | "RECOMMENDATION_REQUIRED" | "REASON_CODE_UNKNOWN" | "REASON_CODE_PROGRAMME_MISMATCH" | "NARASI_VARIABLE_MISSING" | "NARASI_TEMPLATE_INVALID" | "EVIDENCE_NOT_FOUND" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_TYPE_REFUSED" | "STORAGE_FULL" | "STORAGE_ERROR" | "CATALOGUE_INVALID" | "CATALOGUE_CONFLICT" | "SLA_POLICY_INVALID" | "TEMPLATE_INVALID" | "REKAP_NOT_CONFIGURED" | "RECAP_OTHER_OFFICE" | "USERNAME_INVALID" | "USERNAME_TAKEN" | "ROLE_UNKNOWN" | "INSTANSI_INVALID" | "PASSWORD_TOO_SHORT" | "PASSWORD_WEAK" | "PASSWORD_INCORRECT" | "SELF_LOCKOUT" | "ALREADY_COMPLETED" | "EXPORT_REQUIRED" | "NOT_ACCESS_REQUEST" | "IMPORT_TOO_LARGE" | "IMPORT_EMPTY" | "IMPORT_UNREADABLE" | "IMPORT_UNZIPPED_TOO_LARGE" | "IMPORT_COMPRESSION_SUSPICIOUS" | "IMPORT_TOO_MANY_ENTRIES" | "IMPORT_TOO_MANY_SHEETS" | "IMPORT_TOO_MANY_ROWS" | "IMPORT_TOO_MANY_CELLS" | "IMPORT_TOO_MANY_COLUMNS" | "EXPORT_UNREADABLE" | "EXPORT_COLUMNS_MISSING" | "DEAD_LETTER_CLOSED" | "DATABASE_UNAVAILABLE" | "INTERNAL";
         Error: {
             code: components["schemas"]["ErrorCode"];
             /** @description Human-readable, in Bahasa Indonesia */
@@ -1361,6 +1381,8 @@ export interface components {
             at: string;
             type: string;
             actorId?: string | null;
+            /** @description The staff member who did the step (display name, else username); null for the hub itself */
+            actorName?: string | null;
             data: {
                 [key: string]: unknown;
             };
@@ -1600,6 +1622,11 @@ export interface components {
             created?: boolean;
         };
         Labels: {
+            /** @description Timeline event types with their Bahasa labels (the case history) */
+            events: {
+                code: string;
+                label: string;
+            }[];
             roles: {
                 code: components["schemas"]["Role"];
                 label: string;
@@ -2036,6 +2063,8 @@ export interface components {
             id: string;
             username: string;
             displayName: string | null;
+            /** @description Work e-mail; SLA breach notices go to it. */
+            email: string | null;
             role: components["schemas"]["Role"];
             bidang: components["schemas"]["NullableBidang"];
             active: boolean;
@@ -2194,6 +2223,35 @@ export interface operations {
                 };
             };
             401: components["responses"]["Error"];
+        };
+    };
+    changeOwnPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed; the other sessions of the account are ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
         };
     };
     listCases: {
@@ -4213,6 +4271,8 @@ export interface operations {
                     username: string;
                     /** @description At least 10 characters, not the username, not one repeated character or only spaces, not in the common-password list (422 PASSWORD_WEAK). */
                     password: string;
+                    /** Format: email */
+                    email?: string;
                     role: components["schemas"]["Role"];
                     bidang?: components["schemas"]["Bidang"];
                     displayName?: string;
@@ -4250,6 +4310,8 @@ export interface operations {
                 "application/json": {
                     role?: components["schemas"]["Role"];
                     bidang?: components["schemas"]["NullableBidang"];
+                    /** Format: email */
+                    email?: string | null;
                     displayName?: string;
                     active?: boolean;
                     /** @description Same rule as createUser (422 PASSWORD_WEAK). */

@@ -7,6 +7,7 @@ export type StaffRow = {
   id: string;
   username: string;
   displayName: string | null;
+  email: string | null;
   role: string;
   bidang: string | null;
   active: boolean;
@@ -17,6 +18,7 @@ const STAFF: { [K in keyof StaffRow]: true } = {
   id: true,
   username: true,
   displayName: true,
+  email: true,
   role: true,
   bidang: true,
   active: true,
@@ -60,6 +62,7 @@ export type StaffChange = {
   role: string;
   bidang: string | null;
   displayName?: string | null | undefined;
+  email?: string | null | undefined;
   active?: boolean | undefined;
   passwordHash?: string | undefined;
 };
@@ -81,6 +84,7 @@ export async function updateStaff(
         role: change.role,
         bidang: change.bidang,
         ...(change.displayName !== undefined ? { displayName: change.displayName } : {}),
+        ...(change.email !== undefined ? { email: change.email } : {}),
         ...(change.active !== undefined ? { active: change.active } : {}),
         ...(change.passwordHash ? { passwordHash: change.passwordHash } : {}),
       },

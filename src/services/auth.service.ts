@@ -2,7 +2,12 @@ import { createHash, randomBytes } from "node:crypto";
 import type { HubContext } from "../context.js";
 import { DomainError } from "../domain/errors.js";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../security/password.js";
-import { assertPasswordAcceptable } from "../security/password-policy.js";
+import {
+  assertPasswordAcceptable,
+  passwordProblem,
+  PASSWORD_MIN_LENGTH,
+} from "../security/password-policy.js";
+import { audit } from "./audit.service.js";
 import { BIDANG_CODES, ROLES, type BidangCode, type Role } from "../domain/roles.js";
 import { DEFAULT_INSTANSI, parseInstansi } from "../domain/instansi.js";
 
@@ -197,6 +202,7 @@ export async function addUser(
     role: string;
     bidang?: string | undefined;
     displayName?: string | undefined;
+    email?: string | undefined;
     instansi?: string | undefined;
   },
 ): Promise<AuthUser> {
@@ -248,8 +254,78 @@ export async function addUser(
       role: input.role,
       bidang: input.bidang ?? null,
       displayName: input.displayName ?? null,
+      email: input.email?.trim().toLowerCase() || null,
       instansi: instansi.value,
     },
   });
   return toAuthUser(user);
+}
+
+/**
+ * A staff member's own password change. The current password is asked again (a session
+ * left open on a shared office PC must not be enough); a wrong one counts as a failed
+ * login of the account from this address, so guessing through this form is throttled like
+ * the login. The account's other sessions end; the caller's stays.
+ */
+export async function changeOwnPassword(
+  ctx: HubContext,
+  input: {
+    user: AuthUser;
+    token: string;
+    currentPassword: string;
+    newPassword: string;
+    ip: string | undefined;
+  },
+): Promise<void> {
+  const { prisma } = ctx.db;
+  const now = ctx.clock();
+  const ip = input.ip ?? "unknown";
+  const username = input.user.username;
+  const since = new Date(now.getTime() - ctx.config.ADUAN_LOGIN_WINDOW_MINUTES * 60_000);
+  const failures = await prisma.loginAttempt.count({
+    where: { username, ip, success: false, at: { gte: since } },
+  });
+  if (failures >= ctx.config.ADUAN_LOGIN_MAX_FAILURES) {
+    throw new DomainError(
+      "RATE_LIMITED",
+      "Terlalu banyak percobaan kata sandi yang salah; coba lagi beberapa menit lagi",
+      { retryAfterSeconds: ctx.config.ADUAN_LOGIN_MAX_DELAY_SECONDS },
+    );
+  }
+  const row = await prisma.user.findUnique({
+    where: { id: input.user.id },
+    select: { passwordHash: true },
+  });
+  if (!row || !(await verifyPassword(input.currentPassword, row.passwordHash))) {
+    await prisma.loginAttempt.create({ data: { username, ip, at: now, success: false } });
+    throw new DomainError("PASSWORD_INCORRECT", "Kata sandi saat ini salah", {
+      fields: [{ field: "currentPassword", message: "salah" }],
+    });
+  }
+  const problem = passwordProblem(input.newPassword, username);
+  if (problem) {
+    const code =
+      [...input.newPassword].length < PASSWORD_MIN_LENGTH ? "PASSWORD_TOO_SHORT" : "PASSWORD_WEAK";
+    throw new DomainError(code, `Kata sandi baru ${problem}`, {
+      fields: [{ field: "newPassword", message: problem }],
+    });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const keep = tokenId(input.token);
+  await prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: input.user.id }, data: { passwordHash } });
+    await tx.session.updateMany({
+      where: { userId: input.user.id, revokedAt: null, id: { not: keep } },
+      data: { revokedAt: now },
+    });
+    await audit(tx, {
+      actor: input.user,
+      action: "user.password_change",
+      ip: input.ip,
+      fields: ["password"],
+      data: { userId: input.user.id },
+    });
+  });
+  for (const [k, v] of sessionCache)
+    if (v.user.id === input.user.id && k !== keep) sessionCache.delete(k);
 }

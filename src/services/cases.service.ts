@@ -221,6 +221,18 @@ async function getCaseInternal(ctx: HubContext, user: AuthUser, id: string): Pro
   if (!c) throw notFound("Kasus");
   const pelapor = c.parties.find((p) => p.role === "pelapor");
   const sla = { now: ctx.clock(), near: await nearThreshold(ctx) }; // issue 5
+  // Who did each step: the staff of the case's office (the hub itself has no actor).
+  const actorIds = [...new Set(c.events.flatMap((e) => (e.actorId ? [e.actorId] : [])))];
+  const actors = new Map(
+    actorIds.length
+      ? (
+          await ctx.db.prisma.user.findMany({
+            where: { id: { in: actorIds }, instansi: c.instansi },
+            select: { id: true, username: true, displayName: true },
+          })
+        ).map((u) => [u.id, u.displayName || u.username])
+      : [],
+  );
   // The detail never shows a rahasia pelapor; koordinator and kadis use the reveal.
   const hidden = hiddenIdentities(c.parties, user, c, "detail");
   const summary = toSummary(c, listedPelaporName(user, c, pelapor?.name ?? null), sla);
@@ -243,6 +255,7 @@ async function getCaseInternal(ctx: HubContext, user: AuthUser, id: string): Pro
       at: e.at.toISOString(),
       type: e.type,
       actorId: e.actorId,
+      actorName: e.actorId ? (actors.get(e.actorId) ?? null) : null,
       data: e.data as Record<string, unknown>,
     })),
   };

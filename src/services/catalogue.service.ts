@@ -20,6 +20,7 @@ import {
   ROLES,
 } from "../domain/roles.js";
 import { CASE_STATUSES, FINAL_STATUSES, STATUS_LABELS } from "../domain/workflow.js";
+import { CASE_EVENT_LABELS } from "../domain/case-events.js";
 import {
   CatalogueError,
   parseCatalogue,
@@ -328,6 +329,7 @@ export async function reasonCodesView(ctx: HubContext) {
 /** The closed vocabularies with their labels, in their domain order (the console's source). */
 export function labelsView(): components["schemas"]["Labels"] {
   return {
+    events: Object.entries(CASE_EVENT_LABELS).map(([code, label]) => ({ code, label })),
     roles: ROLES.map((code) => ({ code, label: ROLE_LABELS[code] })),
     bidang: BIDANG_CODES.map((code) => ({ code, label: BIDANG[code] })),
     channels: CHANNELS.map((code) => ({ code, label: CHANNEL_LABELS[code] })),

@@ -1,7 +1,7 @@
 import type { Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { operations } from "../../generated/api.js";
-import { login, logout } from "../../services/auth.service.js";
+import { changeOwnPassword, login, logout } from "../../services/auth.service.js";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth.middleware.js";
 import { route, publicRoute } from "../gate.js";
 
@@ -40,5 +40,17 @@ export function authRoutes(r: Router, ctx: HubContext): void {
   });
   route(r, "getMe", async (req, res) => {
     res.json(req.user);
+  });
+  route(r, "changeOwnPassword", async (req, res) => {
+    const body =
+      req.body as operations["changeOwnPassword"]["requestBody"]["content"]["application/json"];
+    await changeOwnPassword(ctx, {
+      user: req.user,
+      token: req.token!,
+      currentPassword: body.currentPassword,
+      newPassword: body.newPassword,
+      ip: req.ip,
+    });
+    res.status(204).end();
   });
 }

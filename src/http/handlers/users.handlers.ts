@@ -25,7 +25,12 @@ type CreateBody = operations["createUser"]["requestBody"]["content"]["applicatio
 type PatchBody = operations["updateUser"]["requestBody"]["content"]["application/json"];
 
 function toDto(u: StaffRow): StaffAccount {
-  return { ...staffIdentity(u), active: u.active, createdAt: u.createdAt.toISOString() };
+  return {
+    ...staffIdentity(u),
+    email: u.email,
+    active: u.active,
+    createdAt: u.createdAt.toISOString(),
+  };
 }
 
 export function usersRoutes(r: Router, ctx: HubContext): void {
@@ -59,6 +64,7 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
       role: body.role,
       bidang: body.bidang,
       displayName: body.displayName,
+      email: body.email,
       instansi: req.user.instansi,
     });
     await recordAudit(ctx, {
@@ -126,7 +132,14 @@ export function usersRoutes(r: Router, ctx: HubContext): void {
     const updated = await updateStaff(
       ctx,
       id,
-      { role, bidang, displayName: body.displayName, active: body.active, passwordHash },
+      {
+        role,
+        bidang,
+        displayName: body.displayName,
+        email: body.email === undefined ? undefined : body.email?.trim().toLowerCase() || null,
+        active: body.active,
+        passwordHash,
+      },
       {
         revokeSessionsAt: revoke ? now : null,
         audit: (u) => ({

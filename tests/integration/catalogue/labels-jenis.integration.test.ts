@@ -2,6 +2,7 @@
 // reads the src/domain lists with their labels from GET /api/v1/catalogue/labels, a jenis an
 // admin adds shows up in the jenis catalogue the console's dropdowns read, and staff set it
 // on a case through PATCH /cases/{id}, which records the decision on the suggestion.
+import { CASE_EVENT_LABELS } from "../../../src/domain/case-events.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   BIDANG,
@@ -30,6 +31,7 @@ type Labels = {
   intakeChannels: string[];
   statuses: Entry[];
   finalStatuses: string[];
+  events: Entry[];
 };
 type JenisCatalogue = { version: number; codes: Entry[] };
 type CaseBody = {
@@ -80,6 +82,7 @@ describe("GET /api/v1/catalogue/labels", () => {
     const res = await clients[r].get<Labels>("/api/v1/catalogue/labels");
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
+      events: Object.entries(CASE_EVENT_LABELS).map(([code, label]) => ({ code, label })),
       roles: ROLES.map((code) => ({ code, label: ROLE_LABELS[code] })),
       bidang: BIDANG_CODES.map((code) => ({ code, label: BIDANG[code] })),
       channels: CHANNELS.map((code) => ({ code, label: CHANNEL_LABELS[code] })),

@@ -97,6 +97,103 @@ describe("passwords", () => {
     expect((await loginFrom(OWNER, "fo.sari.loket", "Kalua-Balangan-77")).status).toBe(200);
   });
 
+  it.each(["admin", "kadis", "koordinator", "front_office", "penelaah"] as const)(
+    "%s changes their own password: the current one is asked, the rule applies, other sessions end",
+    async (role) => {
+      const name = `sendiri.${role.replace("_", "")}`;
+      const me = await userWithToken(
+        hub,
+        name,
+        role,
+        role === "penelaah" ? "LINJAMSOS" : undefined,
+      );
+      const other = await loginFrom(OWNER, name, PASSWORD);
+      expect(other.status).toBe(200);
+      const client = apiClient(hub, me.token);
+      const wrong = await client.post<{ code: string; fields: { field: string }[] }>(
+        "/api/v1/auth/password",
+        { currentPassword: "bukan-sandinya-99", newPassword: "Tanjung-Tabalong-21" },
+      );
+      expect(wrong.status).toBe(422);
+      expect(wrong.body.code).toBe("PASSWORD_INCORRECT");
+      expect(wrong.body.fields.map((f) => f.field)).toEqual(["currentPassword"]);
+      const weak = await client.post<{ code: string; fields: { field: string }[] }>(
+        "/api/v1/auth/password",
+        { currentPassword: PASSWORD, newPassword: "sayangkamu" },
+      );
+      expect(weak.status).toBe(422);
+      expect(weak.body.code).toBe("PASSWORD_WEAK");
+      expect(weak.body.fields.map((f) => f.field)).toEqual(["newPassword"]);
+      // Nothing changed so far: the old password still logs in.
+      expect((await loginFrom(OWNER, name, PASSWORD)).status).toBe(200);
+      const ok = await client.post("/api/v1/auth/password", {
+        currentPassword: PASSWORD,
+        newPassword: "Tanjung-Tabalong-21",
+      });
+      expect(ok.status).toBe(204);
+      // This session stays; the others (opened before the change) are ended.
+      expect((await client.get("/api/v1/auth/me")).status).toBe(200);
+      const sessions = await hub.ctx.db.prisma.session.findMany({ where: { userId: me.id } });
+      expect(sessions.filter((x) => x.revokedAt === null)).toHaveLength(1);
+      expect((await loginFrom(OWNER, name, PASSWORD)).status).toBe(401);
+      expect((await loginFrom(OWNER, name, "Tanjung-Tabalong-21")).status).toBe(200);
+      const rows = await hub.ctx.db.prisma.auditLog.findMany({
+        where: { action: "user.password_change", actorId: me.id },
+      });
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows.map((r) => [r.fields, r.data]))).not.toContain("Tanjung");
+    },
+  );
+
+  it("wrong current passwords are throttled like logins", async () => {
+    const me = await userWithToken(hub, "fo.tebak", "front_office");
+    const client = apiClient(hub, me.token);
+    const codes: string[] = [];
+    for (let i = 0; i < MAX + 1; i++) {
+      const r = await client.post<{ code: string }>("/api/v1/auth/password", {
+        currentPassword: `tebakan-${i}-xx`,
+        newPassword: "Tanjung-Tabalong-21",
+      });
+      codes.push(`${r.status} ${r.body.code}`);
+    }
+    expect(codes.slice(0, MAX)).toEqual(Array(MAX).fill("422 PASSWORD_INCORRECT"));
+    expect(codes[MAX]).toBe("429 RATE_LIMITED");
+  });
+
+  it("a staff member's work e-mail is set at creation, changed and cleared by the admin", async () => {
+    const created = await admin.post<{ id: string; email: string | null }>("/api/v1/users", {
+      username: "pen.email",
+      password: "Kalua-Balangan-77",
+      role: "penelaah",
+      bidang: "REHSOS",
+      email: "Rehsos.Kabid@Dinsos.example.go.id",
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.email).toBe("rehsos.kabid@dinsos.example.go.id");
+    const bad = await admin.patch<{ code: string; fields: { field: string }[] }>(
+      `/api/v1/users/${created.body.id}`,
+      { email: "bukan alamat" },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.map((f) => f.field).join()).toContain("email");
+    const changed = await admin.patch<{ email: string | null }>(
+      `/api/v1/users/${created.body.id}`,
+      { email: "kabid.rehsos@dinsos.example.go.id" },
+    );
+    expect(changed.body.email).toBe("kabid.rehsos@dinsos.example.go.id");
+    const list = await admin.get<{ data: { username: string; email: string | null }[] }>(
+      "/api/v1/users",
+    );
+    expect(list.body.data.find((u) => u.username === "pen.email")?.email).toBe(
+      "kabid.rehsos@dinsos.example.go.id",
+    );
+    const cleared = await admin.patch<{ email: string | null }>(
+      `/api/v1/users/${created.body.id}`,
+      { email: null },
+    );
+    expect(cleared.body.email).toBeNull();
+  });
+
   it("the CLI's addUser applies the same rule", async () => {
     await expect(
       addUser(hub.ctx, { username: "loket2", password: "          ", role: "front_office" }),
