@@ -64,6 +64,7 @@ const PAGES: Record<string, string> = {
   kesehatan: "Kesehatan kanal",
   pengguna: "Pengguna",
   katalog: "Katalog",
+  akun: "Akun saya",
   "tidak-ditemukan": "Halaman tidak ditemukan",
 };
 
@@ -131,7 +132,16 @@ export const consoleRoutes: Routes = (r: Router) => {
     res.status(204).end();
   });
 
-  const simple = ["masuk", "kotak-masuk", "catat", "laporan", "kesehatan", "pengguna", "katalog"];
+  const simple = [
+    "masuk",
+    "kotak-masuk",
+    "catat",
+    "laporan",
+    "kesehatan",
+    "pengguna",
+    "katalog",
+    "akun",
+  ];
   r.get("/", (_req, res) => sendHtml(res, "kotak-masuk", version));
   for (const page of simple) r.get(`/${page}`, (_req, res) => sendHtml(res, page, version));
   r.get("/kasus/:id", (req, res) =>

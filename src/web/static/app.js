@@ -10,6 +10,7 @@ const MODULES = {
   kesehatan: "./health.js",
   pengguna: "./users.js",
   katalog: "./catalogue.js",
+  akun: "./akun.js",
 };
 
 // A menu entry shows when the spec says the role may call the page's main endpoint; while
@@ -79,7 +80,12 @@ function buildNav(user, spec, page) {
     { class: "who", "data-user": user.username },
     `${user.displayName || user.username} · ${ROLE[user.role] || user.role}${user.bidang ? " " + user.bidang : ""}`,
   );
-  add(clear(nav), list, el("div", { class: "account" }, who, logout));
+  const mine = el(
+    "a",
+    { href: "/akun", "data-nav": "akun", "aria-current": page === "akun" ? "page" : null },
+    "Akun saya",
+  );
+  add(clear(nav), list, el("div", { class: "account" }, who, mine, logout));
 }
 
 async function start() {

@@ -20,6 +20,13 @@ import {
   BIDANG,
   FINAL,
 } from "./ui.js";
+import {
+  timeline,
+  confirmTransition,
+  clockSection,
+  narasiEditor,
+  linksSection,
+} from "./case-steps.js";
 
 const PROGRAMMES = {
   PKH: "PKH",
@@ -40,27 +47,6 @@ const STATUS_SEEN = {
   EXCLUDE: "Exclude",
   NONAKTIF: "Nonaktif",
   TIDAK_TERDAFTAR: "Tidak terdaftar",
-};
-const EVENT_TEXT = {
-  created: "Aduan dicatat",
-  "case.created": "Aduan dicatat",
-  "case.imported": "Diimpor dari catatan lama",
-  "case.updated": "Data kasus diubah",
-  "case.acknowledged": "Tanda terima dikirim",
-  "status.changed": "Status diubah",
-  "finding.recorded": "Hasil SIKS-NG dicatat",
-  "finding.narasi_edited": "Narasi diubah",
-  "attachment.stored": "Lampiran disimpan",
-  "message.received": "Pesan masuk",
-  "message.sent": "Pesan keluar",
-  "sla.paused": "Jam SLA dihentikan sementara",
-  "sla.resumed": "Jam SLA dilanjutkan",
-  "telaah.recommended": "Hasil telaah dilaporkan",
-  "audit.decided": "Keputusan audit Kepala Dinas",
-  updated: "Data kasus diubah",
-  transition: "Status diubah",
-  finding: "Hasil SIKS-NG dicatat",
-  reply: "Balasan dikirim",
 };
 
 /** Property names of an operation's JSON request body (one level of $ref resolved). */
@@ -163,8 +149,8 @@ export async function render(main, { user, spec }) {
     ),
   );
 
-  add(main, summary, jenisSection(c, base, can), parties);
-  add(main, await actionsSection(c, base, spec, can));
+  add(main, summary, jenisSection(c, base, can), parties, await linksSection(c, base, can));
+  add(main, await actionsSection(c, base, spec, can), clockSection(c, base, can));
   add(main, telaahSection(c, base, spec, can));
   add(main, await findingsSection(c, base, spec, can));
   add(main, await messagesSection(c, base, spec, can));
@@ -465,6 +451,7 @@ async function actionsSection(c, base, spec, can) {
             if (reason.value.trim() && reasonKey) body[reasonKey] = reason.value.trim();
             const versionKey = pick(props, ["version", "expectedVersion"]);
             if (versionKey) body[versionKey] = c.version;
+            if (!(await confirmTransition(c, a.to, reason.value.trim()))) return;
             ev.target.disabled = true;
             try {
               await api("POST", `${base}/transitions`, body);
@@ -637,7 +624,8 @@ async function findingsSection(c, base, spec, can) {
               ),
               ` · ${f.reasonLabel || f.reasonCode} · ${fmtDateTime(f.createdAt)}`,
             ),
-            el("p", { class: "narasi" }, f.narasi),
+            el("p", { class: "narasi", "data-narasi-final": "" }, f.narasi),
+            narasiEditor(f, base, can, redraw),
             f.saran ? el("p", { class: "muted" }, `Saran: ${f.saran}`) : null,
             f.evidenceId
               ? el(
@@ -660,9 +648,13 @@ async function findingsSection(c, base, spec, can) {
     );
   };
   let findings = [];
-  try {
+  // After a narasi edit: the list again as the API now answers it.
+  async function redraw() {
     findings = (await api("GET", `${base}/findings`)).data;
     drawList(findings);
+  }
+  try {
+    await redraw();
   } catch (e) {
     add(list, notice("error", errorMessage(e)));
   }
@@ -958,33 +950,4 @@ async function messagesSection(c, base, spec, can) {
     add(box, form);
   }
   return box;
-}
-
-function timeline(c) {
-  const events = [...c.events].sort((a, b) => (a.at < b.at ? 1 : -1));
-  return section(
-    "Riwayat",
-    events.length
-      ? el(
-          "ol",
-          { class: "timeline" },
-          events.map((e) => {
-            const d = e.data || {};
-            const detail = d.to
-              ? ` → ${STATUS[d.to] || d.to}`
-              : d.status
-                ? ` → ${STATUS[d.status] || d.status}`
-                : "";
-            return el(
-              "li",
-              {},
-              el("time", { datetime: e.at }, fmtDateTime(e.at)),
-              " ",
-              EVENT_TEXT[e.type] || e.type,
-              detail,
-            );
-          }),
-        )
-      : el("p", { class: "muted" }, "Belum ada riwayat."),
-  );
 }

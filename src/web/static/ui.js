@@ -62,6 +62,8 @@ export const CHANNEL = {};
 export const JENIS = {};
 export const BIDANG = {};
 export const ROLE = {};
+/** Timeline event types → what staff read in the case history. */
+export const EVENT = {};
 /** Statuses that end a case. */
 export const FINAL = [];
 /** Channels a desk officer records by hand. */
@@ -81,6 +83,7 @@ export function loadLabels(api) {
     fill(CHANNEL, labels.channels);
     fill(BIDANG, labels.bidang);
     fill(ROLE, labels.roles);
+    fill(EVENT, labels.events);
     fill(JENIS, jenis.codes);
     FINAL.push(...labels.finalStatuses);
     INTAKE_CHANNELS.push(...labels.intakeChannels);

@@ -35,6 +35,7 @@ export async function render(main, { user, spec }) {
     let rows;
     try {
       rows = (await api("GET", "/api/v1/users")).data;
+      fillReset(rows);
     } catch (e) {
       add(table, notice("error", errorMessage(e)));
       return;
@@ -50,7 +51,7 @@ export async function render(main, { user, spec }) {
           el(
             "tr",
             {},
-            ["Pengguna", "Peran", "Bidang", "Aktif", "Dibuat", ""].map((h) =>
+            ["Pengguna", "Peran", "Bidang", "E-mail kerja", "Aktif", "Dibuat", ""].map((h) =>
               el("th", { scope: "col" }, h),
             ),
           ),
@@ -67,6 +68,13 @@ export async function render(main, { user, spec }) {
               options(BIDANG, { empty: "–" }),
             );
             bidang.value = u.bidang || "";
+            const email = el("input", {
+              type: "email",
+              maxlength: 254,
+              value: u.email || "",
+              "aria-label": `E-mail kerja ${u.username}`,
+              autocomplete: "off",
+            });
             const active = el("input", {
               type: "checkbox",
               checked: u.active,
@@ -82,6 +90,8 @@ export async function render(main, { user, spec }) {
                   if (role.value !== u.role) body.role = role.value;
                   if ((bidang.value || null) !== u.bidang) body.bidang = bidang.value || null;
                   if (active.checked !== u.active) body.active = active.checked;
+                  const mail = email.value.trim().toLowerCase() || null;
+                  if (mail !== (u.email || null)) body.email = mail;
                   if (!Object.keys(body).length) {
                     add(msg, notice("ok", "Tidak ada perubahan."));
                     return;
@@ -108,6 +118,7 @@ export async function render(main, { user, spec }) {
               ),
               el("td", {}, role),
               el("td", {}, bidang),
+              el("td", {}, email),
               el("td", {}, active),
               el("td", {}, fmtDate(u.createdAt)),
               el("td", {}, save),
@@ -131,6 +142,7 @@ export async function render(main, { user, spec }) {
   const role = el("select", {}, options(ROLE));
   role.value = "front_office";
   const bidang = el("select", {}, options(BIDANG, { empty: "–" }));
+  const newEmail = el("input", { type: "email", maxlength: 254, autocomplete: "off" });
   const addMsg = el("div", { "aria-live": "polite" });
   const form = el(
     "form",
@@ -140,6 +152,7 @@ export async function render(main, { user, spec }) {
     field("u-password", "Kata sandi awal", password, "minimal 10 karakter"),
     field("u-role", "Peran", role),
     field("u-bidang", "Bidang (wajib untuk penelaah)", bidang),
+    field("u-email", "E-mail kerja (untuk pemberitahuan tenggat)", newEmail),
     el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Tambah")),
     addMsg,
   );
@@ -149,6 +162,7 @@ export async function render(main, { user, spec }) {
     const body = { username: username.value.trim(), password: password.value, role: role.value };
     if (displayName.value.trim()) body.displayName = displayName.value.trim();
     if (bidang.value) body.bidang = bidang.value;
+    if (newEmail.value.trim()) body.email = newEmail.value.trim();
     try {
       await api("POST", "/api/v1/users", body);
       add(addMsg, notice("ok", `Pengguna ${body.username} ditambahkan.`));
@@ -159,6 +173,63 @@ export async function render(main, { user, spec }) {
     }
   });
   add(addBox, form);
-  add(main, listBox, addBox);
+
+  // An admin sets a new password for a staff member who forgot theirs; their sessions end.
+  const resetBox = section("Atur ulang kata sandi");
+  const who = el("select", { required: true });
+  const fresh = el("input", {
+    type: "password",
+    minlength: 10,
+    maxlength: 256,
+    autocomplete: "new-password",
+    required: true,
+  });
+  const resetMsg = el("div", { "aria-live": "polite" });
+  function fillReset(rows) {
+    const keep = who.value;
+    clear(who);
+    add(
+      who,
+      el("option", { value: "" }, "Pilih pengguna"),
+      rows.map((u) =>
+        el(
+          "option",
+          { value: u.id },
+          u.displayName ? `${u.username} (${u.displayName})` : u.username,
+        ),
+      ),
+    );
+    who.value = keep;
+  }
+  const resetForm = el(
+    "form",
+    { class: "grid-form", novalidate: true },
+    field("r-user", "Pengguna", who),
+    field(
+      "r-password",
+      "Kata sandi baru",
+      fresh,
+      "minimal 10 karakter; sampaikan langsung kepada pemiliknya",
+    ),
+    el("div", { class: "actions" }, el("button", { type: "submit" }, "Atur ulang")),
+    resetMsg,
+  );
+  resetForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clear(resetMsg);
+    if (!who.value) {
+      add(resetMsg, notice("error", "Pilih pengguna yang kata sandinya diatur ulang."));
+      return;
+    }
+    try {
+      await api("PATCH", `/api/v1/users/${who.value}`, { password: fresh.value });
+      add(resetMsg, notice("ok", "Kata sandi diatur ulang; sesi pengguna itu telah diakhiri."));
+      resetForm.reset();
+    } catch (e) {
+      add(resetMsg, notice("error", errorMessage(e)));
+    }
+  });
+  add(resetBox, resetForm);
+  add(main, listBox, addBox, resetBox);
   await load();
 }
