@@ -263,6 +263,8 @@ describe.skipIf(Boolean(missing))(
       await step("penelaah: tutup kasus (selesai)", async () => {
         const p = pe.page;
         await p.locator("[data-transition='selesai']").click();
+        // Closing is asked once more.
+        await p.locator("dialog.confirm").getByRole("button", { name: "Ya, tutup kasus" }).click();
         await p.locator("#status-kasus[data-status='selesai']").waitFor();
         await screenshot(p, "07-kasus-selesai");
       });
