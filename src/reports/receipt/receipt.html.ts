@@ -43,7 +43,7 @@ p { font-size: .85rem; margin: .25rem 0; overflow-wrap: anywhere; }
 .tt-data { border-collapse: collapse; font-size: .85rem; }
 .tt-data th { text-align: left; font-weight: 400; padding: .1rem .8rem .1rem 0; vertical-align: top; }
 .tt-data td { font-weight: 700; }
-.token strong { font-family: ui-monospace, monospace; font-size: 1rem; }
+.token strong { font-family: ui-monospace, monospace; font-size: 1rem; white-space: nowrap; }
 .dicetak { text-align: right; font-size: .7rem; color: #444; }
 @media print { .no-print { display: none; } body { padding: 0; } }
 `;

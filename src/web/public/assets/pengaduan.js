@@ -34,8 +34,8 @@ const LABELS = /** @type {Record<string, string>} */ ({
 const IDS = /** @type {Record<string, string>} */ ({
   "body.name": "nama",
   "body.phone": "telepon",
-  "body.desa": "desa",
   "body.kecamatan": "kecamatan",
+  "body.desa": "desa",
   "body.text": "keperluan",
   "body.attachment": "lampiran",
 });
