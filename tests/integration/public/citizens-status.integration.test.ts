@@ -31,7 +31,10 @@ describe("citizens' status look-up and tanda terima", () => {
   let created: { id: string; number: string; lookupToken: string };
 
   beforeAll(async () => {
-    hub = await startTestHub({ name: "citizens-status" });
+    hub = await startTestHub({
+      name: "citizens-status",
+      env: { PUBLIC_LOOKUP_PER_IP_PER_HOUR: "10000" },
+    });
     await resetDb(hub);
     fo = await userWithToken(hub, "fo.tt", "front_office");
     await userWithToken(hub, "ko.tt", "koordinator");
@@ -86,6 +89,34 @@ describe("citizens' status look-up and tanda terima", () => {
     for (const r of [unknown, wrong, missing, empty]) expect(r.status).toBe(404);
     const strip = (s: string) => s.replace(/"requestId":"[^"]*"/, "");
     expect(new Set(bodies.map(strip)).size).toBe(1);
+  });
+
+  it("timing: a wrong token for a real number costs what an unknown number does", async () => {
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const time = async (number: string, token: string) => {
+      const t0 = performance.now();
+      const r = await status(number, token);
+      await r.arrayBuffer();
+      return performance.now() - t0;
+    };
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    const right: number[] = [];
+    for (let i = 0; i < 5; i++) await time(created.number, "pemanasan"); // warm-up
+    // Interleaved, so load on the shared machine hits all three alike.
+    for (let i = 0; i < 60; i++) {
+      wrong.push(await time(created.number, `salah-${i}`));
+      unknown.push(await time(`ADU-2026-9${String(i).padStart(5, "0")}`, `salah-${i}`));
+      right.push(await time(created.number, created.lookupToken));
+    }
+    const [w, u, ok] = [median(wrong), median(unknown), median(right)];
+    // Printed for the report: the two refusals must not tell a number that exists.
+    process.stdout.write(
+      `lookup timing medians (ms): wrong token ${w.toFixed(2)}, unknown number ${u.toFixed(2)}, right token ${ok.toFixed(2)}\n`,
+    );
+    // Paired differences (each pair ran back to back) cancel the machine's load drift.
+    const paired = median(wrong.map((x, i) => x - unknown[i]!));
+    expect(Math.abs(paired)).toBeLessThan(Math.max(1.5, 0.25 * u));
   });
 
   it("the status page works without JavaScript and refuses alike", async () => {

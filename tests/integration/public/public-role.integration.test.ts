@@ -17,7 +17,7 @@ describe("serve --role public", () => {
   let bearer: string;
 
   beforeAll(async () => {
-    hub = await startTestHub({ name: "public-role", app: { publicOnly: true } });
+    hub = await startTestHub({ name: "public-role", role: "public" });
     await resetDb(hub);
     await addUser(hub.ctx, { username: "admin.pub", password: PASSWORD, role: "admin" });
     bearer = (await login(hub.ctx, { username: "admin.pub", password: PASSWORD, ip: "127.0.0.1" }))
