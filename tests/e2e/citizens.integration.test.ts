@@ -245,6 +245,67 @@ describe.skipIf(Boolean(missing))(
       });
     }
 
+    for (const viewport of [PHONE, DESKTOP]) {
+      it(`case page at ${viewport.width}: reprint, a new token (old one dead), print stylesheet`, async () => {
+        const fo = apiClient(
+          hub,
+          (await userWithToken(hub, `fo.cetak${viewport.width}`, "front_office")).token,
+        );
+        const made = await fo.post<{ id: string; number: string; lookupToken: string }>(
+          "/api/v1/cases",
+          {
+            channel: "telepon",
+            pelapor: { name: "Hj. Rabiatul Adawiyah", phone: "0812-7000-3131" },
+            keperluan: "Menanyakan jadwal penyaluran PKH tahap empat",
+          },
+        );
+        expect(made.status).toBe(201);
+        const s = await newSession(browser, hub.url, viewport);
+        const p = s.page;
+        await loginViaForm(p, `fo.cetak${viewport.width}`, PASSWORD);
+        await p.goto(`/kasus/${made.body.id}`);
+        await ready(p);
+        // Reprint: the token is not recoverable, so the receipt says how to get a new one.
+        const [first] = await Promise.all([
+          p.waitForEvent("download"),
+          p.getByRole("button", { name: "Cetak tanda terima" }).click(),
+        ]);
+        const reprint = pdfText((await first.path())!);
+        expect(reprint).toContain(made.body.number);
+        expect(reprint).toContain("Telepon");
+        expect(reprint).not.toContain(made.body.lookupToken);
+        expect(reprint).toContain("mintalah token baru");
+        // A new token, confirmed, shown once and printed; the old one stops working.
+        p.once("dialog", (d) => void d.accept());
+        const [second] = await Promise.all([
+          p.waitForEvent("download"),
+          p.getByRole("button", { name: "Token baru + cetak" }).click(),
+        ]);
+        const fresh = (await p.locator("[data-lookup-token]").textContent())!;
+        expect(fresh).toMatch(/^[A-Za-z0-9_-]{32}$/);
+        expect(pdfText((await second.path())!)).toContain(fresh);
+        const look = (tk: string) =>
+          fetch(`${hub.url}/api/v1/public/complaints/${made.body.number}`, {
+            headers: { "x-lookup-token": tk },
+          }).then((r) => r.status);
+        expect(await look(made.body.lookupToken)).toBe(404);
+        expect(await look(fresh)).toBe(200);
+        // The printed case page: no menus, forms or buttons; the case itself.
+        await p.emulateMedia({ media: "print" });
+        expect(await p.locator("header.top").isVisible()).toBe(false);
+        expect(await p.getByRole("button", { name: "Cetak tanda terima" }).isVisible()).toBe(false);
+        const printed = pdfBytesText(await p.pdf());
+        expect(printed).toContain(made.body.number);
+        expect(printed).toContain("Menanyakan jadwal penyaluran PKH");
+        expect(printed).not.toContain("Kotak masuk");
+        expect(printed).not.toContain("Cetak tanda terima");
+        await p.emulateMedia({ media: "screen" });
+        await screenshot(p, `case-${viewport.width}-cetak`);
+        expect(s.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+        await s.context.close();
+      });
+    }
+
     it("accessible: labels on every field, keyboard reach, 320 px wide", async () => {
       const s = await newSession(browser, hub.url, { width: 320, height: 640 });
       const p = s.page;
