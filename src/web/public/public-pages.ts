@@ -105,8 +105,8 @@ ${p.body}
 function formPage(ctx: HubContext): string {
   const max = Math.floor(ctx.config.PUBLIC_FORM_ATTACHMENT_MAX_BYTES / 1024);
   const kec = KECAMATAN.map((k) => `<option>${esc(k)}</option>`).join("");
-  return `<h1>Kirim pengaduan</h1>
-<p>Sampaikan keluhan atau pertanyaan tentang layanan ${esc(ctx.config.ADUAN_OFFICE_NAME)} (misalnya PKH, BPNT, PBI JK, bantuan lansia). Setelah terkirim Anda menerima <strong>tanda terima</strong> berisi nomor pengaduan dan token untuk memantau statusnya.</p>
+  return `<div id="pengantar"><h1>Kirim pengaduan</h1>
+<p>Sampaikan keluhan atau pertanyaan tentang layanan ${esc(ctx.config.ADUAN_OFFICE_NAME)} (misalnya PKH, BPNT, PBI JK, bantuan lansia). Setelah terkirim Anda menerima <strong>tanda terima</strong> berisi nomor pengaduan dan token untuk memantau statusnya.</p></div>
 <noscript><p class="peringatan">Formulir ini memerlukan JavaScript. Anda juga dapat mengadu melalui WhatsApp, surel, atau datang langsung ke kantor. Status pengaduan tetap dapat dilihat di <a href="/pengaduan/status">halaman status</a>.</p></noscript>
 <form id="form-aduan" novalidate>
 <p class="catatan">Kolom bertanda * wajib diisi.</p>

@@ -64,6 +64,7 @@ async function showReceipt(r) {
   if (article) hasil.append(document.importNode(article, true));
   hasil.hidden = false;
   form?.remove();
+  document.getElementById("pengantar")?.remove();
   document.getElementById("cetak")?.addEventListener("click", () => window.print());
   /** @type {HTMLElement | null} */ (hasil.querySelector("h1"))?.focus();
 }
