@@ -219,6 +219,40 @@ describe("citizens' status look-up and tanda terima", () => {
   });
 });
 
+describe("the form's 'rahasiakan identitas saya'", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub({ name: "citizens-rahasia" });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it("makes the case rahasia; without it the case is not", async () => {
+    const send = (rahasia: boolean | undefined, phone: string) =>
+      apiClient(hub).post<{ number: string }>("/api/v1/public/complaints", {
+        name: "Warga Rahasia",
+        phone,
+        desa: "Kapar",
+        kecamatan: "Murung Pudak",
+        text: "Pungutan liar saat penyaluran bantuan di desa kami",
+        ...(rahasia === undefined ? {} : { rahasia }),
+      });
+    const secret = await send(true, "081255507001");
+    const plain = await send(undefined, "081255507002");
+    expect(secret.status).toBe(201);
+    expect(plain.status).toBe(201);
+    const rows = await hub.ctx.db.prisma.case.findMany({
+      where: { number: { in: [secret.body.number, plain.body.number] }, channel: "website" },
+      select: { number: true, rahasia: true },
+    });
+    expect(Object.fromEntries(rows.map((r) => [r.number, r.rahasia]))).toEqual({
+      [secret.body.number]: true,
+      [plain.body.number]: false,
+    });
+  });
+});
+
 describe("look-ups are rate-limited per address", () => {
   let hub: TestHub;
   beforeAll(async () => {
