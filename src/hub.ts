@@ -83,7 +83,7 @@ export async function buildContext(
   };
 }
 
-export type ServeRole = "api" | "worker" | "all";
+export type ServeRole = "api" | "worker" | "all" | "public";
 
 export async function startHub(
   config: Config,
@@ -100,7 +100,10 @@ export async function startHub(
   const ctx = await buildContext(config, { ...opts, requireMigrated: role === "worker" });
   await ensureCatalogues(ctx);
   // A worker answers health probes only; the API and console live in api/all processes.
-  const app = role === "worker" ? createProbeApp(ctx) : createApp(ctx, opts.app);
+  const app =
+    role === "worker"
+      ? createProbeApp(ctx)
+      : createApp(ctx, { ...opts.app, ...(role === "public" ? { publicOnly: true } : {}) });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once("error", reject);

@@ -66,15 +66,21 @@ export async function sendEmailEntry(
     email: ctx.config.ADUAN_OFFICE_EMAIL,
   };
   let rendered;
+  // The stored copy never holds the token (only its hash is kept).
+  let stored: string | null = null;
   if (kind === "ack") {
-    rendered = renderAcknowledgementEmail({
-      caseNumber: c.number,
-      receivedAt: c.receivedAt,
-      citizenName: pelapor.name,
-      citizenMessageId: lastIn?.externalId ?? null,
-      citizenReferences: ids,
-      office,
-    });
+    const ack = (statusLink: string | null) =>
+      renderAcknowledgementEmail({
+        caseNumber: c.number,
+        receivedAt: c.receivedAt,
+        citizenName: pelapor.name,
+        citizenMessageId: lastIn?.externalId ?? null,
+        citizenReferences: ids,
+        office,
+        statusLink,
+      });
+    rendered = ack(prep.statusLink?.url ?? null);
+    stored = ack(prep.statusLink?.masked ?? null).text;
   } else {
     const text = prep.text!;
     rendered = renderStaffReplyEmail({
@@ -112,7 +118,7 @@ export async function sendEmailEntry(
   await deps.recordOutboundSent(
     ctx,
     { ...entry, caseId: c.id },
-    { channel: "email", externalId: messageId, body: rendered.text },
+    { channel: "email", externalId: messageId, body: stored ?? rendered.text },
   );
   return { status: "sent", response: { messageId } };
 }

@@ -93,6 +93,8 @@ export interface AcknowledgementInput {
   readonly citizenMessageId: string | null;
   readonly citizenReferences?: readonly string[];
   readonly office: OfficeContact;
+  /** The status page link with the case's look-up token (issue 18), when there is one. */
+  readonly statusLink?: string | null;
 }
 
 /**
@@ -122,6 +124,16 @@ export function renderAcknowledgementEmail(input: AcknowledgementInput): Rendere
       "bila diperlukan.",
     "4. Jawaban atas pengaduan Anda kami kirimkan melalui email ini.",
     "",
+    ...(input.statusLink
+      ? [
+          "Perkembangan pengaduan dan jawaban petugas dapat Anda pantau kapan saja di:",
+          "",
+          `    ${input.statusLink}`,
+          "",
+          "Tautan ini khusus untuk pengaduan Anda; jangan dibagikan kepada orang lain.",
+          "",
+        ]
+      : []),
     "Bila petugas memerlukan data tambahan, kami akan menghubungi Anda melalui email ini. " +
       "Petugas kami tidak pernah meminta imbalan dalam bentuk apa pun.",
     "",

@@ -23,9 +23,10 @@ export function metaClient(ctx: HubContext): MetaClient | null {
   return client;
 }
 
-export const metaAckText = (number: string): string =>
+export const metaAckText = (number: string, statusLink: string | null = null): string =>
   `Terima kasih, pengaduan Anda telah kami terima dengan nomor ${number}. ` +
-  "Petugas kami akan menindaklanjuti dan menjawab melalui pesan ini.";
+  "Petugas kami akan menindaklanjuti dan menjawab melalui pesan ini." +
+  (statusLink ? ` Pantau perkembangannya di ${statusLink}` : "");
 
 export async function sendMetaEntry(
   deps: HubServices,
@@ -46,7 +47,9 @@ export async function sendMetaEntry(
   const { c, pelapor } = prep;
   const recipient = pelapor?.metaId;
   if (!recipient) return { status: "dead", error: "pelapor tidak punya id Messenger/Instagram" };
-  const text = kind === "ack" ? metaAckText(c.number) : prep.text!;
+  const text = kind === "ack" ? metaAckText(c.number, prep.statusLink?.url) : prep.text!;
+  // The stored copy never holds the token (only its hash is kept).
+  const stored = kind === "ack" ? metaAckText(c.number, prep.statusLink?.masked) : prep.text!;
   if (text.length > MESSENGER_TEXT_MAX) {
     return { status: "dead", error: `teks melebihi ${MESSENGER_TEXT_MAX} karakter` };
   }
@@ -55,7 +58,7 @@ export async function sendMetaEntry(
     await deps.recordOutboundSent(
       ctx,
       { ...entry, caseId: c.id },
-      { channel: c.channel, externalId: sent.externalId, body: text },
+      { channel: c.channel, externalId: sent.externalId, body: stored },
     );
     return { status: "sent", response: { externalId: sent.externalId } };
   } catch (e) {

@@ -15,11 +15,12 @@ import {
 } from "./whatsapp.client.js";
 import { whatsappClient } from "./whatsapp.webhook.js";
 
-export const whatsappAckText = (number: string): string =>
+export const whatsappAckText = (number: string, statusLink: string | null = null): string =>
   `Terima kasih, pengaduan Anda telah kami terima dengan nomor ${number}. ` +
   "Mohon cantumkan nomor tersebut bila menghubungi kami kembali. Petugas kami akan " +
   "menindaklanjuti dan menyampaikan jawaban melalui WhatsApp ini. Layanan ini tidak " +
-  "dipungut biaya.";
+  "dipungut biaya." +
+  (statusLink ? ` Pantau perkembangan pengaduan Anda di ${statusLink}` : "");
 
 /** Template parameters are single-line and capped by Meta (1024 characters). */
 function templateParam(text: string): string {
@@ -48,7 +49,9 @@ export async function sendWhatsAppEntry(
     pelapor?.bsuid ??
     null;
   if (!waId) return { status: "dead", error: "pelapor tidak punya nomor WhatsApp" };
-  const text = kind === "ack" ? whatsappAckText(c.number) : prep.text!;
+  const text = kind === "ack" ? whatsappAckText(c.number, prep.statusLink?.url) : prep.text!;
+  // The stored copy never holds the token (only its hash is kept).
+  const stored = kind === "ack" ? whatsappAckText(c.number, prep.statusLink?.masked) : prep.text!;
   if (text.length > WHATSAPP_TEXT_MAX) {
     return { status: "dead", error: `teks melebihi ${WHATSAPP_TEXT_MAX} karakter` };
   }
@@ -78,7 +81,7 @@ export async function sendWhatsAppEntry(
     await deps.recordOutboundSent(
       ctx,
       { ...entry, caseId: c.id },
-      { channel: "whatsapp", externalId: sent.externalId, body: text },
+      { channel: "whatsapp", externalId: sent.externalId, body: stored },
     );
     return { status: "sent", response: { externalId: sent.externalId, mode } };
   } catch (e) {

@@ -12,9 +12,11 @@ import { DomainError } from "../domain/errors.js";
 
 const USAGE = `Usage: aduan-hub <command>
 
-  serve [--role api|worker|all] run the hub on PORT (default 3000): api = HTTP API and console,
+  serve [--role api|worker|all|public]
+                                run the hub on PORT (default 3000): api = HTTP API and console,
                                 worker = scheduled jobs and outbox (health probes only; refuses
-                                pending migrations), all = both (default)
+                                pending migrations), all = both (default), public = only the
+                                citizens' pages (/pengaduan) and the public API (no jobs)
   migrate                       apply pending database migrations
   migrate --status              list applied and pending migrations
   user add <username> --role R [--bidang B] [--instansi CODE] [--name "Nama"]
@@ -59,12 +61,12 @@ async function readStdin(): Promise<string> {
 async function cmdServe(config: Config, args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { role: { type: "string", default: "all" } } });
   const role = values.role as ServeRole;
-  if (!["api", "worker", "all"].includes(role))
-    throw new UsageError("serve --role must be api, worker or all");
+  if (!["api", "worker", "all", "public"].includes(role))
+    throw new UsageError("serve --role must be api, worker, all or public");
   // Every adapter checks its own options first (LAPOR_TOKEN with LAPOR_BASE_URL, issue 4).
   assertAdapterConfig(config);
   const hub = await startHub(config, { role });
-  if (role !== "api" && config.ADUAN_JOBS) {
+  if ((role === "all" || role === "worker") && config.ADUAN_JOBS) {
     const jobs = await (await import("../jobs/runner.js")).startJobRunner(hub.ctx);
     const close = hub.close;
     hub.close = async () => {

@@ -231,6 +231,17 @@ export const configSchema = z.object({
     .max(20 * 1024 * 1024)
     .default(2 * 1024 * 1024),
   // ---- end issue 6 config ----
+  // ---- issue 18 config ----
+  // Address of the citizens' page (/pengaduan) as citizens reach it, printed on the tanda
+  // terima and in acknowledgements; unset: the address the request came to (or HOST:PORT).
+  ADUAN_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s?#]+$/, "must be an http(s):// URL without query")
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
+  // Status look-ups (page, PDF and API) per address per hour: against guessing numbers.
+  PUBLIC_LOOKUP_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+  // ---- end issue 18 config ----
   // ---- issue 7 config ----
   // Signature block of every report (the Kepala Dinas signs; see src/reports/signature.ts).
   ADUAN_KEPALA_DINAS_NAME: z.string().min(1).default("Drs. H. Abu Bakar Sidiq"),

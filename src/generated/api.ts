@@ -824,10 +824,73 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status and public replies of a web-form complaint (no personal data) */
+        /**
+         * Status, dated steps and public replies of a complaint (no personal data)
+         * @description Every channel's case has a token (web form answer, desk intake answer and tanda terima, WhatsApp/e-mail/Messenger acknowledgement). A wrong or missing token answers 404 exactly like an unknown number; rate-limited per address (`PUBLIC_LOOKUP_PER_IP_PER_HOUR`, 429 `RATE_LIMITED`).
+         */
         get: operations["getPublicComplaintStatus"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/complaints/{number}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tanda terima of a complaint, with its token (no personal data)
+         * @description Same rule as the status look-up: a wrong or missing `X-Lookup-Token` answers 404 like an unknown number; look-ups are rate-limited per address (`PUBLIC_LOOKUP_PER_IP_PER_HOUR`, 429 `RATE_LIMITED`).
+         */
+        get: operations["getPublicComplaintReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tanda terima of a case (A5 PDF or print view)
+         * @description The desk's receipt. With `X-Lookup-Token` equal to the case's current token (the intake answer's `lookupToken`) the token and the direct status link are printed; otherwise the receipt says how to get a new token (the old one is never recoverable).
+         */
+        get: operations["getCaseReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/lookup-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new status-page token for the citizen (reprint); the old one stops working
+         * @description Audited (`case.lookup_token_reissued`); the token is shown once.
+         */
+        post: operations["reissueLookupToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1895,6 +1958,8 @@ export interface components {
             text: string;
             /** @description Honeypot: must be empty */
             website?: string;
+            /** @description "Rahasiakan identitas saya" (Perpres 76/2013): the case is `rahasia`; staff see "Identitas dirahasiakan" and reports never carry the name */
+            rahasia?: boolean;
             attachment?: {
                 fileName: string;
                 /** @description The sender's claim, not used: the type is read from the content (PDF, images, Office documents, plain text, audio/video); HTML, SVG and programs → 415 ATTACHMENT_TYPE_REFUSED */
@@ -1907,13 +1972,29 @@ export interface components {
             /** @description Shown once; only its hash is stored */
             lookupToken: string;
         };
+        CaseCreated: components["schemas"]["Case"] & {
+            /** @description The citizen's status-page token, shown once (only its hash is kept) */
+            lookupToken: string;
+        };
+        LookupTokenIssued: {
+            number: string;
+            /** @description Shown once; the previous token no longer works */
+            lookupToken: string;
+        };
         PublicComplaintStatus: {
             number: string;
             status: components["schemas"]["CaseStatus"];
+            statusLabel: string;
             /** Format: date-time */
             receivedAt: string;
             /** Format: date-time */
             closedAt: string | null;
+            /** @description Dated steps in plain words (never staff names or notes) */
+            steps: {
+                /** Format: date-time */
+                at: string;
+                text: string;
+            }[];
             replies: {
                 /** Format: date-time */
                 at: string;
@@ -2306,7 +2387,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Replay of an earlier request with the same Idempotency-Key */
+            /** @description Replay of an earlier request with the same Idempotency-Key (no `lookupToken`) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2315,13 +2396,13 @@ export interface operations {
                     "application/json": components["schemas"]["Case"];
                 };
             };
-            /** @description Created */
+            /** @description Created. `lookupToken` is the citizen's status-page token, given only in this answer (stored as a hash; print it on the tanda terima). A lost token is replaced by `POST /api/v1/cases/{id}/lookup-token`. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Case"];
+                    "application/json": components["schemas"]["CaseCreated"];
                 };
             };
             400: components["responses"]["Error"];
@@ -3654,6 +3735,91 @@ export interface operations {
                     "application/json": components["schemas"]["PublicComplaintStatus"];
                 };
             };
+            404: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    getPublicComplaintReceipt: {
+        parameters: {
+            query?: {
+                format?: "pdf" | "html";
+            };
+            header?: {
+                "X-Lookup-Token"?: string;
+            };
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A5 PDF or print view */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "text/html": string;
+                };
+            };
+            404: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    getCaseReceipt: {
+        parameters: {
+            query?: {
+                format?: "pdf" | "html";
+            };
+            header?: {
+                "X-Lookup-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A5 PDF or print view */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "text/html": string;
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    reissueLookupToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LookupTokenIssued"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             404: components["responses"]["Error"];
         };
     };

@@ -7,7 +7,7 @@ import type { HubContext } from "../context.js";
 import { findNul } from "../util/text.js";
 import { apiSpec } from "./spec.js";
 import { rawRoutes } from "./raw-routes.js";
-import { pageRoutes } from "../web/pages.js";
+import { pageRoutes, publicSitePages } from "../web/pages.js";
 import { authMiddleware } from "./auth.middleware.js";
 import { authorize, operationGate } from "./gate.js";
 import { DomainError } from "../domain/errors.js";
@@ -107,7 +107,22 @@ export type AppOptions = {
   routes?: Routes[];
   /** Non-API routes (the staff console). */
   pages?: Routes[];
+  /**
+   * `serve --role public` (issue 18): only the citizens' pages, their assets, the public
+   * API and the load balancer's probes; every other path and operation answers 404.
+   */
+  publicOnly?: boolean;
 };
+
+/** The operations a `serve --role public` process serves. */
+export const PUBLIC_SITE_OPERATIONS: ReadonlySet<string> = new Set([
+  "submitPublicComplaint",
+  "getPublicComplaintStatus",
+  "getPublicComplaintReceipt",
+  "getLiveness",
+  "getReadiness",
+]);
+const PUBLIC_SITE_PATH = /^\/pengaduan(\/|$)/;
 
 // The worker role's HTTP surface: health, liveness and readiness only.
 // Routing is exact: the path of a request is one spec operation as written, or nothing.
@@ -147,10 +162,26 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   // Deny by default: an API path that is not exactly a spec operation ends here (404/405),
   // before webhooks, sessions, validation or any handler.
   app.use(operationGate());
+  if (opts.publicOnly) {
+    // Before webhooks, sessions and handlers: the staff API, the login and the console do
+    // not exist on this host (404, the same answer as any unknown path).
+    app.use((req, res, next) => {
+      if (req.operation) {
+        return PUBLIC_SITE_OPERATIONS.has(req.operation.id)
+          ? next()
+          : next(new DomainError("NOT_FOUND", "Alamat tidak ditemukan"));
+      }
+      if (PUBLIC_SITE_PATH.test(req.path) && (req.method === "GET" || req.method === "HEAD"))
+        return next();
+      if (/^\/api(\/|$)/i.test(req.path))
+        return next(new DomainError("NOT_FOUND", "Alamat tidak ditemukan"));
+      res.status(404).type("text/plain; charset=utf-8").send("Tidak ditemukan");
+    });
+  }
 
   // Webhooks first: they need neither cookies nor sessions.
   const raw = express.Router(ROUTER_OPTIONS);
-  for (const r of [...rawRoutes, ...(opts.rawRoutes ?? [])]) r(raw, ctx);
+  if (!opts.publicOnly) for (const r of [...rawRoutes, ...(opts.rawRoutes ?? [])]) r(raw, ctx);
   app.use(raw);
   app.use(cookieParser());
 
@@ -199,7 +230,8 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   );
 
   const pages = express.Router(ROUTER_OPTIONS);
-  for (const r of [...pageRoutes, ...(opts.pages ?? [])]) r(pages, ctx);
+  const pageList = opts.publicOnly ? publicSitePages : [...pageRoutes, ...(opts.pages ?? [])];
+  for (const r of pageList) r(pages, ctx);
   app.use(pages);
 
   app.use(errorMiddleware(ctx.logger));

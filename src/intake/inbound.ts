@@ -153,6 +153,7 @@ function draftOf(input: InboundWrite): CaseDraft {
     lastInboundAt: input.receivedAt,
     flags: [...(input.flags ?? [])],
     publicTokenHash: input.publicTokenHash ?? null,
+    rahasia: input.rahasia === true,
     parties: [
       {
         role: "pelapor",

@@ -114,6 +114,8 @@ export type InboundMessage = {
   readonly extraLockKeys?: readonly string[];
   /** Hash of the citizen's status look-up token of a new case. */
   readonly publicTokenHash?: string | null;
+  /** The citizen asked to keep their identity confidential (the web form's choice). */
+  readonly rahasia?: boolean;
 };
 
 /** What a mailbox source hands the pipeline: the sync record carrying its message. */

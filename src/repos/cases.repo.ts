@@ -46,6 +46,56 @@ export async function findPublicCases(ctx: { db: Db }, number: string): Promise<
   });
 }
 
+/**
+ * What the citizens' status page may show of a case: status, dated steps (event types and
+ * target status only: never notes, actors or data) and the office's replies, without the
+ * automatic acknowledgements. Runs the same queries whether or not the case exists (a nil
+ * id), so a wrong token costs what a right one does.
+ */
+export async function publicCaseView(
+  ctx: { db: Db },
+  caseId: string,
+): Promise<{
+  events: { at: Date; type: string; to: string | null }[];
+  replies: { at: Date; body: string }[];
+}> {
+  const [events, messages, acks] = await Promise.all([
+    ctx.db.prisma.caseEvent.findMany({
+      where: { caseId },
+      orderBy: [{ at: "asc" }, { id: "asc" }],
+      select: { at: true, type: true, data: true },
+    }),
+    ctx.db.prisma.message.findMany({
+      where: { caseId, direction: "out", deliveryStatus: { not: "failed" } },
+      orderBy: { at: "asc" },
+      select: { at: true, body: true, outboxId: true },
+    }),
+    ctx.db.prisma.outbox.findMany({
+      where: { caseId, kind: { endsWith: ".ack" } },
+      select: { id: true },
+    }),
+  ]);
+  const ackIds = new Set(acks.map((a) => a.id));
+  return {
+    events: events.map((e) => {
+      const d = e.data as Record<string, unknown> | null;
+      return { at: e.at, type: e.type, to: typeof d?.to === "string" ? d.to : null };
+    }),
+    replies: messages
+      .filter((m) => !m.outboxId || !ackIds.has(m.outboxId))
+      .map((m) => ({ at: m.at, body: m.body })),
+  };
+}
+
+/** Sets a case's look-up token hash (a new token invalidates the one handed out before). */
+export async function setPublicTokenHash(
+  ctx: { db: Db },
+  caseId: string,
+  hash: string,
+): Promise<void> {
+  await ctx.db.prisma.case.update({ where: { id: caseId }, data: { publicTokenHash: hash } });
+}
+
 /** The office's replies to the complainant, oldest first. */
 export async function outboundReplies(
   ctx: { db: Db },

@@ -1,4 +1,5 @@
 import type { HubContext } from "../context.js";
+import { newLookupToken } from "../security/lookup-token.js";
 import type { components } from "../generated/api.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { DomainError, notFound, type FieldError } from "../domain/errors.js";
@@ -62,9 +63,12 @@ export async function createCase(
   input: CaseIntake,
   hooks: IntakeHooks = {},
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
-): Promise<CaseDto> {
+): Promise<CaseDto & { lookupToken: string }> {
   const errors: FieldError[] = [];
   const receivedAt = input.receivedAt ? new Date(input.receivedAt) : ctx.clock();
+  // Every case gets the citizen's look-up token (issue 18): shown once in this answer and
+  // on the desk's tanda terima, stored only as its hash.
+  const lookup = newLookupToken();
   if (receivedAt.getTime() > ctx.clock().getTime() + 5 * 60_000) {
     errors.push({ field: "body.receivedAt", message: "tidak boleh di masa depan" });
   }
@@ -92,6 +96,7 @@ export async function createCase(
     kecamatan: input.pelapor.kecamatan?.trim() || null,
     parties,
     purpose: "pencatatan aduan",
+    publicTokenHash: lookup.hash,
   };
   const fail = (all: FieldError[]): never => {
     const first = all[0]!;
@@ -111,7 +116,7 @@ export async function createCase(
     await hooks.inTransaction?.(tx, written.caseId);
     return written.caseId;
   });
-  return getCaseInternal(ctx, user, id);
+  return { ...(await getCaseInternal(ctx, user, id)), lookupToken: lookup.token };
 }
 
 const partyPath = (p: number) => (p === 0 ? "body.pelapor" : "body.atasNama");

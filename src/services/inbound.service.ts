@@ -3,6 +3,8 @@
 // a case that is joined or opened in ONE transaction, serialised per sender with an
 // advisory lock so a burst from one number never opens two cases. Dedupe is the
 // Message unique (channel, externalId): a replayed wamid/mid/Message-ID changes nothing.
+import { mintAckToken, publicBaseUrl } from "./public-status.service.js";
+import { followLink } from "../reports/receipt/receipt.js";
 import { writeStoredFile } from "./file-store.js";
 import { detectFileType, sanitizeMime } from "../domain/uploads/file-type.js";
 import { createHash } from "node:crypto";
@@ -310,6 +312,11 @@ export async function prepareOutbound(
       c: OutboundCase;
       pelapor: OutboundCase["parties"][number] | undefined;
       text: string | null;
+      /**
+       * An acknowledgement's status link (issue 18): `url` carries a token minted now (the
+       * outbox holds no secret), `masked` is the same text to store on the Message.
+       */
+      statusLink: { url: string; masked: string } | null;
     }
 > {
   if (!entry.caseId) return { stop: { status: "dead", error: "entri outbox tanpa kasus" } };
@@ -339,7 +346,16 @@ export async function prepareOutbound(
       return { stop: { status: "dead", error: refused } };
     }
   }
-  return { stop: null, c, pelapor: replyRecipient(c.parties) ?? undefined, text };
+  let statusLink: { url: string; masked: string } | null = null;
+  if (kind === "ack") {
+    const token = await mintAckToken(ctx, c.id);
+    const statusUrl = `${publicBaseUrl(ctx)}/pengaduan/status`;
+    statusLink = {
+      url: followLink(statusUrl, c.number, token),
+      masked: followLink(statusUrl, c.number, "TOKEN-DISEMBUNYIKAN"),
+    };
+  }
+  return { stop: null, c, pelapor: replyRecipient(c.parties) ?? undefined, text, statusLink };
 }
 
 /** After a successful send: the provider id goes on the Message (statuses refer to it). */

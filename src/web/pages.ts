@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Request, Response, Router } from "express";
 import type { Routes } from "../http/app.js";
+import { publicPageRoutes } from "./public/public-pages.js";
 
 type Asset = { body: Buffer; gzip: Buffer | null; type: string };
 
@@ -155,4 +156,7 @@ export const consoleRoutes: Routes = (r: Router) => {
   });
 };
 
-export const pageRoutes: Routes[] = [consoleRoutes];
+/** The citizens' pages first: the console's catch-all 404 comes last. */
+export const pageRoutes: Routes[] = [publicPageRoutes, consoleRoutes];
+/** What `serve --role public` serves besides the public API. */
+export const publicSitePages: Routes[] = [publicPageRoutes];

@@ -5,7 +5,7 @@ import { inject } from "vitest";
 import pino from "pino";
 import { parseConfig, type Config } from "../../src/config/config.js";
 import type { Clock } from "../../src/context.js";
-import { startHub, type Hub } from "../../src/hub.js";
+import { startHub, type Hub, type ServeRole } from "../../src/hub.js";
 import { createLogger } from "../../src/logger.js";
 import type { AppOptions } from "../../src/http/app.js";
 import { addUser } from "../../src/services/auth.service.js";
@@ -44,6 +44,8 @@ export async function startTestHub(
     app?: AppOptions;
     name?: string;
     embedded?: boolean;
+    /** `serve --role` of the hub (default all, without jobs). */
+    role?: ServeRole;
   } = {},
 ): Promise<TestHub> {
   const env: Record<string, string> = {
@@ -60,6 +62,7 @@ export async function startTestHub(
   const hub = await startHub(config, {
     logger: logs.logger,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.role ? { role: opts.role } : {}),
     app: { validateResponses: true, ...opts.app },
   });
   return Object.assign(hub, { logs });

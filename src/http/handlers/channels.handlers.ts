@@ -6,8 +6,7 @@
 // pretending success) → phone valid → per-IP and per-phone token buckets (in-process:
 // counts reset on restart and are per process, which is enough for the single hub process
 // the office runs; a proxy in front may add its own) → attachment size and type.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Router } from "express";
+import type { Request, Response, Router } from "express";
 import type { HubContext } from "../../context.js";
 import type { components } from "../../generated/api.js";
 import { detectFileType } from "../../domain/uploads/file-type.js";
@@ -20,7 +19,21 @@ import {
   storeRawMessage,
 } from "../../services/inbound.service.js";
 import { decidePartyLink, listPartyLinks } from "../../services/party-links.service.js";
-import { findPublicCases, outboundReplies } from "../../repos/cases.repo.js";
+import type { PublicCase } from "../../repos/cases.repo.js";
+import { asSystem } from "../../db/scope.js";
+import { newLookupToken } from "../../security/lookup-token.js";
+import type { ReceiptData } from "../../reports/receipt/receipt.js";
+import { renderReceiptPdf } from "../../reports/receipt/receipt.pdf.js";
+import { renderReceiptHtml } from "../../reports/receipt/receipt.html.js";
+import {
+  caseTokenMatches,
+  findByToken,
+  publicBaseUrl,
+  publicStatus,
+  receiptCase,
+  receiptData,
+  reissueLookupToken,
+} from "../../services/public-status.service.js";
 import {
   checkAttachment,
   DEFAULT_ALLOWED_ATTACHMENT_MIMES,
@@ -63,8 +76,50 @@ const HOUR = 3_600_000;
 
 type PublicComplaintBody = components["schemas"]["PublicComplaintInput"];
 
-function tokenHash(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+const lookupHeader = (req: Request): string => (req.get("x-lookup-token") ?? "").trim();
+
+/** Where the citizens' page is, for links printed on a receipt. */
+export function origin(ctx: HubContext, req: Request): string {
+  return publicBaseUrl(ctx, `${req.protocol}://${req.get("host") ?? "localhost"}`);
+}
+
+const lookupLimiters = new WeakMap<HubContext, TokenBuckets>();
+
+/**
+ * One status look-up (API, status page, receipt) by number and token, rate-limited per
+ * address: every look-up counts, right or wrong, so the limit says nothing about either.
+ */
+export async function publicLookup(
+  ctx: HubContext,
+  req: Request,
+  number: string,
+  token: string,
+): Promise<PublicCase | null> {
+  let buckets = lookupLimiters.get(ctx);
+  if (!buckets) {
+    const n = ctx.config.PUBLIC_LOOKUP_PER_IP_PER_HOUR;
+    buckets = new TokenBuckets(n, n / HOUR);
+    lookupLimiters.set(ctx, buckets);
+  }
+  const ok = buckets.take(req.ip ?? "unknown", ctx.clock().getTime());
+  if (!ok.ok) {
+    throw new DomainError("RATE_LIMITED", "Terlalu banyak pencarian; coba lagi nanti", {
+      retryAfterSeconds: Math.ceil(ok.retryAfterMs / 1000),
+    });
+  }
+  return findByToken(ctx, number, token);
+}
+
+async function sendReceipt(res: Response, data: ReceiptData, format: "pdf" | "html") {
+  res.setHeader("Cache-Control", "no-store");
+  if (format === "html") {
+    res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    res.type("text/html; charset=utf-8").send(renderReceiptHtml(data));
+    return;
+  }
+  const pdf = await renderReceiptPdf(data);
+  res.setHeader("Content-Disposition", `inline; filename="tanda-terima-${data.number}.pdf"`);
+  res.type("application/pdf").send(pdf);
 }
 
 export function channelsRoutes(r: Router, ctx: HubContext): void {
@@ -144,7 +199,7 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
     const phoneOk = perPhone.take(phone.value, now);
     if (!phoneOk.ok) throw limited(phoneOk.retryAfterMs);
 
-    const lookupToken = randomBytes(24).toString("base64url");
+    const { token: lookupToken, hash: lookupHash } = newLookupToken();
     // The attachment bytes are stored encrypted as an Attachment, not in the raw record.
     const rawBody = Buffer.from(
       JSON.stringify({
@@ -177,7 +232,8 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
       lockKey: `inbound:website:${phone.value}`,
       // The answer below carries the case number: the SOP's tanda terima, on screen.
       acknowledgedOnScreen: true,
-      publicTokenHash: tokenHash(lookupToken),
+      publicTokenHash: lookupHash,
+      rahasia: body.rahasia === true,
       inTx: async (tx, r) => {
         await tx.rawMessage.update({
           where: { id: rawId },
@@ -209,25 +265,47 @@ export function channelsRoutes(r: Router, ctx: HubContext): void {
   });
 
   publicRoute(r, "getPublicComplaintStatus", async (req, res) => {
-    const token = req.get("x-lookup-token") ?? "";
-    // Numbers are counted per office, so one number may name a case in each office:
-    // the look-up token says which (only the web form's cases have one).
-    const candidates = await findPublicCases(ctx, String(req.params.number));
-    const given = Buffer.from(tokenHash(token), "hex");
-    const c = candidates.find((k) => {
-      const stored = Buffer.from(k.publicTokenHash ?? "", "hex");
-      return token !== "" && stored.length === given.length && timingSafeEqual(stored, given);
-    });
+    const found = await publicLookup(ctx, req, String(req.params.number), lookupHeader(req));
+    const st = await publicStatus(ctx, found);
     // Same answer for "no such case" and "wrong token": numbers are guessable.
-    if (!c) throw notFound("Pengaduan");
-    const replies = await outboundReplies(ctx, c.id);
+    if (!st) throw notFound("Pengaduan");
     res.json({
-      number: c.number,
-      status: c.status,
-      receivedAt: c.receivedAt.toISOString(),
-      closedAt: c.closedAt?.toISOString() ?? null,
-      replies: replies.map((m) => ({ at: m.at.toISOString(), text: m.body })),
+      number: st.number,
+      status: st.status,
+      statusLabel: st.statusLabel,
+      receivedAt: st.receivedAt.toISOString(),
+      closedAt: st.closedAt?.toISOString() ?? null,
+      steps: st.steps.map((x) => ({ at: x.at.toISOString(), text: x.text })),
+      replies: st.replies.map((x) => ({ at: x.at.toISOString(), text: x.text })),
     });
+  });
+
+  publicRoute(r, "getPublicComplaintReceipt", async (req, res) => {
+    const token = lookupHeader(req);
+    const found = await publicLookup(ctx, req, String(req.params.number), token);
+    const st = await publicStatus(ctx, found);
+    if (!found || !st) throw notFound("Pengaduan");
+    const c = await asSystem("public-status", () => receiptCase(ctx, found.id));
+    const data = await receiptData(ctx, c, { lookupToken: token, baseUrl: origin(ctx, req) });
+    await sendReceipt(res, data, req.query.format === "html" ? "html" : "pdf");
+  });
+
+  route(r, "getCaseReceipt", async (req, res) => {
+    const id = String(req.params.id);
+    const token = lookupHeader(req);
+    const c = await receiptCase(ctx, id);
+    const printToken = token !== "" && (await caseTokenMatches(ctx, id, token)) ? token : null;
+    const data = await receiptData(ctx, c, { lookupToken: printToken, baseUrl: origin(ctx, req) });
+    await sendReceipt(res, data, req.query.format === "html" ? "html" : "pdf");
+  });
+
+  route(r, "reissueLookupToken", async (req, res) => {
+    res.json(
+      await reissueLookupToken(ctx, req.user, String(req.params.id), {
+        ...(req.ip ? { ip: req.ip } : {}),
+        requestId: String(req.id),
+      }),
+    );
   });
 
   route(r, "listPartyLinks", async (req, res) => {

@@ -1,5 +1,6 @@
 /* global window, document, setTimeout, clearTimeout */
 import { api, access, operation, csrfToken } from "./api.js";
+import { receiptTools } from "./receipt.js";
 import {
   add,
   el,
@@ -126,6 +127,7 @@ export async function render(main, { user, spec }) {
       el("dt", {}, "Bidang"),
       el("dd", {}, c.bidang ? `${c.bidang} – ${BIDANG[c.bidang] || ""}` : "Belum didisposisi"),
     ),
+    receiptTools(c, spec, user),
     el("h2", {}, "Keperluan"),
     el("p", { class: "prose", id: "keperluan" }, c.keperluan),
     c.historicalNarasi ? el("p", { class: "muted" }, `Narasi lama: ${c.historicalNarasi}`) : null,

@@ -14,6 +14,7 @@ import {
   JENIS,
 } from "./ui.js";
 import { checkNik, checkPhone } from "./validate.js";
+import { receiptConfirmation } from "./receipt.js";
 
 const QUEUE_KEY = "aduan.intake.queue";
 const DRAFT_KEY = "aduan.intake.draft";
@@ -366,6 +367,7 @@ export async function render(main) {
               : "",
           replayed ? " · terkirim dari antrean" : "",
         ),
+        receiptConfirmation(data),
         el("p", {}, el("a", { href: `/kasus/${data.id}` }, "Buka halaman kasus")),
       ),
     );

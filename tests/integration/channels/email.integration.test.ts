@@ -205,6 +205,19 @@ describe.skipIf(skipReason !== null)(
       expect(ack.to).toEqual(["warga.uji@example.test"]);
       expect(ack.mail.subject).toContain(c.number);
       expect(ack.mail.text).toContain(c.number);
+      // Issue 18: the status link with a working token; the stored copy keeps no token.
+      const link = /\/pengaduan\/status\?nomor=[^&\s]+&token=([A-Za-z0-9_-]+)/.exec(
+        ack.mail.text ?? "",
+      );
+      expect(link).not.toBeNull();
+      const seen = await fetch(`${hub.url}/api/v1/public/complaints/${c.number}`, {
+        headers: { "x-lookup-token": link![1]! },
+      });
+      expect(seen.status).toBe(200);
+      const stored = await hub.ctx.db.prisma.message.findFirstOrThrow({
+        where: { caseId: c.id, direction: "out" },
+      });
+      expect(stored.body).not.toContain(link![1]!);
       expect(ack.mail.inReplyTo).toBe("<aduan-1@example.test>");
       expect(ack.mail.headers.get("auto-submitted")).toBe("auto-replied");
       const ackId = ack.mail.messageId!;
