@@ -77,6 +77,13 @@ export async function createCase(
       message: `tidak boleh sebelum ${ctx.config.ADUAN_OFFICE_START} (awal pencatatan kantor)`,
     });
   }
+  const maxAgeDays = ctx.config.ADUAN_INTAKE_MAX_AGE_DAYS;
+  if (receivedAt.getTime() < ctx.clock().getTime() - maxAgeDays * 86_400_000) {
+    errors.push({
+      field: "body.receivedAt",
+      message: `tidak boleh lebih dari ${maxAgeDays} hari yang lalu`,
+    });
+  }
   if (input.jenis) await assertKnownJenis(ctx, input.jenis);
   const parties = [personDraft("pelapor", input.pelapor)];
   if (input.atasNama) parties.push(personDraft("atas_nama", input.atasNama));

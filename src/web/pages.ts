@@ -58,6 +58,7 @@ const CSP = [
 const PAGES: Record<string, string> = {
   masuk: "Masuk",
   "kotak-masuk": "Kotak masuk",
+  beranda: "Beranda",
   catat: "Catat aduan",
   kasus: "Halaman kasus",
   laporan: "Laporan",
@@ -131,7 +132,16 @@ export const consoleRoutes: Routes = (r: Router) => {
     res.status(204).end();
   });
 
-  const simple = ["masuk", "kotak-masuk", "catat", "laporan", "kesehatan", "pengguna", "katalog"];
+  const simple = [
+    "masuk",
+    "kotak-masuk",
+    "beranda",
+    "catat",
+    "laporan",
+    "kesehatan",
+    "pengguna",
+    "katalog",
+  ];
   r.get("/", (_req, res) => sendHtml(res, "kotak-masuk", version));
   for (const page of simple) r.get(`/${page}`, (_req, res) => sendHtml(res, page, version));
   r.get("/kasus/:id", (req, res) =>
