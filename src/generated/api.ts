@@ -1363,7 +1363,7 @@ export interface components {
             channel: components["schemas"]["IntakeChannel"];
             /**
              * Format: date-time
-             * @description Defaults to now. Not more than 5 minutes in the future, not before the office's start (ADUAN_OFFICE_START); otherwise 400 VALIDATION_FAILED with field body.receivedAt.
+             * @description Defaults to now. Not more than 5 minutes in the future, not before the office's start (ADUAN_OFFICE_START), not older than ADUAN_INTAKE_MAX_AGE_DAYS (default 365, issue 15); otherwise 400 VALIDATION_FAILED with field body.receivedAt.
              */
             receivedAt?: string;
             pelapor: components["schemas"]["PersonInput"];

@@ -33,57 +33,45 @@ function svg(tag, attrs, ...kids) {
 }
 
 /**
- * Horizontal bars with the number as a link beside each label.
+ * One row per value: its label and linked number, a bar under it (labels are never cut).
  * @param {string} key data attribute of the chart
  * @param {{ label: string, n: number, href: string | null }[]} rows
  */
 function barChart(key, rows) {
   const max = Math.max(1, ...rows.map((r) => r.n));
-  const h = 18;
-  const chart = svg(
-    "svg",
-    {
-      viewBox: `0 0 100 ${rows.length * (h + 6)}`,
-      preserveAspectRatio: "none",
-      width: "100%",
-      height: rows.length * (h + 6),
-      class: "bars",
-      role: "img",
-      "aria-hidden": "true",
-    },
-    ...rows.map((r, i) =>
-      svg(
-        "rect",
-        {
-          x: 0,
-          y: i * (h + 6),
-          height: h,
-          width: Math.max(r.n ? 0.8 : 0, (r.n / max) * 100),
-          class: "bar",
-        },
-        svg("title", {}, document.createTextNode(`${r.label}: ${r.n}`)),
-      ),
-    ),
-  );
-  const list = el(
+  return el(
     "ol",
-    { class: "bar-labels" },
+    { class: "chart bars", "data-chart": key },
     rows.map((r) =>
       el(
         "li",
         {},
-        el("span", { class: "bar-label" }, r.label),
-        r.href
-          ? el("a", { href: r.href, "data-count": `${key}:${r.n}` }, String(r.n))
-          : el("span", { "data-count": `${key}:${r.n}` }, String(r.n)),
+        el(
+          "div",
+          { class: "bar-head" },
+          el("span", { class: "bar-label" }, r.label),
+          r.href
+            ? el("a", { href: r.href, "data-count": `${key}:${r.n}` }, String(r.n))
+            : el("span", { "data-count": `${key}:${r.n}` }, String(r.n)),
+        ),
+        svg(
+          "svg",
+          {
+            viewBox: "0 0 100 6",
+            preserveAspectRatio: "none",
+            width: "100%",
+            height: 6,
+            "aria-hidden": "true",
+          },
+          svg("rect", { x: 0, y: 0, height: 6, width: 100, class: "track" }),
+          svg(
+            "rect",
+            { x: 0, y: 0, height: 6, width: (r.n / max) * 100, class: "bar" },
+            svg("title", {}, document.createTextNode(`${r.label}: ${r.n}`)),
+          ),
+        ),
       ),
     ),
-  );
-  return el(
-    "div",
-    { class: "chart", "data-chart": key },
-    el("div", { class: "chart-svg" }, chart),
-    list,
   );
 }
 
@@ -203,9 +191,14 @@ export async function render(main) {
       return codes
         .filter((c) => c !== "" || counts[c])
         .map((c) => ({
-          label: c === "" ? "Belum didisposisi" : labels[c] || c,
+          label:
+            c === ""
+              ? key === "jenis"
+                ? "Belum ditentukan"
+                : "Belum didisposisi"
+              : labels[c] || c,
           n: counts[c] || 0,
-          // The inbox cannot filter "no bidang yet"; that one number is plain text.
+          // The inbox cannot filter "no bidang/jenis yet"; that one number is plain text.
           href:
             c === "" ? null : inboxHref({ [key]: c, from, to, bidang: key === "bidang" ? c : "" }),
         }))

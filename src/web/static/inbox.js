@@ -55,8 +55,8 @@ export async function render(main, { spec, user }) {
   const sort = el(
     "select",
     { name: "urut" },
-    el("option", { value: "arrival" }, "Waktu masuk (terbaru)"),
-    el("option", { value: "received" }, "Tanggal diterima (terbaru)"),
+    el("option", { value: "arrival" }, "Waktu masuk"),
+    el("option", { value: "received" }, "Tanggal diterima"),
   );
   const overdue = el("input", { type: "checkbox", name: "overdue", disabled: !hasOverdue });
   overdue.id = "f-overdue";
