@@ -2287,6 +2287,7 @@ export interface operations {
                 q?: string;
                 overdue?: boolean;
                 sort?: "arrival" | "received";
+                counts?: boolean;
                 cursor?: string;
                 limit?: number;
             };
@@ -2305,10 +2306,10 @@ export interface operations {
                     "application/json": {
                         data: components["schemas"]["CaseSummary"][];
                         nextCursor: string | null;
-                        /** @description issue 15: cases matching every filter */
-                        total: number;
-                        /** @description issue 15: under the same filters, cases per status (the status filter ignored, so each is a click away; overdue ones only when overdue=true) and how many are overdue */
-                        counts: {
+                        /** @description issue 15, with counts=true: cases matching every filter */
+                        total?: number;
+                        /** @description issue 15, with counts=true: under the same filters, cases per status (the status filter ignored, so each is a click away; overdue ones only when overdue=true) and how many are overdue */
+                        counts?: {
                             perStatus: {
                                 [key: string]: number;
                             };

@@ -302,6 +302,8 @@ export type ListFilter = {
   limit?: number | undefined;
   /** issue 15: "arrival" (when the hub got it) or "received" (the upstream/letter date, default) */
   sort?: "arrival" | "received" | undefined;
+  /** issue 15: also answer the total and the counts (one grouped query more) */
+  counts?: boolean | string | undefined;
 };
 
 /** issue 15: what a search term matched on a listed case. */
@@ -498,8 +500,8 @@ export async function listCases(
 ): Promise<{
   data: CaseSummaryDto[];
   nextCursor: string | null;
-  total: number;
-  counts: CaseListCounts;
+  total?: number;
+  counts?: CaseListCounts;
 }> {
   const limit = f.limit ?? 25;
   const now = ctx.clock();
@@ -546,9 +548,11 @@ export async function listCases(
       FROM "Party" x WHERE (c.rahasia OR c.anonim) AND x."caseId" = c.id AND x.role = 'pelapor'
     ) hp ON true
     ORDER BY c.k DESC, c.id DESC`;
+  // The counts are asked for, not paid by every page (the inbox asks on its first page).
+  const withCounts = f.counts === true || f.counts === "true";
   const [rows, totals] = await Promise.all([
     ctx.db.sql.query<SummaryRow>(sql, params, { prepare: true }),
-    listCounts(ctx, user, f, now, overdueOnly),
+    withCounts ? listCounts(ctx, user, f, now, overdueOnly) : null,
   ]);
   const n = Math.min(rows.length, limit);
   const near = await nearThreshold(ctx); // issue 5
@@ -628,8 +632,7 @@ export async function listCases(
   return {
     data,
     nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.sortKey), last.id) : null,
-    total: totals.total,
-    counts: totals.counts,
+    ...(totals ? { total: totals.total, counts: totals.counts } : {}),
   };
 }
 

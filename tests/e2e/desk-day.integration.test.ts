@@ -414,6 +414,21 @@ describe.skipIf(Boolean(missing))(
         expect(note).toContain("NIK ditampilkan tersamar");
         expect(note).toContain("ditampilkan lengkap");
         expect(note).not.toContain("telepon tersamar");
+        // A long URL in a complaint wraps inside its card at this width.
+        await hub.ctx.db.prisma.case.update({
+          where: { id: id.siti! },
+          data: {
+            keperluan: `Bantuan PKH belum cair, bukti di https://drive.example.go.id/berkas/${"a1b2c3d4".repeat(20)}?unduh=1`,
+          },
+        });
+        await p.reload();
+        await ready(p);
+        const width = await p.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+              .document.documentElement.scrollWidth,
+        );
+        expect(width).toBeLessThanOrEqual(viewport.width);
         await s.context.close();
       });
     }
@@ -435,6 +450,7 @@ describe.skipIf(Boolean(missing))(
             "query.q: Parameter 'q' must be url encoded. Its value may not contain reserved characters.",
           fields: [{ field: "query.q", message: "Parameter 'q' must be url encoded." }],
         },
+        { status: 403, message: "Peran front_office tidak berwenang untuk tindakan ini" },
       ];
       // A string, so the test runner does not rewrite the browser's dynamic import.
       const out = await s.page.evaluate(`(async () => {
@@ -446,6 +462,7 @@ describe.skipIf(Boolean(missing))(
         "Alasan: wajib diisi",
         "Kata pencarian: minimal 2 karakter",
         "Kata pencarian: berisi karakter yang tidak diizinkan",
+        expect.stringMatching(/^Anda tidak berwenang: Peran [A-Z][^_]+ tidak berwenang/),
       ]);
       await s.context.close();
     });

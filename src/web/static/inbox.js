@@ -99,6 +99,8 @@ export async function render(main, { spec, user }) {
   const summary = el("p", { class: "list-total", "aria-live": "polite" });
   const results = el("div", { id: "hasil", class: "table-wrap", "aria-live": "polite" });
   const pager = el("nav", { class: "pager", "aria-label": "Halaman hasil" });
+  /** The total and counts of the current filter set, once the API answered them. */
+  let known = null;
   add(main, counts, form, msg, summary, results, pager);
 
   function toForm() {
@@ -136,6 +138,8 @@ export async function render(main, { spec, user }) {
     if (state.overdue) p.set("overdue", "true");
     if (params.has("sort")) p.set("sort", state.sort);
     if (state.q.length >= 2) p.set("q", state.q);
+    // The total and counts are the same on every page of one filter set: asked once.
+    if (!known && params.has("counts")) p.set("counts", "true");
     const c = state.cursors[state.page];
     if (c) p.set("cursor", c);
     return p;
@@ -143,6 +147,7 @@ export async function render(main, { spec, user }) {
 
   /** A filter changed: back to page 1, in a new history entry (Back undoes it). */
   function apply() {
+    known = null;
     state.page = 0;
     state.cursors = [null];
     writeState(state, user, true);
@@ -157,9 +162,10 @@ export async function render(main, { spec, user }) {
       const page = await api("GET", `/api/v1/cases?${query()}`);
       state.cursors[state.page + 1] = page.nextCursor;
       writeState(state, user, false);
+      if (page.counts) known = { total: page.total, counts: page.counts };
       drawTable(page.data);
-      drawPager(page.nextCursor, page.total);
-      drawCounts(page.counts);
+      drawPager(page.nextCursor, known ? known.total : undefined);
+      drawCounts(known ? known.counts : null);
     } catch (e) {
       clear(results);
       clear(summary);
@@ -374,6 +380,7 @@ export async function render(main, { spec, user }) {
       return;
     }
     Object.assign(state, readState(user));
+    known = null;
     toForm();
     load();
   };
