@@ -253,3 +253,32 @@ describe("beranda", () => {
     expect((await pe.get("/api/v1/console/dashboard")).status).toBe(403);
   });
 });
+
+describe("another office", () => {
+  it("finds nothing of this office by NIK, phone, name or tracking id; its beranda counts none", async () => {
+    const other = apiClient(
+      hub,
+      (await userWithToken(hub, "fo.balangan", "front_office", undefined, "6311-DINSOS")).token,
+    );
+    const ko2 = apiClient(
+      hub,
+      (await userWithToken(hub, "ko.balangan", "koordinator", undefined, "6311-DINSOS")).token,
+    );
+    for (const q of [NIK, "081251234567", "Siti+Aisyah", "4412907", "Siti"]) {
+      const r = await other.get<Page>(`/api/v1/cases?q=${q}&counts=true`);
+      expect(r.status).toBe(200);
+      expect(r.body.data, q).toEqual([]);
+      expect(r.body.total, q).toBe(0);
+    }
+    const open = await other.post<{ data: unknown[] }>("/api/v1/console/open-cases", {
+      nik: NIK,
+      phone: "081251234567",
+    });
+    expect(open.body.data).toEqual([]);
+    const dash = await ko2.get<{ total: number; overdueTotal: number }>(
+      "/api/v1/console/dashboard",
+    );
+    expect(dash.body.total).toBe(0);
+    expect(dash.body.overdueTotal).toBe(0);
+  });
+});
