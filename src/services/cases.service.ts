@@ -375,9 +375,6 @@ type SummaryRow = {
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-// The inbox is the hottest read: one hand-written statement on the (receivedAt, id) index,
-// keyset pagination, pelapor name by a lateral look-up of the page's rows only (measured
-// in bench/api and bench/load).
 type Param = (v: unknown) => string;
 
 /** The FROM-side filters of the inbox except status and overdue (the counts follow these). */
@@ -492,6 +489,9 @@ async function listCounts(
   return { total, counts: { perStatus, overdue } };
 }
 
+// The inbox is the hottest read: one hand-written statement on the (receivedAt, id) index,
+// keyset pagination, pelapor name by a lateral look-up of the page's rows only (measured
+// in bench/api and bench/load).
 export async function listCases(
   ctx: HubContext,
   user: AuthUser,
