@@ -429,6 +429,40 @@ describe.skipIf(Boolean(missing))(
               .document.documentElement.scrollWidth,
         );
         expect(width).toBeLessThanOrEqual(viewport.width);
+        // An anonim LAPOR! case: no phone, no e-mail with the name, and the note says so.
+        const anon = await hub.ctx.db.prisma.case.create({
+          data: {
+            number: "ADU-2026-009998",
+            channel: "lapor",
+            externalId: "5512345",
+            anonim: true,
+            keperluan: "Laporan anonim tentang penyaluran bantuan",
+            receivedAt: new Date(),
+            parties: {
+              create: [
+                {
+                  role: "pelapor",
+                  name: "Warga Anonim Kelua",
+                  phoneE164: "+6281300001111",
+                  email: "warga.anonim.kelua@example.com",
+                },
+              ],
+            },
+          },
+        });
+        try {
+          await p.goto(`/kasus/${anon.id}`);
+          await ready(p);
+          const page = (await p.locator("main").textContent()) ?? "";
+          expect(page).not.toContain("6281300001111");
+          expect(page).not.toContain("warga.anonim");
+          expect(page).not.toContain("Warga Anonim Kelua");
+          const anonNote = (await p.locator("[data-masking-note]").textContent()) ?? "";
+          expect(anonNote).toContain("Pelapor anonim");
+          expect(anonNote).not.toContain("ditampilkan lengkap");
+        } finally {
+          await hub.ctx.db.prisma.case.delete({ where: { id: anon.id } });
+        }
         await s.context.close();
       });
     }
