@@ -66,6 +66,8 @@ export const configSchema = z.object({
   // The office's first day of records: an intake's receivedAt may not be earlier
   // (the seed goes back to 2023).
   ADUAN_OFFICE_START: z.iso.date().default("2023-01-01"),
+  // issue 15: how far back the desk may date an intake (a paper backlog, a kotak-saran letter).
+  ADUAN_INTAKE_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
   ADUAN_CASE_PREFIX: z
     .string()
     .regex(/^[A-Z]{2,6}$/)

@@ -1287,6 +1287,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console/open-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The office's open cases of anyone with this NIK or phone (intake warning)
+         * @description A POST so the NIK stays out of addresses and access logs. Matches the NIK by its keyed hash and the phone however typed (normalised to E.164). Returns numbers and statuses only. A NIK check is audited (case.search.nik), found or not.
+         */
+        post: operations["findOpenCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The beranda — a year's counts, the overdue cases and the telaah awaiting a decision
+         * @description Counts of the cases received in the WITA year (default the current one) per status, jenis, bidang ("" = not yet disposed), channel and month; and, whatever the year, the open cases past their deadline and those whose telaah waits for the kadis' decision (at most 20 each, with the totals). No personal data.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health/live": {
         parameters: {
             query?: never;
@@ -1406,7 +1446,7 @@ export interface components {
             channel: components["schemas"]["IntakeChannel"];
             /**
              * Format: date-time
-             * @description Defaults to now. Not more than 5 minutes in the future, not before the office's start (ADUAN_OFFICE_START); otherwise 400 VALIDATION_FAILED with field body.receivedAt.
+             * @description Defaults to now. Not more than 5 minutes in the future, not before the office's start (ADUAN_OFFICE_START), not older than ADUAN_INTAKE_MAX_AGE_DAYS (default 365, issue 15); otherwise 400 VALIDATION_FAILED with field body.receivedAt.
              */
             receivedAt?: string;
             pelapor: components["schemas"]["PersonInput"];
@@ -1450,6 +1490,41 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        DashboardItem: {
+            /** Format: uuid */
+            id: string;
+            number: string;
+            status: components["schemas"]["CaseStatus"];
+            jenis: string | null;
+            bidang: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            dueAt: string | null;
+            /** @enum {string|null} */
+            recommendation?: "audit" | "dihentikan" | null;
+        };
+        Dashboard: {
+            year: number;
+            total: number;
+            perStatus: {
+                [key: string]: number;
+            };
+            perJenis: {
+                [key: string]: number;
+            };
+            perBidang: {
+                [key: string]: number;
+            };
+            perChannel: {
+                [key: string]: number;
+            };
+            perMonth: number[];
+            overdueTotal: number;
+            overdue: components["schemas"]["DashboardItem"][];
+            awaitingDecisionTotal: number;
+            awaitingDecision: components["schemas"]["DashboardItem"][];
+        };
         CaseSummary: {
             /** Format: uuid */
             id: string;
@@ -1479,6 +1554,10 @@ export interface components {
             pausedSince?: string | null;
             flags?: string[];
             version: number;
+            /** @description Not opened by the caller since its last change */
+            unread?: boolean;
+            /** @description What the search term matched (lists with q only) */
+            matchedBy?: ("nomor" | "pelacakan" | "nama" | "keperluan" | "nik" | "telepon")[];
         };
         Case: components["schemas"]["CaseSummary"] & {
             sumber?: string | null;
@@ -2346,6 +2425,8 @@ export interface operations {
                 receivedTo?: string;
                 q?: string;
                 overdue?: boolean;
+                sort?: "arrival" | "received";
+                counts?: boolean;
                 cursor?: string;
                 limit?: number;
             };
@@ -2364,6 +2445,15 @@ export interface operations {
                     "application/json": {
                         data: components["schemas"]["CaseSummary"][];
                         nextCursor: string | null;
+                        /** @description issue 15, with counts=true: cases matching every filter */
+                        total?: number;
+                        /** @description issue 15, with counts=true: under the same filters, cases per status (the status filter ignored, so each is a click away; overdue ones only when overdue=true) and how many are overdue */
+                        counts?: {
+                            perStatus: {
+                                [key: string]: number;
+                            };
+                            overdue: number;
+                        };
                     };
                 };
             };
@@ -4551,6 +4641,72 @@ export interface operations {
                 };
             };
             401: components["responses"]["Error"];
+        };
+    };
+    findOpenCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    nik?: string;
+                    phone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Open cases, newest first (at most 20) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            number: string;
+                            status: components["schemas"]["CaseStatus"];
+                            /** Format: date-time */
+                            receivedAt: string;
+                            matchedBy: ("nik" | "telepon")[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: {
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The beranda */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
         };
     };
     getLiveness: {

@@ -10,6 +10,7 @@ import { channelsRoutes } from "./handlers/channels.handlers.js";
 import { reportsRoutes } from "./handlers/reports.handlers.js";
 import { pdpRoutes } from "./handlers/pdp.handlers.js";
 import { usersRoutes } from "./handlers/users.handlers.js";
+import { deskRoutes } from "./handlers/desk.handlers.js";
 
 export const apiRoutes: Routes[] = [
   findingsRoutes,
@@ -21,4 +22,5 @@ export const apiRoutes: Routes[] = [
   reportsRoutes,
   pdpRoutes,
   usersRoutes,
+  deskRoutes,
 ];

@@ -81,6 +81,13 @@ export async function createCase(
       message: `tidak boleh sebelum ${ctx.config.ADUAN_OFFICE_START} (awal pencatatan kantor)`,
     });
   }
+  const maxAgeDays = ctx.config.ADUAN_INTAKE_MAX_AGE_DAYS;
+  if (receivedAt.getTime() < ctx.clock().getTime() - maxAgeDays * 86_400_000) {
+    errors.push({
+      field: "body.receivedAt",
+      message: `tidak boleh lebih dari ${maxAgeDays} hari yang lalu`,
+    });
+  }
   if (input.jenis) await assertKnownJenis(ctx, input.jenis);
   const parties = [personDraft("pelapor", input.pelapor)];
   if (input.atasNama) parties.push(personDraft("atas_nama", input.atasNama));
@@ -280,6 +287,13 @@ export async function getCase(
     if (p.nikMasked) fields.add("nik_masked");
     if (p.alamat || p.desa) fields.add("alamat");
   }
+  // issue 15: the inbox's unread marker is per user.
+  await ctx.db.sql.query(
+    `INSERT INTO "CaseSeen" ("userId", "caseId", "seenAt") VALUES ($1::uuid, $2::uuid, $3)
+     ON CONFLICT ("userId", "caseId") DO UPDATE SET "seenAt" = EXCLUDED."seenAt"`,
+    [user.id, id, ctx.clock()],
+    { prepare: true },
+  );
   if (fields.size) {
     await audit(ctx.db.prisma, {
       actor: user,
@@ -304,7 +318,14 @@ export type ListFilter = {
   overdue?: boolean | string | undefined; // issue 5
   cursor?: string | undefined;
   limit?: number | undefined;
+  /** issue 15: "arrival" (when the hub got it) or "received" (the upstream/letter date, default) */
+  sort?: "arrival" | "received" | undefined;
+  /** issue 15: also answer the total and the counts (one grouped query more) */
+  counts?: boolean | string | undefined;
 };
+
+/** issue 15: what a search term matched on a listed case. */
+export type SearchMatch = "nomor" | "pelacakan" | "nama" | "keperluan" | "nik" | "telepon";
 
 function decodeCursor(cursor: string): { r: Date; id: string } {
   try {
@@ -363,11 +384,128 @@ type SummaryRow = {
   flags: string[];
   version: number;
   pelaporName: string | null;
+  sortKey: number; // issue 15: receivedAt or createdAt, per the sort asked
+  matchedBy: SearchMatch[] | null; // issue 15
+  unread: boolean; // issue 15
   /** rahasia/anonim rows only: [name, phone, altPhones] of each pelapor, to scrub the text. */
   hiddenPelapor: [string | null, string | null, string[]][] | null;
 };
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+type Param = (v: unknown) => string;
+
+/** The FROM-side filters of the inbox except status and overdue (the counts follow these). */
+function baseFilters(
+  ctx: HubContext,
+  user: AuthUser,
+  f: ListFilter,
+  p: Param,
+): { where: string[]; matchers: [SearchMatch, string][]; nik: boolean } {
+  const where: string[] = [];
+  // Tenant isolation: an office only ever sees its own cases.
+  where.push(`c.instansi = ${p(user.instansi)}`);
+  if (f.channel) where.push(`c.channel = ${p(f.channel)}`);
+  if (f.jenis) where.push(`c.jenis = ${p(f.jenis)}`);
+  if (f.bidang) where.push(`c.bidang = ${p(f.bidang)}`);
+  if (f.receivedFrom) where.push(`c."receivedAt" >= ${p(new Date(f.receivedFrom))}`);
+  if (f.receivedTo) where.push(`c."receivedAt" < ${p(new Date(f.receivedTo))}`);
+  const matchers: [SearchMatch, string][] = [];
+  let nik = false;
+  const text = f.q?.trim().replace(/\s+/g, " ") ?? "";
+  if (text.length >= 2) {
+    const esc = (t: string) => t.replace(/[\\%_]/g, (m) => "\\" + m);
+    const like = p(`%${esc(text)}%`);
+    // Words in any order ("Aisyah Siti" finds "Siti Aisyah"); at most 6, each its own ILIKE.
+    const words = text.split(" ").slice(0, 6);
+    const wordLikes = words.length > 1 ? words.map((w) => p(`%${esc(w)}%`)) : [like];
+    const all = (col: string) => wordLikes.map((w) => `${col} ILIKE ${w}`).join(" AND ");
+    // The name of a rahasia or anonim pelapor is not searchable, neither in the party nor in
+    // the free text that mentions it: a hit would tell who filed the case.
+    const hiddenName = `((c.rahasia OR c.anonim) AND EXISTS (SELECT 1 FROM "Party" h
+        WHERE h."caseId" = c.id AND h.role = 'pelapor' AND ${all("h.name")}))`;
+    matchers.push(["nomor", `c.number ILIKE ${like}`]);
+    const compact = text.replace(/\s/g, "");
+    if (/^\d{5,12}$/.test(compact))
+      matchers.push(["pelacakan", `(c.channel = 'lapor' AND c."externalId" = ${p(compact)})`]);
+    matchers.push([
+      "nama",
+      `EXISTS (SELECT 1 FROM "Party" q WHERE q."caseId" = c.id AND ${all("q.name")}
+        AND NOT (q.role = 'pelapor' AND (c.rahasia OR c.anonim)))`,
+    ]);
+    matchers.push([
+      "keperluan",
+      `(((${all("c.keperluan")}) OR (${all("c.title")})) AND NOT ${hiddenName})`,
+    ]);
+    // An exact NIK or phone number finds the case whatever its flags (a rahasia pelapor asking
+    // at the desk about their case); the hit is listed masked like any other row.
+    const exact = exactIdentifier(ctx, text);
+    if (exact.nikHash) {
+      nik = true;
+      matchers.push([
+        "nik",
+        `c.id IN (SELECT "caseId" FROM "Party" WHERE "nikHash" = ${p(exact.nikHash)})`,
+      ]);
+    }
+    if (exact.phone) {
+      const ph = p(exact.phone);
+      matchers.push([
+        "telepon",
+        `c.id IN (SELECT "caseId" FROM "Party" WHERE "phoneE164" = ${ph} OR ${ph} = ANY("altPhones"))`,
+      ]);
+    }
+    where.push(`(${matchers.map((m) => m[1]).join(" OR ")})`);
+  }
+  return { where, matchers, nik };
+}
+
+// issue 5: past due, still open, clock running (a case paused after its due date stays late)
+const overdueSql = (p: Param, now: Date) =>
+  `(c."dueAt" < ${p(now)} AND c.status NOT IN ${FINAL_STATUSES_SQL}
+    AND (c."pausedSince" IS NULL OR c."pausedSince" > c."dueAt"))`;
+
+function paramList(): { params: unknown[]; p: Param } {
+  const params: unknown[] = [];
+  return {
+    params,
+    p: (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    },
+  };
+}
+
+export type CaseListCounts = { perStatus: Record<string, number>; overdue: number };
+
+/**
+ * issue 15: the inbox's counts under the same filters: per status (ignoring the status
+ * filter, so each is a click away) and overdue; and the total of the list as filtered.
+ */
+async function listCounts(
+  ctx: HubContext,
+  user: AuthUser,
+  f: ListFilter,
+  now: Date,
+  overdueOnly: boolean,
+): Promise<{ total: number; counts: CaseListCounts }> {
+  const { params, p } = paramList();
+  const { where } = baseFilters(ctx, user, f, p);
+  const rows = await ctx.db.sql.query<{ status: string; n: number; late: number }>(
+    `SELECT c.status, count(*)::int AS n, count(*) FILTER (WHERE ${overdueSql(p, now)})::int AS late
+       FROM "Case" c WHERE ${where.join(" AND ")} GROUP BY c.status`,
+    params,
+  );
+  const perStatus: Record<string, number> = {};
+  let total = 0;
+  let overdue = 0;
+  for (const r of rows) {
+    perStatus[r.status] = overdueOnly ? r.late : r.n;
+    if (f.status && f.status !== r.status) continue;
+    total += overdueOnly ? r.late : r.n;
+    overdue += r.late;
+  }
+  return { total, counts: { perStatus, overdue } };
+}
 
 // The inbox is the hottest read: one hand-written statement on the (receivedAt, id) index,
 // keyset pagination, pelapor name by a lateral look-up of the page's rows only (measured
@@ -377,58 +515,28 @@ export async function listCases(
   user: AuthUser,
   f: ListFilter,
   meta: { ip?: string | undefined; requestId?: string | undefined } = {},
-): Promise<{ data: CaseSummaryDto[]; nextCursor: string | null }> {
+): Promise<{
+  data: CaseSummaryDto[];
+  nextCursor: string | null;
+  total?: number;
+  counts?: CaseListCounts;
+}> {
   const limit = f.limit ?? 25;
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  // Tenant isolation: an office only ever sees its own cases.
-  where.push(`c.instansi = ${p(user.instansi)}`);
+  const now = ctx.clock();
+  const { params, p } = paramList();
+  const { where, matchers, nik } = baseFilters(ctx, user, f, p);
   if (f.status) where.push(`c.status = ${p(f.status)}`);
-  if (f.channel) where.push(`c.channel = ${p(f.channel)}`);
-  if (f.jenis) where.push(`c.jenis = ${p(f.jenis)}`);
-  if (f.bidang) where.push(`c.bidang = ${p(f.bidang)}`);
-  if (f.receivedFrom) where.push(`c."receivedAt" >= ${p(new Date(f.receivedFrom))}`);
-  if (f.receivedTo) where.push(`c."receivedAt" < ${p(new Date(f.receivedTo))}`);
-  if (f.q) {
-    const like = p(`%${f.q.trim().replace(/[\\%_]/g, (m) => "\\" + m)}%`);
-    // The name of a rahasia or anonim pelapor is not searchable, neither in the party nor in
-    // the free text that mentions it: a hit would tell who filed the case.
-    const hiddenName = `((c.rahasia OR c.anonim) AND EXISTS (SELECT 1 FROM "Party" h
-        WHERE h."caseId" = c.id AND h.role = 'pelapor' AND h.name ILIKE ${like}))`;
-    const or = [
-      `c.number ILIKE ${like}`,
-      `((c.keperluan ILIKE ${like} OR c.title ILIKE ${like}) AND NOT ${hiddenName})`,
-      `EXISTS (SELECT 1 FROM "Party" q WHERE q."caseId" = c.id AND q.name ILIKE ${like}
-        AND NOT (q.role = 'pelapor' AND (c.rahasia OR c.anonim)))`,
-    ];
-    // An exact NIK or phone number finds the case whatever its flags (a rahasia pelapor asking
-    // at the desk about their case); the hit is listed masked like any other row.
-    const exact = exactIdentifier(ctx, f.q);
-    if (exact.nikHash)
-      or.push(`c.id IN (SELECT "caseId" FROM "Party" WHERE "nikHash" = ${p(exact.nikHash)})`);
-    if (exact.phone) {
-      const ph = p(exact.phone);
-      or.push(
-        `c.id IN (SELECT "caseId" FROM "Party" WHERE "phoneE164" = ${ph} OR ${ph} = ANY("altPhones"))`,
-      );
-    }
-    where.push(`(${or.join(" OR ")})`);
-  }
-  // issue 5: past due, still open, clock running (a case paused after its due date stays late)
-  if (f.overdue === true || f.overdue === "true") {
-    where.push(
-      `c."dueAt" < ${p(ctx.clock())} AND c.status NOT IN ${FINAL_STATUSES_SQL}
-        AND (c."pausedSince" IS NULL OR c."pausedSince" > c."dueAt")`,
-    );
-  }
+  const overdueOnly = f.overdue === true || f.overdue === "true";
+  if (overdueOnly) where.push(overdueSql(p, now));
+  // issue 15: by arrival in the hub, or by the date the complaint was received upstream.
+  const key = f.sort === "arrival" ? `c."createdAt"` : `c."receivedAt"`;
   if (f.cursor) {
     const c = decodeCursor(f.cursor);
-    where.push(`(c."receivedAt", c.id) < (${p(c.r)}, ${p(c.id)}::uuid)`);
+    where.push(`(${key}, c.id) < (${p(c.r)}, ${p(c.id)}::uuid)`);
   }
+  const matched = matchers.length
+    ? `array_remove(ARRAY[${matchers.map(([k, sql]) => `CASE WHEN ${sql} THEN '${k}' END`).join(", ")}]::text[], NULL)`
+    : "NULL::text[]";
   // The page is cut first (index order, LIMIT) and only its rows look up their pelapor.
   const sql = `
     SELECT c.id, c.number, c.channel, c."externalId", c.status, c.jenis, c."jenisSuggested",
@@ -436,17 +544,20 @@ export async function listCases(
            ${epochMs('c."receivedAt"')} AS "receivedAt", ${epochMs('c."closedAt"')} AS "closedAt",
            ${epochMs('c."dueAt"')} AS "dueAt", ${epochMs('c."stepStartedAt"')} AS "stepStartedAt",
            ${epochMs('c."pausedSince"')} AS "pausedSince", c.flags, c.version,
+           ${epochMs("c.k")} AS "sortKey", c."matchedBy",
+           (s."seenAt" IS NULL OR s."seenAt" < c."updatedAt") AS unread,
            pl.name AS "pelaporName", hp.hidden AS "hiddenPelapor"
     FROM (
       SELECT c.id, c.number, c.channel, c."externalId", c.status, c.jenis, c."jenisSuggested",
              c."jenisDecision", c.bidang, c.title, c.keperluan, c.rahasia, c.anonim,
              c."receivedAt", c."closedAt", c."dueAt", c."stepStartedAt", c."pausedSince",
-             c.flags, c.version
+             c.flags, c.version, c."updatedAt", ${key} AS k, ${matched} AS "matchedBy"
       FROM "Case" c
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY c."receivedAt" DESC, c.id DESC
+      ORDER BY ${key} DESC, c.id DESC
       LIMIT ${p(limit + 1)}
     ) c
+    LEFT JOIN "CaseSeen" s ON s."userId" = ${p(user.id)}::uuid AND s."caseId" = c.id
     LEFT JOIN LATERAL (
       SELECT name FROM "Party" x WHERE x."caseId" = c.id AND x.role = 'pelapor' ORDER BY x."createdAt" LIMIT 1
     ) pl ON true
@@ -454,10 +565,14 @@ export async function listCases(
       SELECT json_agg(json_build_array(x.name, x."phoneE164", x."altPhones")) AS hidden
       FROM "Party" x WHERE (c.rahasia OR c.anonim) AND x."caseId" = c.id AND x.role = 'pelapor'
     ) hp ON true
-    ORDER BY c."receivedAt" DESC, c.id DESC`;
-  const rows = await ctx.db.sql.query<SummaryRow>(sql, params, { prepare: true });
+    ORDER BY c.k DESC, c.id DESC`;
+  // The counts are asked for, not paid by every page (the inbox asks on its first page).
+  const withCounts = f.counts === true || f.counts === "true";
+  const [rows, totals] = await Promise.all([
+    ctx.db.sql.query<SummaryRow>(sql, params, { prepare: true }),
+    withCounts ? listCounts(ctx, user, f, now, overdueOnly) : null,
+  ]);
   const n = Math.min(rows.length, limit);
-  const now = ctx.clock();
   const near = await nearThreshold(ctx); // issue 5
   const data = new Array<CaseSummaryDto>(n);
   for (let i = 0; i < n; i++) {
@@ -501,6 +616,8 @@ export async function listCases(
       pausedSince: isoOrNull(c.pausedSince),
       flags: c.flags,
       version: c.version,
+      unread: c.unread,
+      ...(c.matchedBy ? { matchedBy: c.matchedBy } : {}),
     };
   }
   // A page shows pelapor names and keperluan: a read of personal data (UU PDP), recorded
@@ -517,15 +634,26 @@ export async function listCases(
       ...meta,
     });
   }
+  // issue 15: a search by NIK asks "does this person have a case here": recorded whether or
+  // not it found one (the NIK itself is not kept).
+  if (nik) {
+    await appendAudit(ctx.db.sql, {
+      actor: user,
+      action: "case.search.nik",
+      fields: ["nik"],
+      purpose: "pencarian aduan",
+      data: { caseIds: data.filter((d) => d.matchedBy?.includes("nik")).map((d) => d.id) },
+      ...meta,
+    });
+  }
   const last = rows[n - 1];
   return {
     data,
-    nextCursor:
-      rows.length > limit && last ? encodeCursor(new Date(last.receivedAt), last.id) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.sortKey), last.id) : null,
+    ...(totals ? { total: totals.total, counts: totals.counts } : {}),
   };
 }
 
-/** A search term that is a whole NIK or phone number, as stored (keyed hash, E.164). */
 function exactIdentifier(ctx: HubContext, q: string): { nikHash?: string; phone?: string } {
   const compact = q.trim().replace(/[\s().-]/g, "");
   if (/^\d{16}$/.test(compact)) {

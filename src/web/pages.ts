@@ -59,6 +59,7 @@ const CSP = [
 const PAGES: Record<string, string> = {
   masuk: "Masuk",
   "kotak-masuk": "Kotak masuk",
+  beranda: "Beranda",
   catat: "Catat aduan",
   kasus: "Halaman kasus",
   laporan: "Laporan",
@@ -136,6 +137,7 @@ export const consoleRoutes: Routes = (r: Router) => {
   const simple = [
     "masuk",
     "kotak-masuk",
+    "beranda",
     "catat",
     "laporan",
     "kesehatan",

@@ -1,9 +1,11 @@
 /* global document, window */
 import { api, loadSpec, access } from "./api.js";
 import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./ui.js";
+import { forgetOnLogout } from "./intake-extras.js";
 
 const MODULES = {
   "kotak-masuk": "./inbox.js",
+  beranda: "./beranda.js",
   catat: "./intake.js",
   kasus: "./case.js",
   laporan: "./reports.js",
@@ -16,6 +18,13 @@ const MODULES = {
 // A menu entry shows when the spec says the role may call the page's main endpoint; while
 // an endpoint is not in the spec yet, `fallback` decides (and the page says "belum tersedia").
 const NAV = [
+  {
+    page: "beranda",
+    href: "/beranda",
+    label: "Beranda",
+    api: ["GET", "/api/v1/console/dashboard"],
+    fallback: [],
+  },
   { page: "kotak-masuk", href: "/", label: "Kotak masuk" },
   { page: "catat", href: "/catat", label: "Catat aduan", api: ["POST", "/api/v1/cases"] },
   { page: "laporan", href: "/laporan", label: "Laporan", api: ["GET", "/api/v1/reports/annual"] },
@@ -66,6 +75,8 @@ function buildNav(user, spec, page) {
       type: "button",
       class: "link",
       onclick: async () => {
+        // A draft may hold a citizen's NIK: it never outlives the session (issue 15).
+        if (!forgetOnLogout()) return;
         try {
           await api("POST", "/api/v1/auth/logout", undefined, { allow401: true });
         } finally {

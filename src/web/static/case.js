@@ -144,10 +144,8 @@ export async function render(main, { user, spec }) {
       : el("p", { class: "muted" }, c.anonim ? "Pelapor anonim" : "Tidak ada data pihak"),
     el(
       "p",
-      { class: "hint" },
-      access(spec, user, "POST", REVEAL) === "yes"
-        ? "NIK dan telepon tersamar; membuka nilai lengkap wajib menyebut keperluan dan dicatat."
-        : "NIK selalu ditampilkan tersamar.",
+      { class: "hint", "data-masking-note": "" },
+      maskingNote(c, access(spec, user, "POST", REVEAL) === "yes"),
     ),
   );
 
@@ -157,6 +155,27 @@ export async function render(main, { user, spec }) {
   add(main, await findingsSection(c, base, spec, can));
   add(main, await messagesSection(c, base, spec, can));
   add(main, timeline(c));
+}
+
+// issue 15: the note says what this page shows, read from the parties as the API sent them
+// (the API decides the masking per role and flag), never a fixed sentence.
+function maskingNote(c, canReveal) {
+  const parts = [];
+  const hidden = c.parties.filter((p) => p.identityHidden);
+  if (hidden.length)
+    parts.push(
+      c.rahasia
+        ? "Identitas pelapor dirahasiakan: nama, telepon, surel, NIK, dan alamat tidak ditampilkan."
+        : "Pelapor anonim: nama, telepon, surel, NIK, dan alamat tidak ditampilkan.",
+    );
+  const shown = c.parties.filter((p) => !p.identityHidden);
+  if (shown.some((p) => p.nikMasked)) parts.push("NIK ditampilkan tersamar.");
+  const phones = shown.filter((p) => p.phone);
+  if (phones.some((p) => p.phone.includes("*"))) parts.push("Nomor telepon tersamar.");
+  else if (phones.length) parts.push("Nomor telepon ditampilkan lengkap untuk peran Anda.");
+  if (canReveal && shown.some((p) => p.nikMasked || (p.phone && p.phone.includes("*"))))
+    parts.push("Membuka nilai lengkap wajib menyebut keperluan dan dicatat.");
+  return parts.join(" ") || "Tidak ada data pribadi pihak yang ditampilkan.";
 }
 
 const jenisText = (code) => (code ? JENIS[code] || code : "Belum ditentukan");

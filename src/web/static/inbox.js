@@ -1,4 +1,4 @@
-/* global URLSearchParams */
+/* global URLSearchParams, window */
 import { api, operation } from "./api.js";
 import {
   add,
@@ -16,28 +16,68 @@ import {
   JENIS,
   BIDANG,
 } from "./ui.js";
+import { readState, writeState, witaStart, witaEndExclusive, witaToday } from "./inbox-state.js";
 
 const PAGE_SIZE = 20;
 
-export async function render(main, { spec }) {
+/** What a search term matched, as the row says it (issue 15). */
+const MATCH_LABEL = {
+  nomor: "nomor kasus",
+  pelacakan: "nomor pelacakan LAPOR!",
+  nama: "nama",
+  keperluan: "isi keperluan",
+  nik: "NIK",
+  telepon: "nomor telepon",
+};
+
+export async function render(main, { spec, user }) {
   const listOp = operation(spec, "GET", "/api/v1/cases");
   const params = new Set(((listOp && listOp.parameters) || []).map((p) => p.name));
   const hasOverdue = params.has("overdue");
+  const state = readState(user);
 
+  const mine = user.role === "penelaah" && user.bidang ? user.bidang : null;
   const status = el("select", { name: "status" }, options(STATUS, { empty: "Semua status" }));
   const channel = el("select", { name: "channel" }, options(CHANNEL, { empty: "Semua kanal" }));
   const jenis = el("select", { name: "jenis" }, options(JENIS, { empty: "Semua jenis" }));
-  const bidang = el("select", { name: "bidang" }, options(BIDANG, { empty: "Semua bidang" }));
-  const q = el("input", { type: "search", name: "q", maxlength: 100, autocomplete: "off" });
+  const bidangLabels = { ...BIDANG };
+  if (mine) bidangLabels[mine] = `Bidang saya (${BIDANG[mine] || mine})`;
+  const bidang = el("select", { name: "bidang" }, options(bidangLabels, { empty: "Semua bidang" }));
+  const q = el("input", {
+    type: "search",
+    name: "q",
+    maxlength: 100,
+    autocomplete: "off",
+    placeholder: "Nomor, nama, NIK, telepon…",
+  });
+  const from = el("input", { type: "date", name: "dari" });
+  const to = el("input", { type: "date", name: "sampai" });
+  const sort = el(
+    "select",
+    { name: "urut" },
+    el("option", { value: "arrival" }, "Waktu masuk"),
+    el("option", { value: "received" }, "Tanggal diterima"),
+  );
   const overdue = el("input", { type: "checkbox", name: "overdue", disabled: !hasOverdue });
+  overdue.id = "f-overdue";
+  const today = el("button", { type: "button", "data-today": "" }, "Hari ini");
+  const reset = el("button", { type: "button", "data-reset": "" }, "Hapus saringan");
   const form = el(
     "form",
     { class: "filters", role: "search", "aria-label": "Saring kasus" },
-    field("f-q", "Cari (nomor, nama, isi)", q),
+    field(
+      "f-q",
+      "Cari",
+      q,
+      "Nomor kasus, nomor pelacakan LAPOR!, nama, isi keperluan, NIK, atau telepon",
+    ),
     field("f-status", "Status", status),
     field("f-channel", "Kanal", channel),
     field("f-jenis", "Jenis", jenis),
     field("f-bidang", "Bidang", bidang),
+    field("f-dari", "Diterima dari tanggal", from),
+    field("f-sampai", "Sampai tanggal", to),
+    field("f-urut", "Urutkan", sort),
     el(
       "div",
       { class: "field check" },
@@ -45,32 +85,74 @@ export async function render(main, { spec }) {
       el("label", { for: "f-overdue" }, "Hanya yang terlambat"),
       hasOverdue ? null : el("p", { class: "hint" }, "Saring terlambat belum tersedia"),
     ),
-    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Terapkan")),
+    el(
+      "div",
+      { class: "actions" },
+      el("button", { type: "submit", class: "primary" }, "Terapkan"),
+      today,
+      reset,
+    ),
   );
-  overdue.id = "f-overdue";
 
   const counts = el("div", { class: "counts", "aria-live": "polite" });
   const msg = el("div");
-  const results = el("div", { id: "hasil", "aria-live": "polite" });
+  const summary = el("p", { class: "list-total", "aria-live": "polite" });
+  const results = el("div", { id: "hasil", class: "table-wrap", "aria-live": "polite" });
   const pager = el("nav", { class: "pager", "aria-label": "Halaman hasil" });
-  add(main, counts, form, msg, results, pager);
+  /** The total and counts of the current filter set, once the API answered them. */
+  let known = null;
+  add(main, counts, form, msg, summary, results, pager);
 
-  // The filters stay in memory, never in the address: a search may be a citizen's name.
-  const cursors = [null];
-  let pageNo = 0;
+  function toForm() {
+    q.value = state.q;
+    status.value = state.status;
+    channel.value = state.channel;
+    jenis.value = state.jenis;
+    bidang.value = state.bidang;
+    from.value = state.from;
+    to.value = state.to;
+    sort.value = state.sort;
+    overdue.checked = hasOverdue && state.overdue;
+  }
+
+  function fromForm() {
+    state.q = q.value.trim();
+    state.status = status.value;
+    state.channel = channel.value;
+    state.jenis = jenis.value;
+    state.bidang = bidang.value;
+    state.from = from.value;
+    state.to = to.value;
+    state.sort = sort.value === "received" ? "received" : "arrival";
+    state.overdue = hasOverdue && overdue.checked;
+  }
 
   function query() {
     const p = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (status.value) p.set("status", status.value);
-    if (channel.value) p.set("channel", channel.value);
-    if (jenis.value) p.set("jenis", jenis.value);
-    if (bidang.value) p.set("bidang", bidang.value);
-    if (hasOverdue && overdue.checked) p.set("overdue", "true");
-    const text = q.value.trim();
-    if (text.length >= 2) p.set("q", text);
-    const c = cursors[pageNo];
+    if (state.status) p.set("status", state.status);
+    if (state.channel) p.set("channel", state.channel);
+    if (state.jenis) p.set("jenis", state.jenis);
+    if (state.bidang) p.set("bidang", state.bidang);
+    if (state.from) p.set("receivedFrom", witaStart(state.from));
+    if (state.to) p.set("receivedTo", witaEndExclusive(state.to));
+    if (state.overdue) p.set("overdue", "true");
+    if (params.has("sort")) p.set("sort", state.sort);
+    if (state.q.length >= 2) p.set("q", state.q);
+    // The total and counts are the same on every page of one filter set: asked once.
+    if (!known && params.has("counts")) p.set("counts", "true");
+    const c = state.cursors[state.page];
     if (c) p.set("cursor", c);
     return p;
+  }
+
+  /** A filter changed: back to page 1, in a new history entry (Back undoes it). */
+  function apply() {
+    known = null;
+    state.page = 0;
+    state.cursors = [null];
+    writeState(state, user, true);
+    toForm();
+    return load();
   }
 
   async function load() {
@@ -78,10 +160,15 @@ export async function render(main, { spec }) {
     results.setAttribute("aria-busy", "true");
     try {
       const page = await api("GET", `/api/v1/cases?${query()}`);
-      cursors[pageNo + 1] = page.nextCursor;
+      state.cursors[state.page + 1] = page.nextCursor;
+      writeState(state, user, false);
+      if (page.counts) known = { total: page.total, counts: page.counts };
       drawTable(page.data);
-      drawPager(page.nextCursor);
+      drawPager(page.nextCursor, known ? known.total : undefined);
+      drawCounts(known ? known.counts : null);
     } catch (e) {
+      clear(results);
+      clear(summary);
       add(msg, notice("error", errorMessage(e)));
     } finally {
       results.removeAttribute("aria-busy");
@@ -100,8 +187,26 @@ export async function render(main, { spec }) {
       rows.map((c) =>
         el(
           "tr",
-          { "data-case": c.number },
-          el("td", { "data-label": "Nomor" }, el("a", { href: `/kasus/${c.id}` }, c.number)),
+          { "data-case": c.number, class: c.unread ? "unread" : null, "data-unread": c.unread },
+          el(
+            "td",
+            { "data-label": "Nomor" },
+            c.unread
+              ? el(
+                  "span",
+                  { class: "dot", title: "Belum dibaca" },
+                  el("span", { class: "sr-only" }, "Belum dibaca "),
+                )
+              : null,
+            el("a", { href: `/kasus/${c.id}` }, c.number),
+            c.matchedBy && c.matchedBy.length
+              ? el(
+                  "small",
+                  { class: "match", "data-match": c.matchedBy.join(" ") },
+                  "Cocok: " + c.matchedBy.map((m) => MATCH_LABEL[m] || m).join(", "),
+                )
+              : null,
+          ),
           el("td", { "data-label": "Diterima" }, fmtDateTime(c.receivedAt)),
           el("td", { "data-label": "Kanal" }, CHANNEL[c.channel] || c.channel),
           el("td", { "data-label": "Pelapor" }, pelaporCell(c)),
@@ -117,7 +222,13 @@ export async function render(main, { spec }) {
       el(
         "table",
         { class: "cases" },
-        el("caption", { class: "sr-only" }, "Daftar kasus, terbaru di atas"),
+        el(
+          "caption",
+          { class: "sr-only" },
+          state.sort === "received"
+            ? "Daftar kasus, tanggal diterima terbaru di atas"
+            : "Daftar kasus, yang terakhir masuk di atas",
+        ),
         el(
           "thead",
           {},
@@ -134,74 +245,149 @@ export async function render(main, { spec }) {
     );
   }
 
-  function drawPager(next) {
+  function drawPager(next, total) {
     clear(pager);
-    const prev = el("button", { type: "button", disabled: pageNo === 0 }, "‹ Sebelumnya");
+    const pages = typeof total === "number" ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : null;
+    add(clear(summary), typeof total === "number" ? `${total} kasus cocok dengan saringan` : null);
+    summary.dataset.total = String(total ?? "");
+    const prev = el("button", { type: "button", disabled: state.page === 0 }, "‹ Sebelumnya");
     const nextBtn = el("button", { type: "button", disabled: !next }, "Berikutnya ›");
     prev.addEventListener("click", () => {
-      pageNo = Math.max(0, pageNo - 1);
+      state.page = Math.max(0, state.page - 1);
+      writeState(state, user, true);
       load();
     });
     nextBtn.addEventListener("click", () => {
-      pageNo += 1;
+      state.page += 1;
+      writeState(state, user, true);
       load();
     });
-    add(pager, prev, el("span", {}, `Halaman ${pageNo + 1}`), nextBtn);
+    add(
+      pager,
+      prev,
+      el(
+        "span",
+        { "data-page-no": state.page + 1 },
+        pages ? `Halaman ${state.page + 1} dari ${pages}` : `Halaman ${state.page + 1}`,
+      ),
+      nextBtn,
+    );
   }
 
-  async function loadCounts() {
-    if (!operation(spec, "GET", "/api/v1/console/case-counts")) return;
-    try {
-      const c = await api("GET", "/api/v1/console/case-counts");
-      add(
-        clear(counts),
+  // The counts follow every filter but the status (and "terlambat" the status too): each is
+  // a click away from the list it counts.
+  function drawCounts(c) {
+    if (!c) return;
+    const all = Object.values(c.perStatus).reduce((a, b) => a + b, 0);
+    const link = (key, n, label, onclick, current) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: "link",
+          "data-count": key,
+          "aria-pressed": current ? "true" : "false",
+          onclick,
+        },
+        el("strong", {}, String(n)),
+        " ",
+        label,
+      );
+    add(
+      clear(counts),
+      el(
+        "ul",
+        { class: "count-list", "aria-label": "Jumlah kasus per status" },
         el(
-          "ul",
-          { class: "count-list", "aria-label": "Jumlah kasus per status" },
-          el("li", {}, el("strong", {}, String(c.total)), " semua"),
-          Object.entries(STATUS).map(([k, label]) =>
-            el(
-              "li",
-              {},
-              el(
-                "button",
-                {
-                  type: "button",
-                  class: "link",
-                  "data-count": k,
-                  onclick: () => {
-                    status.value = k;
-                    pageNo = 0;
-                    load();
-                  },
-                },
-                el("strong", {}, String(c.perStatus[k] || 0)),
-                " ",
-                label.toLowerCase(),
-              ),
+          "li",
+          {},
+          link(
+            "semua",
+            all,
+            "semua",
+            () => {
+              status.value = "";
+              fromForm();
+              apply();
+            },
+            !state.status,
+          ),
+        ),
+        Object.entries(STATUS).map(([k, label]) =>
+          el(
+            "li",
+            {},
+            link(
+              k,
+              c.perStatus[k] || 0,
+              label.toLowerCase(),
+              () => {
+                status.value = k;
+                fromForm();
+                apply();
+              },
+              state.status === k,
             ),
           ),
-          c.overdue !== undefined && c.overdue !== null
-            ? el("li", { class: "late" }, el("strong", {}, String(c.overdue)), " terlambat")
-            : null,
         ),
-      );
-    } catch {
-      /* counts are a convenience; the list still works */
-    }
+        hasOverdue
+          ? el(
+              "li",
+              { class: "late" },
+              link(
+                "terlambat",
+                c.overdue,
+                "terlambat",
+                () => {
+                  overdue.checked = !state.overdue;
+                  fromForm();
+                  apply();
+                },
+                state.overdue,
+              ),
+            )
+          : null,
+      ),
+    );
   }
 
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     if (q.value.trim().length === 1) {
-      add(msg, notice("error", "Kata pencarian minimal 2 huruf."));
+      add(clear(msg), notice("error", "Kata pencarian minimal 2 huruf."));
       return;
     }
-    pageNo = 0;
-    cursors.length = 1;
-    load();
+    fromForm();
+    apply();
   });
-  await Promise.all([load(), loadCounts()]);
+  today.addEventListener("click", () => {
+    from.value = witaToday();
+    to.value = witaToday();
+    fromForm();
+    apply();
+  });
+  reset.addEventListener("click", () => {
+    form.reset();
+    bidang.value = "";
+    sort.value = "arrival";
+    fromForm();
+    apply();
+  });
+  // Back/Forward between inbox states: the module stays, the state comes from the entry.
+  const onPop = () => {
+    if (!main.isConnected) {
+      window.removeEventListener("popstate", onPop);
+      return;
+    }
+    Object.assign(state, readState(user));
+    known = null;
+    toForm();
+    load();
+  };
+  window.addEventListener("popstate", onPop);
+
+  toForm();
+  await load();
 }
 
 // The API never lists a rahasia pelapor (it sends the label "Identitas dirahasiakan") nor

@@ -15,9 +15,17 @@ import {
 } from "./ui.js";
 import { checkNik, checkPhone } from "./validate.js";
 import { receiptConfirmation } from "./receipt.js";
-
-const QUEUE_KEY = "aduan.intake.queue";
-const DRAFT_KEY = "aduan.intake.draft";
+import {
+  DRAFT_KEY,
+  QUEUE_KEY,
+  MAX_AGE_DAYS,
+  openCaseWatcher,
+  readDraft,
+  receivedControl,
+  receivedError,
+  receivedValue,
+  writeDraft,
+} from "./intake-extras.js";
 
 // Website complaints arrive through the public form, so the desk records the other intake
 // channels only (labels and the list come from the API, see ui.js loadLabels).
@@ -176,7 +184,7 @@ function personValue(p) {
   return out;
 }
 
-export async function render(main) {
+export async function render(main, { user, spec } = {}) {
   const channelBox = el(
     "fieldset",
     { class: "radios" },
@@ -225,6 +233,11 @@ export async function render(main) {
     options(JENIS, { empty: "Otomatis (saran sistem)" }),
   );
   const rahasia = el("input", { type: "checkbox", name: "rahasia" });
+  const received = receivedControl();
+  const openCases = el("div", { id: "kasus-terbuka", "aria-live": "polite" });
+  const canAskOpen = Boolean(
+    spec && spec.paths && spec.paths["/api/v1/console/open-cases"] && user,
+  );
 
   const status = el("div", { id: "hasil-simpan", "aria-live": "polite" });
   const queueBox = el("div", { id: "antrean", "aria-live": "polite" });
@@ -233,6 +246,12 @@ export async function render(main) {
     "form",
     { class: "intake", novalidate: true, autocomplete: "off" },
     channelBox,
+    field(
+      "receivedAt",
+      "Tanggal dan jam diterima (WITA)",
+      received.input,
+      `Sekarang, kecuali aduan diterima lebih dulu (surat, kotak saran): paling lama ${MAX_AGE_DAYS} hari lalu`,
+    ),
     el(
       "div",
       { class: "cols" },
@@ -249,6 +268,7 @@ export async function render(main) {
         atasNama.box,
       ),
     ),
+    openCases,
     field("keperluan", "Keperluan / isi aduan (wajib)", keperluan),
     field(
       "jenis",
@@ -262,7 +282,12 @@ export async function render(main) {
       rahasia,
       el("label", { for: "rahasia" }, "Rahasiakan identitas pelapor"),
     ),
-    el("div", { class: "actions" }, submit),
+    el(
+      "div",
+      { class: "actions" },
+      submit,
+      el("button", { type: "reset", "data-clear-form": "" }, "Kosongkan formulir"),
+    ),
   );
   forOther.id = "for-other";
   rahasia.id = "rahasia";
@@ -273,11 +298,13 @@ export async function render(main) {
   function saveDraft() {
     const d = {};
     for (const i of inputs()) {
+      // "Now" is not a value to keep: a draft opened tomorrow would carry today's time.
+      if (i.dataset.auto === "1") continue;
       if (i.type === "radio") {
         if (i.checked) d[i.name] = i.value;
       } else d[i.name] = i.type === "checkbox" ? i.checked : i.value;
     }
-    localStorage.setItem(DRAFT_KEY, JSON.stringify(d));
+    if (user) writeDraft(user.id, d);
   }
   function fillFrom(d) {
     for (const i of inputs()) {
@@ -285,15 +312,15 @@ export async function render(main) {
       if (i.type === "radio") i.checked = d[i.name] === i.value;
       else if (i.type === "checkbox") i.checked = Boolean(d[i.name]);
       else i.value = d[i.name];
+      if (i === received.input) delete i.dataset.auto;
     }
     atasNama.box.hidden = !forOther.checked;
   }
-  try {
-    const d = JSON.parse(localStorage.getItem(DRAFT_KEY) || "null");
-    if (d) fillFrom(d);
-  } catch {
-    /* a corrupt draft is dropped */
-  }
+  // Only this user's draft (issue 15): another user's is dropped unread.
+  const draft = user ? readDraft(user.id) : null;
+  if (draft) fillFrom(draft);
+  const watcher = canAskOpen ? openCaseWatcher(openCases, pelapor) : null;
+  if (draft && watcher) watcher.check();
   form.addEventListener("input", saveDraft);
   // After a reset the live hints must describe the now empty fields.
   form.addEventListener("reset", () =>
@@ -301,6 +328,10 @@ export async function render(main) {
       for (const i of [pelapor.nik, pelapor.phone, atasNama.nik, atasNama.phone, keperluan])
         i.dispatchEvent(new Event("input"));
       localStorage.removeItem(DRAFT_KEY);
+      received.toNow();
+      setFieldError("receivedAt", "");
+      atasNama.box.hidden = !forOther.checked;
+      if (watcher) watcher.reset();
     }),
   );
   form.addEventListener("change", saveDraft);
@@ -317,6 +348,8 @@ export async function render(main) {
     if (kec.value) p.pelapor.kecamatan = kec.value;
     if (forOther.checked && atasNama.name.value.trim()) p.atasNama = personValue(atasNama);
     if (jenis.value) p.jenis = jenis.value;
+    const at = receivedValue(received.input);
+    if (at) p.receivedAt = at;
     return p;
   }
 
@@ -326,6 +359,7 @@ export async function render(main) {
       setFieldError(id, msg);
       if (msg && !first) first = id;
     };
+    bad("receivedAt", receivedError(received.input));
     bad("pelapor-name", pelapor.name.value.trim() ? "" : "Nama pelapor wajib diisi");
     for (const [pre, p] of [
       ["pelapor", pelapor],

@@ -1,6 +1,7 @@
 /* global window, document */
 import { api } from "./api.js";
 import { add, el, field, notice, errorMessage } from "./ui.js";
+import { forgetDraft } from "./intake-extras.js";
 
 export async function render(main) {
   try {
@@ -10,6 +11,8 @@ export async function render(main) {
   } catch {
     /* not logged in: show the form */
   }
+  // No session: whatever draft the last one left (it may hold a NIK) goes (issue 15).
+  forgetDraft();
   document.getElementById("nav").textContent = "";
   const msg = el("div", { id: "login-msg" });
   const user = el("input", {

@@ -1,5 +1,6 @@
 /* global document, Node */
 // DOM helpers: text always goes in as text nodes, never as HTML.
+import { staffMessage } from "./messages.js";
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -160,9 +161,13 @@ export function unavailable(what) {
 export function errorMessage(e) {
   if (!e) return "Terjadi kesalahan";
   if (e.code === "OFFLINE") return "Tidak tersambung ke server. Periksa koneksi internet.";
-  if (e.status === 403) return `Anda tidak berwenang: ${e.message}`;
-  const fields = (e.fields || []).map((f) => `${f.field}: ${f.message}`).join("; ");
-  return fields && !e.message.includes(fields) ? `${e.message} (${fields})` : e.message;
+  // A role named by its label, not its code ("Peran front_office …").
+  if (e.status === 403)
+    return `Anda tidak berwenang: ${String(e.message).replace(/\b[a-z]+(?:_[a-z]+)*\b/g, (w) =>
+      Object.prototype.hasOwnProperty.call(ROLE, w) ? ROLE[w] : w,
+    )}`;
+  // Bahasa only, fields by their label (issue 15).
+  return staffMessage(e);
 }
 
 export function section(title, ...children) {
