@@ -212,7 +212,9 @@ export async function restoreBackup(file: string, config: Config): Promise<Resto
       throw new BackupError(`${file}: ${files} files inside, the manifest says ${manifest.files}`);
     await restorePgliteDataDir(dataDir, new Blob([new Uint8Array(pg)]));
   } catch (e) {
-    await rm(dataDir, { recursive: true, force: true });
+    // Back to the empty directory it was (it may be a mount point: keep the directory).
+    for (const name of await readdir(dataDir).catch(() => [] as string[]))
+      await rm(join(dataDir, name), { recursive: true, force: true });
     if (e instanceof BackupError) throw e;
     throw new BackupError(`restore failed: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -20,6 +20,8 @@ export type JobRunner = {
   runNow(id: string): Promise<"ran" | "skipped" | "unknown">;
   /** Settles when the start-up catch-up of the jobs with memory is done. */
   caughtUp: Promise<void>;
+  /** Runs every period of the jobs with memory still due now (what the sweep does). */
+  catchUp(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -49,6 +51,9 @@ export function planJobs(ctx: HubContext, jobs: JobDefinition<never>[], now: Dat
 
 /** The most periods one catch-up runs for a job (a hub off for years does not replay them all). */
 export const MAX_CATCH_UP = 24;
+
+/** How often the runner looks for periods still due (failed runs, a clock that jumped). */
+export const CATCH_UP_SWEEP_MS = 10 * 60_000;
 
 /**
  * The periods of a job with memory still to run at `now`, oldest first: those whose fire
@@ -199,7 +204,7 @@ export async function startJobRunner(
   ctx.logger.info({ jobs: [...next.keys()] }, "job runner started");
   // A period missed while no hub ran (the recap of the 1st, last night's retention) runs
   // now, in the background: the HTTP side is already serving.
-  const caughtUp = (async () => {
+  const catchUp = async () => {
     for (const { job, cron } of plan) {
       if (stopped) return;
       if (!job.memory) continue;
@@ -207,7 +212,12 @@ export async function startJobRunner(
       running.add(p);
       await p.finally(() => running.delete(p));
     }
-  })();
+  };
+  const caughtUp = catchUp();
+  // The sweep: a period whose run failed (database down at 02:00 on the 1st) is retried
+  // within minutes, not at the job's next fire a month later.
+  const sweep = setInterval(() => void catchUp(), CATCH_UP_SWEEP_MS);
+  sweep.unref();
 
   return {
     scheduled: () => [...next].map(([id, v]) => ({ id, cron: v.cron, next: v.at })),
@@ -216,8 +226,10 @@ export async function startJobRunner(
       return job ? runJobOnce(ctx, job, { force: true }) : "unknown";
     },
     caughtUp,
+    catchUp,
     stop: async () => {
       stopped = true;
+      clearInterval(sweep);
       for (const t of timers.values()) clearTimeout(t);
       await Promise.allSettled([...running]);
     },

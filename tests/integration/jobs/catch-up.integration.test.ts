@@ -106,6 +106,37 @@ describe("recap.monthly catches up after downtime", () => {
   });
 });
 
+describe("the sweep of a running hub", () => {
+  it("runs a period whose run failed once the cause is gone, without a restart", async () => {
+    now = new Date("2026-11-20T10:00:00+08:00");
+    const runner = await startJobRunner(hub.ctx, [recap]);
+    try {
+      await runner.caughtUp; // October on record
+      // 1 December 02:00: the outbox table is unreachable, the run fails and records nothing.
+      now = new Date("2026-12-01T02:00:00+08:00");
+      await hub.ctx.db.sql.exec(`ALTER TABLE "Outbox" RENAME TO "OutboxAway"`);
+      try {
+        await runner.catchUp();
+      } finally {
+        await hub.ctx.db.sql.exec(`ALTER TABLE "OutboxAway" RENAME TO "Outbox"`);
+      }
+      expect((await recapRows()).map((r) => r.periode)).toEqual(["2026-10", "2026-10"]);
+      // The next sweep, minutes later: November goes out, once.
+      now = new Date("2026-12-01T02:10:00+08:00");
+      await runner.catchUp();
+      await runner.catchUp();
+      expect((await recapRows()).map((r) => r.periode)).toEqual([
+        "2026-10",
+        "2026-10",
+        "2026-11",
+        "2026-11",
+      ]);
+    } finally {
+      await runner.stop();
+    }
+  });
+});
+
 describe("retention and the audit seal catch up once", () => {
   it("runs each missed job once at start and records the period", async () => {
     await hub.ctx.db.sql.query(
