@@ -9,7 +9,7 @@ import type { JobDefinition } from "./job.js";
 import { withAdvisoryLock } from "../sync/stream-lock.js";
 import { asSystem } from "../db/scope.js";
 import { CRON_OFF, JOB_TIMEZONE, lastFire, nextFire } from "../config/cron.js";
-import { readJobState, recordJobCompleted } from "../repos/job-state.repo.js";
+import { readJobState, recordJobCompleted, touchJobCompleted } from "../repos/job-state.repo.js";
 
 export { JOB_TIMEZONE, nextFire };
 
@@ -124,7 +124,9 @@ async function runHandler(
     const payload = period !== null && job.memory?.payload ? job.memory.payload(period) : {};
     const result = await job.handler(ctx, payload as never);
     const now = ctx.clock();
-    await recordJobCompleted(ctx, job.id, period ?? minuteKey(now), now);
+    // A forced run of a job with memory covers no period of its own: only its time counts.
+    if (period === null && job.memory) await touchJobCompleted(ctx, job.id, now);
+    else await recordJobCompleted(ctx, job.id, period ?? minuteKey(now), now);
     ctx.logger.info(
       {
         job: job.id,

@@ -35,3 +35,8 @@ export async function recordJobCompleted(
     [job, period, at],
   );
 }
+
+/** A run that completed no period (a forced run): its time only, the period untouched. */
+export async function touchJobCompleted(ctx: HubContext, job: string, at: Date): Promise<void> {
+  await ctx.db.sql.query(`UPDATE "JobState" SET "completedAt" = $2 WHERE job = $1`, [job, at]);
+}

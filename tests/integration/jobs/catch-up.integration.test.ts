@@ -137,6 +137,29 @@ describe("the sweep of a running hub", () => {
   });
 });
 
+describe("a forced run", () => {
+  it("runs now but never moves the period on record", async () => {
+    now = new Date("2026-11-20T10:00:00+08:00");
+    const runner = await startJobRunner(hub.ctx, [recap]);
+    try {
+      await runner.caughtUp;
+      now = new Date("2026-11-25T10:00:00+08:00");
+      expect(await runner.runNow("recap.monthly")).toBe("ran");
+      const state = await hub.ctx.db.sql.query<{ lastPeriod: string; completedAt: Date }>(
+        `SELECT "lastPeriod", "completedAt" FROM "JobState" WHERE job = 'recap.monthly'`,
+      );
+      expect(state[0]?.lastPeriod).toBe("2026-10");
+      expect(new Date(state[0]!.completedAt).toISOString()).toBe(now.toISOString());
+      // December's fire still owes November.
+      now = new Date("2026-12-01T02:00:00+08:00");
+      await runner.catchUp();
+      expect((await recapRows()).filter((r) => r.periode === "2026-11")).toHaveLength(2);
+    } finally {
+      await runner.stop();
+    }
+  });
+});
+
 describe("retention and the audit seal catch up once", () => {
   it("runs each missed job once at start and records the period", async () => {
     await hub.ctx.db.sql.query(
