@@ -13,6 +13,8 @@ class LogScanLastSequencer extends BaseSequencer {
 
 export default defineConfig({
   test: {
+    // The default output, then the skipped suites and how to install their peers (issue 17).
+    reporters: ["default", "./tests/helpers/skipped-peers.reporter.ts"],
     projects: [
       {
         test: {

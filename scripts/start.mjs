@@ -73,7 +73,12 @@ let sandbox = null;
 if (!env.LAPOR_BASE_URL) {
   const { createLaporSandbox } = await import("../dist/adapters/lapor/sandbox/lapor-sandbox.js");
   const count = Number(env.LAPOR_SANDBOX_COUNT || 500);
-  const sb = createLaporSandbox({ count, seed: Number(env.LAPOR_SANDBOX_SEED || 1) });
+  // Dated over the last weeks: a first start looks like a live office (a few late cases).
+  const sb = createLaporSandbox({
+    count,
+    seed: Number(env.LAPOR_SANDBOX_SEED || 1),
+    relativeTo: Date.now(),
+  });
   sandbox = await sb.start(Number(env.LAPOR_SANDBOX_PORT || 0), "127.0.0.1");
   env.LAPOR_BASE_URL = sandbox.url;
   env.LAPOR_TOKEN = sb.state.token;

@@ -9,6 +9,7 @@ import { addUser } from "../services/auth.service.js";
 import { parseInstansi } from "../domain/instansi.js";
 import { BIDANG_CODES, ROLES } from "../domain/roles.js";
 import { DomainError } from "../domain/errors.js";
+import { BackupError } from "../backup/backup.js";
 
 const USAGE = `Usage: aduan-hub <command>
 
@@ -45,6 +46,9 @@ const USAGE = `Usage: aduan-hub <command>
                                 who read or exported which personal data in a window
   pdp retention [--dry-run] [--json]
                                 anonymise closed cases past the retention period
+  backup --out FILE             embedded database + attachment files in one archive (hub
+                                stopped, or through the running hub); keys never inside
+  restore FILE                  fill an empty ADUAN_DATA_DIR from a backup; names the keys it needs
 `;
 
 async function readStdin(): Promise<string> {
@@ -74,6 +78,16 @@ async function cmdServe(config: Config, args: string[]): Promise<void> {
       // then release the database.
       hub.ctx.draining = true;
       await jobs.stop();
+      await close();
+    };
+  }
+  if (hub.ctx.db.kind === "pglite") {
+    // Only this process may open the embedded data dir: `aduan-hub backup` asks it instead.
+    const { startBackupListener } = await import("../backup/backup.js");
+    const listener = startBackupListener(hub.ctx);
+    const close = hub.close;
+    hub.close = async () => {
+      await listener.stop();
       await close();
     };
   }
@@ -189,6 +203,9 @@ const COMMANDS = new Map<
   ["keys", () => import("./keys.cli.js")],
   ["audit", () => import("./audit.cli.js")],
   ["pdp", () => import("./pdp.cli.js")],
+  // issue 17
+  ["backup", () => import("./backup.cli.js")],
+  ["restore", () => import("./backup.cli.js").then((m) => ({ run: m.restore }))],
 ]);
 
 export async function main(argv: string[]): Promise<void> {
@@ -220,6 +237,9 @@ export async function main(argv: string[]): Promise<void> {
     } else if (e instanceof ConfigError) {
       console.error(e.message);
       process.exitCode = 78;
+    } else if (e instanceof BackupError) {
+      console.error(`aduan-hub: ${e.message}`);
+      process.exitCode = 1;
     } else if (e instanceof DomainError) {
       console.error(`aduan-hub: ${e.message} (${e.code})`);
       process.exitCode = 1;

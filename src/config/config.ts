@@ -307,6 +307,11 @@ export const configSchema = z.object({
   // default <ADUAN_DATA_DIR>/audit-tip.json, "off" to write none.
   ADUAN_AUDIT_TIP_FILE: z.string().min(1).optional(),
   // ---- end issue 9 config ----
+  // ---- issue 17 config ----
+  // GET /metrics (Prometheus): open to loopback callers; from elsewhere only with
+  // `Authorization: Bearer <ADUAN_METRICS_TOKEN>` (unset: loopback only).
+  ADUAN_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // ---- end issue 17 config ----
 });
 
 export type Config = Omit<z.infer<typeof configSchema>, "ADUAN_COOKIE_SECURE"> & {

@@ -18,6 +18,17 @@ export function nextFire(cron: string, after: Date): Date {
   return CronExpressionParser.parse(cron, { currentDate: after, tz: JOB_TIMEZONE }).next().toDate();
 }
 
+/** Latest fire time of `cron` at or before `at` (WITA): the period a job should have run for. */
+export function lastFire(cron: string, at: Date): Date {
+  // prev() is strictly before currentDate: start one millisecond later to include `at`.
+  return CronExpressionParser.parse(cron, {
+    currentDate: new Date(at.getTime() + 1),
+    tz: JOB_TIMEZONE,
+  })
+    .prev()
+    .toDate();
+}
+
 export function isValidCron(value: string): boolean {
   // cron-parser fills missing fields ("* * *" parses): the field count is checked here.
   const fields = value.trim().split(/\s+/).length;

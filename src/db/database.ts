@@ -35,6 +35,8 @@ export type Db = {
   ping(): Promise<void>;
   migrate(): Promise<string[]>;
   migrationStatus(): Promise<MigrationStatus>;
+  /** Embedded only: a consistent gzipped tarball of the database directory (backup). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 };
 
@@ -281,6 +283,12 @@ export async function openPglite(dataDir: string, logger?: Logger): Promise<Db> 
       },
       migrate: () => applyMigrations(sql),
       migrationStatus: () => migrationStatus(sql),
+      // Between two queries (PGlite's query lock), after a checkpoint: what a restore loads
+      // is what was committed, even while the hub keeps serving.
+      dumpDataDir: async () => {
+        await db.query("CHECKPOINT");
+        return db.dumpDataDir("gzip");
+      },
       close: async () => {
         await Promise.all([root, ...offices.values()].map((p) => p.$disconnect()));
         await db.close();
@@ -357,6 +365,29 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Fills `<dataDir>/pg` from a tarball made by dumpDataDir (restore), under the data-dir
+ * lock; the directory must not hold a database yet.
+ */
+export async function restorePgliteDataDir(dataDir: string, tarball: Blob): Promise<void> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const release = lockDataDir(dir);
+  try {
+    if (existsSync(join(dir, "pg"))) throw new Error(`${dir} already holds a database`);
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+    const pglite = await PGlite.create({
+      dataDir: join(dir, "pg"),
+      loadDataDir: tarball,
+      extensions: { pg_trgm },
+    });
+    await pglite.close();
+  } finally {
+    release();
   }
 }
 

@@ -17,6 +17,7 @@ import { authRoutes } from "./handlers/auth.handlers.js";
 import { caseRoutes } from "./handlers/cases.handlers.js";
 import { apiRoutes } from "./routes.js";
 import "./request-context.js";
+import { hubMetrics, metricsHandler, operationLabel } from "../metrics/metrics.js";
 
 export type Routes = (router: express.Router, ctx: HubContext) => void;
 
@@ -135,9 +136,24 @@ function strictApp(): Express {
   return app;
 }
 
+// Latency of every request by operation (issue 17), observed when the response ends.
+function requestMetrics(ctx: HubContext): RequestHandler {
+  const { httpDuration } = hubMetrics(ctx);
+  return (req, res, next) => {
+    const end = httpDuration.startTimer();
+    res.once("close", () =>
+      end({ operation: operationLabel(req), method: req.method, status: String(res.statusCode) }),
+    );
+    next();
+  };
+}
+
 export function createProbeApp(ctx: HubContext): Express {
   const app = strictApp();
+  app.use(requestMetrics(ctx));
   app.use(operationGate());
+  // A worker runs the jobs and the outbox: it is the process a monitoring system scrapes.
+  app.get("/metrics", metricsHandler(ctx));
   const system = express.Router(ROUTER_OPTIONS);
   systemRoutes(system, ctx);
   app.use("/api/v1", system);
@@ -152,6 +168,7 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   const app = strictApp();
   app.set("trust proxy", "loopback");
   app.use(requestLogger(ctx));
+  app.use(requestMetrics(ctx));
   app.use((req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
@@ -162,6 +179,8 @@ export function createApp(ctx: HubContext, opts: AppOptions = {}): Express {
   // Deny by default: an API path that is not exactly a spec operation ends here (404/405),
   // before webhooks, sessions, validation or any handler.
   app.use(operationGate());
+  // Every role, the public host too: loopback callers or the metrics token only.
+  app.get("/metrics", metricsHandler(ctx));
   if (opts.publicOnly) {
     // Before webhooks, sessions and handlers: the staff API, the login and the console do
     // not exist on this host (404, the same answer as any unknown path).

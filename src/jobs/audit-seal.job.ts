@@ -8,6 +8,8 @@ import { defineJob } from "./job.js";
 export const auditSealJob = defineJob<never>({
   id: "audit.seal",
   schedule: (ctx) => ctx.config.PDP_AUDIT_SEAL_CRON,
+  // Rows written while no hub sealed are chained at the next start, in one run.
+  memory: { period: (fire) => fire.toISOString().slice(0, 16), backlog: "latest" },
   handler: async (ctx) => {
     const sealed = await sealAuditChain(ctx);
     const saved = await saveSealTip(ctx);

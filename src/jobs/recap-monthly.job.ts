@@ -13,6 +13,12 @@ export const recapMonthlyJob = defineJob<{ periode?: string | undefined }>({
       .regex(/^\d{4}(-\d{2})?$/)
       .optional(),
   }),
+  // The recap of every month not yet pushed, in order, also after the hub was off on the 1st.
+  memory: {
+    period: (fire) => previousMonth(fire),
+    backlog: "each",
+    payload: (periode) => ({ periode }),
+  },
   handler: async (ctx, payload) => {
     if (ctx.config.REKAP_TARGETS.length === 0) return { skipped: "REKAP_TARGETS kosong" };
     const periode = payload?.periode ?? previousMonth(ctx.clock());

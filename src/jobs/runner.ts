@@ -8,7 +8,8 @@ import type { HubContext } from "../context.js";
 import type { JobDefinition } from "./job.js";
 import { withAdvisoryLock } from "../sync/stream-lock.js";
 import { asSystem } from "../db/scope.js";
-import { CRON_OFF, JOB_TIMEZONE, nextFire } from "../config/cron.js";
+import { CRON_OFF, JOB_TIMEZONE, lastFire, nextFire } from "../config/cron.js";
+import { readJobState, recordJobCompleted, touchJobCompleted } from "../repos/job-state.repo.js";
 
 export { JOB_TIMEZONE, nextFire };
 
@@ -17,6 +18,10 @@ export type JobRunner = {
   scheduled(): { id: string; cron: string; next: Date }[];
   /** Runs one job now (same lock as the schedule). */
   runNow(id: string): Promise<"ran" | "skipped" | "unknown">;
+  /** Settles when the start-up catch-up of the jobs with memory is done. */
+  caughtUp: Promise<void>;
+  /** Runs every period of the jobs with memory still due now (what the sweep does). */
+  catchUp(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -44,37 +49,60 @@ export function planJobs(ctx: HubContext, jobs: JobDefinition<never>[], now: Dat
   return plan;
 }
 
-export async function runJobOnce(
+/** The most periods one catch-up runs for a job (a hub off for years does not replay them all). */
+export const MAX_CATCH_UP = 24;
+
+/** How often the runner looks for periods still due (failed runs, a clock that jumped). */
+export const CATCH_UP_SWEEP_MS = 10 * 60_000;
+
+/**
+ * The periods of a job with memory still to run at `now`, oldest first: those whose fire
+ * time has passed and that come after the last completed one. With no record yet, only the
+ * latest due period (a first start never replays history).
+ */
+export function duePeriods(
+  job: JobDefinition<never>,
+  cron: string,
+  last: string | null,
+  now: Date,
+): string[] {
+  const memory = job.memory;
+  if (!memory) return [];
+  let fire = lastFire(cron, now);
+  const latest = memory.period(fire);
+  if (last !== null && latest <= last) return [];
+  if (last === null || memory.backlog === "latest") return [latest];
+  const keys: string[] = [];
+  while (keys.length < MAX_CATCH_UP) {
+    const key = memory.period(fire);
+    if (key <= last) break;
+    if (keys[keys.length - 1] !== key) keys.push(key);
+    fire = lastFire(cron, new Date(fire.getTime() - 1));
+  }
+  return keys.reverse();
+}
+
+/** The period of a job without memory: the minute it ran (its last success, for metrics). */
+function minuteKey(d: Date): string {
+  return d.toISOString().slice(0, 16);
+}
+
+type RunResult = "ran" | "skipped";
+
+/**
+ * Runs `body` under the job's advisory lock, as the system. A lock that cannot be taken
+ * (database unreachable) is logged: the schedule goes on, never an unhandled rejection.
+ */
+async function locked(
   ctx: HubContext,
   job: JobDefinition<never>,
-): Promise<"ran" | "skipped"> {
-  const started = performance.now();
+  body: () => Promise<void>,
+): Promise<RunResult> {
   let r: { acquired: boolean };
   try {
     // Jobs are system work: they cross offices, even when a staff request started them.
-    r = await asSystem(`job:${job.id}`, () =>
-      withAdvisoryLock(ctx, `job:${job.id}`, async () => {
-        try {
-          const result = await job.handler(ctx, {} as never);
-          ctx.logger.info(
-            {
-              job: job.id,
-              durationMs: Math.round(performance.now() - started),
-              result: result ?? null,
-            },
-            "job finished",
-          );
-        } catch (e) {
-          ctx.logger.error(
-            { job: job.id, err: { name: (e as Error).name, message: (e as Error).message } },
-            "job failed",
-          );
-        }
-      }),
-    );
+    r = await asSystem(`job:${job.id}`, () => withAdvisoryLock(ctx, `job:${job.id}`, body));
   } catch (e) {
-    // The lock itself failed (database unreachable): the job did not run; the schedule
-    // goes on and the next tick tries again. Never an unhandled rejection.
     ctx.logger.error(
       { job: job.id, err: { name: (e as Error).name, message: (e as Error).message } },
       "job failed: lock unavailable",
@@ -83,6 +111,63 @@ export async function runJobOnce(
   }
   if (!r.acquired) ctx.logger.debug({ job: job.id }, "job held by another process; skipped");
   return r.acquired ? "ran" : "skipped";
+}
+
+/** One run of the handler; true when it succeeded (and its period was recorded). */
+async function runHandler(
+  ctx: HubContext,
+  job: JobDefinition<never>,
+  period: string | null,
+): Promise<boolean> {
+  const started = performance.now();
+  try {
+    const payload = period !== null && job.memory?.payload ? job.memory.payload(period) : {};
+    const result = await job.handler(ctx, payload as never);
+    const now = ctx.clock();
+    // A forced run of a job with memory covers no period of its own: only its time counts.
+    if (period === null && job.memory) await touchJobCompleted(ctx, job.id, now);
+    else await recordJobCompleted(ctx, job.id, period ?? minuteKey(now), now);
+    ctx.logger.info(
+      {
+        job: job.id,
+        ...(period !== null ? { period } : {}),
+        durationMs: Math.round(performance.now() - started),
+        result: result ?? null,
+      },
+      "job finished",
+    );
+    return true;
+  } catch (e) {
+    ctx.logger.error(
+      { job: job.id, err: { name: (e as Error).name, message: (e as Error).message } },
+      "job failed",
+    );
+    return false;
+  }
+}
+
+/**
+ * Runs one job now. A job with memory runs for each period still due (none when they are
+ * all done); `force` runs it once anyway (the operator's "run now").
+ */
+export async function runJobOnce(
+  ctx: HubContext,
+  job: JobDefinition<never>,
+  opts: { cron?: string | null; force?: boolean } = {},
+): Promise<RunResult> {
+  const cron = opts.cron === undefined ? job.schedule(ctx) : opts.cron;
+  if (!job.memory || !cron || cron === CRON_OFF) {
+    return locked(ctx, job, async () => void (await runHandler(ctx, job, null)));
+  }
+  return locked(ctx, job, async () => {
+    const state = await readJobState(ctx, job.id);
+    const due = duePeriods(job, cron, state?.lastPeriod ?? null, ctx.clock());
+    if (due.length > 1 || (due.length === 1 && state))
+      ctx.logger.info({ job: job.id, periods: due }, "job catching up missed periods");
+    // In order; a failure stops the catch-up so no later period overtakes it.
+    for (const period of due) if (!(await runHandler(ctx, job, period))) return;
+    if (!due.length && opts.force) await runHandler(ctx, job, null);
+  });
 }
 
 export async function startJobRunner(
@@ -104,8 +189,9 @@ export async function startJobRunner(
     const delay = Math.min(Math.max(0, at.getTime() - Date.now()), 2 ** 31 - 1);
     const t = setTimeout(() => {
       if (stopped) return;
-      if (Date.now() + 5 < at.getTime()) return schedule(job, cron);
-      const p = runJobOnce(ctx, job).finally(() => {
+      // Never early: a job with memory derives its period from the fire time just passed.
+      if (Date.now() < at.getTime()) return schedule(job, cron);
+      const p = runJobOnce(ctx, job, { cron }).finally(() => {
         running.delete(p);
         schedule(job, cron);
       });
@@ -115,17 +201,37 @@ export async function startJobRunner(
     timers.set(job.id, t);
   };
 
-  for (const { job, cron } of planJobs(ctx, list, new Date())) schedule(job, cron);
+  const plan = planJobs(ctx, list, new Date());
+  for (const { job, cron } of plan) schedule(job, cron);
   ctx.logger.info({ jobs: [...next.keys()] }, "job runner started");
+  // A period missed while no hub ran (the recap of the 1st, last night's retention) runs
+  // now, in the background: the HTTP side is already serving.
+  const catchUp = async () => {
+    for (const { job, cron } of plan) {
+      if (stopped) return;
+      if (!job.memory) continue;
+      const p = runJobOnce(ctx, job, { cron });
+      running.add(p);
+      await p.finally(() => running.delete(p));
+    }
+  };
+  const caughtUp = catchUp();
+  // The sweep: a period whose run failed (database down at 02:00 on the 1st) is retried
+  // within minutes, not at the job's next fire a month later.
+  const sweep = setInterval(() => void catchUp(), CATCH_UP_SWEEP_MS);
+  sweep.unref();
 
   return {
     scheduled: () => [...next].map(([id, v]) => ({ id, cron: v.cron, next: v.at })),
     runNow: async (id) => {
       const job = list.find((j) => j.id === id);
-      return job ? runJobOnce(ctx, job) : "unknown";
+      return job ? runJobOnce(ctx, job, { force: true }) : "unknown";
     },
+    caughtUp,
+    catchUp,
     stop: async () => {
       stopped = true;
+      clearInterval(sweep);
       for (const t of timers.values()) clearTimeout(t);
       await Promise.allSettled([...running]);
     },

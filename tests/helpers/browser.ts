@@ -1,4 +1,5 @@
 // Headless Debian Chromium driven by playwright-core, for the console's end-to-end tests.
+import { markSkippedForPeer } from "./skipped-peers.js";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -14,6 +15,7 @@ export function browserMissing(): string | null {
   if (existsSync(CHROMIUM)) return null;
   const why = `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the console e2e tests`;
   if (process.env.ADUAN_REQUIRE_BROWSER === "1") throw new Error(why);
+  markSkippedForPeer(`chromium (console e2e tests): ${CHROMIUM} not found`);
   return why;
 }
 

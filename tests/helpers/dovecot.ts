@@ -11,6 +11,7 @@
 //   config also runs rootless (then every internal user and default_internal_group are
 //   the current user's, else chown of the listener sockets fails). Both paths tested
 //   on 2.3.19; the 2.4 branch of renderConfig (Debian 13) follows the 2.4 docs untested.
+import { markSkippedForPeer } from "./skipped-peers.js";
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { promises as fs, constants as fsConstants, readFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
@@ -104,6 +105,7 @@ export async function dovecotSkipReason(): Promise<string | null> {
   if (process.env.ADUAN_REQUIRE_DOVECOT === "1") {
     throw new Error(`ADUAN_REQUIRE_DOVECOT=1 but ${availability.reason}`);
   }
+  markSkippedForPeer(`dovecot (IMAP tests): ${availability.reason}`);
   return availability.reason;
 }
 

@@ -222,6 +222,58 @@ const STATUS_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
   ["Belum Terverifikasi", 0.02],
 ];
 
+/**
+ * A live office (issue 17): the older a report, the likelier it is answered and closed.
+ * LAPOR! gives 3 working days to verify and 5 to follow up, so a report still waiting for
+ * disposition is young, save a stray few: a first start shows a handful late, not hundreds.
+ */
+const STATUS_BY_AGE: ReadonlyArray<
+  readonly [maxAgeDays: number, weights: ReadonlyArray<readonly [string, number]>]
+> = [
+  [
+    3,
+    [
+      ["Terdisposisi", 0.4],
+      ["Terverifikasi", 0.08],
+      ["Belum Terverifikasi", 0.07],
+      ["Ditindaklanjuti", 0.35],
+      ["Selesai", 0.1],
+    ],
+  ],
+  [
+    12,
+    [
+      ["Ditindaklanjuti", 0.6],
+      ["Selesai", 0.35],
+      ["Terdisposisi", 0.02],
+      ["Diarsipkan", 0.03],
+    ],
+  ],
+  [
+    Infinity,
+    [
+      ["Selesai", 0.86],
+      ["Diarsipkan", 0.08],
+      ["Ditindaklanjuti", 0.05],
+      ["Terdisposisi", 0.01],
+    ],
+  ],
+];
+
+function pickWeighted(rng: Rng, weights: ReadonlyArray<readonly [string, number]>): string {
+  let r = rng();
+  for (const [status, weight] of weights) {
+    if (r < weight) return status;
+    r -= weight;
+  }
+  return weights[0]?.[0] ?? "Terdisposisi";
+}
+
+function pickStatusByAge(rng: Rng, ageDays: number): string {
+  const row = STATUS_BY_AGE.find(([max]) => ageDays <= max) ?? STATUS_BY_AGE[0];
+  return pickWeighted(rng, row?.[1] ?? STATUS_WEIGHTS);
+}
+
 function pickStatus(rng: Rng): string {
   let r = rng();
   for (const [status, weight] of STATUS_WEIGHTS) {
@@ -252,9 +304,14 @@ function phoneFor(rng: Rng): string | null {
 
 const START_MS = Date.UTC(2025, 0, 1, 0, 0, 0);
 const SPAN_MS = 420 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+/** With `relativeTo`: reports of the last six weeks. */
+export const RECENT_SPAN_DAYS = 42;
 
 export interface SandboxKeys {
   readonly count: number;
+  /** Set: dates end at this instant and statuses follow each report's age. */
+  readonly relativeTo?: number;
   readonly trackingIds: readonly string[];
   readonly createdMs: Float64Array;
   readonly updatedMs: Float64Array;
@@ -265,8 +322,9 @@ export interface SandboxKeys {
  * and not a multiple of 3 or 5 (coprime to the modulus), so they are unique, nine
  * digits, and uncorrelated with update order.
  */
-export function generateKeys(seed: number, count: number): SandboxKeys {
+export function generateKeys(seed: number, count: number, relativeTo?: number): SandboxKeys {
   const rng = mulberry32(seed);
+  if (relativeTo !== undefined) return recentKeys(rng, count, Math.floor(relativeTo / 1000) * 1000);
   const offset = Math.floor(rng() * 900_000_000);
   const trackingIds: string[] = new Array<string>(count);
   const createdMs = new Float64Array(count);
@@ -279,6 +337,22 @@ export function generateKeys(seed: number, count: number): SandboxKeys {
     updatedMs[i] = created + Math.floor(rng() * 21 * 24 * 3600) * 1000;
   }
   return { count, trackingIds, createdMs, updatedMs };
+}
+
+function recentKeys(rng: Rng, count: number, end: number): SandboxKeys {
+  const offset = Math.floor(rng() * 900_000_000);
+  const trackingIds: string[] = new Array<string>(count);
+  const createdMs = new Float64Array(count);
+  const updatedMs = new Float64Array(count);
+  const span = RECENT_SPAN_DAYS * DAY_MS;
+  for (let i = 0; i < count; i++) {
+    trackingIds[i] = String(100_000_000 + ((i * 2_654_435_761 + offset) % 900_000_000));
+    const created = end - span + Math.floor((rng() * span) / 1000) * 1000;
+    createdMs[i] = created;
+    // Updated within three weeks of creation, never after `end`.
+    updatedMs[i] = Math.min(end, created + Math.floor(rng() * 21 * 24 * 3600) * 1000);
+  }
+  return { count, relativeTo: end, trackingIds, createdMs, updatedMs };
 }
 
 export interface ReportOverride {
@@ -329,7 +403,10 @@ export function materialize(
   const privacy = rng();
   const rahasia = privacy < 0.1;
   const anonim = !rahasia && privacy < 0.22;
-  const status = pickStatus(rng);
+  const status =
+    keys.relativeTo === undefined
+      ? pickStatus(rng)
+      : pickStatusByAge(rng, (keys.relativeTo - created) / DAY_MS);
   const telepon = phoneFor(rng);
   const email =
     rng() < 0.3

@@ -54,6 +54,11 @@ export interface LaporSandboxOptions {
   readonly faults?: SandboxFaults;
   /** Clock for POST/bumps; tests may pin it. */
   readonly now?: () => number;
+  /**
+   * Date the reports over the six weeks before this instant (ms), statuses by age, as a
+   * live office looks (npm start passes Date.now()); unset: the fixed 2025–2026 dates.
+   */
+  readonly relativeTo?: number;
 }
 
 export interface SandboxStats {
@@ -143,7 +148,7 @@ export function createLaporSandbox(options: LaporSandboxOptions = {}): LaporSand
   const count = options.count ?? 500;
   const token = options.token ?? "sandbox-token";
   const now = options.now ?? Date.now;
-  const keys: SandboxKeys = generateKeys(seed, count);
+  const keys: SandboxKeys = generateKeys(seed, count, options.relativeTo);
 
   const indexById = new Map<string, number>();
   for (let i = 0; i < count; i++) indexById.set(keys.trackingIds[i] as string, i);

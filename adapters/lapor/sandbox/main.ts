@@ -22,7 +22,7 @@ const token = process.env.LAPOR_SANDBOX_TOKEN || "sandbox-token";
 const host = process.env.LAPOR_SANDBOX_HOST || "127.0.0.1";
 
 const started = performance.now();
-const sandbox = createLaporSandbox({ seed, count, token });
+const sandbox = createLaporSandbox({ seed, count, token, relativeTo: Date.now() });
 const running = await sandbox.start(port, host);
 console.log(
   `LAPOR! sandbox: ${count} reports (seed ${seed}) generated in ${Math.round(performance.now() - started)} ms`,

@@ -21,7 +21,7 @@ describe("hub node flags", () => {
 
   it("are in the systemd unit of docs/deploy.md", () => {
     expect(read("docs/deploy.md")).toContain(
-      `ExecStart=/opt/node-24/bin/node ${HUB_NODE_FLAGS.join(" ")} bin/aduan-hub.js serve`,
+      `ExecStart=/opt/node-24/bin/node ${HUB_NODE_FLAGS.join(" ")} node_modules/aduan-hub/bin/aduan-hub.js serve`,
     );
   });
 
