@@ -1436,7 +1436,10 @@ export interface components {
             };
             perMonth: number[];
             waktuPenyelesaian: {
+                /** @description closed cases with a recorded completion time */
                 jumlahKasusSelesai: number;
+                /** @description closed cases whose completion time was never recorded (rows imported from the old logs); left out of rataRata, median and perKelas */
+                tidakTercatat: number;
                 /** @description working days */
                 rataRata: number | null;
                 /** @description working days */

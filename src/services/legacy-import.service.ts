@@ -36,6 +36,7 @@ import {
 } from "../intake/pipeline.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import { currentReasonCatalogue } from "./catalogue.service.js";
+import { CLOSED_AT_UNRECORDED } from "../domain/legacy/legacy-case.js";
 
 export type ImportRunDto = components["schemas"]["ImportRun"];
 export const IMPORT_KIND_LEGACY = "legacy_log";
@@ -217,9 +218,11 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
       instansi,
       receivedAt: d.receivedAt,
       status: d.status,
-      // The logs do not say when a complaint was completed; the desk served most the same
-      // day, so closedAt = receivedAt (0 working days) is the honest lower bound.
+      // The logs do not say when a complaint was completed. closedAt is kept at the day of
+      // receipt (retention counts from it) but flagged as not recorded: the completion-time
+      // figures (table 3.4) count only closures that were recorded.
       closedAt: d.status !== "ditindaklanjuti" ? d.receivedAt : null,
+      ...(d.status !== "ditindaklanjuti" ? { flags: [CLOSED_AT_UNRECORDED] } : {}),
       keperluan: d.row.keperluan,
       desa: d.row.desa ?? null,
       kecamatan: d.row.kecamatan ?? null,
@@ -228,6 +231,9 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
         tindakLanjutLabel: d.row.tindakLanjut.trim() || null,
         reasonCode: d.reasonCode,
         sumber: `impor ${input.fileName} ${d.row.sheet} baris ${d.row.rowIndex}`,
+        // The row stays in the report of the sheet it was filed in, whatever its date says.
+        period: /^\d{4}-\d{2}$/.test(d.row.sheet) ? d.row.sheet : null,
+        info: { rowNo: d.row.rowIndex, tanggal: d.row.rawDate, review: d.row.review },
       },
       parties: [
         {

@@ -185,12 +185,20 @@ export function parseIndonesianDate(raw: string, ctx: DateContext): ParsedDate {
   if (year !== ctx.sheetYear || month !== ctx.sheetMonth) {
     add(
       `tanggal ${human(year, month, day)} di luar bulan lembar (${BULAN[ctx.sheetMonth - 1] ?? ctx.sheetMonth} ${ctx.sheetYear})`,
-      "tanggal tertulis dipakai",
+      "baris tetap dilaporkan pada bulan lembarnya; tanggal tertulis disimpan di sampingnya dan perlu diperiksa",
     );
   }
   if (weekday !== null && weekdayOf(date) !== weekday) {
+    // A weekday typed from memory may belong to the same date of a neighbouring year (a
+    // row copied from last year's log): said as a hint, never applied.
+    const hint = [year - 1, year + 1]
+      .map((y) => isoOf(y, month, day))
+      .find((d): d is string => d !== null && weekdayOf(d) === weekday);
     add(
-      `hari "${weekdayWord ?? ""}" tidak cocok dengan tanggal ${human(year, month, day)} (${HARI[weekdayOf(date)] ?? ""})`,
+      `hari "${weekdayWord ?? ""}" tidak cocok dengan tanggal ${human(year, month, day)} (${HARI[weekdayOf(date)] ?? ""})` +
+        (hint
+          ? `; hari ${HARI[weekday] ?? ""} cocok dengan ${human(Number(hint.slice(0, 4)), month, day)}`
+          : ""),
       "tanggal tertulis dipakai, nama hari diabaikan",
     );
   }

@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 describe("writeMonthlyXlsx", () => {
-  it("lays out title, header, column numbers and rows like the seed, as text cells", async () => {
+  it("lays out title, header, column numbers and rows like the seed, NO as a number", async () => {
     const ws = await load(await writeMonthlyXlsx(januaryInput));
     expect(text(ws, 1, 1)).toBe("LAPORAN PELAYANAN PENGADUAN SLRT SERASI KABUPATEN TABALONG");
     expect(text(ws, 2, 1)).toBe("BULAN JANUARI TAHUN 2023");
@@ -44,7 +44,8 @@ describe("writeMonthlyXlsx", () => {
       "7",
       "8",
     ]);
-    expect(text(ws, 6, 1)).toBe("1");
+    expect(text(ws, 6, 1)).toBe(1);
+    expect(ws.getCell(6, 1).type).toBe(ExcelJS.ValueType.Number);
     expect(text(ws, 6, 2)).toBe("Rabu, 04 Januari 2023");
     expect(text(ws, 6, 3)).toBe("Hadi Wiyono");
     expect(text(ws, 6, 4)).toBe("081254224300, 085248019792");
