@@ -420,6 +420,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/legacy/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record the medium of imported cases (one case or in bulk), audited
+         * @description The old monthly logs have no media column, so a case imported from them counts as "tidak tercatat" in table 3.2 of the annual report until staff record its medium here. Only cases of channel legacy_import in the caller's office can be set (another office's case answers 404 as if absent; a case of another channel 422, its channel is its medium). `media: null` clears a recorded medium. Each changed case gets an audit row (action case.media.set, with the previous and the new medium) and a timeline event.
+         */
+        put: operations["setImportedMedia"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/health": {
         parameters: {
             query?: never;
@@ -1293,6 +1313,11 @@ export interface components {
         NullValue: null;
         /** @enum {string} */
         Channel: "lapor" | "email" | "whatsapp" | "facebook" | "instagram" | "datang_langsung" | "telepon" | "kotak_saran" | "website" | "legacy_import";
+        /**
+         * @description The medium a complaint came through (table 3.2): the channels a citizen uses, never the internal legacy_import (src/domain/legacy/legacy-case.ts MEDIA).
+         * @enum {string}
+         */
+        Media: "lapor" | "email" | "whatsapp" | "facebook" | "instagram" | "datang_langsung" | "telepon" | "kotak_saran" | "website";
         /** @enum {string} */
         IntakeChannel: "datang_langsung" | "telepon" | "kotak_saran" | "website";
         /** @enum {string} */
@@ -2845,6 +2870,42 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    setImportedMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseIds: string[];
+                    media: components["schemas"]["Media"] | null;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description How many cases changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        updated: number;
+                        unchanged: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
     getChannelHealth: {

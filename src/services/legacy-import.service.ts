@@ -36,7 +36,7 @@ import {
 } from "../intake/pipeline.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import { currentReasonCatalogue } from "./catalogue.service.js";
-import { CLOSED_AT_UNRECORDED } from "../domain/legacy/legacy-case.js";
+import { CLOSED_AT_UNRECORDED, type Media } from "../domain/legacy/legacy-case.js";
 
 export type ImportRunDto = components["schemas"]["ImportRun"];
 export const IMPORT_KIND_LEGACY = "legacy_log";
@@ -427,4 +427,70 @@ export function formatImportReport(run: ImportRunDto): string {
       `${run.failed} gagal, ${run.anomalies.length} anomali. ID impor: ${run.id}`,
   );
   return lines.join("\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// The medium of imported cases (table 3.2): the logs have no media column, so it stays
+// "tidak tercatat" until staff record it, per case or in bulk, each change audited.
+
+export type MediaInput = { caseIds: string[]; media: Media | null; note?: string | undefined };
+
+export async function setImportedMedia(
+  ctx: HubContext,
+  user: AuthUser,
+  input: MediaInput,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+): Promise<{ updated: number; unchanged: number }> {
+  const ids = [...new Set(input.caseIds)];
+  return ctx.db.prisma.$transaction(async (tx) => {
+    const cases = await tx.case.findMany({
+      where: { id: { in: ids }, instansi: user.instansi },
+      select: { id: true, channel: true, media: true },
+    });
+    // Another office's case answers as if absent.
+    const missing = ids.filter((id) => !cases.some((c) => c.id === id));
+    if (missing.length > 0) {
+      throw new DomainError("NOT_FOUND", "Kasus tidak ditemukan", {
+        fields: missing.slice(0, 20).map((id) => ({ field: "body.caseIds", message: id })),
+      });
+    }
+    const other = cases.filter((c) => c.channel !== "legacy_import");
+    if (other.length > 0) {
+      throw new DomainError(
+        "VALIDATION_FAILED",
+        "Media hanya dicatat untuk kasus hasil impor log lama; kanal kasus lain adalah medianya",
+        {
+          fields: other
+            .slice(0, 20)
+            .map((c) => ({ field: "body.caseIds", message: `${c.id} (kanal ${c.channel})` })),
+        },
+      );
+    }
+    const changed = cases.filter((c) => c.media !== input.media);
+    if (changed.length > 0) {
+      await tx.case.updateMany({
+        where: { id: { in: changed.map((c) => c.id) }, instansi: user.instansi },
+        data: { media: input.media, version: { increment: 1 } },
+      });
+      await tx.caseEvent.createMany({
+        data: changed.map((c) => ({
+          caseId: c.id,
+          type: "case.media_set",
+          actorId: user.id,
+          data: { from: c.media, to: input.media, ...(input.note ? { note: input.note } : {}) },
+        })),
+      });
+      for (const c of changed) {
+        await audit(tx, {
+          actor: user,
+          action: "case.media.set",
+          caseId: c.id,
+          purpose: "pencatatan media pengaduan",
+          data: { from: c.media, to: input.media, bulk: ids.length > 1 },
+          ...meta,
+        });
+      }
+    }
+    return { updated: changed.length, unchanged: cases.length - changed.length };
+  });
 }

@@ -6,7 +6,13 @@ import express, {
   type Router,
 } from "express";
 import type { HubContext } from "../../context.js";
-import { getImportRun, importLegacy, XLSX_MIME } from "../../services/legacy-import.service.js";
+import {
+  getImportRun,
+  importLegacy,
+  setImportedMedia,
+  XLSX_MIME,
+  type MediaInput,
+} from "../../services/legacy-import.service.js";
 import { DomainError } from "../../domain/errors.js";
 import { route } from "../gate.js";
 import { requestMeta as meta } from "../request-meta.js";
@@ -63,6 +69,11 @@ export function legacyImportRoutes(r: Router, ctx: HubContext): void {
     },
     { before: [rawImport(ctx)] },
   );
+  route(r, "setImportedMedia", async (req, res) => {
+    // The body is validated against the spec (ids, the Media enum) before it gets here.
+    const body = req.body as MediaInput;
+    res.json(await setImportedMedia(ctx, req.user, body, meta(req)));
+  });
   route(r, "getImportRun", async (req, res) => {
     res.json(await getImportRun(ctx, req.user, String(req.params.id), meta(req)));
   });

@@ -45,6 +45,7 @@ const EVENT_TEXT = {
   created: "Aduan dicatat",
   "case.created": "Aduan dicatat",
   "case.imported": "Diimpor dari catatan lama",
+  "case.media_set": "Media pengaduan dicatat",
   "case.updated": "Data kasus diubah",
   "case.acknowledged": "Tanda terima dikirim",
   "status.changed": "Status diubah",
