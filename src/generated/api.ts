@@ -430,7 +430,7 @@ export interface paths {
         get?: never;
         /**
          * Record the medium of imported cases (one case or in bulk), audited
-         * @description The old monthly logs have no media column, so a case imported from them counts as "tidak tercatat" in table 3.2 of the annual report until staff record its medium here. Only cases of channel legacy_import in the caller's office can be set (another office's case answers 404 as if absent; a case of another channel 422, its channel is its medium). `media: null` clears a recorded medium. Each changed case gets an audit row (action case.media.set, with the previous and the new medium) and a timeline event.
+         * @description The old monthly logs have no media column, so a case imported from them counts as "tidak tercatat" in table 3.2 of the annual report until staff record its medium here. Only cases of channel legacy_import in the caller's office can be set (another office's case answers 404 as if absent; a case of another channel 422, its channel is its medium). Each changed case gets an audit row (action case.media.set, with the previous and the new medium) and a timeline event.
          */
         put: operations["setImportedMedia"];
         post?: never;
@@ -2883,7 +2883,7 @@ export interface operations {
             content: {
                 "application/json": {
                     caseIds: string[];
-                    media: components["schemas"]["Media"] | null;
+                    media: components["schemas"]["Media"];
                     note?: string;
                 };
             };

@@ -433,7 +433,7 @@ export function formatImportReport(run: ImportRunDto): string {
 // The medium of imported cases (table 3.2): the logs have no media column, so it stays
 // "tidak tercatat" until staff record it, per case or in bulk, each change audited.
 
-export type MediaInput = { caseIds: string[]; media: Media | null; note?: string | undefined };
+export type MediaInput = { caseIds: string[]; media: Media; note?: string | undefined };
 
 export async function setImportedMedia(
   ctx: HubContext,
