@@ -54,6 +54,21 @@ describe("writeMonthlyXlsx", () => {
     expect(ws.getCell(6, 8).border.left?.style).toBe("thin");
   });
 
+  it("prints NIHIL for an empty month and footnotes marked rows", async () => {
+    const empty = await load(await writeMonthlyXlsx({ ...januaryInput, rows: [] }));
+    expect(text(empty, 6, 1)).toBe("NIHIL");
+    const rows = januaryInput.rows.map((r, i) =>
+      i === 1 ? { ...r, review: ['hari "senin" tidak cocok dengan tanggal'] } : r,
+    );
+    const ws = await load(await writeMonthlyXlsx({ ...januaryInput, rows }));
+    expect(text(ws, 7, 1)).toBe(2);
+    expect(ws.getCell(7, 1).numFmt).toBe('0"*"');
+    expect(ws.getCell(6, 1).numFmt).not.toBe('0"*"');
+    const all: string[] = [];
+    ws.eachRow((row) => all.push(String(row.getCell(1).value ?? "")));
+    expect(all).toContain('No. 2*: hari "senin" tidak cocok dengan tanggal.');
+  });
+
   it("hides the identity of a rahasia row", async () => {
     const ws = await load(await writeMonthlyXlsx(januaryInput));
     expect([3, 4, 5].map((c) => text(ws, 8, c))).toEqual([
