@@ -457,7 +457,7 @@ export async function setImportedMedia(
     const other = cases.filter((c) => c.channel !== "legacy_import");
     if (other.length > 0) {
       throw new DomainError(
-        "VALIDATION_FAILED",
+        "MEDIA_NOT_APPLICABLE",
         "Media hanya dicatat untuk kasus hasil impor log lama; kanal kasus lain adalah medianya",
         {
           fields: other

@@ -381,6 +381,36 @@ describe("the 2023 papers reissued exactly (issue 16)", () => {
       media: "legacy_import",
     });
     expect(bad.status).toBe(400);
+    // A desk case's channel is its medium; another office's case is absent.
+    const desk1 = await api.post<{ id: string }>("/api/v1/cases", {
+      channel: "datang_langsung",
+      pelapor: { name: "Warga Loket" },
+      keperluan: "Menanyakan bantuan",
+    });
+    const notImported = await api.put<{ code: string }>("/api/v1/imports/legacy/media", {
+      caseIds: [desk1.body.id],
+      media: "whatsapp",
+    });
+    expect(notImported.status).toBe(422);
+    expect(notImported.body.code).toBe("MEDIA_NOT_APPLICABLE");
+    const elsewhere = await userWithToken(
+      hub,
+      "loket-lain",
+      "front_office",
+      undefined,
+      "6310-DINSOS",
+    );
+    const foreign = await apiClient(hub, elsewhere.token).put<{ code: string }>(
+      "/api/v1/imports/legacy/media",
+      { caseIds: [wa[0]], media: "telepon" },
+    );
+    expect(foreign.status).toBe(404);
+    const penelaah = await userWithToken(hub, "pen16", "penelaah", "LINJAMSOS");
+    const denied = await apiClient(hub, penelaah.token).put("/api/v1/imports/legacy/media", {
+      caseIds: [wa[0]],
+      media: "telepon",
+    });
+    expect(denied.status).toBe(403);
     const audits = await hub.ctx.db.prisma.auditLog.findMany({
       where: { action: "case.media.set" },
     });
