@@ -440,6 +440,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/legacy/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mark the open review points of imported rows as checked (one case or in bulk), audited
+         * @description An imported row with open review points (a date outside its sheet's month, another person's name in the narasi, ...) is marked "*" in the monthly report with a footnote naming them. Once staff have checked the row against the paper, they close the points here (all of them, or those of the given codes); the mark disappears from the next issue. Each changed case gets an audit row (import.review.resolve) and a timeline event. Another office's case → 404; a case without open points is counted unchanged.
+         */
+        put: operations["resolveImportReview"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/health": {
         parameters: {
             query?: never;
@@ -2906,6 +2926,41 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             422: components["responses"]["Error"];
+        };
+    };
+    resolveImportReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseIds: string[];
+                    codes?: string[];
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description How many cases changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        updated: number;
+                        unchanged: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
         };
     };
     getChannelHealth: {

@@ -494,3 +494,78 @@ export async function setImportedMedia(
     return { updated: changed.length, unchanged: cases.length - changed.length };
   });
 }
+
+// ---------------------------------------------------------------------------------------
+// Review points of imported rows: open ones mark the row in the monthly report; staff close
+// them once the row has been checked against the paper.
+
+type ReviewPoint = {
+  code: string;
+  text: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  note?: string;
+};
+
+export type ReviewInput = { caseIds: string[]; codes?: string[] | undefined; note: string };
+
+export async function resolveImportReview(
+  ctx: HubContext,
+  user: AuthUser,
+  input: ReviewInput,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+): Promise<{ updated: number; unchanged: number }> {
+  const ids = [...new Set(input.caseIds)];
+  const now = ctx.clock().toISOString();
+  return ctx.db.prisma.$transaction(async (tx) => {
+    const cases = await tx.case.findMany({
+      where: { id: { in: ids }, instansi: user.instansi },
+      select: { id: true, legacyInfo: true },
+    });
+    const missing = ids.filter((id) => !cases.some((c) => c.id === id));
+    if (missing.length > 0) {
+      throw new DomainError("NOT_FOUND", "Kasus tidak ditemukan", {
+        fields: missing.slice(0, 20).map((id) => ({ field: "body.caseIds", message: id })),
+      });
+    }
+    let updated = 0;
+    for (const c of cases) {
+      const info = (c.legacyInfo ?? null) as { review?: ReviewPoint[] } | null;
+      const review = Array.isArray(info?.review) ? info.review : [];
+      const closing = review.filter(
+        (r) => !r.resolvedAt && (!input.codes || input.codes.includes(r.code)),
+      );
+      if (closing.length === 0) continue;
+      updated++;
+      const next = review.map((r) =>
+        closing.includes(r)
+          ? { ...r, resolvedAt: now, resolvedBy: user.username, note: input.note }
+          : r,
+      );
+      await tx.case.update({
+        where: { id: c.id },
+        data: {
+          legacyInfo: { ...(info ?? {}), review: next } as Prisma.InputJsonValue,
+          version: { increment: 1 },
+        },
+      });
+      await tx.caseEvent.create({
+        data: {
+          caseId: c.id,
+          type: "import.review_resolved",
+          actorId: user.id,
+          data: { codes: closing.map((r) => r.code), note: input.note },
+        },
+      });
+      await audit(tx, {
+        actor: user,
+        action: "import.review.resolve",
+        caseId: c.id,
+        purpose: "pemeriksaan baris impor log lama",
+        data: { codes: closing.map((r) => r.code) },
+        ...meta,
+      });
+    }
+    return { updated, unchanged: cases.length - updated };
+  });
+}

@@ -194,9 +194,14 @@ function legacyInfoOf(value: unknown): LegacyInfo | null {
   return {
     rowNo: typeof v.rowNo === "number" ? v.rowNo : 0,
     tanggal: typeof v.tanggal === "string" ? v.tanggal : null,
+    // Only the open points: those staff checked (resolvedAt) no longer mark the row.
     review: Array.isArray(v.review)
       ? v.review
-          .filter((r): r is { text: string } => typeof (r as { text?: unknown })?.text === "string")
+          .filter(
+            (r): r is { text: string } =>
+              typeof (r as { text?: unknown })?.text === "string" &&
+              !(r as { resolvedAt?: unknown }).resolvedAt,
+          )
           .map((r) => ({ text: r.text }))
       : [],
   };

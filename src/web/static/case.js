@@ -46,6 +46,7 @@ const EVENT_TEXT = {
   "case.created": "Aduan dicatat",
   "case.imported": "Diimpor dari catatan lama",
   "case.media_set": "Media pengaduan dicatat",
+  "import.review_resolved": "Catatan pemeriksaan impor diselesaikan",
   "case.updated": "Data kasus diubah",
   "case.acknowledged": "Tanda terima dikirim",
   "status.changed": "Status diubah",

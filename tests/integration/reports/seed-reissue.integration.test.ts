@@ -434,4 +434,46 @@ describe("the 2023 papers reissued exactly (issue 16)", () => {
       "Media penyampaian pengaduan yang paling banyak digunakan adalah Datang Langsung (38 pengaduan).",
     );
   });
+
+  it("staff close the review points of a row (audited): its mark and footnote go", async () => {
+    const fo = await userWithToken(hub, "loket16b", "front_office");
+    const rina = await hub.ctx.db.prisma.case.findFirstOrThrow({
+      where: {
+        channel: "legacy_import",
+        legacyPeriod: "2023-01",
+        parties: { some: { name: "Rina Yuliani" } },
+      },
+      select: { id: true },
+    });
+    const api = apiClient(hub, fo.token);
+    const partial = await api.put<{ updated: number }>("/api/v1/imports/legacy/review", {
+      caseIds: [rina.id],
+      codes: ["hari_tidak_cocok"],
+      note: "dicocokkan dengan buku register",
+    });
+    expect(partial.body.updated).toBe(1);
+    const csvOf = async () =>
+      parseCsv(
+        (await get(hub, token, "/api/v1/reports/monthly?month=2023-01&format=csv")).toString(
+          "utf8",
+        ),
+      );
+    // Other points are still open: still marked.
+    expect((await csvOf())[10]?.[0]).toBe("10*");
+    const all = await api.put<{ updated: number; unchanged: number }>(
+      "/api/v1/imports/legacy/review",
+      { caseIds: [rina.id], note: "tanggal dan status diperiksa pada berkas asli" },
+    );
+    expect(all.body).toEqual({ updated: 1, unchanged: 0 });
+    expect((await csvOf())[10]?.[0]).toBe("10");
+    const pdf = pdfPages(await get(hub, token, "/api/v1/reports/monthly?month=2023-01&format=pdf"))
+      .join("\n")
+      .replace(/\s+/g, " ");
+    expect(pdf).not.toContain("No. 10*");
+    expect(pdf).toContain("No. 14*");
+    const audits = await hub.ctx.db.prisma.auditLog.findMany({
+      where: { action: "import.review.resolve", caseId: rina.id },
+    });
+    expect(audits).toHaveLength(2);
+  });
 });
