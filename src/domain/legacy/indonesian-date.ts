@@ -173,6 +173,7 @@ export function parseIndonesianDate(raw: string, ctx: DateContext): ParsedDate {
     }
   }
 
+  const yearWritten = year !== null;
   if (year === null) {
     year = ctx.sheetYear;
     add("tahun tidak ditulis", `tahun diambil dari judul lembar (${ctx.sheetYear})`);
@@ -189,11 +190,14 @@ export function parseIndonesianDate(raw: string, ctx: DateContext): ParsedDate {
     );
   }
   if (weekday !== null && weekdayOf(date) !== weekday) {
-    // A weekday typed from memory may belong to the same date of a neighbouring year (a
-    // row copied from last year's log): said as a hint, never applied.
-    const hint = [year - 1, year + 1]
-      .map((y) => isoOf(y, month, day))
-      .find((d): d is string => d !== null && weekdayOf(d) === weekday);
+    // A date written without its year may belong to a neighbouring year (a row copied from
+    // last year's log): when the weekday fits that year's date it is said as a hint, never
+    // applied. A written year is not second-guessed.
+    const hint = yearWritten
+      ? undefined
+      : [year - 1, year + 1]
+          .map((y) => isoOf(y, month, day))
+          .find((d): d is string => d !== null && weekdayOf(d) === weekday);
     add(
       `hari "${weekdayWord ?? ""}" tidak cocok dengan tanggal ${human(year, month, day)} (${HARI[weekdayOf(date)] ?? ""})` +
         (hint
