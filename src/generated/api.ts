@@ -937,9 +937,11 @@ export interface paths {
         };
         /**
          * The monthly "Laporan Pelayanan Pengaduan SLRT SERASI" table of one WITA month
-         * @description Rows are the cases received in that month (by the case's date), ordered by
-         *     receivedAt. Contains personal data: every issue is audited and stored in `Report`.
-         *     `rahasia` cases show no identity.
+         * @description Rows are the cases received in that month, ordered by receivedAt; rows imported
+         *     from the old logs belong to the month of the sheet they were filed in, in the
+         *     sheet's order, HARI/TANGGAL as filed, marked "*" with a footnote while they have
+         *     open review points. An empty month prints NIHIL. Contains personal data: every
+         *     issue is audited and stored in `Report`. `rahasia` cases show no identity.
          */
         get: operations["getMonthlyReport"];
         put?: never;
@@ -3837,7 +3839,7 @@ export interface operations {
                 /** @example 2023-01 */
                 month: string;
                 format: "xlsx" | "pdf" | "csv";
-                /** @description Date above the signature, YYYY-MM-DD; default the last day of the month */
+                /** @description Date above the signature, YYYY-MM-DD; default the last working day of the month (working-day calendar) */
                 signDate?: string;
             };
             header?: never;
