@@ -61,6 +61,8 @@ export const ERROR_CODES = {
   NARASI_VARIABLE_MISSING: "A variable of the narasi template has no value",
   NARASI_TEMPLATE_INVALID: "A narasi template does not parse",
   EVIDENCE_NOT_FOUND: "The evidence file is not an attachment of the case",
+  MEDIA_NOT_APPLICABLE:
+    "A medium is recorded only for imported cases; a case's channel is its medium",
   ATTACHMENT_TOO_LARGE: "An attachment is over the size limit",
   ATTACHMENT_TYPE_REFUSED: "An attachment's content is of a type the hub does not accept",
   STORAGE_FULL: "The file store is full",

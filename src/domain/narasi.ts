@@ -177,11 +177,12 @@ export function renderTemplate(
   return ok(tidy(emit(parsed.value)));
 }
 
-export type Sapaan = "Bapak" | "Ibu" | "Sdr.";
+export type Sapaan = "Bapak" | "Ibu" | "Bapak/Ibu";
 
 /**
- * Bapak/Ibu from the recorded sex; else from the NIK's birth day (women +40); else the
- * neutral "Sdr.". An invalid NIK says nothing about sex, so it falls to "Sdr.".
+ * Bapak/Ibu from the recorded sex; else from the NIK's birth day (women +40); else
+ * "Bapak/Ibu", as the office writes when it does not know (never "Sdr.", which its letters
+ * do not use). An invalid NIK says nothing about sex, so it falls to "Bapak/Ibu".
  */
 export function honorific(person: {
   sex?: "L" | "P" | null | undefined;
@@ -193,7 +194,7 @@ export function honorific(person: {
     const parsed = parseNik(person.nik);
     if (parsed.ok) return parsed.value.sex === "P" ? "Ibu" : "Bapak";
   }
-  return "Sdr.";
+  return "Bapak/Ibu";
 }
 
 function sameName(a: string, b: string): boolean {

@@ -123,7 +123,7 @@ function packageRoot(): string {
   }
 }
 
-export const DEFAULT_CATALOGUE_PATH = "adapters/siks-ng/reason-codes.v1.json";
+export const DEFAULT_CATALOGUE_PATH = "adapters/siks-ng/reason-codes.v2.json";
 
 let cached: Catalogue | undefined;
 

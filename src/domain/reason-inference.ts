@@ -53,7 +53,13 @@ const RULES: readonly Rule[] = [
     code: "EXCLUDE_MAMPU_MUSDES",
     test: (t) => EXCLUDE.test(t) && /musdes|musyawarah desa/.test(t),
   },
-  { code: "TIDAK_LAYAK_SK_KEMISKINAN", test: has(/sk kemiskinan|tidak layak menerima/) },
+  // "… belum masuk sk kemiskinan desa, dan menyampaikan aduan tersebut kepada pimpinan":
+  // the office forwarded the complaint, it judged nothing (catalogue version 2).
+  {
+    code: "DITERUSKAN_KEPADA_PIMPINAN",
+    test: has(/(menyampaikan|meneruskan|diteruskan|disampaikan)\b.{0,40}\bkepada pimpinan/),
+  },
+  { code: "TIDAK_LAYAK_SK_KEMISKINAN", test: has(/tidak layak menerima/) },
   { code: "EXCLUDE_MENINGGAL", test: (t) => EXCLUDE.test(t) && /meninggal/.test(t) },
   {
     code: "EXCLUDE_ASN_TNI_POLRI",
@@ -71,6 +77,13 @@ const RULES: readonly Rule[] = [
   },
   {
     code: "BANTUAN_BERPROSES",
+    test: (t) =>
+      SIKS_CHECK.test(t) &&
+      /sedang (berproses|diproses|berlangsung)|tahap pencairan|proses pencairan/.test(t),
+  },
+  // The same outcome learnt by coordinating with a bidang, without a SIKS-NG check.
+  {
+    code: "BERPROSES_TANPA_CEK_SIKS",
     test: has(/sedang (berproses|diproses|berlangsung)|tahap pencairan|proses pencairan/),
   },
   {
@@ -83,10 +96,48 @@ const RULES: readonly Rule[] = [
     code: "PERMOHONAN_MELALUI_DESA",
     test: has(/(mengajukan|melakukan|membuat) permohonan\b.{0,60}\b(desa|kelurahan)\b/),
   },
+  { code: "KOORDINASI_BIDANG", test: has(/koordinasi dengan bidang/) },
 ];
+
+// What a code's narasi claims beyond the complaint itself. Inference never picks a code
+// whose text states a check or a judgement the historical narasi does not: no code is
+// better than a wrong one (the printed narasi would say something the office never did).
+// An EXCLUDE result is itself read in SIKS-NG, so it counts as the check.
+// Statuses only SIKS-NG shows (EXCLUDE, deactivation by the centre, not matched with
+// Dukcapil, not in DTKS/DTSEN, PKH components exhausted) are read there, so they count too.
+const SIKS_CHECK =
+  /\bsiks?[\s-]?ng\b|\bexclude\b|nonaktif\w* (oleh )?pusat|penonaktifan|tidak padan|belum (terdaftar|masuk) (pada |di |dalam )?(dtks|dtsen)|komponen/;
+const CLAIMS: Readonly<Record<string, RegExp>> = {
+  TIDAK_LAYAK_SK_KEMISKINAN: /tidak layak/,
+  EXCLUDE_MAMPU_VERIFIKASI: /\bmampu\b/,
+  EXCLUDE_MAMPU_MUSDES: /musdes|musyawarah desa/,
+};
+/** Codes whose narasi (catalogue version 2) says SIKS-NG was checked. */
+export const CODES_CLAIMING_SIKS_CHECK: ReadonlySet<string> = new Set([
+  "EXCLUDE_MAMPU_MUSDES",
+  "EXCLUDE_MAMPU_VERIFIKASI",
+  "EXCLUDE_TANPA_KETERANGAN",
+  "EXCLUDE_GAGAL_CEK_REKENING",
+  "EXCLUDE_MENINGGAL",
+  "EXCLUDE_ASN_TNI_POLRI",
+  "KOMPONEN_PKH_HABIS",
+  "DATA_TIDAK_PADAN_DUKCAPIL",
+  "DATA_SEDANG_DIPERBAIKI",
+  "PBI_JK_NONAKTIF_PUSAT",
+  "BELUM_TERDAFTAR_DTSEN",
+  "BANTUAN_BERPROSES",
+]);
+
+function claimsHold(code: string, text: string): boolean {
+  if (CODES_CLAIMING_SIKS_CHECK.has(code) && !SIKS_CHECK.test(text)) return false;
+  const claim = CLAIMS[code];
+  return claim === undefined || claim.test(text);
+}
 
 export function inferReasonCode(narasi: string): string | null {
   const text = foldLookalikes(narasi).text.toLowerCase().replace(/\s+/g, " ");
-  for (const rule of RULES) if (rule.test(text)) return rule.code;
+  for (const rule of RULES) {
+    if (rule.test(text)) return claimsHold(rule.code, text) ? rule.code : null;
+  }
   return null;
 }

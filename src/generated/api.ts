@@ -440,6 +440,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/legacy/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record the medium of imported cases (one case or in bulk), audited
+         * @description The old monthly logs have no media column, so a case imported from them counts as "tidak tercatat" in table 3.2 of the annual report until staff record its medium here. Only cases of channel legacy_import in the caller's office can be set (another office's case answers 404 as if absent; a case of another channel 422, its channel is its medium). Each changed case gets an audit row (action case.media.set, with the previous and the new medium) and a timeline event.
+         */
+        put: operations["setImportedMedia"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/legacy/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mark the open review points of imported rows as checked (one case or in bulk), audited
+         * @description An imported row with open review points (a date outside its sheet's month, another person's name in the narasi, ...) is marked "*" in the monthly report with a footnote naming them. Once staff have checked the row against the paper, they close the points here (all of them, or those of the given codes); the mark disappears from the next issue. Each changed case gets an audit row (import.review.resolve) and a timeline event. Another office's case → 404; a case without open points is counted unchanged.
+         */
+        put: operations["resolveImportReview"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/health": {
         parameters: {
             query?: never;
@@ -980,9 +1020,11 @@ export interface paths {
         };
         /**
          * The monthly "Laporan Pelayanan Pengaduan SLRT SERASI" table of one WITA month
-         * @description Rows are the cases received in that month (by the case's date), ordered by
-         *     receivedAt. Contains personal data: every issue is audited and stored in `Report`.
-         *     `rahasia` cases show no identity.
+         * @description Rows are the cases received in that month, ordered by receivedAt; rows imported
+         *     from the old logs belong to the month of the sheet they were filed in, in the
+         *     sheet's order, HARI/TANGGAL as filed, marked "*" with a footnote while they have
+         *     open review points. An empty month prints NIHIL. Contains personal data: every
+         *     issue is audited and stored in `Report`. `rahasia` cases show no identity.
          */
         get: operations["getMonthlyReport"];
         put?: never;
@@ -1369,7 +1411,7 @@ export interface components {
          * @description Stable machine-readable error code. The list is the hub's registry (src/domain/errors.ts, where each code's meaning is written); the HTTP status of each code is fixed by the error middleware (STATUS_BY_CODE in src/http/errors.ts).
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "METHOD_NOT_ALLOWED" | "NOT_FOUND" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "RATE_LIMITED" | "CURSOR_INVALID" | "SPAM_SUSPECTED" | "SIGNATURE_MISSING" | "SIGNATURE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "VERSION_CONFLICT" | "NIK_INVALID" | "PHONE_INVALID" | "PERSON_NOT_ON_CASE" | "IDENTITY_CONFIDENTIAL" | "PURPOSE_REQUIRED" | "CASE_NOT_RAHASIA" | "STATUS_UNKNOWN" | "TRANSITION_NOT_ALLOWED" | "ROLE_NOT_ALLOWED" | "BIDANG_FORBIDDEN" | "BIDANG_REQUIRED" | "BIDANG_UNKNOWN" | "BIDANG_TABLE_INVALID" | "REASON_REQUIRED" | "CASE_CLOSED" | "ALREADY_ACKNOWLEDGED" | "ALREADY_PAUSED" | "NOT_PAUSED" | "JENIS_UNKNOWN" | "LINK_ALREADY_DECIDED" | "REPLY_TOO_SHORT" | "REPLY_TOO_LONG" | "REPLY_CONTAINS_PERSONAL_DATA" | "NOTE_REQUIRED" | "CASE_NOT_DISPOSED" | "AUDIT_ALREADY_DECIDED" | "RECOMMENDATION_REQUIRED" | "REASON_CODE_UNKNOWN" | "REASON_CODE_PROGRAMME_MISMATCH" | "NARASI_VARIABLE_MISSING" | "NARASI_TEMPLATE_INVALID" | "EVIDENCE_NOT_FOUND" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_TYPE_REFUSED" | "STORAGE_FULL" | "STORAGE_ERROR" | "CATALOGUE_INVALID" | "CATALOGUE_CONFLICT" | "SLA_POLICY_INVALID" | "TEMPLATE_INVALID" | "REKAP_NOT_CONFIGURED" | "RECAP_OTHER_OFFICE" | "USERNAME_INVALID" | "USERNAME_TAKEN" | "ROLE_UNKNOWN" | "INSTANSI_INVALID" | "PASSWORD_TOO_SHORT" | "PASSWORD_WEAK" | "PASSWORD_INCORRECT" | "SELF_LOCKOUT" | "ALREADY_COMPLETED" | "EXPORT_REQUIRED" | "NOT_ACCESS_REQUEST" | "IMPORT_TOO_LARGE" | "IMPORT_EMPTY" | "IMPORT_UNREADABLE" | "IMPORT_UNZIPPED_TOO_LARGE" | "IMPORT_COMPRESSION_SUSPICIOUS" | "IMPORT_TOO_MANY_ENTRIES" | "IMPORT_TOO_MANY_SHEETS" | "IMPORT_TOO_MANY_ROWS" | "IMPORT_TOO_MANY_CELLS" | "IMPORT_TOO_MANY_COLUMNS" | "EXPORT_UNREADABLE" | "EXPORT_COLUMNS_MISSING" | "DEAD_LETTER_CLOSED" | "DATABASE_UNAVAILABLE" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "METHOD_NOT_ALLOWED" | "NOT_FOUND" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "RATE_LIMITED" | "CURSOR_INVALID" | "SPAM_SUSPECTED" | "SIGNATURE_MISSING" | "SIGNATURE_INVALID" | "CHANNEL_NOT_CONFIGURED" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "VERSION_CONFLICT" | "NIK_INVALID" | "PHONE_INVALID" | "PERSON_NOT_ON_CASE" | "IDENTITY_CONFIDENTIAL" | "PURPOSE_REQUIRED" | "CASE_NOT_RAHASIA" | "STATUS_UNKNOWN" | "TRANSITION_NOT_ALLOWED" | "ROLE_NOT_ALLOWED" | "BIDANG_FORBIDDEN" | "BIDANG_REQUIRED" | "BIDANG_UNKNOWN" | "BIDANG_TABLE_INVALID" | "REASON_REQUIRED" | "CASE_CLOSED" | "ALREADY_ACKNOWLEDGED" | "ALREADY_PAUSED" | "NOT_PAUSED" | "JENIS_UNKNOWN" | "LINK_ALREADY_DECIDED" | "REPLY_TOO_SHORT" | "REPLY_TOO_LONG" | "REPLY_CONTAINS_PERSONAL_DATA" | "NOTE_REQUIRED" | "CASE_NOT_DISPOSED" | "AUDIT_ALREADY_DECIDED" | "RECOMMENDATION_REQUIRED" | "REASON_CODE_UNKNOWN" | "REASON_CODE_PROGRAMME_MISMATCH" | "NARASI_VARIABLE_MISSING" | "NARASI_TEMPLATE_INVALID" | "EVIDENCE_NOT_FOUND" | "MEDIA_NOT_APPLICABLE" | "ATTACHMENT_TOO_LARGE" | "ATTACHMENT_TYPE_REFUSED" | "STORAGE_FULL" | "STORAGE_ERROR" | "CATALOGUE_INVALID" | "CATALOGUE_CONFLICT" | "SLA_POLICY_INVALID" | "TEMPLATE_INVALID" | "REKAP_NOT_CONFIGURED" | "RECAP_OTHER_OFFICE" | "USERNAME_INVALID" | "USERNAME_TAKEN" | "ROLE_UNKNOWN" | "INSTANSI_INVALID" | "PASSWORD_TOO_SHORT" | "PASSWORD_WEAK" | "PASSWORD_INCORRECT" | "SELF_LOCKOUT" | "ALREADY_COMPLETED" | "EXPORT_REQUIRED" | "NOT_ACCESS_REQUEST" | "IMPORT_TOO_LARGE" | "IMPORT_EMPTY" | "IMPORT_UNREADABLE" | "IMPORT_UNZIPPED_TOO_LARGE" | "IMPORT_COMPRESSION_SUSPICIOUS" | "IMPORT_TOO_MANY_ENTRIES" | "IMPORT_TOO_MANY_SHEETS" | "IMPORT_TOO_MANY_ROWS" | "IMPORT_TOO_MANY_CELLS" | "IMPORT_TOO_MANY_COLUMNS" | "EXPORT_UNREADABLE" | "EXPORT_COLUMNS_MISSING" | "DEAD_LETTER_CLOSED" | "DATABASE_UNAVAILABLE" | "INTERNAL";
         Error: {
             code: components["schemas"]["ErrorCode"];
             /** @description Human-readable, in Bahasa Indonesia */
@@ -1416,6 +1458,11 @@ export interface components {
         NullValue: null;
         /** @enum {string} */
         Channel: "lapor" | "email" | "whatsapp" | "facebook" | "instagram" | "datang_langsung" | "telepon" | "kotak_saran" | "website" | "legacy_import";
+        /**
+         * @description The medium a complaint came through (table 3.2): the channels a citizen uses, never the internal legacy_import (src/domain/legacy/legacy-case.ts MEDIA).
+         * @enum {string}
+         */
+        Media: "lapor" | "email" | "whatsapp" | "facebook" | "instagram" | "datang_langsung" | "telepon" | "kotak_saran" | "website";
         /** @enum {string} */
         IntakeChannel: "datang_langsung" | "telepon" | "kotak_saran" | "website";
         /** @enum {string} */
@@ -1600,7 +1647,10 @@ export interface components {
             };
             perMonth: number[];
             waktuPenyelesaian: {
+                /** @description closed cases with a recorded completion time */
                 jumlahKasusSelesai: number;
+                /** @description closed cases whose completion time was never recorded (rows imported from the old logs); left out of rataRata, median and perKelas */
+                tidakTercatat: number;
                 /** @description working days */
                 rataRata: number | null;
                 /** @description working days */
@@ -3073,6 +3123,77 @@ export interface operations {
             404: components["responses"]["Error"];
         };
     };
+    setImportedMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseIds: string[];
+                    media: components["schemas"]["Media"];
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description How many cases changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        updated: number;
+                        unchanged: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    resolveImportReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseIds: string[];
+                    codes?: string[];
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description How many cases changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        updated: number;
+                        unchanged: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
     getChannelHealth: {
         parameters: {
             query?: never;
@@ -4032,7 +4153,7 @@ export interface operations {
                 /** @example 2023-01 */
                 month: string;
                 format: "xlsx" | "pdf" | "csv";
-                /** @description Date above the signature, YYYY-MM-DD; default the last day of the month */
+                /** @description Date above the signature, YYYY-MM-DD; default the last working day of the month (working-day calendar) */
                 signDate?: string;
             };
             header?: never;

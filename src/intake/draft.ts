@@ -74,6 +74,10 @@ export type LegacyFields = {
   tindakLanjutLabel: string | null;
   reasonCode: string | null;
   sumber: string | null;
+  /** "YYYY-MM" of the sheet the row was filed in: the month whose report lists it. */
+  period?: string | null;
+  /** The row as filed: its place in the sheet, its HARI/TANGGAL text, open review points. */
+  info?: { rowNo: number; tanggal: string; review: { code: string; text: string }[] } | null;
 };
 
 export type CaseDraft = {

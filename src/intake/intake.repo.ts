@@ -106,6 +106,8 @@ export async function insertCases(
       hnarasi: d.legacy?.historicalNarasi ?? null,
       tllabel: d.legacy?.tindakLanjutLabel ?? null,
       reason: d.legacy?.reasonCode ?? null,
+      lperiod: d.legacy?.period ?? null,
+      linfo: d.legacy?.info ?? null,
       desa: d.desa ?? null,
       kec: d.kecamatan ?? null,
       recv: d.receivedAt.toISOString(),
@@ -124,18 +126,20 @@ export async function insertCases(
        "upstreamStatus", "upstreamUpdatedAt", "contentHash", kategori, klasifikasi,
        "historicalNarasi", "tindakLanjutLabel", "reasonCode", desa, kecamatan, "receivedAt",
        "closedAt", "dueAt", "currentStep", "stepStartedAt", "publicTokenHash", "lastInboundAt",
-       flags, "createdById", "createdAt", "updatedAt")
+       flags, "legacyPeriod", "legacyInfo", "createdById", "createdAt", "updatedAt")
      SELECT x.id, x.instansi, x.number, x.channel, x.ext, x.title, x.keperluan, x.jenis, x.jsug,
        x.jdec, x.jrule, x.status, x.rahasia, x.anonim, x.sumber, x.ups, x.upd, x.hash,
        x.kategori, x.klas, x.hnarasi, x.tllabel, x.reason, x.desa, x.kec, x.recv, x.closed,
        x.due, x.step, x.stepat, x.token, x.lastin,
-       ARRAY(SELECT jsonb_array_elements_text(x.flags)), $3::uuid, $2::timestamptz, $2::timestamptz
+       ARRAY(SELECT jsonb_array_elements_text(x.flags)), x.lperiod, x.linfo, $3::uuid,
+       $2::timestamptz, $2::timestamptz
        FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, instansi text, number text, channel text,
          ext text, title text, keperluan text, jenis text, jsug text, jdec text, jrule text,
          status text, rahasia boolean, anonim boolean, sumber text, ups text, upd timestamptz,
          hash text, kategori text, klas text, hnarasi text, tllabel text, reason text, desa text,
          kec text, recv timestamptz, closed timestamptz, due timestamptz, step text,
-         stepat timestamptz, token text, lastin timestamptz, flags jsonb)
+         stepat timestamptz, token text, lastin timestamptz, flags jsonb, lperiod text,
+         linfo jsonb)
      ON CONFLICT (instansi, channel, "externalId") DO NOTHING
      RETURNING id`,
     [JSON.stringify(rows), nowIso, who],

@@ -107,7 +107,7 @@ Selama Tahun {{tahun}}, jumlah pengaduan masyarakat yang diterima sebanyak {{tot
 
 ## 3.2 Media Penyampaian Pengaduan
 
-Media penyampaian pengaduan yang paling banyak digunakan adalah {{media_terbanyak}} ({{jumlah_media_terbanyak}} pengaduan).
+{{kalimat_media}}
 
 [[tabel:3.2]]
 
@@ -119,7 +119,7 @@ Persentase penyelesaian pengaduan mencapai {{persentase_selesai}}%.
 
 ## 3.4 Waktu Penyelesaian
 
-Rata-rata waktu penyelesaian pengaduan adalah {{rata_rata_hari}} hari kerja dengan median {{median_hari}} hari kerja, dengan standar waktu penyelesaian:
+{{kalimat_waktu}}, dengan standar waktu penyelesaian:
 
 - Pengaduan ringan: 1-3 hari kerja
 - Pengaduan sedang: 3-7 hari kerja
@@ -205,6 +205,38 @@ export function persentase(part: number, total: number): string {
   return formatAngka((part / total) * 100, 1);
 }
 
+/** Table 3.2's row for complaints whose medium nobody recorded. */
+export const MEDIA_TIDAK_TERCATAT = "tidak_tercatat";
+
+// The sentence of 3.2: the most used recorded medium, and how many complaints have none.
+function kalimatMedia(
+  top: { nama: string; jumlah: number },
+  unknown: number,
+  total: number,
+): string {
+  if (total === 0) return "Tidak ada pengaduan yang diterima pada tahun ini.";
+  const known =
+    top.jumlah > 0
+      ? `Media penyampaian pengaduan yang paling banyak digunakan adalah ${top.nama} (${top.jumlah} pengaduan)`
+      : "";
+  if (unknown === 0) return `${known}.`;
+  const none = `media penyampaian ${unknown} pengaduan tidak tercatat`;
+  return known ? `${known}; ${none}.` : `${none.charAt(0).toUpperCase()}${none.slice(1)}.`;
+}
+
+// The sentence of 3.4: averages over recorded closures only, and how many were not recorded.
+function kalimatWaktu(w: AnnualReportInput["waktuPenyelesaian"]): string {
+  const unknown = w.tidakTercatat ?? 0;
+  const hari = (v: number | null) => (v === null ? "-" : formatAngka(v));
+  if (w.rataRata === null) {
+    return unknown > 0
+      ? `Waktu penyelesaian ${unknown} pengaduan tidak tercatat`
+      : "Belum ada pengaduan yang selesai";
+  }
+  const base = `Rata-rata waktu penyelesaian pengaduan${unknown > 0 ? " yang waktu selesainya tercatat" : ""} adalah ${hari(w.rataRata)} hari kerja dengan median ${hari(w.median)} hari kerja`;
+  return unknown > 0 ? `${base}; waktu penyelesaian ${unknown} pengaduan tidak tercatat` : base;
+}
+
 function terbanyak<T extends { nama: string; jumlah: number }>(
   items: readonly T[],
 ): { nama: string; jumlah: number } {
@@ -222,9 +254,19 @@ export function annualTotal(input: AnnualReportInput): number {
 export function annualTemplateVars(input: AnnualReportInput): TemplateVars {
   const total = annualTotal(input);
   const jenis = terbanyak(input.perJenis);
-  const media = terbanyak(input.perMedia);
+  // "Tidak tercatat" is not a medium: the most used medium is among those recorded.
+  const recorded = input.perMedia.filter((m) => m.media !== MEDIA_TIDAK_TERCATAT);
+  const media = terbanyak(recorded);
+  const mediaUnknown = input.perMedia
+    .filter((m) => m.media === MEDIA_TIDAK_TERCATAT)
+    .reduce((n, m) => n + m.jumlah, 0);
   const w = input.waktuPenyelesaian;
+  const unrecorded = w.tidakTercatat ?? 0;
   return {
+    kalimat_media: kalimatMedia(media, mediaUnknown, total),
+    kalimat_waktu: kalimatWaktu(w),
+    jumlah_media_tidak_tercatat: String(mediaUnknown),
+    jumlah_waktu_tidak_tercatat: String(unrecorded),
     tahun: String(input.year),
     total: String(total),
     jenis_terbanyak: jenis.nama,
@@ -364,7 +406,10 @@ export function annualTables(input: AnnualReportInput): Record<AnnualTable["id"]
   const st = input.perStatus;
   const total = annualTotal(input);
   const w = input.waktuPenyelesaian;
-  const hari = (v: number | null): string => (v === null ? "-" : `${formatAngka(v)} hari kerja`);
+  const unrecorded = w.tidakTercatat ?? 0;
+  // Nothing recorded is said as such, never printed as a figure.
+  const hari = (v: number | null): string =>
+    v === null ? (unrecorded > 0 ? "tidak tercatat" : "-") : `${formatAngka(v)} hari kerja`;
   return {
     "3.1": countTable(
       "3.1",
@@ -409,6 +454,9 @@ export function annualTables(input: AnnualReportInput): Record<AnnualTable["id"]
         ["Pengaduan sedang", "3-7 hari kerja", jumlahCell(w.perKelas.sedang)],
         ["Pengaduan khusus", "maksimal 14 hari kerja", jumlahCell(w.perKelas.khusus)],
         ["Melewati batas waktu", "lebih dari 14 hari kerja", jumlahCell(w.perKelas.melewatiBatas)],
+        ...(unrecorded > 0
+          ? [["Waktu penyelesaian tidak tercatat", "-", jumlahCell(unrecorded)]]
+          : []),
       ],
     },
   };

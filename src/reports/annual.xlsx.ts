@@ -23,6 +23,29 @@ function setText(cell: ExcelJS.Cell, value: string): void {
   cell.value = guardFormula(value);
 }
 
+/**
+ * A figure of a table as a number (summable in a spreadsheet), displayed like the printed
+ * table: zero as "-", a share as a percentage. Text such as "tidak tercatat" stays text.
+ */
+function setFigure(cell: ExcelJS.Cell, v: string): void {
+  if (v === "-") {
+    cell.value = 0;
+    cell.numFmt = '0;-0;"-"';
+    return;
+  }
+  if (/^\d+$/.test(v)) {
+    cell.value = Number(v);
+    return;
+  }
+  const pct = /^(\d+)(?:,(\d+))?%$/.exec(v);
+  if (pct) {
+    cell.value = Number(`${pct[1]}.${pct[2] ?? "0"}`) / 100;
+    cell.numFmt = pct[2] ? `0.${"0".repeat(pct[2].length)}%` : "0%";
+    return;
+  }
+  setText(cell, v);
+}
+
 function writeTable(sheet: ExcelJS.Worksheet, startRow: number, t: AnnualTable): number {
   let r = startRow;
   sheet.mergeCells(r, 1, r, t.header.length);
@@ -44,8 +67,8 @@ function writeTable(sheet: ExcelJS.Worksheet, startRow: number, t: AnnualTable):
     const xr = sheet.getRow(r);
     row.forEach((v, i) => {
       const cell = xr.getCell(i + 1);
-      // Text like the printed table ("-" for zero); the figures are also on the PDF.
-      setText(cell, v);
+      if (t.numeric[i]) setFigure(cell, v);
+      else setText(cell, v);
       cell.font = { name: FONT, size: 10, bold: ri === t.totalRow };
       cell.alignment = {
         horizontal: t.numeric[i] ? "right" : i === 0 && t.header[0] === "No" ? "center" : "left",

@@ -7,6 +7,30 @@ import { formatTanggalIndonesia, namaBulan } from "./tanggal.js";
 
 export const DIRAHASIAKAN = "(dirahasiakan)";
 
+/** Marks a row with open review points; the points are printed below the table. */
+export const REVIEW_MARK = "*";
+
+/** Printed in place of the table's rows for a month without complaints. */
+export const NIHIL = "NIHIL";
+
+/**
+ * The footnote under the table: one line per marked row, naming what is unresolved.
+ * Empty when no row is marked.
+ */
+export function monthlyFootnotes(rows: readonly MonthlyRow[]): string[] {
+  const lines: string[] = [];
+  rows.forEach((row, index) => {
+    if (!row.review?.length) return;
+    const points = row.review.map((t) => scrubIdentity(t, row));
+    lines.push(`No. ${index + 1}${REVIEW_MARK}: ${points.join("; ")}.`);
+  });
+  if (lines.length === 0) return [];
+  return [
+    `${REVIEW_MARK} Baris bertanda ${REVIEW_MARK} berasal dari log lama yang diimpor dan memuat hal yang belum diperiksa petugas:`,
+    ...lines,
+  ];
+}
+
 export type MonthlyColumnKey =
   "no" | "tanggal" | "nama" | "noHp" | "alamat" | "keperluan" | "tindakLanjut" | "narasi";
 
@@ -96,7 +120,7 @@ export const MONTHLY_COLUMNS: readonly MonthlyColumn[] = [
     number: "1",
     width: 5,
     align: "center",
-    value: (_row, index) => String(index + 1),
+    value: (row, index) => `${index + 1}${row.review?.length ? REVIEW_MARK : ""}`,
   },
   {
     key: "tanggal",
@@ -104,7 +128,7 @@ export const MONTHLY_COLUMNS: readonly MonthlyColumn[] = [
     number: "2",
     width: 19,
     align: "left",
-    value: (row) => formatTanggalIndonesia(row.receivedAt),
+    value: (row) => row.tanggalText?.trim() || formatTanggalIndonesia(row.receivedAt),
   },
   {
     key: "nama",

@@ -6,6 +6,8 @@
  */
 import {
   MONTHLY_COLUMNS,
+  NIHIL,
+  monthlyFootnotes,
   monthlyRowCells,
   monthlyTitleLines,
   type MonthlyColumn,
@@ -34,6 +36,10 @@ const BODY_LINE = 9.6;
 const HEADER_SIZE = 8.5;
 const NUMBER_ROW_HEIGHT = 12;
 const MIN_LINES_BEFORE_SPLIT = 3;
+const FOOTNOTE_SIZE = 7.5;
+const FOOTNOTE_LINE = 9;
+const NIHIL_ROW_HEIGHT = 22;
+const SIGNATURE_GAP = 14;
 
 interface Layout {
   x: number[];
@@ -158,15 +164,49 @@ export async function writeMonthlyPdf(input: MonthlyReportInput): Promise<Buffer
       (L.bottom - MARGIN.top - headerHeight(doc, L) - 2 * PAD) / BODY_LINE,
     );
 
+    // What follows the last row on its page: the footnote of marked rows and the signature.
+    // The signature is never alone on a page: when the tail does not fit under the last
+    // row, the last row moves to the next page with it.
+    doc.font(FONT_REGULAR).fontSize(FOOTNOTE_SIZE);
+    const footnote = monthlyFootnotes(input.rows).flatMap((line) =>
+      wrapLines(doc, toWinAnsi(line), L.right - L.left),
+    );
+    const footnoteH = footnote.length ? footnote.length * FOOTNOTE_LINE + 8 : 0;
+    const tailH = footnoteH + SIGNATURE_GAP + signatureHeight(input.office);
+    const freshTop = MARGIN.top + headerHeight(doc, L);
+
+    if (input.rows.length === 0) {
+      // An empty month is printed as such, not as a signed empty table.
+      doc.font(FONT_BOLD).fontSize(11);
+      doc.text(NIHIL, L.left, y + (NIHIL_ROW_HEIGHT - 11) / 2, {
+        width: L.right - L.left,
+        align: "center",
+        lineBreak: false,
+      });
+      doc.rect(L.left, y, L.right - L.left, NIHIL_ROW_HEIGHT).stroke();
+      y += NIHIL_ROW_HEIGHT;
+    }
+
     input.rows.forEach((row, index) => {
       doc.font(FONT_REGULAR).fontSize(BODY_SIZE);
       let remaining = monthlyRowCells(row, index).map((v, i) =>
         wrapLines(doc, toWinAnsi(v), (L.w[i] ?? 0) - 2 * PAD),
       );
       let continued = false;
+      const last = index === input.rows.length - 1;
       for (;;) {
         const lines = Math.max(1, ...remaining.map((c) => c.length));
         const h = lines * BODY_LINE + 2 * PAD;
+        if (
+          last &&
+          y + h <= L.bottom &&
+          y + h + tailH > L.bottom &&
+          y > freshTop &&
+          freshTop + h + tailH <= L.bottom
+        ) {
+          newPage(true);
+          continue;
+        }
         if (y + h <= L.bottom) {
           drawRowPart(doc, L, remaining, y, h, continued);
           y += h;
@@ -192,9 +232,19 @@ export async function writeMonthlyPdf(input: MonthlyReportInput): Promise<Buffer
       }
     });
 
-    const sigH = signatureHeight(input.office) + 14;
+    if (footnote.length) {
+      y += 8;
+      doc.font(FONT_REGULAR).fontSize(FOOTNOTE_SIZE);
+      for (const line of footnote) {
+        if (y + FOOTNOTE_LINE > L.bottom) newPage(false);
+        doc.font(FONT_REGULAR).fontSize(FOOTNOTE_SIZE);
+        doc.text(line, L.left, y, { lineBreak: false });
+        y += FOOTNOTE_LINE;
+      }
+    }
+    const sigH = signatureHeight(input.office) + SIGNATURE_GAP;
     if (y + sigH > L.bottom) newPage(false);
-    drawSignature(doc, input.office, L.right - SIGNATURE_WIDTH, y + 14);
+    drawSignature(doc, input.office, L.right - SIGNATURE_WIDTH, y + SIGNATURE_GAP);
   });
 }
 

@@ -4,7 +4,14 @@
  * two header rows repeated on every printed page.
  */
 import ExcelJS from "exceljs";
-import { MONTHLY_COLUMNS, monthlyRowCells, monthlyTitleLines } from "./columns.js";
+import {
+  MONTHLY_COLUMNS,
+  NIHIL,
+  REVIEW_MARK,
+  monthlyFootnotes,
+  monthlyRowCells,
+  monthlyTitleLines,
+} from "./columns.js";
 import { guardFormula } from "./guard.js";
 import type { MonthlyReportInput } from "./report.types.js";
 import { signatureLines } from "./signature.js";
@@ -72,15 +79,41 @@ export async function writeMonthlyXlsx(input: MonthlyReportInput): Promise<Buffe
     monthlyRowCells(row, index).forEach((value, i) => {
       const col = MONTHLY_COLUMNS[i];
       const cell = xr.getCell(i + 1);
-      setText(cell, value);
+      if (col?.key === "no") {
+        // A number stays a number; the review mark is only its display format.
+        cell.value = index + 1;
+        if (row.review?.length) cell.numFmt = `0"${REVIEW_MARK}"`;
+      } else setText(cell, value);
       cell.font = { name: FONT, size: 10 };
       cell.alignment = { horizontal: col?.align ?? "left", vertical: "top", wrapText: true };
       cell.border = THIN_BORDER;
     });
   });
 
+  let r = FIRST_DATA_ROW + input.rows.length;
+  if (input.rows.length === 0) {
+    // An empty month is printed as such, not as a signed empty table.
+    sheet.mergeCells(r, 1, r, lastCol);
+    const cell = sheet.getCell(r, 1);
+    setText(cell, NIHIL);
+    cell.font = { name: FONT, size: 11, bold: true };
+    cell.alignment = { horizontal: "center", vertical: "middle" };
+    for (let c = 1; c <= lastCol; c++) sheet.getCell(r, c).border = THIN_BORDER;
+    r++;
+  }
+  const footnotes = monthlyFootnotes(input.rows);
+  if (footnotes.length) r++;
+  for (const line of footnotes) {
+    sheet.mergeCells(r, 1, r, lastCol);
+    const cell = sheet.getCell(r, 1);
+    setText(cell, line);
+    cell.font = { name: FONT, size: 9, italic: line.startsWith(REVIEW_MARK) };
+    cell.alignment = { horizontal: "left", vertical: "top", wrapText: true };
+    r++;
+  }
+
   // Signature block under the last three columns, right-aligned like the seed.
-  let r = FIRST_DATA_ROW + input.rows.length + 1;
+  r++;
   const sigFrom = lastCol - 1;
   for (const line of signatureLines(input.office)) {
     sheet.mergeCells(r, sigFrom, r, lastCol);

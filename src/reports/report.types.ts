@@ -34,6 +34,17 @@ export interface MonthlyRow {
   narasi: string;
   /** Perpres 76/2013: the complainant's identity must not appear in the report. */
   rahasia: boolean;
+  /**
+   * HARI/ TANGGAL exactly as the office filed it (imported rows); printed instead of the
+   * date formatted from receivedAt.
+   */
+  tanggalText?: string | null;
+  /**
+   * Open review points of an imported row (a date outside the sheet's month, another
+   * person's name in the narasi, ...): the row is marked and the points printed below the
+   * table.
+   */
+  review?: readonly string[];
 }
 
 export interface MonthlyReportInput {
@@ -98,6 +109,8 @@ export interface WaktuPenyelesaian {
   median: number | null;
   /** Number of closed cases within each SOP class and over the 14-day limit. */
   perKelas: { ringan: number; sedang: number; khusus: number; melewatiBatas: number };
+  /** Closed cases whose completion time was never recorded (imported rows). */
+  tidakTercatat?: number;
 }
 
 export interface AnnualReportInput {

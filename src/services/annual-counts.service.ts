@@ -7,6 +7,31 @@ import { WITA_OFFSET_MS } from "../domain/time.js";
 import { loadCalendar } from "./calendar.service.js";
 import { currentJenisCatalogue } from "./catalogue.service.js";
 import { loadSlaPolicy } from "./sla.service.js";
+import { MEDIA_TIDAK_TERCATAT } from "../reports/annual.templates.js";
+import { CLOSED_AT_UNRECORDED } from "../domain/legacy/legacy-case.js";
+
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
+/** "YYYY-MM" of the first WITA month starting at or after the instant. */
+function periodKey(instant: Date): string {
+  const wita = new Date(instant.getTime() + WITA_OFFSET_MS);
+  let y = wita.getUTCFullYear();
+  let m = wita.getUTCMonth() + 1;
+  const atStart =
+    wita.getUTCDate() === 1 &&
+    wita.getUTCHours() === 0 &&
+    wita.getUTCMinutes() === 0 &&
+    wita.getUTCSeconds() === 0 &&
+    wita.getUTCMilliseconds() === 0;
+  if (!atStart) {
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return `${y}-${pad2(m)}`;
+}
 
 export const MEDIA_LABELS: Record<string, string> = {
   datang_langsung: "Datang Langsung",
@@ -18,8 +43,9 @@ export const MEDIA_LABELS: Record<string, string> = {
   instagram: "Instagram",
   telepon: "Telepon",
   kotak_saran: "Kotak Saran",
-  legacy_import: "Impor catatan lama",
+  tidak_tercatat: "Tidak tercatat",
 };
+export { MEDIA_TIDAK_TERCATAT } from "../reports/annual.templates.js";
 // The seed's table 3.2 always shows these rows, zero or not.
 const MEDIA_ALWAYS = ["datang_langsung", "whatsapp", "website", "telepon", "kotak_saran"];
 
@@ -32,7 +58,7 @@ export function yearBounds(year: number): { from: Date; to: Date } {
   };
 }
 
-type Row = { jenis: string | null; channel: string; status: string; month: number; n: number };
+type Row = { jenis: string | null; media: string; status: string; month: number; n: number };
 const DAY_MS = 86_400_000;
 const EPOCH_2000 = Date.UTC(2000, 0, 1);
 
@@ -54,23 +80,37 @@ export async function periodCounts(
   // Two aggregates run side by side (two pool connections on PostgreSQL): the table counts,
   // and closed cases grouped by their (receipt, completion) WITA day pair, as days since
   // 2000-01-01 (cheap to group and to return). A single GROUPING SETS scan was slower.
-  const where = `instansi = $1 AND "receivedAt" >= $2 AND "receivedAt" < $3`;
+  // A row imported from the old logs counts in the period of the sheet it was filed in
+  // (legacyPeriod, "YYYY-MM"), like the monthly report lists it; every other case by its
+  // receipt.
+  const where = `instansi = $1 AND (("legacyPeriod" IS NULL AND "receivedAt" >= $2 AND "receivedAt" < $3)
+    OR ("legacyPeriod" >= $4 AND "legacyPeriod" < $5))`;
+  const params = [instansi, from, to, periodKey(from), periodKey(to)];
   const [rows, pairs, catalogue] = await Promise.all([
+    // The medium is what staff recorded, else what the channel says; an import has no
+    // medium of its own ("tidak tercatat"), never its internal channel.
     ctx.db.sql.query<Row>(
-      `SELECT jenis, channel, status,
-              EXTRACT(MONTH FROM ("receivedAt" AT TIME ZONE 'Asia/Makassar'))::int AS month,
+      `SELECT jenis,
+              COALESCE(media, CASE WHEN channel = 'legacy_import' THEN '${MEDIA_TIDAK_TERCATAT}'
+                                   ELSE channel END) AS media,
+              status,
+              COALESCE(substring("legacyPeriod" from 6 for 2)::int,
+                       EXTRACT(MONTH FROM ("receivedAt" AT TIME ZONE 'Asia/Makassar'))::int) AS month,
               count(*)::int AS n
        FROM "Case" WHERE ${where}
        GROUP BY 1, 2, 3, 4`,
-      [instansi, from, to],
+      params,
     ),
-    ctx.db.sql.query<{ received: number; closed: number; n: number }>(
-      `SELECT ("receivedAt" AT TIME ZONE 'Asia/Makassar')::date - DATE '2000-01-01' AS received,
-              ("closedAt" AT TIME ZONE 'Asia/Makassar')::date - DATE '2000-01-01' AS closed,
+    // Completion times count only closures that were recorded.
+    ctx.db.sql.query<{ received: number | null; closed: number | null; n: number }>(
+      `SELECT CASE WHEN NOT ('${CLOSED_AT_UNRECORDED}' = ANY(flags)) THEN
+                ("receivedAt" AT TIME ZONE 'Asia/Makassar')::date - DATE '2000-01-01' END AS received,
+              CASE WHEN NOT ('${CLOSED_AT_UNRECORDED}' = ANY(flags)) THEN
+                ("closedAt" AT TIME ZONE 'Asia/Makassar')::date - DATE '2000-01-01' END AS closed,
               count(*)::int AS n
-       FROM "Case" WHERE ${where} AND status = 'selesai' AND "closedAt" IS NOT NULL
+       FROM "Case" WHERE ${where} AND status = 'selesai'
        GROUP BY 1, 2`,
-      [instansi, from, to],
+      params,
     ),
     // Labels and order of table 3.1 follow the jenis catalogue as the admin keeps it
     // (PUT /api/v1/catalogue/jenis/{code}), not the list the repository was seeded with.
@@ -93,7 +133,7 @@ export async function periodCounts(
     total += r.n;
     const j = r.jenis ?? "BELUM_DIKLASIFIKASI";
     byJenis.set(j, (byJenis.get(j) ?? 0) + r.n);
-    byMedia.set(r.channel, (byMedia.get(r.channel) ?? 0) + r.n);
+    byMedia.set(r.media, (byMedia.get(r.media) ?? 0) + r.n);
     perMonth[r.month - 1]! += r.n;
     if (r.status === "selesai") selesai += r.n;
     else if (r.status === "tidak_dapat_ditindaklanjuti") tidak += r.n;
@@ -125,7 +165,12 @@ export async function periodCounts(
   const calendar = await loadCalendar(ctx);
   // (working days, number of cases), sorted by days: the median is found by walking counts.
   const byDays = new Map<number, number>();
+  let tidakTercatat = 0;
   for (const p of pairs) {
+    if (p.received === null || p.closed === null) {
+      tidakTercatat += p.n;
+      continue;
+    }
     // Noon WITA of each day: only the calendar dates matter to workingDaysBetween.
     const noon = (day: number) => new Date(EPOCH_2000 + day * DAY_MS + 4 * 3600_000);
     const d = calendar.workingDaysBetween(noon(p.received), noon(p.closed));
@@ -163,6 +208,7 @@ export async function periodCounts(
     perMonth,
     waktuPenyelesaian: {
       jumlahKasusSelesai: closedCount,
+      tidakTercatat,
       rataRata: closedCount ? round2(dist.reduce((s, [d, n]) => s + d * n, 0) / closedCount) : null,
       median,
       // Classes of the seed's 3.4: ringan 1–3, sedang 3–7 (4–7 here, so each case counts

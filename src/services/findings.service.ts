@@ -212,10 +212,10 @@ async function prepare(ctx: HubContext, c: CaseParties, input: FindingInput): Pr
     person = { role: "lainnya", name: input.person.name.trim(), sex, nik };
   }
 
-  // The narasi greets the complainant: recorded sex, else the NIK rule, else "Sdr.".
+  // The narasi greets the complainant: recorded sex, else the NIK rule, else "Bapak/Ibu".
   const sapaan = pelapor
     ? honorific({ sex: sexOf(pelapor.sex), nik: pelapor.sex ? null : partyNik(ctx, pelapor) })
-    : "Sdr.";
+    : "Bapak/Ibu";
   const rendered = renderNarasi(valid.value, {
     sapaan,
     nama_pelapor: pelapor?.name ?? "",

@@ -36,6 +36,7 @@ import {
 } from "../intake/pipeline.js";
 import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import { currentReasonCatalogue } from "./catalogue.service.js";
+import { CLOSED_AT_UNRECORDED, type Media } from "../domain/legacy/legacy-case.js";
 
 export type ImportRunDto = components["schemas"]["ImportRun"];
 export const IMPORT_KIND_LEGACY = "legacy_log";
@@ -217,9 +218,11 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
       instansi,
       receivedAt: d.receivedAt,
       status: d.status,
-      // The logs do not say when a complaint was completed; the desk served most the same
-      // day, so closedAt = receivedAt (0 working days) is the honest lower bound.
+      // The logs do not say when a complaint was completed. closedAt is kept at the day of
+      // receipt (retention counts from it) but flagged as not recorded: the completion-time
+      // figures (table 3.4) count only closures that were recorded.
       closedAt: d.status !== "ditindaklanjuti" ? d.receivedAt : null,
+      ...(d.status !== "ditindaklanjuti" ? { flags: [CLOSED_AT_UNRECORDED] } : {}),
       keperluan: d.row.keperluan,
       desa: d.row.desa ?? null,
       kecamatan: d.row.kecamatan ?? null,
@@ -228,6 +231,9 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
         tindakLanjutLabel: d.row.tindakLanjut.trim() || null,
         reasonCode: d.reasonCode,
         sumber: `impor ${input.fileName} ${d.row.sheet} baris ${d.row.rowIndex}`,
+        // The row stays in the report of the sheet it was filed in, whatever its date says.
+        period: /^\d{4}-\d{2}$/.test(d.row.sheet) ? d.row.sheet : null,
+        info: { rowNo: d.row.rowIndex, tanggal: d.row.rawDate, review: d.row.review },
       },
       parties: [
         {
@@ -421,4 +427,145 @@ export function formatImportReport(run: ImportRunDto): string {
       `${run.failed} gagal, ${run.anomalies.length} anomali. ID impor: ${run.id}`,
   );
   return lines.join("\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// The medium of imported cases (table 3.2): the logs have no media column, so it stays
+// "tidak tercatat" until staff record it, per case or in bulk, each change audited.
+
+export type MediaInput = { caseIds: string[]; media: Media; note?: string | undefined };
+
+export async function setImportedMedia(
+  ctx: HubContext,
+  user: AuthUser,
+  input: MediaInput,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+): Promise<{ updated: number; unchanged: number }> {
+  const ids = [...new Set(input.caseIds)];
+  return ctx.db.prisma.$transaction(async (tx) => {
+    const cases = await tx.case.findMany({
+      where: { id: { in: ids }, instansi: user.instansi },
+      select: { id: true, channel: true, media: true },
+    });
+    // Another office's case answers as if absent.
+    const missing = ids.filter((id) => !cases.some((c) => c.id === id));
+    if (missing.length > 0) {
+      throw new DomainError("NOT_FOUND", "Kasus tidak ditemukan", {
+        fields: missing.slice(0, 20).map((id) => ({ field: "body.caseIds", message: id })),
+      });
+    }
+    const other = cases.filter((c) => c.channel !== "legacy_import");
+    if (other.length > 0) {
+      throw new DomainError(
+        "MEDIA_NOT_APPLICABLE",
+        "Media hanya dicatat untuk kasus hasil impor log lama; kanal kasus lain adalah medianya",
+        {
+          fields: other
+            .slice(0, 20)
+            .map((c) => ({ field: "body.caseIds", message: `${c.id} (kanal ${c.channel})` })),
+        },
+      );
+    }
+    const changed = cases.filter((c) => c.media !== input.media);
+    if (changed.length > 0) {
+      await tx.case.updateMany({
+        where: { id: { in: changed.map((c) => c.id) }, instansi: user.instansi },
+        data: { media: input.media, version: { increment: 1 } },
+      });
+      await tx.caseEvent.createMany({
+        data: changed.map((c) => ({
+          caseId: c.id,
+          type: "case.media_set",
+          actorId: user.id,
+          data: { from: c.media, to: input.media, ...(input.note ? { note: input.note } : {}) },
+        })),
+      });
+      for (const c of changed) {
+        await audit(tx, {
+          actor: user,
+          action: "case.media.set",
+          caseId: c.id,
+          purpose: "pencatatan media pengaduan",
+          data: { from: c.media, to: input.media, bulk: ids.length > 1 },
+          ...meta,
+        });
+      }
+    }
+    return { updated: changed.length, unchanged: cases.length - changed.length };
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Review points of imported rows: open ones mark the row in the monthly report; staff close
+// them once the row has been checked against the paper.
+
+type ReviewPoint = {
+  code: string;
+  text: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  note?: string;
+};
+
+export type ReviewInput = { caseIds: string[]; codes?: string[] | undefined; note: string };
+
+export async function resolveImportReview(
+  ctx: HubContext,
+  user: AuthUser,
+  input: ReviewInput,
+  meta: { ip?: string | undefined; requestId?: string | undefined } = {},
+): Promise<{ updated: number; unchanged: number }> {
+  const ids = [...new Set(input.caseIds)];
+  const now = ctx.clock().toISOString();
+  return ctx.db.prisma.$transaction(async (tx) => {
+    const cases = await tx.case.findMany({
+      where: { id: { in: ids }, instansi: user.instansi },
+      select: { id: true, legacyInfo: true },
+    });
+    const missing = ids.filter((id) => !cases.some((c) => c.id === id));
+    if (missing.length > 0) {
+      throw new DomainError("NOT_FOUND", "Kasus tidak ditemukan", {
+        fields: missing.slice(0, 20).map((id) => ({ field: "body.caseIds", message: id })),
+      });
+    }
+    let updated = 0;
+    for (const c of cases) {
+      const info = (c.legacyInfo ?? null) as { review?: ReviewPoint[] } | null;
+      const review = Array.isArray(info?.review) ? info.review : [];
+      const closing = review.filter(
+        (r) => !r.resolvedAt && (!input.codes || input.codes.includes(r.code)),
+      );
+      if (closing.length === 0) continue;
+      updated++;
+      const next = review.map((r) =>
+        closing.includes(r)
+          ? { ...r, resolvedAt: now, resolvedBy: user.username, note: input.note }
+          : r,
+      );
+      await tx.case.update({
+        where: { id: c.id },
+        data: {
+          legacyInfo: { ...(info ?? {}), review: next } as Prisma.InputJsonValue,
+          version: { increment: 1 },
+        },
+      });
+      await tx.caseEvent.create({
+        data: {
+          caseId: c.id,
+          type: "import.review_resolved",
+          actorId: user.id,
+          data: { codes: closing.map((r) => r.code), note: input.note },
+        },
+      });
+      await audit(tx, {
+        actor: user,
+        action: "import.review.resolve",
+        caseId: c.id,
+        purpose: "pemeriksaan baris impor log lama",
+        data: { codes: closing.map((r) => r.code) },
+        ...meta,
+      });
+    }
+    return { updated, unchanged: cases.length - updated };
+  });
 }

@@ -31,6 +31,7 @@ import type {
 } from "../reports/report.types.js";
 import { annualCounts, type AnnualCounts } from "./annual-counts.service.js";
 import { audit } from "./audit.service.js";
+import { loadCalendar } from "./calendar.service.js";
 
 export type ReportKind = "monthly" | "annual";
 export type ReportFormat = "csv" | "xlsx" | "pdf" | "json";
@@ -98,6 +99,25 @@ export function lastDayOfMonth(year: number, month: number): PlainDate {
   return `${year}-${pad2(month)}-${pad2(d.getUTCDate())}`;
 }
 
+/**
+ * The default sign date of a monthly report: the last working day of the month by the
+ * hub's working-day calendar (holidays, cuti bersama and the admin's overrides), never a
+ * Sunday or a holiday.
+ */
+export async function lastWorkingDayOfMonth(
+  ctx: HubContext,
+  year: number,
+  month: number,
+): Promise<PlainDate> {
+  const calendar = await loadCalendar(ctx);
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  for (let day = last; day >= 1; day--) {
+    const iso = `${year}-${pad2(month)}-${pad2(day)}`;
+    if (calendar.isWorkingDay(iso)) return iso;
+  }
+  return lastDayOfMonth(year, month);
+}
+
 export function parseMonth(value: string, field = "month"): { year: number; month: number } {
   const m = /^(\d{4})-(\d{2})$/.exec(value);
   const year = m ? Number(m[1]) : NaN;
@@ -146,6 +166,11 @@ function contains(haystack: string, needle: string): boolean {
   return haystack.toLowerCase().includes(needle.toLowerCase());
 }
 
+// An address that already names a kecamatan or a desa/kelurahan (however misspelt: "Kec.
+// Murung Puduk", "KecTanta") is printed as written; the corrected name is not appended.
+const NAMES_KECAMATAN = /(?:^|[^A-Za-z])(?:[Kk]ec(?:amatan)?|KEC(?:AMATAN)?)(?![a-z])/;
+const NAMES_DESA = /(?:^|[^A-Za-z])(?:[Dd]s|[Dd]esa|[Kk]el|[Kk]elurahan|DS|DESA|KEL)(?![a-z])/;
+
 /** ALAMAT as written, completed with desa/kecamatan when the address does not name them. */
 export function alamatOf(p: {
   alamat: string | null;
@@ -155,14 +180,38 @@ export function alamatOf(p: {
   const parts: string[] = [];
   const alamat = p.alamat?.trim() ?? "";
   if (alamat) parts.push(alamat);
-  if (p.desa && !contains(alamat, p.desa)) parts.push(`Desa ${p.desa}`);
-  if (p.kecamatan && !contains(alamat, p.kecamatan)) parts.push(`Kec. ${p.kecamatan}`);
+  if (p.desa && !contains(alamat, p.desa) && !NAMES_DESA.test(alamat)) parts.push(`Desa ${p.desa}`);
+  if (p.kecamatan && !contains(alamat, p.kecamatan) && !NAMES_KECAMATAN.test(alamat))
+    parts.push(`Kec. ${p.kecamatan}`);
   return parts.length ? parts.join(", ") : null;
 }
 
+type LegacyInfo = { rowNo: number; tanggal: string | null; review: { text: string }[] };
+
+function legacyInfoOf(value: unknown): LegacyInfo | null {
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Partial<Record<keyof LegacyInfo, unknown>>;
+  return {
+    rowNo: typeof v.rowNo === "number" ? v.rowNo : 0,
+    tanggal: typeof v.tanggal === "string" ? v.tanggal : null,
+    // Only the open points: those staff checked (resolvedAt) no longer mark the row.
+    review: Array.isArray(v.review)
+      ? v.review
+          .filter(
+            (r): r is { text: string } =>
+              typeof (r as { text?: unknown })?.text === "string" &&
+              !(r as { resolvedAt?: unknown }).resolvedAt,
+          )
+          .map((r) => ({ text: r.text }))
+      : [],
+  };
+}
+
 /**
- * The rows of one WITA month, by the case's own date of receipt (a legacy row filed in
- * another month's sheet appears in the month its date names), ordered by receivedAt.
+ * The rows of one WITA month. A row imported from the old logs belongs to the month of the
+ * sheet it was filed in (legacyPeriod), in the sheet's order, whatever date it carries (a
+ * doubtful date is a review point, printed below the table); every other case belongs to
+ * the month of its receipt, ordered by receivedAt, after the imported rows.
  */
 export async function monthlyRows(
   ctx: HubContext,
@@ -171,15 +220,25 @@ export async function monthlyRows(
   instansi = DEFAULT_INSTANSI,
 ): Promise<{ rows: MonthlyRow[]; caseIds: string[] }> {
   const { from, to } = monthBounds(year, month);
-  const cases = await ctx.db.prisma.case.findMany({
-    where: { instansi, receivedAt: { gte: from, lt: to } },
+  const period = `${year}-${pad2(month)}`;
+  const found = await ctx.db.prisma.case.findMany({
+    where: {
+      instansi,
+      OR: [{ legacyPeriod: period }, { legacyPeriod: null, receivedAt: { gte: from, lt: to } }],
+    },
     orderBy: [{ receivedAt: "asc" }, { number: "asc" }],
     include: {
       parties: { orderBy: { createdAt: "asc" } },
       findings: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 },
     },
   });
+  const info = new Map(found.map((c) => [c.id, legacyInfoOf(c.legacyInfo)]));
+  const legacyRows = found
+    .filter((c) => c.legacyPeriod !== null)
+    .sort((a, b) => (info.get(a.id)?.rowNo ?? 0) - (info.get(b.id)?.rowNo ?? 0));
+  const cases = [...legacyRows, ...found.filter((c) => c.legacyPeriod === null)];
   const rows = cases.map((c): MonthlyRow => {
+    const legacy = c.legacyPeriod !== null ? info.get(c.id) : null;
     const p = c.parties.find((x) => x.role === "pelapor");
     const f = c.findings[0];
     const phones = p ? [p.phoneE164, ...p.altPhones].filter((x): x is string => !!x) : [];
@@ -218,6 +277,8 @@ export async function monthlyRows(
       // rahasia rule hides the pelapor from exports (rahasia, anonim) or the pelapor is
       // restricted (UU PDP).
       rahasia: !identityAccess(null, c, "pelapor", "export").contact || (p?.restricted ?? false),
+      ...(legacy?.tanggal ? { tanggalText: legacy.tanggal } : {}),
+      ...(legacy?.review.length ? { review: legacy.review.map((r) => scrub(r.text)) } : {}),
     };
   });
   return { rows, caseIds: cases.map((c) => c.id) };
@@ -233,6 +294,8 @@ function canonicalMonthlyRows(rows: readonly MonthlyRow[]): unknown[] {
     r.tindakLanjut,
     r.narasi,
     r.rahasia,
+    // Only imported rows carry these: native rows hash as they always did.
+    ...(r.tanggalText || r.review?.length ? [r.tanggalText ?? null, [...(r.review ?? [])]] : []),
   ]);
 }
 
@@ -414,6 +477,7 @@ function annualInput(
       rataRata: counts.waktuPenyelesaian.rataRata,
       median: counts.waktuPenyelesaian.median,
       perKelas: counts.waktuPenyelesaian.perKelas,
+      tidakTercatat: counts.waktuPenyelesaian.tidakTercatat,
     },
     chapters,
   };
@@ -436,7 +500,9 @@ export async function issueReport(ctx: HubContext, req: IssueRequest): Promise<I
   const periode = periodeOf(req.year, req.kind === "monthly" ? req.month : undefined);
   const signDate =
     req.signDate ??
-    (req.kind === "monthly" ? lastDayOfMonth(req.year, req.month!) : `${req.year}-12-31`);
+    (req.kind === "monthly"
+      ? await lastWorkingDayOfMonth(ctx, req.year, req.month!)
+      : `${req.year}-12-31`);
   const office = officeInfo(ctx.config, signDate);
   const versions = await catalogueVersions(ctx);
 

@@ -173,6 +173,7 @@ export function parseIndonesianDate(raw: string, ctx: DateContext): ParsedDate {
     }
   }
 
+  const yearWritten = year !== null;
   if (year === null) {
     year = ctx.sheetYear;
     add("tahun tidak ditulis", `tahun diambil dari judul lembar (${ctx.sheetYear})`);
@@ -185,12 +186,23 @@ export function parseIndonesianDate(raw: string, ctx: DateContext): ParsedDate {
   if (year !== ctx.sheetYear || month !== ctx.sheetMonth) {
     add(
       `tanggal ${human(year, month, day)} di luar bulan lembar (${BULAN[ctx.sheetMonth - 1] ?? ctx.sheetMonth} ${ctx.sheetYear})`,
-      "tanggal tertulis dipakai",
+      "baris tetap dilaporkan pada bulan lembarnya; tanggal tertulis disimpan di sampingnya dan perlu diperiksa",
     );
   }
   if (weekday !== null && weekdayOf(date) !== weekday) {
+    // A date written without its year may belong to a neighbouring year (a row copied from
+    // last year's log): when the weekday fits that year's date it is said as a hint, never
+    // applied. A written year is not second-guessed.
+    const hint = yearWritten
+      ? undefined
+      : [year - 1, year + 1]
+          .map((y) => isoOf(y, month, day))
+          .find((d): d is string => d !== null && weekdayOf(d) === weekday);
     add(
-      `hari "${weekdayWord ?? ""}" tidak cocok dengan tanggal ${human(year, month, day)} (${HARI[weekdayOf(date)] ?? ""})`,
+      `hari "${weekdayWord ?? ""}" tidak cocok dengan tanggal ${human(year, month, day)} (${HARI[weekdayOf(date)] ?? ""})` +
+        (hint
+          ? `; hari ${HARI[weekday] ?? ""} cocok dengan ${human(Number(hint.slice(0, 4)), month, day)}`
+          : ""),
       "tanggal tertulis dipakai, nama hari diabaikan",
     );
   }

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { editDistance, foldLookalikes } from "../jenis.js";
 import { TABALONG_KECAMATAN } from "../nik.js";
-import { monthFromName, parseIndonesianDate } from "./indonesian-date.js";
+import { BULAN, monthFromName, parseIndonesianDate } from "./indonesian-date.js";
 
 export type LegacyRow = {
   /** "YYYY-MM" of the monthly table the row sits in (from its title). */
@@ -29,7 +29,23 @@ export type LegacyRow = {
   narasi: string;
   /** sha256 of (sheet, rowIndex, nama, rawDate, keperluan): the import's external id. */
   fingerprint: string;
+  /**
+   * What staff must look at before the printed row can be trusted (dates, names,
+   * contradictions); each point is also an anomaly of the import report.
+   */
+  review: ReviewPoint[];
 };
+
+/** One open doubt about an imported row, printed as a footnote of the monthly report. */
+export type ReviewPoint = { code: ReviewCode; text: string };
+export type ReviewCode =
+  | "tanggal_di_luar_bulan"
+  | "hari_tidak_cocok"
+  | "tanggal_tidak_urut"
+  | "nama_lain_di_narasi"
+  | "ejaan_nama_berbeda"
+  | "dua_pelapor"
+  | "selesai_bertentangan";
 
 export type ImportAnomaly = {
   sheet: string;
@@ -355,6 +371,24 @@ function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
+function humanDate(iso: string): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${d} ${BULAN[(m ?? 1) - 1] ?? m} ${y}`;
+}
+
+// The narasi says the matter is still running although the row is filed "Selesai".
+const STILL_RUNNING =
+  /sedang (berproses|diproses|dalam proses)|masih (dalam )?proses|belum selesai/;
+
+/** Same letters after folding look-alikes, case and punctuation ("Ibu Hainani" ≠ spelling). */
+function sameSpelling(a: string, b: string): boolean {
+  const x = nameKey(a).split(" ");
+  const y = nameKey(b).split(" ");
+  // A shortened name ("Siti" for "Siti Salihah") is not a spelling variant.
+  const [shorter, longer] = x.length <= y.length ? [x, y] : [y, x];
+  return shorter.every((w, i) => longer[i] === w);
+}
+
 // A table without a title row: take the month most dates in it name explicitly.
 function inferTitle(draft: SheetDraft): { year: number; month: number } | null {
   const col = draft.columns.tanggal;
@@ -423,6 +457,8 @@ function buildSheetRows(draft: SheetDraft, usedSheets: Map<string, number>): Leg
   };
 
   let position = offset;
+  // The last date seen inside the sheet's month: a row dated before it is out of order.
+  let lastInPeriod: { date: string; rowIndex: number } | null = null;
   for (const raw of draft.rows) {
     const namaRaw = cell(raw, "nama");
     const keperluanRaw = cell(raw, "keperluan");
@@ -441,6 +477,18 @@ function buildSheetRows(draft: SheetDraft, usedSheets: Map<string, number>): Leg
     const rowIndex = position;
     const add = (field: string, problem: string, action: string): void => {
       anomalies.push({ sheet, row: rowIndex, field, problem, action });
+    };
+    const review: ReviewPoint[] = [];
+    const flag = (code: ReviewCode, field: string, problem: string, action: string): void => {
+      review.push({ code, text: problem });
+      add(field, problem, action);
+    };
+    const addDate = (a: { field: string; problem: string; action: string }): void => {
+      if (a.problem.includes("di luar bulan lembar"))
+        flag("tanggal_di_luar_bulan", a.field, a.problem, a.action);
+      else if (a.problem.includes("tidak cocok dengan tanggal"))
+        flag("hari_tidak_cocok", a.field, a.problem, a.action);
+      else add(a.field, a.problem, a.action);
     };
 
     const texts = {} as Record<TextField, string>;
@@ -483,7 +531,19 @@ function buildSheetRows(draft: SheetDraft, usedSheets: Map<string, number>): Leg
         sheetMonth: title.month,
       });
       date = parsed.date;
-      for (const a of parsed.anomalies) add(a.field, a.problem, a.action);
+      for (const a of parsed.anomalies) addDate(a);
+      const inPeriod = date !== null && date.startsWith(`${title.year}-${pad(title.month)}-`);
+      if (date !== null && inPeriod) {
+        if (lastInPeriod && date < lastInPeriod.date) {
+          flag(
+            "tanggal_tidak_urut",
+            "tanggal",
+            `baris tidak urut tanggal: ${humanDate(date)} sesudah ${humanDate(lastInPeriod.date)} (baris ${lastInPeriod.rowIndex - offset})`,
+            "urutan lembar dipertahankan",
+          );
+        }
+        if (!lastInPeriod || date >= lastInPeriod.date) lastInPeriod = { date, rowIndex };
+      }
     } else {
       // No sheet month to lean on: only complete dates are usable.
       const parsed = parseIndonesianDate(rawDate, { sheetYear: 0, sheetMonth: 0 });
@@ -491,21 +551,23 @@ function buildSheetRows(draft: SheetDraft, usedSheets: Map<string, number>): Leg
       date = guessedYear ? null : parsed.date;
       for (const a of parsed.anomalies) {
         if (a.problem.includes("di luar bulan lembar")) continue;
-        add(
-          a.field,
-          a.problem,
-          guessedYear && a.problem === "tahun tidak ditulis"
-            ? "tanggal dibiarkan kosong"
-            : a.action,
-        );
+        addDate({
+          field: a.field,
+          problem: a.problem,
+          action:
+            guessedYear && a.problem === "tahun tidak ditulis"
+              ? "tanggal dibiarkan kosong"
+              : a.action,
+        });
       }
     }
 
     if (texts.nama === "") add("nama", "nama kosong", "dibiarkan kosong");
     if (texts.keperluan === "") add("keperluan", "keperluan kosong", "dibiarkan kosong");
 
+    // An empty phone is the norm in these logs: one summary line for the file, not one
+    // line per row (parseLegacyGrids).
     const phones = splitPhones(cell(raw, "hp"));
-    if (phones.length === 0) add("noHp", "nomor HP kosong", "dibiarkan kosong");
 
     const alamat = texts.alamat.replace(/\s+/g, " ").trim();
     const place = parseAlamat(alamat);
@@ -515,16 +577,52 @@ function buildSheetRows(draft: SheetDraft, usedSheets: Map<string, number>): Leg
     // Copy-paste errors: the narrative names someone else than this row's complainant
     // (or the person concerned named in the keperluan).
     const people = splitPeople(texts.nama);
-    const concerned = mentionedNames(texts.keperluan).map((m) => m.name);
+    if (people.length > 1) {
+      flag(
+        "dua_pelapor",
+        "nama",
+        `${people.length} pelapor dalam satu baris: ${people.map((x) => `"${x}"`).join(", ")}`,
+        "dicatat sebagai satu kasus dengan nama apa adanya; perlu diperiksa petugas",
+      );
+    }
+    const concernedMentions = mentionedNames(texts.keperluan);
+    const concerned = concernedMentions.map((m) => m.name);
+    const variants = new Set<string>();
+    // A name spelled differently in another column is the same person by the loose match
+    // but still a doubt worth a look ("Hernianti"/"Herniati", "Lamiah"/"Laminah").
+    const checkSpelling = (name: string, where: string): void => {
+      const same = people.find((x) => namesMatch(x, name));
+      if (!same || sameSpelling(same, name) || variants.has(nameKey(name))) return;
+      variants.add(nameKey(name));
+      flag(
+        "ejaan_nama_berbeda",
+        where === "narasi" ? "narasi" : "keperluan",
+        `ejaan nama berbeda: "${name}" di ${where.toUpperCase()}, "${same}" di NAMA`,
+        "nama di kolom NAMA dipakai; perlu diperiksa petugas",
+      );
+    };
+    for (const m of concernedMentions) checkSpelling(m.name, "keperluan");
     for (const mention of mentionedNames(texts.narasi)) {
       const allowed = mention.via === "dari" ? people : [...people, ...concerned];
       if (!allowed.some((p) => namesMatch(p, mention.name))) {
-        add(
+        flag(
+          "nama_lain_di_narasi",
           "narasi",
           `narasi menyebut nama lain ("${mention.name}") dari nama pelapor "${texts.nama}"`,
           "narasi historis disimpan apa adanya; perlu diperiksa petugas",
         );
-      }
+      } else checkSpelling(mention.name, "narasi");
+    }
+    if (
+      /^selesai$/i.test(texts.tindakLanjut.trim()) &&
+      STILL_RUNNING.test(texts.narasi.toLowerCase())
+    ) {
+      flag(
+        "selesai_bertentangan",
+        "tindakLanjut",
+        `TINDAK LANJUT "Selesai" bertentangan dengan narasi ("${STILL_RUNNING.exec(texts.narasi.toLowerCase())?.[0] ?? ""}")`,
+        "dicatat selesai seperti lembar; perlu diperiksa petugas",
+      );
     }
 
     const row: LegacyRow = {
@@ -548,6 +646,7 @@ function buildSheetRows(draft: SheetDraft, usedSheets: Map<string, number>): Leg
         rawDate,
         keperluan: texts.keperluan,
       }),
+      review,
     };
     if (place.desa !== undefined) row.desa = place.desa;
     if (place.kecamatan !== undefined) row.kecamatan = place.kecamatan;
@@ -610,7 +709,23 @@ export function parseLegacyGrids(grids: readonly LegacyGrid[]): LegacyParseResul
     });
   }
   anomalies.push(...sharedPhoneAnomalies(rows));
-  return { rows, anomalies: sortAnomalies(anomalies) };
+  const sorted = sortAnomalies(anomalies);
+  const noPhone = rows.filter((r) => r.phones.length === 0);
+  if (noPhone.length > 0) {
+    // One line for the whole file, after the row anomalies: the logs often record no phone.
+    const bySheet = new Map<string, number[]>();
+    for (const r of noPhone) bySheet.set(r.sheet, [...(bySheet.get(r.sheet) ?? []), r.rowIndex]);
+    sorted.push({
+      sheet: "-",
+      row: null,
+      field: "noHp",
+      problem: `nomor HP kosong pada ${noPhone.length} baris: ${[...bySheet]
+        .map(([sheet, idx]) => `${sheet} baris ${idx.join(", ")}`)
+        .join("; ")}`,
+      action: "dibiarkan kosong",
+    });
+  }
+  return { rows, anomalies: sorted };
 }
 
 function sortAnomalies(anomalies: ImportAnomaly[]): ImportAnomaly[] {

@@ -6,7 +6,15 @@ import express, {
   type Router,
 } from "express";
 import type { HubContext } from "../../context.js";
-import { getImportRun, importLegacy, XLSX_MIME } from "../../services/legacy-import.service.js";
+import {
+  getImportRun,
+  importLegacy,
+  resolveImportReview,
+  setImportedMedia,
+  XLSX_MIME,
+  type MediaInput,
+  type ReviewInput,
+} from "../../services/legacy-import.service.js";
 import { DomainError } from "../../domain/errors.js";
 import { route } from "../gate.js";
 import { requestMeta as meta } from "../request-meta.js";
@@ -63,6 +71,14 @@ export function legacyImportRoutes(r: Router, ctx: HubContext): void {
     },
     { before: [rawImport(ctx)] },
   );
+  route(r, "setImportedMedia", async (req, res) => {
+    // The body is validated against the spec (ids, the Media enum) before it gets here.
+    const body = req.body as MediaInput;
+    res.json(await setImportedMedia(ctx, req.user, body, meta(req)));
+  });
+  route(r, "resolveImportReview", async (req, res) => {
+    res.json(await resolveImportReview(ctx, req.user, req.body as ReviewInput, meta(req)));
+  });
   route(r, "getImportRun", async (req, res) => {
     res.json(await getImportRun(ctx, req.user, String(req.params.id), meta(req)));
   });

@@ -84,7 +84,7 @@ describe("catalogue versions", () => {
     );
     expect(history.body.versions.map((v) => [v.version, v.source, v.note])).toEqual([
       [2, "admin", "temuan baru dari bank"],
-      [1, "file", expect.stringContaining("reason-codes.v1.json")],
+      [1, "file", expect.stringContaining("reason-codes.v2.json")],
     ]);
 
     const c = await fo.post<{ id: string }>("/api/v1/cases", {

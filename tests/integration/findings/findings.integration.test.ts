@@ -113,7 +113,7 @@ describe("recording a finding", () => {
     expect(audits.map((a) => a.action).sort()).toEqual(["finding.create", "finding.read"]);
   });
 
-  it("uses every honorific branch: recorded sex, NIK rule, neutral Sdr.", async () => {
+  it("uses every honorific branch: recorded sex, NIK rule, Bapak/Ibu by default", async () => {
     const sapaanFor = async (caseId: string) => {
       const r = await fo.post<Finding>(`/api/v1/cases/${caseId}/findings`, exclude());
       expect(r.status).toBe(201);
@@ -121,7 +121,7 @@ describe("recording a finding", () => {
     };
     expect(await sapaanFor(await newCase({ name: "Hairudin", sex: "L" }))).toBe("Bapak");
     expect(await sapaanFor(await newCase({ name: "Rusmailin", sex: "P" }))).toBe("Ibu");
-    expect(await sapaanFor(await newCase({ name: "Kartini" }))).toBe("Sdr.");
+    expect(await sapaanFor(await newCase({ name: "Kartini" }))).toBe("Bapak/Ibu");
 
     // A party recorded without sex (e.g. from another channel) but with a NIK: day + 40 → Ibu.
     const woman = await newCase({ name: "Hernianti", nik: "6309045203900002" });

@@ -17,9 +17,9 @@ async function download(hub: TestHub, token: string, path: string) {
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
-/** Data rows of the monthly XLSX: rows whose NO cell is a number, below the header. */
+/** Data rows of the monthly XLSX: rows whose NO cell is a number (marked "*" or not). */
 function dataRows(sheet: string[][]): string[][] {
-  return sheet.slice(5).filter((r) => /^\d+$/.test(r[0] ?? ""));
+  return sheet.slice(5).filter((r) => /^\d+\*?$/.test(r[0] ?? ""));
 }
 
 describe("reports from the imported seed (2023)", () => {
@@ -76,14 +76,15 @@ describe("reports from the imported seed (2023)", () => {
     const find = (label: string) => rows.find((row) => row.includes(label));
     expect(find("Tabel 3.1 Jumlah Pengaduan per Jenis Tahun 2023")).toBeDefined();
     expect(find("Reaktivasi kartu PBI JK")).toEqual(["1", "Reaktivasi kartu PBI JK", "12"]);
-    expect(find("Bantuan Rumah Tidak Layak Huni (RUTILAHU)")?.[2]).toBe("-");
+    // Numbers are numbers: a zero is 0 (displayed "-" by its number format), a share 1 = 100%.
+    expect(find("Bantuan Rumah Tidak Layak Huni (RUTILAHU)")?.[2]).toBe("0");
     expect(find("Lain-lain")).toEqual(["8", "Lain-lain", "10"]);
     expect(rows.find((row) => row[1] === "Total" && row[2] === "43")).toBeDefined();
-    expect(find("Selesai Ditindaklanjuti")).toEqual(["Selesai Ditindaklanjuti", "43", "100%"]);
-    expect(find("Dalam Proses")?.slice(0, 2)).toEqual(["Dalam Proses", "-"]);
+    expect(find("Selesai Ditindaklanjuti")).toEqual(["Selesai Ditindaklanjuti", "43", "1"]);
+    expect(find("Dalam Proses")?.slice(0, 2)).toEqual(["Dalam Proses", "0"]);
     expect(find("Tidak Dapat Ditindaklanjuti")?.slice(0, 2)).toEqual([
       "Tidak Dapat Ditindaklanjuti",
-      "-",
+      "0",
     ]);
   });
 
@@ -103,12 +104,12 @@ describe("reports from the imported seed (2023)", () => {
     expect(flat).toContain("Drs. H. Abu Bakar Sidiq");
   });
 
-  it("monthly tables Jan–Dec list the 43 seed rows, each in the month of its own date", async () => {
+  it("monthly tables Jan–Dec list the 43 seed rows, each in the month of its sheet", async () => {
     const seed = seedRows();
     expect(seed).toHaveLength(43);
-    // Two rows of the seed's January sheet are dated April (18 and 28 April): the table is
-    // built from the cases' dates, so they appear in April.
-    const expected = [12, 3, 9, 6, 6, 1, 0, 1, 0, 4, 0, 1];
+    // Two rows of the seed's January sheet are dated April (18 and 28 April): they stay in
+    // January, where the office filed them (issue 16).
+    const expected = [14, 3, 9, 4, 6, 1, 0, 1, 0, 4, 0, 1];
     const seen: string[] = [];
     for (let m = 1; m <= 12; m++) {
       const month = `2023-${String(m).padStart(2, "0")}`;
@@ -116,7 +117,7 @@ describe("reports from the imported seed (2023)", () => {
       expect(r.status).toBe(200);
       const rows = dataRows(await xlsxSheet(r.bytes));
       expect(rows, month).toHaveLength(expected[m - 1]!);
-      const seedNames = seed.filter((s) => s.date?.startsWith(month)).map((s) => s.nama);
+      const seedNames = seed.filter((s) => s.sheet === month).map((s) => s.nama);
       expect(rows.map((row) => row[2]).sort()).toEqual([...seedNames].sort());
       seen.push(...rows.map((row) => `${row[2]}|${row[5]}`));
     }
@@ -125,7 +126,7 @@ describe("reports from the imported seed (2023)", () => {
   });
 
   it("the January table: columns, Indonesian dates, narasi, office phones, signature (XLSX, CSV, PDF)", async () => {
-    const seedJan = seedRows().filter((s) => s.date?.startsWith("2023-01"));
+    const seedJan = seedRows().filter((s) => s.sheet === "2023-01");
     const x = await download(hub, token, "/api/v1/reports/monthly?month=2023-01&format=xlsx");
     const sheet = await xlsxSheet(x.bytes);
     expect(sheet[3]?.slice(0, 8)).toEqual([
@@ -140,7 +141,7 @@ describe("reports from the imported seed (2023)", () => {
     ]);
     expect(sheet[4]?.slice(0, 8)).toEqual(["1", "2", "3", "4", "5", "6", "7", "8"]);
     const first = dataRows(sheet)[0]!;
-    expect(first[1]).toBe("Rabu, 04 Januari 2023");
+    expect(first[1]).toBe("Rabu 04 Januari 2023"); // as filed
     expect(first[2]).toBe("Hadi Wiyono");
     expect(first[3]).toContain("081254224300");
     expect(first[3]).toContain("085248019792");
@@ -162,7 +163,7 @@ describe("reports from the imported seed (2023)", () => {
 
     const p = await download(hub, token, "/api/v1/reports/monthly?month=2023-01&format=pdf");
     const text = (await pdfText(p.bytes)).replace(/\s+/g, " ");
-    expect(text).toContain("Rabu, 04 Januari 2023");
+    expect(text).toContain("Rabu 04 Januari 2023");
     for (const s of seedJan) expect(text).toContain(s.nama.split(" ")[0]!);
   });
 

@@ -16,6 +16,7 @@ import {
   ROLES,
 } from "../../../src/domain/roles.js";
 import { CASE_STATUSES, FINAL_STATUSES, STATUS_LABELS } from "../../../src/domain/workflow.js";
+import { MEDIA } from "../../../src/domain/legacy/legacy-case.js";
 import { apiSpec } from "../../../src/http/spec.js";
 import { fromRoot } from "../../../src/util/package-root.js";
 
@@ -26,6 +27,7 @@ const SCHEMA_OF: Record<string, readonly string[]> = {
   Channel: CHANNELS,
   IntakeChannel: INTAKE_CHANNELS,
   CaseStatus: CASE_STATUSES,
+  Media: MEDIA,
 };
 /** Every domain list a copy of which is forbidden elsewhere. */
 const DOMAIN_LISTS: Record<string, readonly string[]> = {

@@ -28,11 +28,11 @@ describe("honorific", () => {
   });
 
   it("is neutral without sex or with an invalid NIK", () => {
-    expect(honorific({})).toBe("Sdr.");
-    expect(honorific({ sex: null, nik: null })).toBe("Sdr.");
-    expect(honorific({ nik: "6309023512800001" })).toBe("Sdr."); // day 35: neither
-    expect(honorific({ nik: "630902151280" })).toBe("Sdr."); // too short
-    expect(honorific({ nik: "6309021512800000" })).toBe("Sdr."); // serial 0000
+    expect(honorific({})).toBe("Bapak/Ibu");
+    expect(honorific({ sex: null, nik: null })).toBe("Bapak/Ibu");
+    expect(honorific({ nik: "6309023512800001" })).toBe("Bapak/Ibu"); // day 35: neither
+    expect(honorific({ nik: "630902151280" })).toBe("Bapak/Ibu"); // too short
+    expect(honorific({ nik: "6309021512800000" })).toBe("Bapak/Ibu"); // serial 0000
   });
 });
 
@@ -79,7 +79,7 @@ describe("renderNarasi", () => {
 
   it("renders the programme's human label", () => {
     const r = renderNarasi(code("BANTUAN_BERPROSES"), {
-      sapaan: "Sdr.",
+      sapaan: "Bapak/Ibu",
       nama_pelapor: "Rina Yuliani",
       program: "PBI_JK",
     });

@@ -48,11 +48,27 @@ const REQUIRED_IDS = [
 ];
 
 describe("reason-code catalogue v1", () => {
-  const catalogue = defaultCatalogue();
+  const catalogue = loadCatalogue(rawJson); // version 1 (reason-codes.v1.json)
 
   it("loads from the repository file and covers the issue's findings", () => {
     expect(catalogue.version).toBe(1);
     for (const id of REQUIRED_IDS) expect(catalogue.byId.has(id), id).toBe(true);
+  });
+
+  it("version 2 keeps every code of version 1 and adds the missing outcomes", () => {
+    const v2 = defaultCatalogue();
+    expect(v2.version).toBe(2);
+    for (const code of catalogue.codes) expect(v2.byId.has(code.id), code.id).toBe(true);
+    for (const id of [
+      "DITERUSKAN_KEPADA_PIMPINAN",
+      "KOORDINASI_BIDANG",
+      "BERPROSES_TANPA_CEK_SIKS",
+    ])
+      expect(v2.byId.has(id), id).toBe(true);
+    expect(v2.byId.get("BERPROSES_TANPA_CEK_SIKS")?.narasi).not.toMatch(/SIKS-NG/);
+    expect(v2.byId.get("DITERUSKAN_KEPADA_PIMPINAN")?.narasi).not.toMatch(/tidak layak|SIKS/);
+    // "pencairan tahap selanjutnya" is no longer added to a plain "sedang berproses".
+    expect(v2.byId.get("BANTUAN_BERPROSES")?.narasi).not.toMatch(/tahap selanjutnya/);
   });
 
   it("uses only known template variables", () => {
@@ -68,7 +84,7 @@ describe("reason-code catalogue v1", () => {
     }
   });
 
-  const SAPAAN: Sapaan[] = ["Bapak", "Ibu", "Sdr."];
+  const SAPAAN: Sapaan[] = ["Bapak", "Ibu", "Bapak/Ibu"];
   const cases = catalogue.codes.flatMap((code) =>
     SAPAAN.map((sapaan) => [code.id, sapaan] as const),
   );

@@ -10,7 +10,8 @@ const rows = parseLegacyText(seed).rows;
 // The reason each seed narrative states ("sheet#row", NAMA, expected code).
 const SEED_REASONS: Array<[string, string, string | null]> = [
   ["2023-01#1", "Hadi Wiyono", "TIDAK_DIUSULKAN_DESA"],
-  ["2023-01#2", "Hatmiati", "TIDAK_LAYAK_SK_KEMISKINAN"],
+  // Forwarded to the head of office; nobody judged her "tidak layak" (catalogue v2).
+  ["2023-01#2", "Hatmiati", "DITERUSKAN_KEPADA_PIMPINAN"],
   ["2023-01#3", "Rusmailin", "PBI_JK_NONAKTIF_REAKTIVASI"],
   ["2023-01#4", "Hainani", "EXCLUDE_MAMPU_MUSDES"],
   ["2023-01#5", "Hernianti", "EXCLUDE_MAMPU_MUSDES"],
@@ -42,9 +43,10 @@ const SEED_REASONS: Array<[string, string, string | null]> = [
   ["2023-05#1", "Hamdanah", "TIDAK_LAYAK_SK_KEMISKINAN"],
   ["2023-05#2", "Rahmat", "KOMPONEN_PKH_HABIS"],
   ["2023-05#3", "Abdul Gani", "EXCLUDE_TANPA_KETERANGAN"],
-  ["2023-05#4", "Hartati", "BANTUAN_BERPROSES"],
+  // Coordination with the bidang, no SIKS-NG check stated.
+  ["2023-05#4", "Hartati", "BERPROSES_TANPA_CEK_SIKS"],
   ["2023-05#5", "Rahman", "BANSOS_SEMENTARA"],
-  ["2023-05#6", "Rahmah", "BANTUAN_BERPROSES"],
+  ["2023-05#6", "Rahmah", "BERPROSES_TANPA_CEK_SIKS"],
   ["2023-06#1", "Norhasanah", "DATA_TIDAK_PADAN_DUKCAPIL"],
   ["2023-08#1", "Ardani", "PBI_JK_NONAKTIF_REAKTIVASI"],
   ["2023-10#1", "Faizul Rukiyah", "KKS_HILANG_CETAK_ULANG"],
@@ -67,6 +69,32 @@ describe("inferReasonCode over the seed narratives", () => {
       const code = inferReasonCode(row.narasi);
       if (code !== null) expect(catalogue.byId.has(code), code).toBe(true);
     }
+  });
+
+  it("never picks a code whose text claims a check or a judgement the narasi does not state", () => {
+    const catalogue = defaultCatalogue();
+    expect(catalogue.version).toBe(2);
+    for (const row of rows) {
+      const code = inferReasonCode(row.narasi);
+      if (code === null) continue;
+      const text = row.narasi.toLowerCase();
+      const template = catalogue.byId.get(code)?.narasi ?? "";
+      // The code's text says SIKS-NG was checked: so does the office's narasi.
+      if (/pengecekan (data )?pada SIKS-NG|penelusuran data pada SIKS-NG/.test(template))
+        expect(text, `${row.sheet}#${row.rowIndex} ${code}`).toMatch(/siks?[\s-]?ng|exclude/);
+      if (/tidak layak/.test(template)) expect(text).toContain("tidak layak");
+      // Nothing the office did not write: no "pencairan tahap selanjutnya" out of thin air.
+      if (/tahap selanjutnya/.test(template)) expect(text).toContain("tahap selanjutnya");
+    }
+    expect(inferReasonCode("Petugas melakukan koordinasi dengan bidang terkait.")).toBe(
+      "KOORDINASI_BIDANG",
+    );
+    // Without "tidak layak" an SK kemiskinan look-up proves no judgement: no code.
+    expect(inferReasonCode("Petugas menelusuri SK kemiskinan desa, belum masuk SK.")).toBeNull();
+    expect(inferReasonCode("hasilnya saat ini sedang berproses")).toBe("BERPROSES_TANPA_CEK_SIKS");
+    expect(inferReasonCode("pengecekan pada siks ng, hasilnya sedang berproses")).toBe(
+      "BANTUAN_BERPROSES",
+    );
   });
 
   it("prefers the specific PBI finding over the generic reactivation (Rohani)", () => {
@@ -96,6 +124,7 @@ describe("inferReasonCode on other wording", () => {
       inferReasonCode(
         "koordinasi dengan bidang Linjamsos, bansos Rasda bulan Mei sedang berlangsung",
       ),
-    ).toBe("BANTUAN_BERPROSES");
+      // Nor as a SIKS-NG check (catalogue v2): coordination only.
+    ).toBe("BERPROSES_TANPA_CEK_SIKS");
   });
 });

@@ -147,10 +147,16 @@ describe("writeAnnualXlsx", () => {
     expect(cells.some((c) => c.startsWith("Tabel 3.1 Jumlah Pengaduan per Jenis Tahun 2023"))).toBe(
       true,
     );
-    expect(cells).toContain("6|Bantuan Rumah Tidak Layak Huni (RUTILAHU)|-");
+    // Figures are numbers (a zero displayed "-", a share as a percentage).
+    expect(cells).toContain("6|Bantuan Rumah Tidak Layak Huni (RUTILAHU)|0");
     expect(cells).toContain("|Total|43");
-    expect(cells).toContain("Selesai Ditindaklanjuti|43|100%");
+    expect(cells).toContain("Selesai Ditindaklanjuti|43|1");
     expect(cells).toContain("1|Januari|14");
+    const rutilahu = tab
+      .getSheetValues()
+      .findIndex((r) => Array.isArray(r) && String(r[2]).includes("RUTILAHU"));
+    expect(tab.getCell(rutilahu, 3).type).toBe(ExcelJS.ValueType.Number);
+    expect(tab.getCell(rutilahu, 3).numFmt).toBe('0;-0;"-"');
     const text: string[] = [];
     lap.eachRow((row) => text.push(String(row.getCell(1).value ?? "")));
     expect(text).toContain("KATA PENGANTAR");

@@ -81,6 +81,38 @@ describe("writeMonthlyPdf", () => {
     expect(pages.join(" ")).toContain("(lanjutan)");
   });
 
+  // Issue 16: April 2023 printed its signature block alone on page 2. Enumerated over row
+  // counts 1–40 (each ending at a different height), with and without a footnote: the page
+  // that holds the signature always holds the last row too.
+  it("never prints the signature block alone on a page", async () => {
+    let moved = 0;
+    for (const footnote of [false, true]) {
+      for (let n = 1; n <= 40; n++) {
+        const rows = manyRows(n).map((r, i) =>
+          footnote && i === n - 1 ? { ...r, review: ["tanggal di luar bulan lembar"] } : r,
+        );
+        const pages = await pdfPages(await writeMonthlyPdf({ ...januaryInput, rows }));
+        const signed = pages.filter((p) => flat(p).includes("NIP. 19670720 199103 1 014"));
+        expect(signed, `${n} rows`).toHaveLength(1);
+        const last = String(n).padStart(4, "0");
+        expect(flat(signed[0]!), `${n} rows, footnote ${footnote}`).toContain(`AKHIR${last}`);
+        if (footnote)
+          expect(flat(signed[0]!)).toContain(`No. ${n}*: tanggal di luar bulan lembar.`);
+        if (pages.length > 1 && !flat(pages[pages.length - 2]!).includes(`AKHIR${last}`)) moved++;
+      }
+    }
+    // The rule was exercised: some layouts had to carry the last row over.
+    expect(moved).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("prints NIHIL for a month without complaints, above the signature", async () => {
+    const pages = await pdfPages(await writeMonthlyPdf({ ...januaryInput, rows: [] }));
+    expect(pages).toHaveLength(1);
+    const text = flat(pages[0]!);
+    expect(text).toContain("NIHIL");
+    expect(text.indexOf("NIHIL")).toBeLessThan(text.indexOf("KEPALA DINAS SOSIAL"));
+  });
+
   it("is byte-identical when the same input is rendered at different times", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2020-05-05T01:02:03Z"));

@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 describe("writeMonthlyXlsx", () => {
-  it("lays out title, header, column numbers and rows like the seed, as text cells", async () => {
+  it("lays out title, header, column numbers and rows like the seed, NO as a number", async () => {
     const ws = await load(await writeMonthlyXlsx(januaryInput));
     expect(text(ws, 1, 1)).toBe("LAPORAN PELAYANAN PENGADUAN SLRT SERASI KABUPATEN TABALONG");
     expect(text(ws, 2, 1)).toBe("BULAN JANUARI TAHUN 2023");
@@ -44,13 +44,29 @@ describe("writeMonthlyXlsx", () => {
       "7",
       "8",
     ]);
-    expect(text(ws, 6, 1)).toBe("1");
+    expect(text(ws, 6, 1)).toBe(1);
+    expect(ws.getCell(6, 1).type).toBe(ExcelJS.ValueType.Number);
     expect(text(ws, 6, 2)).toBe("Rabu, 04 Januari 2023");
     expect(text(ws, 6, 3)).toBe("Hadi Wiyono");
     expect(text(ws, 6, 4)).toBe("081254224300, 085248019792");
     expect(ws.getCell(6, 4).type).toBe(ExcelJS.ValueType.String);
     expect(ws.getCell(6, 8).alignment.wrapText).toBe(true);
     expect(ws.getCell(6, 8).border.left?.style).toBe("thin");
+  });
+
+  it("prints NIHIL for an empty month and footnotes marked rows", async () => {
+    const empty = await load(await writeMonthlyXlsx({ ...januaryInput, rows: [] }));
+    expect(text(empty, 6, 1)).toBe("NIHIL");
+    const rows = januaryInput.rows.map((r, i) =>
+      i === 1 ? { ...r, review: ['hari "senin" tidak cocok dengan tanggal'] } : r,
+    );
+    const ws = await load(await writeMonthlyXlsx({ ...januaryInput, rows }));
+    expect(text(ws, 7, 1)).toBe(2);
+    expect(ws.getCell(7, 1).numFmt).toBe('0"*"');
+    expect(ws.getCell(6, 1).numFmt).not.toBe('0"*"');
+    const all: string[] = [];
+    ws.eachRow((row) => all.push(String(row.getCell(1).value ?? "")));
+    expect(all).toContain('No. 2*: hari "senin" tidak cocok dengan tanggal.');
   });
 
   it("hides the identity of a rahasia row", async () => {

@@ -105,3 +105,21 @@ describe("parseIndonesianDate on other forms", () => {
     }
   });
 });
+
+describe("neighbouring-year weekday hint (issue 16)", () => {
+  it("hints the year whose date fits the weekday only when the year was not written", () => {
+    const p = (raw: string) =>
+      parseIndonesianDate(raw, { sheetYear: 2023, sheetMonth: 1 }).anomalies.map((a) => a.problem);
+    expect(p("SENIN 18 APRIL")).toContain(
+      'hari "senin" tidak cocok dengan tanggal 18 April 2023 (Selasa); hari Senin cocok dengan 18 April 2022',
+    );
+    // Written year: no hint, even though 16 May 2024 is a Thursday.
+    expect(
+      parseIndonesianDate("Kamis 16 Mei 2023", { sheetYear: 2023, sheetMonth: 5 }).anomalies.map(
+        (a) => a.problem,
+      ),
+    ).toEqual(['hari "kamis" tidak cocok dengan tanggal 16 Mei 2023 (Selasa)']);
+    // No neighbouring year fits: no hint.
+    expect(p("Rabu 18 April").join(" ")).not.toContain("cocok dengan 18 April 20");
+  });
+});

@@ -96,7 +96,16 @@ describe("parseLegacyText on the whole seed document", () => {
     expect(p("Rina Yuliani")).toEqual([
       "tahun tidak ditulis",
       "tanggal 18 April 2023 di luar bulan lembar (Januari 2023)",
-      'hari "senin" tidak cocok dengan tanggal 18 April 2023 (Selasa)',
+      'hari "senin" tidak cocok dengan tanggal 18 April 2023 (Selasa); hari Senin cocok dengan 18 April 2022',
+    ]);
+    // The weekday of "kamis 28 april" is 2022's too: a hint, the date itself is kept.
+    expect(p("Faizah")).toContain(
+      'hari "kamis" tidak cocok dengan tanggal 28 April 2023 (Jumat); hari Kamis cocok dengan 28 April 2022',
+    );
+    expect(rowOf("Rina Yuliani").review.map((r) => r.code)).toEqual([
+      "tanggal_di_luar_bulan",
+      "hari_tidak_cocok",
+      "selesai_bertentangan",
     ]);
     expect(p("Faizah")).toContain("tahun tidak ditulis");
     expect(p("Lamiah")).toEqual(['hari "senin" tidak cocok dengan tanggal 1 Februari 2023 (Rabu)']);
@@ -126,10 +135,16 @@ describe("parseLegacyText on the whole seed document", () => {
 
   it("records empty phones and addresses", () => {
     expect(rowOf("Yadi").phones).toEqual([]);
-    expect(anomaliesOf("Yadi", "noHp").map((a) => a.problem)).toEqual(["nomor HP kosong"]);
-    expect(anomalies.filter((a) => a.problem === "nomor HP kosong")).toHaveLength(
-      rows.filter((r) => r.phones.length === 0).length,
+    // One summary line for the file, not one line per row.
+    expect(anomaliesOf("Yadi", "noHp")).toEqual([]);
+    const empty = rows.filter((r) => r.phones.length === 0);
+    const summary = anomalies.filter((a) => a.field === "noHp" && a.row === null);
+    expect(summary).toHaveLength(1);
+    expect(summary[0]?.problem).toMatch(
+      new RegExp(`^nomor HP kosong pada ${empty.length} baris: `),
     );
+    expect(summary[0]?.problem).toContain("2023-01 baris 7, 9, 10, 11, 12, 13, 14;");
+    expect(anomalies.filter((a) => a.problem === "nomor HP kosong")).toEqual([]);
     const faizul = rowOf("Faizul Rukiyah");
     expect(faizul.alamat).toBe("");
     expect(faizul.desa).toBeUndefined();
@@ -160,9 +175,37 @@ describe("parseLegacyText on the whole seed document", () => {
     ]);
     expect(anomaliesOf("Rohani", "narasi")[0]?.problem).toContain('"Hadiansyah"');
     expect(anomaliesOf("Siti Ratul Juwita", "narasi")[0]?.problem).toContain('"Arsiah"');
-    // Typos of the same name are not copy-paste errors.
-    expect(anomaliesOf("Hernianti", "narasi")).toEqual([]);
+    // Typos of the same name are not copy-paste errors, but are reported as spelling variants.
+    expect(anomaliesOf("Hernianti", "narasi").map((a) => a.problem)).toEqual([
+      'ejaan nama berbeda: "Herniati" di NARASI, "Hernianti" di NAMA',
+    ]);
     expect(anomaliesOf("Fatmawati dan Yunita Diana", "narasi")).toEqual([]);
+  });
+
+  it("reports spelling variants, two complainants, contradicted Selesai and rows out of order", () => {
+    const codes = (nama: string) => rowOf(nama).review.map((r) => r.code);
+    expect(anomaliesOf("Lamiah", "narasi").map((a) => a.problem)).toEqual([
+      'ejaan nama berbeda: "Laminah" di NARASI, "Lamiah" di NAMA',
+    ]);
+    expect(anomaliesOf("Siti Salihah", "keperluan").map((a) => a.problem)).toEqual([
+      'ejaan nama berbeda: "Siti Salhah" di KEPERLUAN, "Siti Salihah" di NAMA',
+    ]);
+    expect(codes("Fatmawati dan Yunita Diana")).toEqual(["dua_pelapor"]);
+    expect(anomaliesOf("Fatmawati dan Yunita Diana", "nama")[0]?.problem).toBe(
+      '2 pelapor dalam satu baris: "Fatmawati", "Yunita Diana"',
+    );
+    // "Selesai" while the narasi says the matter is still running.
+    expect(codes("Hartati")).toContain("selesai_bertentangan");
+    expect(codes("Rina Yuliani")).toContain("selesai_bertentangan");
+    // May: 23 Mei is filed after 24 Mei.
+    expect(codes("Rahmah")).toEqual(["tanggal_tidak_urut"]);
+    expect(anomaliesOf("Rahmah", "tanggal")[0]?.problem).toBe(
+      "baris tidak urut tanggal: 23 Mei 2023 sesudah 24 Mei 2023 (baris 5)",
+    );
+    expect(codes("Rahman")).toEqual([]);
+    // The January rows dated in April do not make the next January row "out of order".
+    expect(codes("Syahran")).toEqual([]);
+    expect(codes("Rohani")).toEqual(["nama_lain_di_narasi"]);
   });
 
   it("extracts desa and kecamatan and normalises 'Murung Puduk'", () => {
