@@ -82,7 +82,11 @@ export async function createCase(
     });
   }
   const maxAgeDays = ctx.config.ADUAN_INTAKE_MAX_AGE_DAYS;
-  if (receivedAt.getTime() < ctx.clock().getTime() - maxAgeDays * 86_400_000) {
+  // One message per field: a date before the office's start is not also "too old".
+  if (
+    receivedAt.getTime() >= officeStart.getTime() &&
+    receivedAt.getTime() < ctx.clock().getTime() - maxAgeDays * 86_400_000
+  ) {
     errors.push({
       field: "body.receivedAt",
       message: `tidak boleh lebih dari ${maxAgeDays} hari yang lalu`,

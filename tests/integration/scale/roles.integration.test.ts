@@ -46,7 +46,7 @@ function serve(role: string, env: Record<string, string>) {
     }, 50);
     child.once("exit", (code) => {
       clearInterval(t);
-      reject(new Error(`exited ${code}: ${out.slice(-500)}`));
+      reject(new Error(`exited ${code}: ${out.slice(-4000)}`));
     });
   });
   return { child, url, output: () => out };
