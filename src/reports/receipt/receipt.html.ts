@@ -1,5 +1,6 @@
 // The tanda terima as a stand-alone print view (no script; A5 page, one sheet).
 import { receiptContent, waktuWita, type ReceiptData } from "./receipt.js";
+import { qrSvg } from "./receipt-qr.js";
 
 export const esc = (s: string): string =>
   s.replace(
@@ -25,7 +26,7 @@ export function receiptArticle(r: ReceiptData): string {
 <h2 id="tt-judul">${esc(c.title)}</h2>
 <table class="tt-data">${rows}</table>
 <h3>Apa yang terjadi selanjutnya</h3>${c.next.map((p) => `<p>${esc(p)}</p>`).join("")}
-<h3>Cara memantau pengaduan</h3>${follow}${c.followLink ? `<p>Atau buka langsung: <a href="${esc(c.followLink)}">${esc(c.followLink)}</a></p>` : ""}
+<h3>Cara memantau pengaduan</h3>${follow}${c.followLink ? `<figure class="qr">${qrSvg(c.followLink, "Kode QR menuju halaman status pengaduan")}<figcaption>Pindai untuk membuka status</figcaption></figure><p>Atau buka langsung: <a href="${esc(c.followLink)}">${esc(c.followLink)}</a></p>` : ""}
 <p class="dicetak">Dicetak ${esc(waktuWita(r.printedAt))}</p>
 </article>`;
 }
@@ -45,6 +46,9 @@ p { font-size: .85rem; margin: .25rem 0; overflow-wrap: anywhere; }
 .tt-data td { font-weight: 700; }
 .token strong { font-family: ui-monospace, monospace; font-size: 1rem; white-space: nowrap; }
 .dicetak { text-align: right; font-size: .7rem; color: #444; }
+.qr { margin: .4rem 0; }
+.qr svg { width: 32mm; height: 32mm; display: block; }
+.qr figcaption { font-size: .7rem; }
 @media print { .no-print { display: none; } body { padding: 0; } }
 `;
 

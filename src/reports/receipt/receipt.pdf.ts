@@ -2,6 +2,20 @@
 import PDFDocument from "pdfkit";
 import { collectPdf } from "../pdf.shared.js";
 import { receiptContent, waktuWita, type ReceiptData } from "./receipt.js";
+import { QUIET, qrMatrix } from "./receipt-qr.js";
+
+/** The status link as a QR code, vector squares, `size` points wide with its quiet zone. */
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const m = qrMatrix(text);
+  const cell = size / (m.length + 2 * QUIET);
+  doc.save();
+  m.forEach((row, r) =>
+    row.forEach((dark, c) => {
+      if (dark) doc.rect(x + (c + QUIET) * cell, y + (r + QUIET) * cell, cell, cell);
+    }),
+  );
+  doc.fill("#000000").restore();
+}
 
 export function renderReceiptPdf(r: ReceiptData): Promise<Buffer> {
   const c = receiptContent(r);
@@ -64,8 +78,16 @@ export function renderReceiptPdf(r: ReceiptData): Promise<Buffer> {
       doc.font("Helvetica").fontSize(8.5);
     }
     if (c.followLink) {
-      doc.text("Atau buka langsung:", { width });
-      doc.font("Courier").fontSize(7).text(c.followLink, { width, link: c.followLink });
+      const qr = 84;
+      const top = doc.y + 2;
+      doc.text("Atau pindai kode QR ini, atau buka langsung:", 32, top, { width: width - qr - 8 });
+      doc
+        .font("Courier")
+        .fontSize(7)
+        .text(c.followLink, { width: width - qr - 8, link: c.followLink });
+      drawQr(doc, c.followLink, 32 + width - qr, top - 4, qr);
+      doc.y = Math.max(doc.y, top - 4 + qr);
+      doc.x = 32;
     }
     doc.font("Helvetica").fontSize(7).fillColor("#444444");
     doc.moveDown(0.8).text(`Dicetak ${waktuWita(r.printedAt)}`, { width, align: "right" });
