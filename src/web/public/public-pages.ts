@@ -3,6 +3,7 @@
 // answer is a tanda terima on screen and as a PDF) and /pengaduan/status (a plain GET form,
 // server-rendered: readable without JavaScript). Nothing here shows staff names, notes,
 // NIK or anyone's personal data; an unknown number and a wrong token render the same bytes.
+import { TABALONG_KECAMATAN } from "../../domain/nik.js";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
@@ -61,21 +62,8 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** The kecamatan of Kabupaten Tabalong (BPS 63.09.01–12). */
-export const KECAMATAN = [
-  "Banua Lawas",
-  "Bintang Ara",
-  "Haruai",
-  "Jaro",
-  "Kelua",
-  "Muara Harus",
-  "Muara Uya",
-  "Murung Pudak",
-  "Pugaan",
-  "Tanjung",
-  "Tanta",
-  "Upau",
-];
+/** The kecamatan of Kabupaten Tabalong (BPS 63.09.01–12), from the domain's one list. */
+export const KECAMATAN = Object.values(TABALONG_KECAMATAN).sort((a, b) => a.localeCompare(b, "id"));
 
 type Page = { title: string; body: string; script?: boolean };
 
