@@ -3,11 +3,8 @@
 // answer is a tanda terima on screen and as a PDF) and /pengaduan/status (a plain GET form,
 // server-rendered: readable without JavaScript). Nothing here shows staff names, notes,
 // NIK or anyone's personal data; an unknown number and a wrong token render the same bytes.
+import { contentSecurityPolicy, findAssetDir, sendPage, staticAssets } from "../assets.js";
 import { TABALONG_KECAMATAN } from "../../domain/nik.js";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Request, Response, Router } from "express";
 import type { HubContext } from "../../context.js";
 import { DomainError } from "../../domain/errors.js";
@@ -23,44 +20,7 @@ import {
   type PublicStatus,
 } from "../../services/public-status.service.js";
 
-const TYPES: Record<string, string> = {
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-};
-
-function assetDir(): string {
-  for (const rel of ["./assets/", "../../../../src/web/public/assets/"]) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(join(dir, "pengaduan.css"))) return dir;
-  }
-  throw new Error("citizens' page assets not found (src/web/public/assets)");
-}
-
-function loadAssets() {
-  const dir = assetDir();
-  const assets = new Map<string, { body: Buffer; type: string }>();
-  const hash = createHash("sha256");
-  for (const name of readdirSync(dir).sort()) {
-    const type = TYPES[extname(name)];
-    if (!type) continue;
-    const body = readFileSync(join(dir, name));
-    hash.update(name).update(body);
-    assets.set(name, { body, type });
-  }
-  return { assets, version: hash.digest("hex").slice(0, 12) };
-}
-
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+const CSP = contentSecurityPolicy({ blobImages: false });
 
 /** The kecamatan of Kabupaten Tabalong (BPS 63.09.01–12), from the domain's one list. */
 export const KECAMATAN = Object.values(TABALONG_KECAMATAN).sort((a, b) => a.localeCompare(b, "id"));
@@ -153,29 +113,19 @@ const q = (req: Request, k: string): string => {
 };
 
 export function publicPageRoutes(r: Router, ctx: HubContext): void {
-  const { assets, version } = loadAssets();
+  // Built code runs from dist/src/web/public/: the source tree's assets then.
+  const { version, serve } = staticAssets(
+    findAssetDir(
+      import.meta.url,
+      ["./assets/", "../../../../src/web/public/assets/"],
+      "pengaduan.css",
+    ),
+  );
   const send = (res: Response, status: number, page: Page) => {
-    res.status(status);
-    res.setHeader("Content-Type", "text/html; charset=utf-8");
-    res.setHeader("Content-Security-Policy", CSP);
-    res.setHeader("X-Frame-Options", "DENY");
-    res.setHeader("Cache-Control", "no-store");
-    res.send(layout(ctx, version, page));
+    sendPage(res, layout(ctx, version, page), CSP, status);
   };
 
-  r.get("/pengaduan/aset/:version/:name", (req, res) => {
-    const a = assets.get(String(req.params.name));
-    if (!a) {
-      res.status(404).type("text/plain").send("Tidak ditemukan");
-      return;
-    }
-    res.setHeader(
-      "Cache-Control",
-      req.params.version === version ? "public, max-age=31536000, immutable" : "no-cache",
-    );
-    res.setHeader("Content-Type", a.type);
-    res.send(a.body);
-  });
+  r.get("/pengaduan/aset/:version/:name", serve);
 
   r.get("/pengaduan", (_req, res) =>
     send(res, 200, { title: "Kirim pengaduan", body: formPage(ctx), script: true }),

@@ -118,7 +118,10 @@ function monthChart(perMonth, year) {
   return el("div", { class: "chart months", "data-chart": "bulan" }, chart, links);
 }
 
-/** @param {any[]} items @param {boolean} withRec */
+/**
+ * @param {{ id: string, number: string, status: string, bidang: string | null, jenis: string | null }[]} items
+ * @param {boolean} withRec
+ */
 function caseList(items, withRec) {
   if (!items.length) return el("p", { class: "muted" }, "Tidak ada.");
   return el(

@@ -3,6 +3,7 @@
 // deliberately simple reader of its own (tabs, titles), not by the importer's parser: rows
 // per month, order, numbering and every cell. The printed PDF pages are read back with
 // pdftotext, page by page, for the signature block and the NIHIL of an empty month.
+import { parseCsv } from "../../helpers/csv.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -78,37 +79,6 @@ function seedAnnualTable(text: string, heading: string): Array<[string, number]>
     if (label === "Total") break;
   }
   return out;
-}
-
-/** RFC 4180 records of the CSV body (BOM dropped). */
-function parseCsv(body: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const s = body.replace(/^\uFEFF/, "");
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && s[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  if (cell !== "" || row.length) rows.push([...row, cell]);
-  return rows;
 }
 
 /** Each page's text, by pdftotext (poppler), in reading order. */

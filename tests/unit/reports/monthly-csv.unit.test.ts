@@ -1,3 +1,4 @@
+import { parseCsv } from "../../helpers/csv.js";
 import { describe, expect, it } from "vitest";
 import {
   formatPhoneDisplay,
@@ -7,35 +8,6 @@ import {
 import { csvField, csvRecord, guardFormula } from "../../../src/reports/guard.js";
 import { writeMonthlyCsv } from "../../../src/reports/monthly.csv.js";
 import { januaryInput } from "./report-fixtures.js";
-
-/** Minimal RFC 4180 reader, enough to prove the writer's output round-trips. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = "";
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      record.push(field);
-      field = "";
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      i++;
-    } else field += ch;
-  }
-  return records;
-}
 
 describe("formula guard", () => {
   it("prefixes an apostrophe to values that a spreadsheet could run", () => {
