@@ -2,7 +2,7 @@
 // citizens' page (src/web/public/public-pages.ts): one loader, one cache rule, one CSP.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { extname, join } from "node:path";
+import { extname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Request, Response } from "express";
@@ -28,8 +28,16 @@ export function findAssetDir(base: string, candidates: string[], marker: string)
   throw new Error(`static assets not found (${marker} in ${candidates.join(" or ")})`);
 }
 
+/** Every file under `dir` (one folder per console page), as `/`-separated paths, sorted. */
+function assetNames(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join("/"))
+    .sort();
+}
+
 /**
- * A folder's assets, gzipped once, under a version that is the hash of them all: a file
+ * A folder's assets (sub-folders included), gzipped once, under a version that is the hash of them all: a file
  * under the current version never changes (cached a year); a stale version (a page opened
  * before an upgrade) gets the current file, uncached.
  */
@@ -39,7 +47,7 @@ export function staticAssets(dir: string): {
 } {
   const assets = new Map<string, Asset>();
   const hash = createHash("sha256");
-  for (const name of readdirSync(dir).sort()) {
+  for (const name of assetNames(dir)) {
     const type = TYPES[extname(name)];
     if (!type) continue;
     const body = readFileSync(join(dir, name));
@@ -49,7 +57,9 @@ export function staticAssets(dir: string): {
   }
   const version = hash.digest("hex").slice(0, 12);
   const serve = (req: Request, res: Response): void => {
-    const asset = assets.get(String(req.params.name));
+    // `/assets/:version/*path`: express 5 hands the wildcard over as its segments.
+    const path = (req.params as { path?: string | string[] }).path;
+    const asset = assets.get(Array.isArray(path) ? path.join("/") : String(path));
     if (!asset) {
       res.status(404).type("text/plain").send("Tidak ditemukan");
       return;

@@ -32,8 +32,8 @@ function shell(page: string, version: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Aduan Dinas Sosial Tabalong</title>
 <link rel="stylesheet" href="${base}/style.css">
-<link rel="modulepreload" href="${base}/api.js">
-<link rel="modulepreload" href="${base}/ui.js">
+<link rel="modulepreload" href="${base}/shared/api.js">
+<link rel="modulepreload" href="${base}/shared/ui.js">
 <script type="module" src="${base}/app.js"></script>
 </head>
 <body data-page="${page}">
@@ -57,7 +57,7 @@ export const consoleRoutes: Routes = (r: Router) => {
     findAssetDir(import.meta.url, ["./static/", "../../../src/web/static/"], "app.js"),
   );
 
-  r.get("/assets/:version/:name", serve);
+  r.get("/assets/:version/*path", serve);
 
   r.get("/favicon.ico", (_req, res) => {
     res.setHeader("Cache-Control", "public, max-age=86400");

@@ -108,6 +108,15 @@ describe.skipIf(Boolean(missing))(
         headers: { "accept-encoding": "gzip" },
       });
       expect(css.headers.get("content-encoding")).toBe("gzip");
+      // One folder per page: a page's module is served from its folder, and a path that
+      // climbs out of the asset folder finds nothing.
+      const inbox = await fetch(`${hub.url}${asset!.replace("app.js", "inbox/inbox.js")}`);
+      expect(inbox.status).toBe(200);
+      expect(await inbox.text()).toContain("export");
+      for (const bad of ["../pages.ts", "%2e%2e/pages.ts", "inbox/../../pages.ts", "inbox"]) {
+        const r = await fetch(`${hub.url}${asset!.replace("app.js", bad)}`);
+        expect(r.status, bad).toBe(404);
+      }
       expect((await fetch(`${hub.url}/kasus/not-a-uuid`)).status).toBe(404);
     });
 

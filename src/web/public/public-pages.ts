@@ -125,7 +125,7 @@ export function publicPageRoutes(r: Router, ctx: HubContext): void {
     sendPage(res, layout(ctx, version, page), CSP, status);
   };
 
-  r.get("/pengaduan/aset/:version/:name", serve);
+  r.get("/pengaduan/aset/:version/*path", serve);
 
   r.get("/pengaduan", (_req, res) =>
     send(res, 200, { title: "Kirim pengaduan", body: formPage(ctx), script: true }),

@@ -1,18 +1,18 @@
 /* global document, window */
-import { api, loadSpec, access } from "./api.js";
-import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./ui.js";
-import { forgetOnLogout } from "./intake-extras.js";
+import { api, loadSpec, access } from "./shared/api.js";
+import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./shared/ui.js";
+import { forgetOnLogout } from "./intake/intake-extras.js";
 
 const MODULES = {
-  "kotak-masuk": "./inbox.js",
-  beranda: "./beranda.js",
-  catat: "./intake.js",
-  kasus: "./case.js",
-  laporan: "./reports.js",
-  kesehatan: "./health.js",
-  pengguna: "./users.js",
-  katalog: "./catalogue.js",
-  akun: "./akun.js",
+  "kotak-masuk": "./inbox/inbox.js",
+  beranda: "./beranda/beranda.js",
+  catat: "./intake/intake.js",
+  kasus: "./case/case.js",
+  laporan: "./reports/reports.js",
+  kesehatan: "./health/health.js",
+  pengguna: "./users/users.js",
+  katalog: "./catalogue/catalogue.js",
+  akun: "./akun/akun.js",
 };
 
 // A menu entry shows when the spec says the role may call the page's main endpoint; while
@@ -105,7 +105,7 @@ async function start() {
   const heading = main.querySelector("h1");
   try {
     if (page === "masuk") {
-      const mod = await import("./login.js");
+      const mod = await import("./login/login.js");
       add(clear(main), heading);
       await mod.render(main);
       return;

@@ -1,5 +1,5 @@
 /* global window, document, setTimeout, clearTimeout */
-import { api, access, operation, csrfToken } from "./api.js";
+import { api, access, operation, csrfToken } from "../shared/api.js";
 import { receiptTools } from "./receipt.js";
 import {
   add,
@@ -20,7 +20,7 @@ import {
   JENIS,
   BIDANG,
   FINAL,
-} from "./ui.js";
+} from "../shared/ui.js";
 import {
   timeline,
   confirmTransition,

@@ -1,4 +1,4 @@
-import { api, access, operation } from "./api.js";
+import { api, access, operation } from "../shared/api.js";
 import {
   add,
   el,
@@ -9,7 +9,7 @@ import {
   section,
   fmtDateTime,
   CHANNEL,
-} from "./ui.js";
+} from "../shared/ui.js";
 
 function lagText(sec) {
   if (sec === null || sec === undefined) return "–";

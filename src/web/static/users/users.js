@@ -1,4 +1,4 @@
-import { api, access } from "./api.js";
+import { api, access } from "../shared/api.js";
 import {
   add,
   el,
@@ -12,7 +12,7 @@ import {
   ROLE,
   BIDANG,
   fmtDate,
-} from "./ui.js";
+} from "../shared/ui.js";
 
 export async function render(main, { user, spec }) {
   const a = access(spec, user, "GET", "/api/v1/users");

@@ -3,7 +3,7 @@
 // issue 15: the beranda of the kadis and the koordinator: a chosen year's counts per status,
 // jenis, bidang, channel and month as simple SVG bars; the overdue cases; the telaah waiting
 // for the kadis' decision. Every number links to the inbox filtered to what it counts.
-import { api } from "./api.js";
+import { api } from "../shared/api.js";
 import {
   add,
   clear,
@@ -17,8 +17,8 @@ import {
   CHANNEL,
   JENIS,
   STATUS,
-} from "./ui.js";
-import { inboxHref } from "./inbox-state.js";
+} from "../shared/ui.js";
+import { inboxHref } from "../inbox/inbox-state.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];

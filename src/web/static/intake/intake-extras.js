@@ -3,9 +3,9 @@
 // issue 15: what the desk's intake form gained: the received date and time (bounded), the
 // warning when the NIK or phone already has an open case, and drafts that belong to the
 // user who typed them and end with the session (a draft may hold a citizen's NIK).
-import { api } from "./api.js";
-import { add, clear, el, fmtDateTime, setFieldError, STATUS } from "./ui.js";
-import { checkNik, checkPhone } from "./validate.js";
+import { api } from "../shared/api.js";
+import { add, clear, el, fmtDateTime, setFieldError, STATUS } from "../shared/ui.js";
+import { checkNik, checkPhone } from "../shared/validate.js";
 
 export const DRAFT_KEY = "aduan.intake.draft";
 export const QUEUE_KEY = "aduan.intake.queue";

@@ -1,5 +1,5 @@
 /* global window, document, localStorage, crypto, Event */
-import { api } from "./api.js";
+import { api } from "../shared/api.js";
 import {
   add,
   el,
@@ -12,9 +12,9 @@ import {
   CHANNEL,
   INTAKE_CHANNELS,
   JENIS,
-} from "./ui.js";
-import { checkNik, checkPhone } from "./validate.js";
-import { receiptConfirmation } from "./receipt.js";
+} from "../shared/ui.js";
+import { checkNik, checkPhone } from "../shared/validate.js";
+import { receiptConfirmation } from "../case/receipt.js";
 import {
   DRAFT_KEY,
   QUEUE_KEY,

@@ -2,8 +2,8 @@
 // The tanda terima in the console (issues 15.2 and 18): the desk's confirmation after an
 // intake (with the token the intake answered, shown once) and the case page's print tools
 // (reprint without the token, or a new token that replaces the lost one: audited).
-import { api, access } from "./api.js";
-import { el, add, clear, notice, errorMessage } from "./ui.js";
+import { api, access } from "../shared/api.js";
+import { el, add, clear, notice, errorMessage } from "../shared/ui.js";
 
 /** Fetches the case's A5 PDF (with the token when given) and hands it over as a download. */
 export async function downloadReceipt(caseId, number, token) {

@@ -1,5 +1,5 @@
 /* global URLSearchParams, window */
-import { api, operation } from "./api.js";
+import { api, operation } from "../shared/api.js";
 import {
   add,
   el,
@@ -15,7 +15,7 @@ import {
   CHANNEL,
   JENIS,
   BIDANG,
-} from "./ui.js";
+} from "../shared/ui.js";
 import { readState, writeState, witaStart, witaEndExclusive, witaToday } from "./inbox-state.js";
 
 const PAGE_SIZE = 20;

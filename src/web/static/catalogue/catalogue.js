@@ -1,4 +1,4 @@
-import { api, access } from "./api.js";
+import { api, access } from "../shared/api.js";
 import {
   add,
   el,
@@ -10,7 +10,7 @@ import {
   unavailable,
   section,
   fmtDate,
-} from "./ui.js";
+} from "../shared/ui.js";
 
 export async function render(main, { user, spec }) {
   if (user.role !== "admin") {

@@ -1,7 +1,7 @@
 /* global window, document */
-import { api } from "./api.js";
-import { add, el, field, notice, errorMessage } from "./ui.js";
-import { forgetDraft } from "./intake-extras.js";
+import { api } from "../shared/api.js";
+import { add, el, field, notice, errorMessage } from "../shared/ui.js";
+import { forgetDraft } from "../intake/intake-extras.js";
 
 export async function render(main) {
   try {

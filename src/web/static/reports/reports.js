@@ -1,5 +1,5 @@
 /* global URLSearchParams */
-import { api, access, operation } from "./api.js";
+import { api, access, operation } from "../shared/api.js";
 import {
   add,
   el,
@@ -11,8 +11,8 @@ import {
   unavailable,
   section,
   fmtDateTime,
-} from "./ui.js";
-import { download } from "./download.js";
+} from "../shared/ui.js";
+import { download } from "../shared/download.js";
 
 const RECAP_STATUS = {
   accepted: "Diterima",

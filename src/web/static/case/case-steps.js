@@ -2,7 +2,7 @@
 // The case page's accountability parts: the history (who did each step, in words, with
 // its note), a confirmation before a case is closed, the deadline pause, staff's own
 // narasi beside the generated one, and the review of suggested person links.
-import { api } from "./api.js";
+import { api } from "../shared/api.js";
 import {
   add,
   el,
@@ -16,7 +16,7 @@ import {
   STATUS,
   BIDANG,
   FINAL,
-} from "./ui.js";
+} from "../shared/ui.js";
 
 const DECISION = { audit: "diteruskan dengan audit", dihentikan: "penanganan dihentikan" };
 
