@@ -283,6 +283,11 @@ export function createLaporSource(
     mapRaw: mapRawToSourceItem,
     classify: classifyLaporSyncError,
     describe: describeLaporError,
+    prepareAhead: (items, intake) =>
+      intake.prepareUpstream(
+        items.flatMap((i) => (i.mapped.ok ? [i.mapped.value] : [])),
+        { origin: "api" },
+      ),
     applyPage: (tx, _c, items, intake) => intake.applyUpstream(tx, items, { origin: "api" }),
     afterPage: async (c, result) => {
       if (result.caseIds.length)

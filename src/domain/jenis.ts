@@ -78,14 +78,40 @@ const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Lowercase, look-alikes folded, punctuation to spaces, letters split from digits. */
 export function normaliseForMatching(text: string): string {
-  return foldLookalikes(text)
+  const lower = foldLookalikes(text)
     .text.toLowerCase()
-    .replace(/\ba\s*\.\s*n\b\.?/g, " an ")
+    .replace(/\ba\s*\.\s*n\b\.?/g, " an ");
+  if (!NON_ASCII.test(lower)) return asciiWords(lower);
+  return lower
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .replace(/(\p{L})(\p{N})/gu, "$1 $2")
     .replace(/(\p{N})(\p{L})/gu, "$1 $2")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/**
+ * The same as the Unicode path above for ASCII text (nearly every text), in one pass: runs
+ * of anything but letters and digits become one space, a letter next to a digit gets one,
+ * no space at either end (tests/unit/domain/jenis.unit.test.ts compares the two).
+ */
+function asciiWords(s: string): string {
+  let out = "";
+  let prev = 0; // 0: nothing yet, 1: letter, 2: digit
+  let gap = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const kind = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : c >= 48 && c <= 57 ? 2 : 0;
+    if (kind === 0) {
+      gap = prev !== 0;
+      continue;
+    }
+    if (gap || (prev !== 0 && prev !== kind)) out += " ";
+    out += s[i];
+    prev = kind;
+    gap = false;
+  }
+  return out;
 }
 
 /** Optimal-string-alignment distance (Levenshtein + adjacent transposition). */
@@ -123,7 +149,7 @@ type Signal = "PBI_JK" | "ASLUT" | "BPNT" | "PKH" | "RASDA" | "RUTILAHU" | "KKS_
 type OtherSignal = "ODKB" | "ATENSI" | "DTKS" | "BENCANA" | "DISABILITAS" | "BPJS_TK";
 
 type Matcher = {
-  /** Whole tokens; fuzzy-matched according to their length (see tokenMatches). */
+  /** Whole tokens; fuzzy-matched according to their length (see fuzzyMatches). */
   tokens?: readonly string[];
   /** Multi-word phrases matched on the normalised text. */
   phrases?: readonly string[];
@@ -194,24 +220,6 @@ const SIGNAL_TO_JENIS: Record<Signal, JenisCode> = {
   KKS_HILANG: "KKS_HILANG",
 };
 
-type TokenHit = { exact: boolean; matched: string };
-
-// Short acronyms collide with ordinary words under edit distance 1 ("pkh"/"pak",
-// "rasda"/"rasa"), so fuzziness grows with length: 3 letters exact, 4 letters only a
-// swapped pair ("bpsj", "bnpt"), 5+ letters one edit on a token at least as long as 5.
-function tokenMatches(token: string, keyword: string): TokenHit | null {
-  if (token === keyword) return { exact: true, matched: token };
-  // Cheap rejections first: this runs for every token × keyword of every intake.
-  if (keyword.length < 4) return null;
-  if (keyword.length === 4) {
-    if (token.length !== 4 || /\d/.test(token)) return null;
-    return isAdjacentSwap(token, keyword) ? { exact: false, matched: token } : null;
-  }
-  if (token.length < 5 || Math.abs(token.length - keyword.length) > 1 || /\d/.test(token))
-    return null;
-  return isOneEditApart(token, keyword) ? { exact: false, matched: token } : null;
-}
-
 /** Two different strings of one length that differ by one swap of neighbours ("bnpt"). */
 function isAdjacentSwap(a: string, b: string): boolean {
   let i = 0;
@@ -236,47 +244,93 @@ export function isOneEditApart(a: string, b: string): boolean {
 
 type Hit = { exact: boolean; evidence: string; position: number };
 
-function findMatcher(text: string, tokens: readonly string[], matcher: Matcher): Hit | null {
-  let best: Hit | null = null;
-  const consider = (hit: Hit): void => {
-    if (
-      !best ||
-      (hit.exact && !best.exact) ||
-      (hit.exact === best.exact && hit.position < best.position)
-    )
-      best = hit;
-  };
-  const padded = matcher.phrases?.length ? ` ${text} ` : "";
-  for (const phrase of matcher.phrases ?? []) {
-    const idx = padded.indexOf(` ${phrase} `);
-    if (idx >= 0)
-      consider({
-        exact: true,
-        evidence: phrase,
-        position: text.slice(0, idx).split(" ").length - 1,
-      });
+/** A Matcher made ready once: padded phrases, and the keywords that can match fuzzily. */
+type Compiled = {
+  phrases: readonly { phrase: string; padded: string }[];
+  tokens: readonly string[];
+  fuzzy: readonly string[];
+};
+
+const compiled = new WeakMap<Matcher, Compiled>();
+
+function compile(m: Matcher): Compiled {
+  let c = compiled.get(m);
+  if (!c) {
+    c = {
+      phrases: (m.phrases ?? []).map((phrase) => ({ phrase, padded: ` ${phrase} ` })),
+      tokens: m.tokens ?? [],
+      // fuzzyMatches: keywords shorter than 4 letters match exactly only.
+      fuzzy: (m.tokens ?? []).filter((k) => k.length >= 4),
+    };
+    compiled.set(m, c);
   }
-  const keywords = matcher.tokens ?? [];
-  tokens.forEach((token, position) => {
-    for (const keyword of keywords) {
-      // Lengths apart by more than tokenMatches allows: no call (most pairs end here).
-      const d = token.length - keyword.length;
-      if (d !== 0 && (keyword.length < 5 || d > 1 || d < -1)) continue;
-      const hit = tokenMatches(token, keyword);
-      if (hit)
-        consider({
-          exact: hit.exact,
-          evidence: hit.exact ? keyword : `${hit.matched}~${keyword}`,
-          position,
-        });
-    }
-  });
-  return best;
+  return c;
 }
 
-function hasLossWording(text: string, tokens: readonly string[]): boolean {
-  if (LOSS_PHRASES.some((p) => ` ${text} `.includes(` ${p} `))) return true;
-  return tokens.some((t) => LOSS_WORDS.some((w) => tokenMatches(t, w) !== null));
+/** One text, read once for every matcher: its words, where each first occurs, and the
+ * words that may match a keyword fuzzily (4+ letters, no digit). */
+type Text = {
+  norm: string;
+  padded: string;
+  tokens: readonly string[];
+  first: ReadonlyMap<string, number>;
+  fuzzy: readonly { token: string; position: number }[];
+};
+
+function readText(norm: string): Text {
+  const tokens = norm.length > 0 ? norm.split(" ") : [];
+  const first = new Map<string, number>();
+  const fuzzy: { token: string; position: number }[] = [];
+  tokens.forEach((token, position) => {
+    if (!first.has(token)) first.set(token, position);
+    if (token.length >= 4 && !/\d/.test(token)) fuzzy.push({ token, position });
+  });
+  return { norm, padded: ` ${norm} `, tokens, first, fuzzy };
+}
+
+// Short acronyms collide with ordinary words under edit distance 1 ("pkh"/"pak",
+// "rasda"/"rasa"), so fuzziness grows with length: 3 letters exact, 4 letters only a
+// swapped pair ("bpsj", "bnpt"), 5+ letters one edit on a token at least as long as 5.
+// For a token that is not the keyword itself, with no digit (see readText's `fuzzy`).
+function fuzzyMatches(token: string, keyword: string): boolean {
+  if (keyword.length === 4) return token.length === 4 && isAdjacentSwap(token, keyword);
+  return token.length >= 5 && isOneEditApart(token, keyword);
+}
+
+/**
+ * The matcher's best hit: an exact one (phrase or word) before a fuzzy one, then the
+ * earliest; on a tie the phrase, then the first keyword listed.
+ */
+function findMatcher(text: Text, matcher: Matcher): Hit | null {
+  const m = compile(matcher);
+  let best: Hit | null = null;
+  for (const { phrase, padded } of m.phrases) {
+    const idx = text.padded.indexOf(padded);
+    if (idx < 0) continue;
+    const position = text.norm.slice(0, idx).split(" ").length - 1;
+    if (!best || position < best.position) best = { exact: true, evidence: phrase, position };
+  }
+  for (const keyword of m.tokens) {
+    const position = text.first.get(keyword);
+    if (position !== undefined && (!best || position < best.position))
+      best = { exact: true, evidence: keyword, position };
+  }
+  if (best) return best;
+  for (const { token, position } of text.fuzzy) {
+    for (const keyword of m.fuzzy) {
+      if (fuzzyMatches(token, keyword))
+        return { exact: false, evidence: `${token}~${keyword}`, position };
+    }
+  }
+  return null;
+}
+
+const LOSS_PADDED = LOSS_PHRASES.map((p) => ` ${p} `);
+
+function hasLossWording(text: Text): boolean {
+  if (LOSS_PADDED.some((p) => text.padded.includes(p))) return true;
+  if (LOSS_WORDS.some((w) => text.first.has(w))) return true;
+  return text.fuzzy.some(({ token }) => LOSS_WORDS.some((w) => fuzzyMatches(token, w)));
 }
 
 // "... PKH tidak masuk, sedangkan BPNT masuk terus": the programme after the contrast
@@ -336,28 +390,28 @@ function contrastClauses(tokens: readonly string[]): Array<{ from: number; to: n
  * Programmes without a line of their own in table 3.1 (ODKB, ATENSI/yatim, DTKS,
  * disasters, disability, BPJS Ketenagakerjaan) give LAIN_LAIN, as in the seed report.
  */
-export function suggestJenis(text: string): JenisSuggestion {
-  const norm = normaliseForMatching(text);
-  const tokens = norm.length > 0 ? norm.split(" ") : [];
+export function suggestJenis(input: string): JenisSuggestion {
+  const text = readText(normaliseForMatching(input));
+  const { norm, tokens } = text;
 
   const hits = new Map<Signal, Hit>();
   for (const signal of PRECEDENCE) {
-    const hit = findMatcher(norm, tokens, SIGNALS[signal]);
+    const hit = findMatcher(text, SIGNALS[signal]);
     if (hit) hits.set(signal, hit);
   }
   let weak = false;
   if (hits.size === 0) {
     for (const signal of PRECEDENCE) {
       const matcher = WEAK_SIGNALS[signal];
-      const hit = matcher ? findMatcher(norm, tokens, matcher) : null;
+      const hit = matcher ? findMatcher(text, matcher) : null;
       if (hit) hits.set(signal, { ...hit, exact: false });
     }
     weak = hits.size > 0;
   }
   // A KKS mention without loss wording is not a KKS_HILANG complaint.
-  if (hits.has("KKS_HILANG") && !hasLossWording(norm, tokens)) hits.delete("KKS_HILANG");
+  if (hits.has("KKS_HILANG") && !hasLossWording(text)) hits.delete("KKS_HILANG");
   // BPJS Ketenagakerjaan is labour insurance, not the state-paid PBI JK.
-  const bpjsTk = findMatcher(norm, tokens, OTHER_SIGNALS.BPJS_TK);
+  const bpjsTk = findMatcher(text, OTHER_SIGNALS.BPJS_TK);
   if (bpjsTk && hits.has("PBI_JK") && !/\b(kesehatan|pbi|kis|jkn)\b/.test(norm))
     hits.delete("PBI_JK");
 
@@ -389,7 +443,7 @@ export function suggestJenis(text: string): JenisSuggestion {
   }
 
   for (const [other, matcher] of Object.entries(OTHER_SIGNALS) as Array<[OtherSignal, Matcher]>) {
-    const hit = findMatcher(norm, tokens, matcher);
+    const hit = findMatcher(text, matcher);
     if (hit) {
       return {
         jenis: "LAIN_LAIN",

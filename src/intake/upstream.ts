@@ -18,10 +18,10 @@ import {
 } from "../domain/workflow.js";
 import { clockFor, type ClockFields } from "../services/sla.service.js";
 import { SYSTEM_ACTORS, type CaseDraft, type IntakeActor } from "./draft.js";
-import { lastIntakeEnv, loadIntakeEnv } from "./env.js";
+import { lastIntakeEnv, loadIntakeEnv, type IntakeEnv } from "./env.js";
 import { applyInbound } from "./inbound.js";
 import { insertCases } from "./intake.repo.js";
-import { prepareCases } from "./steps.js";
+import { prepareCases, type PreparedCase } from "./steps.js";
 
 const isFinal = isFinalStatus;
 
@@ -41,6 +41,7 @@ const LOCK_EXISTING = `SELECT id, "externalId", "contentHash", status, "upstream
 /** The pipeline handed to a sync source's applyPage. */
 export function intakePort(ctx: HubContext): IntakePort {
   return {
+    prepareUpstream: (records, mode) => prepareUpstream(ctx, records, mode),
     applyUpstream: (tx, items, mode) => applyUpstream(tx, ctx, items, mode),
     applyInbound: (tx, items) => applyInbound(tx, ctx, items),
   };
@@ -96,6 +97,75 @@ export function upstreamDraft(r: UpstreamCase, instansi: string, origin: string)
 }
 
 type Event = { caseId: string; type: string; data: Record<string, unknown> };
+
+/**
+ * Cases prepared ahead (`prepareUpstream`), by the record they were prepared from: a
+ * record is immutable and lives as long as its page, so nothing here outlives it. A
+ * preparation counts only for the same office and origin, under the same catalogues.
+ */
+type Ahead = { ctx: HubContext; key: string; env: IntakeEnv; prepared: PreparedCase };
+const ahead = new WeakMap<UpstreamCase, Ahead>();
+const AHEAD_CHUNK = 25;
+
+const aheadKey = (mode: UpstreamMode) => `${mode.instansi ?? DEFAULT_INSTANSI}\u0000${mode.origin}`;
+
+const sameEnv = (a: IntakeEnv, b: IntakeEnv) =>
+  a.policy === b.policy &&
+  a.calendar === b.calendar &&
+  a.jenisCodes === b.jenisCodes &&
+  a.bidangTable === b.bidangTable;
+
+/**
+ * The steps before the write for records that may become new cases, a few at a time so
+ * the page being written meanwhile is never held up for long. Needs an environment this
+ * process already loaded (the engine loads it before each page); without one, nothing.
+ */
+export async function prepareUpstream(
+  ctx: HubContext,
+  records: readonly UpstreamCase[],
+  mode: UpstreamMode,
+): Promise<void> {
+  const env = lastIntakeEnv(ctx);
+  if (!env) return;
+  const key = aheadKey(mode);
+  const instansi = mode.instansi ?? DEFAULT_INSTANSI;
+  for (let i = 0; i < records.length; i += AHEAD_CHUNK) {
+    const chunk = records.slice(i, i + AHEAD_CHUNK);
+    const { cases } = prepareCases(
+      env,
+      ctx.keyring,
+      chunk.map((r) => upstreamDraft(r, instansi, mode.origin)),
+    );
+    chunk.forEach((r, k) => ahead.set(r, { ctx, key, env, prepared: cases[k]! }));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The prepared cases of these records: prepared ahead where that still holds, else now. */
+function preparedFor(
+  ctx: HubContext,
+  env: IntakeEnv,
+  records: readonly UpstreamCase[],
+  mode: UpstreamMode,
+): PreparedCase[] {
+  const key = aheadKey(mode);
+  const out: (PreparedCase | undefined)[] = records.map((r) => {
+    const a = ahead.get(r);
+    return a && a.ctx === ctx && a.key === key && sameEnv(a.env, env) ? a.prepared : undefined;
+  });
+  const missing = records.filter((_, i) => !out[i]);
+  if (missing.length) {
+    const instansi = mode.instansi ?? DEFAULT_INSTANSI;
+    const { cases } = prepareCases(
+      env,
+      ctx.keyring,
+      missing.map((r) => upstreamDraft(r, instansi, mode.origin)),
+    );
+    let k = 0;
+    for (let i = 0; i < out.length; i++) if (!out[i]) out[i] = cases[k++];
+  }
+  return out as PreparedCase[];
+}
 
 export async function applyUpstream(
   tx: PageTx,
@@ -153,10 +223,11 @@ export async function applyUpstream(
   const created: ApplyItem<UpstreamCase>[] = [];
   let added = 0;
   if (fresh.length) {
-    const { cases } = prepareCases(
+    const cases = preparedFor(
+      ctx,
       env,
-      ctx.keyring,
-      fresh.map((it) => upstreamDraft(it.record, instansi, mode.origin)),
+      fresh.map((it) => it.record),
+      mode,
     );
     const written = await insertCases(tx, ctx.config.ADUAN_CASE_PREFIX, actor, cases, now);
     const raced: ApplyItem<UpstreamCase>[] = [];

@@ -133,6 +133,12 @@ export interface ChannelSource<R extends MappedRecord> {
     items: ApplyItem<R>[],
     intake: IntakePort,
   ): Promise<ApplyResult>;
+  /**
+   * Work on a fetched page that needs no database (the intake steps before the write),
+   * which the engine runs while the previous page is being written, when that page
+   * created cases. Optional, and a failure here only means the work is done in the page.
+   */
+  prepareAhead?(items: readonly SourceItem<R>[], intake: IntakePort): Promise<void>;
   /** After the page committed (downloads etc.); failures here must not fail the run. */
   afterPage?(ctx: HubContext, result: ApplyResult): Promise<void>;
   /** After the last page (retries of earlier failed downloads…). */

@@ -123,6 +123,13 @@ export type InboundRecord = MappedRecord & { readonly message: InboundMessage };
 
 /** The pipeline as the sync engine hands it to a source's applyPage. */
 export interface IntakePort {
+  /**
+   * The steps of the pipeline that need no database (parties, jenis, bidang, deadline),
+   * done ahead for records that may become new cases, while the previous page is being
+   * written; `applyUpstream` uses what was prepared and computes whatever was not. Pure:
+   * what is prepared for a record that turns out to exist is simply dropped.
+   */
+  prepareUpstream(records: readonly UpstreamCase[], mode: UpstreamMode): Promise<void>;
   applyUpstream(
     tx: PageTx,
     items: ApplyItem<UpstreamCase>[],

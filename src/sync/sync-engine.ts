@@ -598,10 +598,23 @@ async function runLocked<R extends MappedRecord>(
   let restartedFromCursor = false;
 
   type Fetched = { ok: true; page: SourcePage<R> } | { ok: false; error: unknown };
+  // The intake steps that need no database are done ahead while the previous page is
+  // written, once a page has created cases (a sync of unchanged records skips it).
+  const port = intakePort(ctx);
+  let prepareAhead = false;
   // Settles, never rejects: a prefetch left behind by an early return raises nothing.
   const fetchAhead = (req: typeof request): Promise<Fetched> =>
     source.fetchPage(req, opts.signal).then(
-      (page) => ({ ok: true as const, page }),
+      async (page) => {
+        if (prepareAhead && source.prepareAhead)
+          await source.prepareAhead(page.items, port).catch((e: unknown) => {
+            ctx.logger.warn(
+              { stream, error: e instanceof Error ? e.name : "unknown" },
+              "prepare ahead failed",
+            );
+          });
+        return { ok: true as const, page };
+      },
       (error: unknown) => ({ ok: false as const, error }),
     );
   let pending = fetchAhead(request);
@@ -668,6 +681,7 @@ async function runLocked<R extends MappedRecord>(
       held.carry?.counts ?? ZERO,
       ctx.clock(),
     );
+    prepareAhead = stored.added > 0;
     if (saved) held.carry = null;
     else {
       const c: Carry = {

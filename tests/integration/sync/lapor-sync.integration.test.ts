@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetDb } from "../../helpers/test-hub.js";
 import { count, startHarness, type Harness } from "./lapor-harness.js";
+import { randomUUID } from "node:crypto";
+import { suggestJenis } from "../../../src/domain/jenis.js";
+import { suggestBidang } from "../../../src/domain/workflow.js";
+import { clockFor } from "../../../src/services/sla.service.js";
+import { loadIntakeEnv } from "../../../src/intake/env.js";
+import { intakePort } from "../../../src/intake/upstream.js";
+import { inPageTransaction } from "../../../src/sync/page-tx.js";
+import type { UpstreamCase } from "../../../src/ports/intake.port.js";
 
 describe("LAPOR! sync against the sandbox on real PostgreSQL", () => {
   let h: Harness;
@@ -118,6 +126,99 @@ describe("LAPOR! sync against the sandbox on real PostgreSQL", () => {
     // A later incremental run picks up anything moved behind the cursor; still no duplicate.
     await h.sync();
     expect(await count(h, "Case")).toBe(500);
+  });
+
+  // Pages after the first are prepared ahead (src/intake/upstream.ts prepareUpstream)
+  // while the page before is written: what they hold must be what each page would make.
+  it("every page's cases, prepared ahead or not, carry the jenis, bidang and deadline of their own text and dates", async () => {
+    const r = await h.sync();
+    expect(r).toMatchObject({ added: 500, failed: 0 });
+    const env = await loadIntakeEnv(h.hub.ctx);
+    const rows = await h.hub.ctx.db.sql.query<{
+      title: string | null;
+      keperluan: string;
+      status: string;
+      receivedAt: Date;
+      upstreamUpdatedAt: Date;
+      jenis: string | null;
+      jenisSuggested: string | null;
+      jenisRule: string | null;
+      dueAt: Date | null;
+      currentStep: string | null;
+      stepStartedAt: Date | null;
+      bidangSuggested: string | null;
+    }>(
+      `SELECT c.title, c.keperluan, c.status, c."receivedAt", c."upstreamUpdatedAt", c.jenis,
+              c."jenisSuggested", c."jenisRule", c."dueAt", c."currentStep", c."stepStartedAt",
+              e.data->>'bidangSuggested' AS "bidangSuggested"
+         FROM "Case" c JOIN "CaseEvent" e ON e."caseId" = c.id AND e.type = 'case.created'
+        WHERE c.channel = 'lapor'`,
+    );
+    expect(rows).toHaveLength(500);
+    for (const c of rows) {
+      const s = suggestJenis(c.title ? `${c.title}\n${c.keperluan}` : c.keperluan);
+      expect({ jenis: c.jenis, rule: c.jenisRule }).toEqual({ jenis: s.jenis, rule: s.rule });
+      expect(c.bidangSuggested).toBe(suggestBidang(s.jenis, env.bidangTable));
+      const clock = clockFor(env.policy, env.calendar, {
+        channel: "lapor",
+        status: c.status as Parameters<typeof clockFor>[2]["status"],
+        receivedAt: c.receivedAt,
+        stepStartedAt: c.status === "diterima" ? c.receivedAt : c.upstreamUpdatedAt,
+        now: new Date(),
+      });
+      expect({ due: c.dueAt, step: c.currentStep, at: c.stepStartedAt }).toEqual({
+        due: clock.dueAt,
+        step: clock.currentStep,
+        at: clock.stepStartedAt,
+      });
+    }
+  });
+
+  it("a case prepared ahead under a bidang table that changed before its page is prepared again", async () => {
+    const ctx = h.hub.ctx;
+    await loadIntakeEnv(ctx);
+    const port = intakePort(ctx);
+    const record: UpstreamCase = {
+      channel: "lapor",
+      externalId: `AHEAD-${randomUUID().slice(0, 8)}`,
+      title: "PKH tidak cair",
+      keperluan: "Bantuan PKH saya tidak cair sejak tiga bulan",
+      klasifikasi: null,
+      kategori: null,
+      upstreamStatus: "Belum Diverifikasi",
+      hubStatus: "diterima",
+      rahasia: false,
+      anonim: false,
+      sumber: "web",
+      receivedAt: new Date(),
+      upstreamUpdatedAt: new Date(),
+      reporter: null,
+      lokasi: { kecamatan: null, desa: null },
+      attachments: [],
+      tindakLanjut: [],
+      contentHash: "ahead",
+    };
+    await port.prepareUpstream([record], { origin: "api" });
+    // The admin moves PKH to another bidang between the preparation and the page.
+    await ctx.db.prisma.catalogueVersion.create({
+      data: {
+        kind: "bidang_table",
+        version: 9001,
+        source: "admin",
+        data: { PKH: "REHSOS" },
+      },
+    });
+    await loadIntakeEnv(ctx);
+    const result = await inPageTransaction(ctx, (tx) =>
+      port.applyUpstream(tx, [{ record, rawMessageId: randomUUID(), existingCaseId: null }], {
+        origin: "api",
+      }),
+    );
+    expect(result.added).toBe(1);
+    const ev = await ctx.db.prisma.caseEvent.findFirstOrThrow({
+      where: { type: "case.created", case: { externalId: record.externalId } },
+    });
+    expect(ev.data).toMatchObject({ jenis: "PKH", bidangSuggested: "REHSOS" });
   });
 
   it("never moves a case the hub closed backwards", async () => {

@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { JENIS, jenisLabel, suggestJenis, type JenisCode } from "../../../src/domain/jenis.js";
+import {
+  JENIS,
+  jenisLabel,
+  normaliseForMatching,
+  suggestJenis,
+  type JenisCode,
+} from "../../../src/domain/jenis.js";
 import { parseLegacyText } from "../../../src/domain/legacy/legacy-log.parser.js";
 
 const seed = readFileSync(new URL("../../fixtures/seed-2023.txt", import.meta.url), "utf8");
@@ -221,5 +227,33 @@ describe("two programmes in one text", () => {
     expect(suggestJenis("Menanyakan Saldo BPNT 0").confidence).toBe("high");
     expect(suggestJenis("bnpt tidak cair").confidence).toBe("medium");
     expect(suggestJenis("minta bantuan").confidence).toBe("low");
+  });
+});
+
+describe("normaliseForMatching: the one-pass ASCII path equals the Unicode path", () => {
+  // The Unicode path as it is written in src/domain/jenis.ts, applied to ASCII text.
+  const reference = (text: string): string =>
+    text
+      .toLowerCase()
+      .replace(/\ba\s*\.\s*n\b\.?/g, " an ")
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .replace(/(\p{L})(\p{N})/gu, "$1 $2")
+      .replace(/(\p{N})(\p{L})/gu, "$1 $2")
+      .replace(/\s+/g, " ")
+      .trim();
+  it("on 20,000 generated strings of letters, digits, spaces and punctuation", () => {
+    const alphabet = "aAbBkKsS019 .,-/\t\n()a.nA. N.'\"_#";
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 20_000; i++) {
+      let s = "";
+      const n = Math.floor(next() * 24);
+      for (let k = 0; k < n; k++) s += alphabet[Math.floor(next() * alphabet.length)];
+      expect(normaliseForMatching(s), JSON.stringify(s)).toBe(reference(s));
+    }
+  });
+  it("and a text with non-ASCII letters still takes the Unicode path", () => {
+    expect(normaliseForMatching("Bantuan PKH-nya Mahrита 2x")).toBe("bantuan pkh nya mahrita 2 x");
+    expect(normaliseForMatching("Ümit³a")).toBe("ümit 3 a"); // NFKC first
   });
 });
