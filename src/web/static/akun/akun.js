@@ -1,7 +1,17 @@
 // "Akun saya": every staff member changes their own password (the current one is asked
 // again); the account's other sessions end.
 import { api } from "../shared/api.js";
-import { add, el, clear, field, notice, errorMessage, section, setFieldError, ROLE } from "../shared/ui.js";
+import {
+  add,
+  el,
+  clear,
+  field,
+  notice,
+  errorMessage,
+  section,
+  setFieldError,
+  ROLE,
+} from "../shared/ui.js";
 
 const FIELD_ID = { currentPassword: "a-lama", newPassword: "a-baru" };
 
