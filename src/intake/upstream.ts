@@ -99,13 +99,16 @@ export function upstreamDraft(r: UpstreamCase, instansi: string, origin: string)
 type Event = { caseId: string; type: string; data: Record<string, unknown> };
 
 /**
- * Cases prepared ahead (`prepareUpstream`), by the record they were prepared from: a
- * record is immutable and lives as long as its page, so nothing here outlives it. A
- * preparation counts only for the same office and origin, under the same catalogues.
+ * Cases prepared ahead (`prepareUpstream`), by the record (an immutable object of the
+ * fetched page) they were prepared from, taken out when the page uses them. A preparation
+ * counts only for the same office and origin, under the same catalogues. The engine is at
+ * most one page ahead; what a page never used (its records existed) is dropped once more
+ * than AHEAD_MAX wait.
  */
-type Ahead = { ctx: HubContext; key: string; env: IntakeEnv; prepared: PreparedCase };
-const ahead = new WeakMap<UpstreamCase, Ahead>();
+type AheadOf = { ctx: HubContext; key: string; env: IntakeEnv };
+const ahead = new Map<UpstreamCase, { of: AheadOf; prepared: PreparedCase }>();
 const AHEAD_CHUNK = 25;
+const AHEAD_MAX = 2_000;
 
 const aheadKey = (mode: UpstreamMode) => `${mode.instansi ?? DEFAULT_INSTANSI}\u0000${mode.origin}`;
 
@@ -127,8 +130,9 @@ export async function prepareUpstream(
 ): Promise<void> {
   const env = lastIntakeEnv(ctx);
   if (!env) return;
-  const key = aheadKey(mode);
+  const of: AheadOf = { ctx, key: aheadKey(mode), env };
   const instansi = mode.instansi ?? DEFAULT_INSTANSI;
+  if (ahead.size + records.length > AHEAD_MAX) ahead.clear();
   for (let i = 0; i < records.length; i += AHEAD_CHUNK) {
     const chunk = records.slice(i, i + AHEAD_CHUNK);
     const { cases } = prepareCases(
@@ -136,7 +140,7 @@ export async function prepareUpstream(
       ctx.keyring,
       chunk.map((r) => upstreamDraft(r, instansi, mode.origin)),
     );
-    chunk.forEach((r, k) => ahead.set(r, { ctx, key, env, prepared: cases[k]! }));
+    chunk.forEach((r, k) => ahead.set(r, { of, prepared: cases[k]! }));
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
@@ -151,7 +155,9 @@ function preparedFor(
   const key = aheadKey(mode);
   const out: (PreparedCase | undefined)[] = records.map((r) => {
     const a = ahead.get(r);
-    return a && a.ctx === ctx && a.key === key && sameEnv(a.env, env) ? a.prepared : undefined;
+    if (!a) return undefined;
+    ahead.delete(r);
+    return a.of.ctx === ctx && a.of.key === key && sameEnv(a.of.env, env) ? a.prepared : undefined;
   });
   const missing = records.filter((_, i) => !out[i]);
   if (missing.length) {
