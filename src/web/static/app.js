@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, window */
 import { api, loadSpec, access } from "./shared/api.js";
 import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./shared/ui.js";
@@ -48,7 +49,7 @@ export function navAllowed(item, spec, user) {
 }
 
 function buildNav(user, spec, page) {
-  const nav = document.getElementById("nav");
+  const nav = /** @type {HTMLElement} */ (document.getElementById("nav"));
   const list = el("ul");
   for (const item of NAV) {
     if (!navAllowed(item, spec, user)) continue;
@@ -101,8 +102,9 @@ function buildNav(user, spec, page) {
 
 async function start() {
   const page = document.body.dataset.page;
-  const main = document.getElementById("utama");
-  const heading = main.querySelector("h1");
+  // The page shell (src/web/pages.ts) always has <main id="utama"> with its <h1>.
+  const main = /** @type {HTMLElement} */ (document.getElementById("utama"));
+  const heading = /** @type {HTMLHeadingElement} */ (main.querySelector("h1"));
   try {
     if (page === "masuk") {
       const mod = await import("./login/login.js");
@@ -124,12 +126,12 @@ async function start() {
     add(clear(main), heading);
     await mod.render(main, { user, spec });
   } catch (e) {
-    if (e && e.status === 401) return;
+    if (e && /** @type {{ status?: number }} */ (e).status === 401) return;
     add(clear(main), heading, notice("error", errorMessage(e)));
   }
   main.dataset.ready = "1";
 }
 
 start().finally(() => {
-  document.getElementById("utama").dataset.ready = "1";
+  /** @type {HTMLElement} */ (document.getElementById("utama")).dataset.ready = "1";
 });

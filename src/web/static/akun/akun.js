@@ -1,7 +1,18 @@
+// @ts-check
 // "Akun saya": every staff member changes their own password (the current one is asked
 // again); the account's other sessions end.
 import { api } from "../shared/api.js";
-import { add, el, clear, field, notice, errorMessage, section, setFieldError, ROLE } from "../shared/ui.js";
+import {
+  add,
+  el,
+  clear,
+  field,
+  notice,
+  errorMessage,
+  section,
+  setFieldError,
+  ROLE,
+} from "../shared/ui.js";
 
 const FIELD_ID = { currentPassword: "a-lama", newPassword: "a-baru" };
 
@@ -50,7 +61,8 @@ export async function render(main, { user }) {
       });
       form.reset();
       add(msg, notice("ok", "Kata sandi sudah diganti. Sesi lain akun ini telah diakhiri."));
-    } catch (e) {
+    } catch (err) {
+      const e = /** @type {import("../shared/api.js").ApiError} */ (err);
       const mine = (e.fields || []).filter((f) => FIELD_ID[f.field]);
       for (const f of mine) setFieldError(FIELD_ID[f.field], f.message);
       // The fields say where; the notice says what, without field names.

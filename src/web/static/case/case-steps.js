@@ -1,3 +1,4 @@
+// @ts-check
 /* global window, document */
 // The case page's accountability parts: the history (who did each step, in words, with
 // its note), a confirmation before a case is closed, the deadline pause, staff's own

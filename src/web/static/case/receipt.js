@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, window, setTimeout */
 // The tanda terima in the console (issues 15.2 and 18): the desk's confirmation after an
 // intake (with the token the intake answered, shown once) and the case page's print tools

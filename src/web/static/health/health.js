@@ -1,3 +1,4 @@
+// @ts-check
 import { api, access, operation } from "../shared/api.js";
 import {
   add,

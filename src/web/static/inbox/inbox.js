@@ -1,3 +1,4 @@
+// @ts-check
 /* global URLSearchParams, window */
 import { api, operation } from "../shared/api.js";
 import {

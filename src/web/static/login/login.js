@@ -1,3 +1,4 @@
+// @ts-check
 /* global window, document */
 import { api } from "../shared/api.js";
 import { add, el, field, notice, errorMessage } from "../shared/ui.js";
@@ -13,7 +14,7 @@ export async function render(main) {
   }
   // No session: whatever draft the last one left (it may hold a NIK) goes (issue 15).
   forgetDraft();
-  document.getElementById("nav").textContent = "";
+  /** @type {HTMLElement} */ (document.getElementById("nav")).textContent = "";
   const msg = el("div", { id: "login-msg" });
   const user = el("input", {
     name: "username",

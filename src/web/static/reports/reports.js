@@ -1,3 +1,4 @@
+// @ts-check
 /* global URLSearchParams */
 import { api, access, operation } from "../shared/api.js";
 import {
@@ -260,7 +261,7 @@ export async function render(main, { user, spec }) {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       clear(msg);
-      const button = form.querySelector("button");
+      const button = /** @type {HTMLButtonElement} */ (form.querySelector("button"));
       button.disabled = true;
       try {
         const r = await api("POST", pushPath, { periode: periode.value });

@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, setTimeout */
 import { api } from "./api.js";
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Client-side mirrors of the server's NIK and phone rules, for feedback while typing.
 // The server re-validates every field and stays the authority.
 
