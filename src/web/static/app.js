@@ -4,6 +4,7 @@ import { api, loadSpec, access } from "./shared/api.js";
 import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./shared/ui.js";
 import { forgetOnLogout } from "./intake/intake-extras.js";
 
+/** @type {Record<string, string>} */
 const MODULES = {
   "kotak-masuk": "./inbox/inbox.js",
   beranda: "./beranda/beranda.js",
@@ -18,6 +19,12 @@ const MODULES = {
 
 // A menu entry shows when the spec says the role may call the page's main endpoint; while
 // an endpoint is not in the spec yet, `fallback` decides (and the page says "belum tersedia").
+/**
+ * A menu entry: shown to `roles` only, or to whoever may call `api` (`fallback` while the
+ * endpoint is missing).
+ * @typedef {{ page: string, href: string, label: string, roles?: string[], api?: [string, string], fallback?: string[] }} NavItem
+ */
+/** @type {NavItem[]} */
 const NAV = [
   {
     page: "beranda",
@@ -40,6 +47,11 @@ const NAV = [
   { page: "katalog", href: "/katalog", label: "Katalog", roles: ["admin"] },
 ];
 
+/**
+ * @param {NavItem} item
+ * @param {import("./shared/types.js").Spec} spec
+ * @param {import("./shared/types.js").User} user
+ */
 export function navAllowed(item, spec, user) {
   if (item.roles && !item.roles.includes(user.role)) return false;
   if (!item.api) return true;
@@ -48,6 +60,11 @@ export function navAllowed(item, spec, user) {
   return a === "yes";
 }
 
+/**
+ * @param {import("./shared/types.js").User} user
+ * @param {import("./shared/types.js").Spec} spec
+ * @param {string | undefined} page
+ */
 function buildNav(user, spec, page) {
   const nav = /** @type {HTMLElement} */ (document.getElementById("nav"));
   const list = el("ul");
@@ -122,7 +139,7 @@ async function start() {
       loadLabels(api),
     ]);
     buildNav(user, spec, page);
-    const mod = await import(MODULES[page]);
+    const mod = await import(MODULES[page || ""]);
     add(clear(main), heading);
     await mod.render(main, { user, spec });
   } catch (e) {

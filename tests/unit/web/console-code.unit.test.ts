@@ -60,6 +60,9 @@ describe("console scripts are type-checked", () => {
       .join("\n");
     const cfg = JSON.parse(raw) as { compilerOptions: Record<string, unknown>; include: string[] };
     expect(cfg.compilerOptions).toMatchObject({ allowJs: true, checkJs: true, strict: true });
+    // Strict means all of it: no strict family flag turned back off.
+    for (const [k, v] of Object.entries(cfg.compilerOptions))
+      if (/^(noImplicit|strict|useUnknownInCatch|alwaysStrict)/.test(k)) expect(v, k).toBe(true);
     expect(cfg.include).toEqual(["src/web/static/**/*.js", "src/web/public/assets/*.js"]);
   });
 

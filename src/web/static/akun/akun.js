@@ -14,8 +14,10 @@ import {
   ROLE,
 } from "../shared/ui.js";
 
+/** @type {Record<string, string>} */
 const FIELD_ID = { currentPassword: "a-lama", newPassword: "a-baru" };
 
+/** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
 export async function render(main, { user }) {
   const who = section(
     "Akun",
@@ -27,6 +29,7 @@ export async function render(main, { user }) {
     ),
   );
   const box = section("Ganti kata sandi");
+  /** @param {string} autocomplete */
   const input = (autocomplete) =>
     el("input", { type: "password", maxlength: 256, autocomplete, required: true });
   const current = input("current-password");

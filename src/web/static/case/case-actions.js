@@ -19,18 +19,31 @@ import {
 } from "../shared/ui.js";
 import { confirmTransition } from "./case-steps.js";
 
+/** @typedef {import("../shared/types.js").Case} Case */
+/** @typedef {import("../shared/types.js").Party} Party */
+/** @typedef {import("../shared/types.js").Spec} Spec */
+/** @typedef {import("../shared/types.js").User} User */
+/** @typedef {import("../shared/types.js").Can} Can */
+/**
+ * A transition as this page reads it: the spec's `{ to, requiresReason… }`, or a bare status.
+ * @typedef {{ to: string, requiresReason?: boolean }} Allowed
+ */
+
 /** Property names of an operation's JSON request body (one level of $ref resolved). */
+/** @param {Spec} spec @param {string} method @param {string} path @returns {Set<string>} */
 export function bodyProps(spec, method, path) {
   const op = operation(spec, method, path);
   let s =
     op && op.requestBody && op.requestBody.content && op.requestBody.content["application/json"];
   s = s && s.schema;
+  /** @param {any} x a schema object of the spec (JSON) */
   const resolve = (x) => {
     if (x && x.$ref) return spec.components.schemas[x.$ref.split("/").pop()];
     return x;
   };
   s = resolve(s);
   const props = new Set();
+  /** @param {any} x a schema object of the spec (JSON) */
   const walk = (x) => {
     x = resolve(x);
     if (!x) return;
@@ -40,8 +53,10 @@ export function bodyProps(spec, method, path) {
   walk(s);
   return props;
 }
+/** @param {Set<string>} props @param {string[]} names */
 export const pick = (props, names) => names.find((n) => props.has(n));
 
+/** @param {Case} c @param {string} base @param {Spec} spec @param {Can} can */
 export async function actionsSection(c, base, spec, can) {
   const box = section("Tindakan");
   const tPath = "/api/v1/cases/{id}/transitions";
@@ -53,14 +68,18 @@ export async function actionsSection(c, base, spec, can) {
     add(box, el("p", { class: "muted" }, "Peran Anda tidak dapat mengubah status kasus."));
     return box;
   }
+  /** @type {Allowed[]} */
   let allowed = [];
+  /** @type {string | null} */
   let suggested = null;
   if (operation(spec, "GET", tPath)) {
     try {
       const r = await api("GET", `${base}/transitions`);
       const arr = Array.isArray(r) ? r : r.transitions || r.data || r.allowed || [];
       if (r && r.suggestedBidang) suggested = r.suggestedBidang;
-      allowed = arr.map((x) =>
+      // Any shape a hub answered with (a bare list, `to`/`status`/`toStatus`); the spec's is
+      // AllowedTransitions, so `any` for the older ones.
+      allowed = arr.map((/** @type {string | Record<string, any>} */ x) =>
         typeof x === "string" ? { to: x } : { ...x, to: x.to || x.status || x.toStatus },
       );
     } catch (e) {
@@ -81,6 +100,7 @@ export async function actionsSection(c, base, spec, can) {
   }
   const props = bodyProps(spec, "POST", tPath);
   const msg = el("div", { "aria-live": "polite" });
+  /** @type {Record<string, string>} */
   const LABEL = {
     diverifikasi: "Verifikasi",
     didisposisi: c.status === "didisposisi" ? "Disposisi ulang" : "Disposisi ke bidang",
@@ -107,6 +127,7 @@ export async function actionsSection(c, base, spec, can) {
           "data-transition": a.to,
           onclick: async (ev) => {
             clear(msg);
+            /** @type {Record<string, string | number>} */
             const body = {};
             body[pick(props, ["to", "status", "toStatus"]) || "to"] = a.to;
             if (a.to === "didisposisi") {
@@ -155,12 +176,14 @@ export async function actionsSection(c, base, spec, can) {
   return box;
 }
 
+/** @type {Record<string, string>} */
 const TELAAH = { audit: "Diteruskan dengan audit", dihentikan: "Dihentikan" };
 const REC_PATH = "/api/v1/cases/{id}/recommendation";
 const DECIDE_PATH = "/api/v1/cases/{id}/audit-decision";
 
 // Decree 21/2023: the bidang reports its telaah with a recommendation (audit or
 // dihentikan) and the kadis decides on the audit, once, after the telaah.
+/** @param {Case} c @param {string} base @param {Spec} spec @param {Can} can */
 export function telaahSection(c, base, spec, can) {
   const t = c.telaah || { recommendation: null, decision: null };
   const box = section(
@@ -179,6 +202,10 @@ export function telaahSection(c, base, spec, can) {
     ),
   );
   if (t.decision) return box;
+  /**
+   * @param {string} idPrefix @param {string} key @param {string} label @param {string} noteLabel
+   * @param {string} path @param {string} button
+   */
   const form = (idPrefix, key, label, noteLabel, path, button) => {
     const choice = el("select", {}, options(TELAAH, { empty: "Pilih" }));
     const note = el("textarea", { rows: 3, maxlength: 2000 });

@@ -19,6 +19,16 @@ import {
 } from "../shared/ui.js";
 import { narasiEditor } from "./case-steps.js";
 
+/** @typedef {import("../shared/types.js").Case} Case */
+/** @typedef {import("../shared/types.js").Party} Party */
+/** @typedef {import("../shared/types.js").Spec} Spec */
+/** @typedef {import("../shared/types.js").User} User */
+/** @typedef {import("../shared/types.js").Can} Can */
+/** @typedef {import("../shared/types.js").Finding} Finding */
+/** @typedef {import("../shared/types.js").FindingInput} FindingInput */
+/** @typedef {import("../shared/types.js").ReasonCode} ReasonCode */
+
+/** @param {Case} c @param {string} base @param {Spec} spec @param {Can} can */
 export async function findingsSection(c, base, spec, can) {
   const box = section("Hasil SIKS-NG");
   const fPath = "/api/v1/cases/{id}/findings";
@@ -28,6 +38,7 @@ export async function findingsSection(c, base, spec, can) {
   }
   const list = el("div", { id: "temuan" });
   add(box, list);
+  /** @param {Finding[]} items */
   const drawList = (items) => {
     clear(list);
     if (!items.length) {
@@ -39,7 +50,7 @@ export async function findingsSection(c, base, spec, can) {
       el(
         "ol",
         { class: "findings" },
-        items.map((f) =>
+        items.map((/** @type {Finding} */ f) =>
           el(
             "li",
             { "data-finding": f.reasonCode },
@@ -76,6 +87,7 @@ export async function findingsSection(c, base, spec, can) {
       ),
     );
   };
+  /** @type {Finding[]} */
   let findings = [];
   // After a narasi edit: the list again as the API now answers it.
   async function redraw() {
@@ -89,6 +101,7 @@ export async function findingsSection(c, base, spec, can) {
   }
   if (can("POST", fPath) !== "yes") return box;
 
+  /** @type {ReasonCode[]} */
   let codes = [];
   try {
     codes = (await api("GET", "/api/v1/catalogue/reason-codes")).codes;
@@ -146,17 +159,20 @@ export async function findingsSection(c, base, spec, can) {
   };
 
   const input = () => {
+    /** @type {FindingInput} */
     const b = {
-      programme: programme.value,
-      statusSeen: statusSeen.value,
+      // The selects offer only the labels API's codes (and the case's parties).
+      programme: /** @type {FindingInput["programme"]} */ (programme.value),
+      statusSeen: /** @type {FindingInput["statusSeen"]} */ (statusSeen.value),
       reasonCode: code.value,
-      person: person.value,
+      person: /** @type {"pelapor" | "atas_nama"} */ (person.value),
     };
     if (period.value.trim()) b.dataPeriod = period.value.trim();
     if (note.value.trim()) b.note = note.value.trim();
     return b;
   };
-  let timer = null;
+  /** @type {number | undefined} */
+  let timer;
   let seq = 0;
   const refreshPreview = () => {
     clearTimeout(timer);
@@ -257,6 +273,7 @@ export async function findingsSection(c, base, spec, can) {
   return box;
 }
 
+/** @param {string} path @param {File} file @returns {Promise<{ id: string }>} */
 async function uploadFile(path, file) {
   const res = await window.fetch(path, {
     method: "POST",

@@ -14,8 +14,16 @@ import {
   JENIS,
 } from "../shared/ui.js";
 
+/** @typedef {import("../shared/types.js").Case} Case */
+/** @typedef {import("../shared/types.js").Party} Party */
+/** @typedef {import("../shared/types.js").Spec} Spec */
+/** @typedef {import("../shared/types.js").User} User */
+/** @typedef {import("../shared/types.js").Can} Can */
+
+/** @param {string | null | undefined} code */
 export const jenisText = (code) => (code ? JENIS[code] || code : "Belum ditentukan");
 
+/** @type {Record<string, string>} */
 const JENIS_DECISION = {
   suggested: "Saran sistem, belum diperiksa petugas",
   accepted: "Saran sistem diterima petugas",
@@ -27,6 +35,7 @@ const JENIS_DECISION = {
  * who may edit the case set or correct the jenis through PATCH /cases/{id}, which records
  * whether they accepted the suggestion or overrode it.
  */
+/** @param {Case} c @param {string} base @param {Can} can */
 export function jenisSection(c, base, can) {
   const box = section(
     "Jenis aduan",
@@ -41,7 +50,7 @@ export function jenisSection(c, base, can) {
       el(
         "dd",
         { id: "jenis-keputusan", "data-decision": c.jenisDecision || "" },
-        JENIS_DECISION[c.jenisDecision] || "–",
+        (c.jenisDecision && JENIS_DECISION[c.jenisDecision]) || "–",
       ),
     ),
   );
@@ -52,6 +61,7 @@ export function jenisSection(c, base, can) {
   const select = el("select", { name: "jenis" }, options(known, { empty: "Pilih jenis" }));
   select.value = c.jenis || c.jenisSuggested || "";
   const msg = el("div", { "aria-live": "polite" });
+  /** @param {string | null | undefined} jenis @param {HTMLButtonElement} button */
   const save = async (jenis, button) => {
     clear(msg);
     if (!jenis) {

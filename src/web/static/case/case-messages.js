@@ -15,6 +15,15 @@ import {
 } from "../shared/ui.js";
 import { bodyProps, pick } from "./case-actions.js";
 
+/** @typedef {import("../shared/types.js").Case} Case */
+/** @typedef {import("../shared/types.js").Party} Party */
+/** @typedef {import("../shared/types.js").Spec} Spec */
+/** @typedef {import("../shared/types.js").User} User */
+/** @typedef {import("../shared/types.js").Can} Can */
+/** @typedef {import("../shared/types.js").CaseMessage} CaseMessage */
+/** @typedef {import("../shared/types.js").AttachmentMeta} AttachmentMeta */
+
+/** @type {Record<string, string>} */
 const DELIVERY = {
   queued: "dalam antrean",
   sent: "terkirim",
@@ -26,6 +35,7 @@ const DELIVERY = {
   recorded: "dicatat",
 };
 
+/** @param {string} base */
 async function attachmentsList(base) {
   const r = await api("GET", `${base}/attachments`);
   const items = r.data || [];
@@ -33,7 +43,7 @@ async function attachmentsList(base) {
   return el(
     "ul",
     { class: "attachments" },
-    items.map((a) =>
+    items.map((/** @type {AttachmentMeta} */ a) =>
       el(
         "li",
         {},
@@ -46,6 +56,7 @@ async function attachmentsList(base) {
   );
 }
 
+/** @param {Case} c @param {string} base @param {Spec} spec @param {Can} can */
 export async function messagesSection(c, base, spec, can) {
   const box = section("Pesan dan balasan");
   const listPath = "/api/v1/cases/{id}/messages";
@@ -60,16 +71,16 @@ export async function messagesSection(c, base, spec, can) {
           ? el(
               "ol",
               { class: "messages" },
-              items.map((m) =>
+              items.map((/** @type {CaseMessage} */ m) =>
                 el(
                   "li",
-                  { class: m.direction === "out" || m.direction === "outbound" ? "out" : "in" },
+                  { class: m.direction === "out" ? "out" : "in" },
                   el(
                     "p",
                     { class: "muted" },
                     `${m.direction === "out" ? "Keluar" : "Masuk"} · ${fmtDateTime(m.at)}${m.deliveryStatus ? " · " + (DELIVERY[m.deliveryStatus] || m.deliveryStatus) : ""}`,
                   ),
-                  el("p", { class: "prose" }, m.body || m.text || ""),
+                  el("p", { class: "prose" }, m.body || ""),
                 ),
               ),
             )

@@ -5,8 +5,15 @@
 import { api, access } from "../shared/api.js";
 import { add, el, clear, field, options, notice, errorMessage } from "../shared/ui.js";
 
+/** @typedef {import("../shared/types.js").Case} Case */
+/** @typedef {import("../shared/types.js").Party} Party */
+/** @typedef {import("../shared/types.js").Spec} Spec */
+/** @typedef {import("../shared/types.js").User} User */
+/** @typedef {import("../shared/types.js").Can} Can */
+
 // issue 15: the note says what this page shows, read from the parties as the API sent them
 // (the API decides the masking per role and flag), never a fixed sentence.
+/** @param {Case} c @param {boolean} canReveal */
 export function maskingNote(c, canReveal) {
   const parts = [];
   const hidden = c.parties.filter((p) => p.identityHidden);
@@ -19,7 +26,7 @@ export function maskingNote(c, canReveal) {
   const shown = c.parties.filter((p) => !p.identityHidden);
   if (shown.some((p) => p.nikMasked)) parts.push("NIK ditampilkan tersamar.");
   const phones = shown.filter((p) => p.phone);
-  if (phones.some((p) => p.phone.includes("*"))) parts.push("Nomor telepon tersamar.");
+  if (phones.some((p) => p.phone?.includes("*"))) parts.push("Nomor telepon tersamar.");
   else if (phones.length) parts.push("Nomor telepon ditampilkan lengkap untuk peran Anda.");
   if (canReveal && shown.some((p) => p.nikMasked || (p.phone && p.phone.includes("*"))))
     parts.push("Membuka nilai lengkap wajib menyebut keperluan dan dicatat.");
@@ -29,6 +36,7 @@ export function maskingNote(c, canReveal) {
 export const REVEAL = "/api/v1/cases/{id}/parties/{partyId}/reveal";
 const REVEAL_IDENTITY = "/api/v1/cases/{id}/reveal-identity";
 
+/** @param {Case} c @param {Party} p @param {Spec} spec @param {User} user @returns {HTMLLIElement} */
 export function partyItem(c, p, spec, user) {
   if (p.identityHidden) {
     return el(
@@ -65,6 +73,7 @@ export function partyItem(c, p, spec, user) {
 
 // A rahasia pelapor is masked for everyone; koordinator and kadis open it with a stated
 // purpose, and the API records every opening.
+/** @param {Case} c @param {Spec} spec @param {User} user */
 function identityRevealControls(c, spec, user) {
   const purpose = el("input", { maxlength: 300, autocomplete: "off" });
   const out = el("span", { "aria-live": "polite" });
@@ -96,7 +105,7 @@ function identityRevealControls(c, spec, user) {
       const list = li && li.parentElement;
       if (list) {
         list.querySelectorAll("li[data-identity-hidden]").forEach((x) => x.remove());
-        list.prepend(...r.parties.map((p) => partyItem(c, p, spec, user)));
+        list.prepend(...r.parties.map((/** @type {Party} */ p) => partyItem(c, p, spec, user)));
       }
       const kep = document.getElementById("keperluan");
       if (kep) kep.textContent = r.keperluan;
@@ -108,6 +117,7 @@ function identityRevealControls(c, spec, user) {
 }
 
 // Full NIK/phone only on request, with a stated purpose; the API audits every reveal.
+/** @param {Case} c @param {Party} p @param {Spec} spec @param {User} user */
 function revealControls(c, p, spec, user) {
   if (access(spec, user, "POST", REVEAL) !== "yes" || (!p.nikMasked && !p.phone)) return null;
   const purpose = el("input", { maxlength: 300, autocomplete: "off" });

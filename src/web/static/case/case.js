@@ -23,6 +23,10 @@ import { actionsSection, telaahSection } from "./case-actions.js";
 import { findingsSection } from "./case-findings.js";
 import { messagesSection } from "./case-messages.js";
 
+/** @typedef {import("../shared/types.js").Case} Case */
+/** @typedef {import("../shared/types.js").PageContext} PageContext */
+
+/** @param {Case} c */
 function slaClock(c) {
   const s = slaOf(c);
   if (!c.dueAt || !s)
@@ -44,9 +48,11 @@ function slaClock(c) {
   );
 }
 
+/** @param {HTMLElement} main @param {PageContext} ctx */
 export async function render(main, { user, spec }) {
   const id = window.location.pathname.split("/").pop();
   const base = `/api/v1/cases/${id}`;
+  /** @type {Case} */
   let c;
   try {
     c = await api("GET", base);
@@ -54,8 +60,9 @@ export async function render(main, { user, spec }) {
     add(main, notice("error", errorMessage(e)));
     return;
   }
+  /** @type {import("../shared/types.js").Can} */
   const can = (m, p) => access(spec, user, m, p);
-  main.querySelector("h1").textContent = `Kasus ${c.number}`;
+  /** @type {HTMLElement} */ (main.querySelector("h1")).textContent = `Kasus ${c.number}`;
   document.title = `${c.number} · Aduan Dinas Sosial Tabalong`;
 
   const summary = el(

@@ -4,6 +4,7 @@ import { api } from "../shared/api.js";
 import { add, el, field, notice, errorMessage } from "../shared/ui.js";
 import { forgetDraft } from "../intake/intake-extras.js";
 
+/** @param {HTMLElement} main */
 export async function render(main) {
   try {
     await api("GET", "/api/v1/auth/me", undefined, { allow401: true });

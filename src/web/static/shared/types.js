@@ -5,6 +5,7 @@
 // an (empty) module like every file under src/web/static; the browser never imports it.
 
 /** @typedef {import("../../../generated/api.js").components["schemas"]} Schemas */
+/** @typedef {import("../../../generated/api.js").operations} Operations */
 /** @typedef {Schemas["User"]} User */
 /** @typedef {Schemas["Labels"]} Labels */
 /** @typedef {Schemas["JenisCatalogue"]} JenisCatalogue */
@@ -29,11 +30,28 @@
 /** @typedef {Schemas["Dashboard"]} Dashboard */
 /** @typedef {Schemas["DashboardItem"]} DashboardItem */
 /** @typedef {Schemas["Error"]} ApiErrorBody */
+/** @typedef {Schemas["PartyLink"]} PartyLink */
+/** @typedef {Schemas["StaffAccount"]} StaffAccount */
+/** @typedef {Schemas["ChannelHealth"]} ChannelHealth */
+/** @typedef {Schemas["DeadLetter"]} DeadLetter */
+/** @typedef {Schemas["RecapReceipt"]} RecapReceipt */
+/** @typedef {Schemas["AnnualCounts"]} AnnualCounts */
+/** @typedef {Schemas["CalendarYear"]} CalendarYear */
+/** A page of the inbox (GET /api/v1/cases, with total and counts when asked). */
+/** @typedef {Operations["listCases"]["responses"][200]["content"]["application/json"]} CasePage */
+/** An open case of the same NIK or phone (POST /api/v1/console/open-cases). */
+/** @typedef {Operations["findOpenCases"]["responses"][200]["content"]["application/json"]["data"][number]} OpenCase */
 
 /**
  * The hub's own OpenAPI document as the console reads it (GET /api/v1/openapi.json): the
  * operations, their `x-roles` and request bodies. A JSON document, so loosely typed.
- * @typedef {{ paths?: Record<string, Record<string, any>>, components?: { schemas?: Record<string, any> } }} Spec
+ * @typedef {{ paths: Record<string, Record<string, any>>, components: { schemas: Record<string, any> } }} Spec
+ */
+
+/**
+ * Whether the caller may call an operation (shared/api.js access(), bound to the page's
+ * spec and user): "missing" when this hub has no such endpoint.
+ * @typedef {(method: string, path: string) => "yes" | "no" | "missing"} Can
  */
 
 /**

@@ -112,7 +112,7 @@ export const KECAMATAN = [];
 let labelsLoaded = null;
 /**
  * Loads the labels (once); `api` is api.js's caller, passed in to keep ui.js import-free.
- * @param {(method: string, path: string) => Promise<any>} api
+ * @param {(method: string, path: string) => Promise<any>} api api.js's api(): JSON, typed here
  */
 export function loadLabels(api) {
   labelsLoaded ??= Promise.all([

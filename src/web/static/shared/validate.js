@@ -8,6 +8,7 @@ const PROVINCES = new Set([
 ]);
 
 /** { ok, partial, message }: partial = still being typed (fewer than 16 digits, all digits). */
+/** @param {string | null | undefined} raw */
 export function checkNik(raw) {
   const nik = String(raw || "").replace(/[\s.-]/g, "");
   if (!nik) return { ok: true, empty: true, message: "" };
@@ -33,6 +34,7 @@ export function checkNik(raw) {
 }
 
 /** Accepts 08…, 62…, +62…, 0062… with spaces or dashes; returns the E.164 form when valid. */
+/** @param {string | null | undefined} raw */
 export function checkPhone(raw) {
   let s = String(raw || "")
     .trim()
