@@ -42,6 +42,12 @@ export const PROGRAMME_LABELS: Record<ProgrammeCode, string> = {
   LAINNYA: "sosial",
 };
 
+/** How staff see a programme in the console's lists (the narasi's wording, but "Lainnya"). */
+export const PROGRAMME_STAFF_LABELS: Record<ProgrammeCode, string> = {
+  ...PROGRAMME_LABELS,
+  LAINNYA: "Lainnya",
+};
+
 export const TEMPLATE_VARIABLES = [
   "sapaan",
   "nama_pelapor",

@@ -24,6 +24,11 @@ export const TABALONG_KECAMATAN: Record<string, string> = {
   "12": "Bintang Ara",
 };
 
+/** The kecamatan names sorted as staff and citizens pick them (Indonesian collation). */
+export function kecamatanNames(): string[] {
+  return Object.values(TABALONG_KECAMATAN).sort((a, b) => a.localeCompare(b, "id"));
+}
+
 export type NikInfo = {
   nik: string;
   sex: "L" | "P";

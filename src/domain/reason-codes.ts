@@ -16,6 +16,15 @@ export { PROGRAMMES, PROGRAMME_LABELS, type ProgrammeCode } from "./narasi.js";
 export const STATUS_SEEN = ["AKTIF", "SUSPEND", "EXCLUDE", "NONAKTIF", "TIDAK_TERDAFTAR"] as const;
 export type StatusSeen = (typeof STATUS_SEEN)[number];
 
+/** What staff read for each status seen in SIKS-NG. */
+export const STATUS_SEEN_LABELS: Readonly<Record<StatusSeen, string>> = {
+  AKTIF: "Aktif",
+  SUSPEND: "Suspend",
+  EXCLUDE: "Exclude",
+  NONAKTIF: "Nonaktif",
+  TIDAK_TERDAFTAR: "Tidak terdaftar",
+};
+
 export type Bidang = BidangCode;
 
 const codeId = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "id harus huruf besar, angka dan garis bawah");

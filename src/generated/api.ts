@@ -336,9 +336,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The closed vocabularies and their Indonesian labels (roles, bidang, channels, statuses)
+         * The closed vocabularies and their Indonesian labels (roles, bidang, channels, statuses, SIKS-NG programmes and statuses, kecamatan)
          * @description What the console shows in its dropdowns and badges, from src/domain (the same lists
-         *     the Role, Bidang, Channel, IntakeChannel and CaseStatus schemas declare). The jenis
+         *     the Role, Bidang, Channel, IntakeChannel, CaseStatus, Programme and StatusSeen schemas
+         *     declare, and the kecamatan of Kabupaten Tabalong from src/domain/nik.ts). The jenis
          *     catalogue, which an admin extends, is GET /api/v1/catalogue/jenis.
          */
         get: operations["getLabels"];
@@ -1839,6 +1840,21 @@ export interface components {
             }[];
             /** @description Statuses that end a case (only a reopen leaves them) */
             finalStatuses: components["schemas"]["CaseStatus"][];
+            /** @description SIKS-NG programmes a finding names (src/domain/narasi.ts) */
+            programmes: {
+                code: components["schemas"]["Programme"];
+                label: string;
+            }[];
+            /** @description The statuses staff see in SIKS-NG (src/domain/reason-codes.ts) */
+            statusSeen: {
+                code: components["schemas"]["StatusSeen"];
+                label: string;
+            }[];
+            /**
+             * @description The kecamatan of Kabupaten Tabalong by name, sorted (src/domain/nik.ts); the name is
+             *     what a case's pelapor.kecamatan holds.
+             */
+            kecamatan: string[];
         };
         JenisCatalogue: components["schemas"]["CatalogueVersionMeta"] & {
             /** @enum {string} */

@@ -21,9 +21,13 @@ import {
 } from "../domain/roles.js";
 import { CASE_STATUSES, FINAL_STATUSES, STATUS_LABELS } from "../domain/workflow.js";
 import { CASE_EVENT_LABELS } from "../domain/case-events.js";
+import { kecamatanNames } from "../domain/nik.js";
+import { PROGRAMME_STAFF_LABELS, PROGRAMMES } from "../domain/narasi.js";
 import {
   CatalogueError,
   parseCatalogue,
+  STATUS_SEEN,
+  STATUS_SEEN_LABELS,
   type Catalogue,
   type CatalogueIssue,
   type ReasonCode,
@@ -336,6 +340,9 @@ export function labelsView(): components["schemas"]["Labels"] {
     intakeChannels: [...INTAKE_CHANNELS],
     statuses: CASE_STATUSES.map((code) => ({ code, label: STATUS_LABELS[code] })),
     finalStatuses: [...FINAL_STATUSES],
+    programmes: PROGRAMMES.map((code) => ({ code, label: PROGRAMME_STAFF_LABELS[code] })),
+    statusSeen: STATUS_SEEN.map((code) => ({ code, label: STATUS_SEEN_LABELS[code] })),
+    kecamatan: kecamatanNames(),
   };
 }
 

@@ -1,8 +1,10 @@
+// @ts-check
 /* global document, window */
 import { api, loadSpec, access } from "./shared/api.js";
 import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./shared/ui.js";
 import { forgetOnLogout } from "./intake/intake-extras.js";
 
+/** @type {Record<string, string>} */
 const MODULES = {
   "kotak-masuk": "./inbox/inbox.js",
   beranda: "./beranda/beranda.js",
@@ -17,6 +19,12 @@ const MODULES = {
 
 // A menu entry shows when the spec says the role may call the page's main endpoint; while
 // an endpoint is not in the spec yet, `fallback` decides (and the page says "belum tersedia").
+/**
+ * A menu entry: shown to `roles` only, or to whoever may call `api` (`fallback` while the
+ * endpoint is missing).
+ * @typedef {{ page: string, href: string, label: string, roles?: string[], api?: [string, string], fallback?: string[] }} NavItem
+ */
+/** @type {NavItem[]} */
 const NAV = [
   {
     page: "beranda",
@@ -39,6 +47,11 @@ const NAV = [
   { page: "katalog", href: "/katalog", label: "Katalog", roles: ["admin"] },
 ];
 
+/**
+ * @param {NavItem} item
+ * @param {import("./shared/types.js").Spec} spec
+ * @param {import("./shared/types.js").User} user
+ */
 export function navAllowed(item, spec, user) {
   if (item.roles && !item.roles.includes(user.role)) return false;
   if (!item.api) return true;
@@ -47,8 +60,13 @@ export function navAllowed(item, spec, user) {
   return a === "yes";
 }
 
+/**
+ * @param {import("./shared/types.js").User} user
+ * @param {import("./shared/types.js").Spec} spec
+ * @param {string | undefined} page
+ */
 function buildNav(user, spec, page) {
-  const nav = document.getElementById("nav");
+  const nav = /** @type {HTMLElement} */ (document.getElementById("nav"));
   const list = el("ul");
   for (const item of NAV) {
     if (!navAllowed(item, spec, user)) continue;
@@ -101,8 +119,9 @@ function buildNav(user, spec, page) {
 
 async function start() {
   const page = document.body.dataset.page;
-  const main = document.getElementById("utama");
-  const heading = main.querySelector("h1");
+  // The page shell (src/web/pages.ts) always has <main id="utama"> with its <h1>.
+  const main = /** @type {HTMLElement} */ (document.getElementById("utama"));
+  const heading = /** @type {HTMLHeadingElement} */ (main.querySelector("h1"));
   try {
     if (page === "masuk") {
       const mod = await import("./login/login.js");
@@ -120,16 +139,16 @@ async function start() {
       loadLabels(api),
     ]);
     buildNav(user, spec, page);
-    const mod = await import(MODULES[page]);
+    const mod = await import(MODULES[page || ""]);
     add(clear(main), heading);
     await mod.render(main, { user, spec });
   } catch (e) {
-    if (e && e.status === 401) return;
+    if (e && /** @type {{ status?: number }} */ (e).status === 401) return;
     add(clear(main), heading, notice("error", errorMessage(e)));
   }
   main.dataset.ready = "1";
 }
 
 start().finally(() => {
-  document.getElementById("utama").dataset.ready = "1";
+  /** @type {HTMLElement} */ (document.getElementById("utama")).dataset.ready = "1";
 });

@@ -3,6 +3,9 @@
 // admin adds shows up in the jenis catalogue the console's dropdowns read, and staff set it
 // on a case through PATCH /cases/{id}, which records the decision on the suggestion.
 import { CASE_EVENT_LABELS } from "../../../src/domain/case-events.js";
+import { TABALONG_KECAMATAN } from "../../../src/domain/nik.js";
+import { PROGRAMME_STAFF_LABELS, PROGRAMMES } from "../../../src/domain/narasi.js";
+import { STATUS_SEEN, STATUS_SEEN_LABELS } from "../../../src/domain/reason-codes.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   BIDANG,
@@ -32,6 +35,9 @@ type Labels = {
   statuses: Entry[];
   finalStatuses: string[];
   events: Entry[];
+  programmes: Entry[];
+  statusSeen: Entry[];
+  kecamatan: string[];
 };
 type JenisCatalogue = { version: number; codes: Entry[] };
 type CaseBody = {
@@ -89,7 +95,15 @@ describe("GET /api/v1/catalogue/labels", () => {
       intakeChannels: [...INTAKE_CHANNELS],
       statuses: CASE_STATUSES.map((code) => ({ code, label: STATUS_LABELS[code] })),
       finalStatuses: [...FINAL_STATUSES],
+      programmes: PROGRAMMES.map((code) => ({ code, label: PROGRAMME_STAFF_LABELS[code] })),
+      statusSeen: STATUS_SEEN.map((code) => ({ code, label: STATUS_SEEN_LABELS[code] })),
+      kecamatan: expect.any(Array),
     });
+    // The kecamatan of src/domain/nik.ts, every one once, in the order staff pick them.
+    const kec = res.body.kecamatan;
+    expect([...kec].sort()).toEqual(Object.values(TABALONG_KECAMATAN).sort());
+    expect(kec).toEqual([...kec].sort((a, b) => a.localeCompare(b, "id")));
+    expect(kec).toContain("Murung Pudak");
   });
 
   it("is not public", async () => {

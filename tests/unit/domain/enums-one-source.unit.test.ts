@@ -17,6 +17,7 @@ import {
 } from "../../../src/domain/roles.js";
 import { CASE_STATUSES, FINAL_STATUSES, STATUS_LABELS } from "../../../src/domain/workflow.js";
 import { MEDIA } from "../../../src/domain/legacy/legacy-case.js";
+import { PROGRAMMES, STATUS_SEEN } from "../../../src/domain/reason-codes.js";
 import { apiSpec } from "../../../src/http/spec.js";
 import { fromRoot } from "../../../src/util/package-root.js";
 
@@ -28,6 +29,8 @@ const SCHEMA_OF: Record<string, readonly string[]> = {
   IntakeChannel: INTAKE_CHANNELS,
   CaseStatus: CASE_STATUSES,
   Media: MEDIA,
+  Programme: PROGRAMMES,
+  StatusSeen: STATUS_SEEN,
 };
 /** Every domain list a copy of which is forbidden elsewhere. */
 const DOMAIN_LISTS: Record<string, readonly string[]> = {

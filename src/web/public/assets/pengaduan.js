@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, window, fetch, FileReader, FormData, DOMParser */
 // The complaint form of /pengaduan: sends JSON to POST /api/v1/public/complaints (the
 // attachment as base64) and shows the tanda terima with the number and the token.

@@ -1,3 +1,4 @@
+// @ts-check
 // "Akun saya": every staff member changes their own password (the current one is asked
 // again); the account's other sessions end.
 import { api } from "../shared/api.js";
@@ -13,8 +14,10 @@ import {
   ROLE,
 } from "../shared/ui.js";
 
+/** @type {Record<string, string>} */
 const FIELD_ID = { currentPassword: "a-lama", newPassword: "a-baru" };
 
+/** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
 export async function render(main, { user }) {
   const who = section(
     "Akun",
@@ -26,6 +29,7 @@ export async function render(main, { user }) {
     ),
   );
   const box = section("Ganti kata sandi");
+  /** @param {string} autocomplete */
   const input = (autocomplete) =>
     el("input", { type: "password", maxlength: 256, autocomplete, required: true });
   const current = input("current-password");
@@ -60,7 +64,8 @@ export async function render(main, { user }) {
       });
       form.reset();
       add(msg, notice("ok", "Kata sandi sudah diganti. Sesi lain akun ini telah diakhiri."));
-    } catch (e) {
+    } catch (err) {
+      const e = /** @type {import("../shared/api.js").ApiError} */ (err);
       const mine = (e.fields || []).filter((f) => FIELD_ID[f.field]);
       for (const f of mine) setFieldError(FIELD_ID[f.field], f.message);
       // The fields say where; the notice says what, without field names.

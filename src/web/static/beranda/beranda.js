@@ -118,8 +118,10 @@ function monthChart(perMonth, year) {
   return el("div", { class: "chart months", "data-chart": "bulan" }, chart, links);
 }
 
+/** @typedef {import("../shared/types.js").DashboardItem} DashboardItem */
+
 /**
- * @param {{ id: string, number: string, status: string, bidang: string | null, jenis: string | null }[]} items
+ * @param {DashboardItem[]} items
  * @param {boolean} withRec
  */
 function caseList(items, withRec) {
@@ -137,7 +139,7 @@ function caseList(items, withRec) {
         ` · ${c.bidang ? BIDANG[c.bidang] || c.bidang : "belum didisposisi"}`,
         c.jenis ? ` · ${JENIS[c.jenis] || c.jenis}` : "",
         withRec
-          ? ` · rekomendasi: ${REC[/** @type {"audit" | "dihentikan"} */ (c.recommendation)] || "–"}`
+          ? ` · rekomendasi: ${(c.recommendation && REC[c.recommendation]) || "–"}`
           : c.dueAt
             ? ` · batas ${fmtDate(c.dueAt)}`
             : "",

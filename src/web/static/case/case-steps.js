@@ -1,3 +1,4 @@
+// @ts-check
 /* global window, document */
 // The case page's accountability parts: the history (who did each step, in words, with
 // its note), a confirmation before a case is closed, the deadline pause, staff's own
@@ -18,10 +19,19 @@ import {
   FINAL,
 } from "../shared/ui.js";
 
+/** @typedef {import("../shared/types.js").Case} Case */
+/** @typedef {import("../shared/types.js").CaseEvent} CaseEvent */
+/** @typedef {import("../shared/types.js").Finding} Finding */
+/** @typedef {import("../shared/types.js").PartyLink} PartyLink */
+/** @typedef {import("../shared/types.js").Can} Can */
+
+/** @type {Record<string, string>} */
 const DECISION = { audit: "diteruskan dengan audit", dihentikan: "penanganan dihentikan" };
 
 /** What an event's data adds to its label: the new status, the bidang, the decision. */
+/** @param {CaseEvent} e */
 function detailOf(e) {
+  /** @type {Record<string, any>} the event's data, a different shape per type */
   const d = e.data || {};
   const parts = [];
   const to = d.to || (e.type === "status.changed" ? d.status : null);
@@ -34,11 +44,14 @@ function detailOf(e) {
 }
 
 /** The staff's own words on a step: closing reason, telaah note, pause reason. */
+/** @param {CaseEvent} e @returns {string | null} */
 function noteOf(e) {
+  /** @type {Record<string, any>} the event's data, a different shape per type */
   const d = e.data || {};
   return [d.reason, d.note, d.closeReason].find((x) => typeof x === "string" && x.trim()) || null;
 }
 
+/** @param {Case} c */
 export function timeline(c) {
   const events = [...c.events].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   return section(
@@ -69,6 +82,7 @@ export function timeline(c) {
 }
 
 /** A modal question; resolves true only on the confirming button. */
+/** @param {string} title @param {string} text @param {string} yes @returns {Promise<boolean>} */
 export function confirmDialog(title, text, yes) {
   return new Promise((resolve) => {
     const dlg = el(
@@ -77,6 +91,7 @@ export function confirmDialog(title, text, yes) {
       el("h2", { id: "konfirmasi-judul" }, title),
       el("p", {}, text),
     );
+    /** @param {boolean} v */
     const done = (v) => {
       dlg.close();
       dlg.remove();
@@ -98,6 +113,7 @@ export function confirmDialog(title, text, yes) {
 }
 
 /** Closing or refusing a case is asked once more, with the reason shown. */
+/** @param {Case} c @param {string} to @param {string} reason */
 export function confirmTransition(c, to, reason) {
   if (!FINAL.includes(to)) return Promise.resolve(true);
   const what = STATUS[to] || to;
@@ -111,10 +127,12 @@ export function confirmTransition(c, to, reason) {
 const PAUSE = "/api/v1/cases/{id}/pause";
 
 /** Deadline pause (waiting for the citizen's documents) and resume. */
+/** @param {Case} c @param {string} base the case's API path @param {Can} can */
 export function clockSection(c, base, can) {
   if (FINAL.includes(c.status) || can("POST", PAUSE) !== "yes") return null;
   const box = section("Tenggat");
   const msg = el("div", { "aria-live": "polite" });
+  /** @param {string} path @param {Record<string, string>} body @param {HTMLButtonElement} button */
   const send = async (path, body, button) => {
     clear(msg);
     button.disabled = true;
@@ -128,6 +146,7 @@ export function clockSection(c, base, can) {
   };
   if (c.pausedSince) {
     const note = el("input", { maxlength: 500 });
+    /** @type {HTMLButtonElement} */
     const go = el(
       "button",
       {
@@ -152,6 +171,7 @@ export function clockSection(c, base, can) {
     return box;
   }
   const reason = el("input", { maxlength: 500, required: true });
+  /** @type {HTMLButtonElement} */
   const go = el(
     "button",
     {
@@ -181,9 +201,11 @@ export function clockSection(c, base, can) {
 const NARASI = "/api/v1/cases/{id}/findings/{findingId}";
 
 /** Staff's own narasi kept beside the generated text; removing it restores the generated one. */
+/** @param {Finding} f @param {string} base @param {Can} can @param {() => Promise<void>} redraw */
 export function narasiEditor(f, base, can, redraw) {
   if (can("PATCH", NARASI) !== "yes") return null;
   const wrap = el("div", { class: "narasi-edit" });
+  /** @param {string | null} value @param {HTMLButtonElement} button @param {HTMLElement} msg */
   const save = async (value, button, msg) => {
     button.disabled = true;
     try {
@@ -197,6 +219,7 @@ export function narasiEditor(f, base, can, redraw) {
   const open = () => {
     const text = el("textarea", { rows: 4, maxlength: 10000 }, f.narasi);
     const msg = el("div", { "aria-live": "polite" });
+    /** @type {HTMLButtonElement} */
     const ok = el(
       "button",
       {
@@ -253,6 +276,7 @@ export function narasiEditor(f, base, can, redraw) {
 }
 
 const LINKS = "/api/v1/cases/{id}/party-links";
+/** @type {Record<string, string>} */
 const BASIS = {
   phone: "nomor telepon sama",
   wa_id: "nomor WhatsApp sama",
@@ -260,6 +284,7 @@ const BASIS = {
   email: "alamat e-mail sama",
   nik: "NIK sama",
 };
+/** @type {Record<string, string>} */
 const LINK_STATUS = {
   suggested: "Perlu ditinjau",
   confirmed: "Orang yang sama",
@@ -267,8 +292,10 @@ const LINK_STATUS = {
 };
 
 /** Suggested person links to other cases: staff confirm or reject; nothing is merged. */
+/** @param {Case} c @param {string} base @param {Can} can */
 export async function linksSection(c, base, can) {
   if (can("GET", LINKS) !== "yes") return null;
+  /** @type {PartyLink[]} */
   let items;
   try {
     items = (await api("GET", `${base}/party-links`)).items;
@@ -279,6 +306,7 @@ export async function linksSection(c, base, can) {
   const decide = can("POST", "/api/v1/party-links/{id}/confirm") === "yes";
   const box = section("Kemungkinan orang yang sama");
   const msg = el("div", { "aria-live": "polite" });
+  /** @param {PartyLink} link @param {"confirm" | "reject"} what @param {HTMLButtonElement} button */
   const act = async (link, what, button) => {
     button.disabled = true;
     try {
@@ -299,7 +327,7 @@ export async function linksSection(c, base, can) {
     el(
       "ul",
       { class: "links", id: "tautan-pihak" },
-      items.map((l) =>
+      items.map((/** @type {PartyLink} */ l) =>
         el(
           "li",
           { "data-link": l.id, "data-link-status": l.status },

@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, window, setTimeout */
 // The tanda terima in the console (issues 15.2 and 18): the desk's confirmation after an
 // intake (with the token the intake answered, shown once) and the case page's print tools
@@ -5,8 +6,15 @@
 import { api, access } from "../shared/api.js";
 import { el, add, clear, notice, errorMessage } from "../shared/ui.js";
 
+/** @typedef {import("../shared/types.js").Case} Case */
+/** @typedef {import("../shared/types.js").CaseCreated} CaseCreated */
+/** @typedef {import("../shared/types.js").Spec} Spec */
+/** @typedef {import("../shared/types.js").User} User */
+
 /** Fetches the case's A5 PDF (with the token when given) and hands it over as a download. */
+/** @param {string} caseId @param {string} number @param {string | null} [token] */
 export async function downloadReceipt(caseId, number, token) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: "application/pdf" };
   if (token) headers["X-Lookup-Token"] = token;
   const res = await api("GET", `/api/v1/cases/${caseId}/receipt`, undefined, {
@@ -21,6 +29,7 @@ export async function downloadReceipt(caseId, number, token) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+/** @param {string} token */
 function tokenBox(token) {
   return el(
     "p",
@@ -36,6 +45,7 @@ function tokenBox(token) {
 }
 
 /** The intake confirmation's part: token + "Cetak tanda terima". */
+/** @param {CaseCreated} data */
 export function receiptConfirmation(data) {
   const out = el("div", { class: "receipt-confirm" });
   const msg = el("p", { role: "status" });
@@ -73,6 +83,7 @@ export function receiptConfirmation(data) {
 }
 
 /** The case page's print tools: reprint, print the page, and (desk) a new token. */
+/** @param {Case} c @param {Spec} spec @param {User} user */
 export function receiptTools(c, spec, user) {
   const box = el("div", { class: "receipt-tools no-print" });
   const out = el("div", { "aria-live": "polite" });

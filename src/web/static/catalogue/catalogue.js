@@ -1,4 +1,7 @@
+// @ts-check
 import { api, access } from "../shared/api.js";
+
+/** @typedef {import("../shared/types.js").CalendarYear} CalendarYear */
 import {
   add,
   el,
@@ -12,6 +15,7 @@ import {
   fmtDate,
 } from "../shared/ui.js";
 
+/** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
 export async function render(main, { user, spec }) {
   if (user.role !== "admin") {
     add(main, notice("error", "Halaman ini hanya untuk admin."));
@@ -20,6 +24,7 @@ export async function render(main, { user, spec }) {
   add(main, await reasonCodes(spec, user), await jenis(spec, user), await holidays(spec, user));
 }
 
+/** @param {import("../shared/types.js").Spec} spec @param {import("../shared/types.js").User} user */
 async function reasonCodes(spec, user) {
   const box = section("Kode alasan SIKS-NG");
   if (access(spec, user, "GET", "/api/v1/catalogue/reason-codes") === "missing") {
@@ -36,8 +41,10 @@ async function reasonCodes(spec, user) {
   const statusSeen = el("input", { maxlength: 200 });
   const narasi = el("textarea", { rows: 4, maxlength: 5000 });
   const saran = el("textarea", { rows: 2, maxlength: 5000 });
+  /** @type {import("../shared/types.js").ReasonCodeCatalogue | null} */
   let cat = null;
 
+  /** @param {import("../shared/types.js").ReasonCode} r */
   const edit = (r) => {
     id.value = r.id;
     label.value = r.label;
@@ -48,6 +55,7 @@ async function reasonCodes(spec, user) {
     label.focus();
   };
   const draw = () => {
+    if (!cat) return; // drawn once the catalogue has loaded
     const q = search.value.trim().toLowerCase();
     add(
       clear(list),
@@ -111,6 +119,7 @@ async function reasonCodes(spec, user) {
   search.addEventListener("input", () => cat && draw());
   add(box, field("rc-cari", "Cari kode", search), list);
   if (canEdit) {
+    /** @param {string} s */
     const split = (s) =>
       s
         .split(/[,\s]+/)
@@ -175,6 +184,7 @@ async function reasonCodes(spec, user) {
   return box;
 }
 
+/** @param {import("../shared/types.js").Spec} spec @param {import("../shared/types.js").User} user */
 async function jenis(spec, user) {
   const box = section("Jenis aduan");
   if (access(spec, user, "GET", "/api/v1/catalogue/jenis") === "missing") {
@@ -191,7 +201,9 @@ async function jenis(spec, user) {
         el(
           "ul",
           { class: "plain" },
-          cat.codes.map((j) => el("li", {}, el("code", {}, j.code), " ", j.label)),
+          cat.codes.map((/** @type {{ code: string, label: string }} */ j) =>
+            el("li", {}, el("code", {}, j.code), " ", j.label),
+          ),
         ),
       );
     } catch (e) {
@@ -233,6 +245,7 @@ async function jenis(spec, user) {
   return box;
 }
 
+/** @param {import("../shared/types.js").Spec} spec @param {import("../shared/types.js").User} user */
 async function holidays(spec, user) {
   const box = section("Hari libur dan cuti bersama");
   const path = "/api/v1/calendar";
@@ -252,12 +265,12 @@ async function holidays(spec, user) {
     try {
       const r = await api("GET", `${path}?year=${encodeURIComponent(year.value)}`);
       const rows = [
-        ...(r.overrides || []).map((x) => ({
+        ...(r.overrides || []).map((/** @type {CalendarYear["overrides"][number]} */ x) => ({
           date: x.date,
           kind: x.working ? "Hari kerja tambahan (lokal)" : "Libur lokal",
           note: x.reason || "",
         })),
-        ...(r.holidays || []).map((x) => ({
+        ...(r.holidays || []).map((/** @type {CalendarYear["holidays"][number]} */ x) => ({
           date: x.date,
           kind: x.kind === "cuti_bersama" ? "Cuti bersama" : "Libur nasional",
           note: x.name || "",

@@ -1,3 +1,4 @@
+// @ts-check
 import { api, access, operation } from "../shared/api.js";
 import {
   add,
@@ -11,6 +12,7 @@ import {
   CHANNEL,
 } from "../shared/ui.js";
 
+/** @param {number | string | null | undefined} sec seconds */
 function lagText(sec) {
   if (sec === null || sec === undefined) return "–";
   const s = Number(sec);
@@ -19,6 +21,7 @@ function lagText(sec) {
   return `${Math.round(s / 3600)} jam`;
 }
 
+/** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
 export async function render(main, { user, spec }) {
   const hPath = "/api/v1/channels/health";
   const box = section("Status kanal");
@@ -54,7 +57,7 @@ export async function render(main, { user, spec }) {
           el(
             "tbody",
             {},
-            items.map((c) => {
+            items.map((/** @type {import("../shared/types.js").ChannelHealth} */ c) => {
               // lastError is already plain Bahasa Indonesia (e.g. "Token LAPOR! ditolak (401)…").
               const problem = !c.configured
                 ? "Kanal ini belum dikonfigurasi."
@@ -124,12 +127,12 @@ export async function render(main, { user, spec }) {
               el(
                 "tbody",
                 {},
-                items.map((x) =>
+                items.map((/** @type {import("../shared/types.js").DeadLetter} */ x) =>
                   el(
                     "tr",
                     {},
-                    el("td", {}, fmtDateTime(x.createdAt || x.at)),
-                    el("td", {}, x.source || x.channel || x.kind || "–"),
+                    el("td", {}, fmtDateTime(x.createdAt)),
+                    el("td", {}, x.source || "–"),
                     el("td", {}, x.error || "–"),
                     el("td", { class: "num" }, String(x.attempts ?? "–")),
                     el(

@@ -1,3 +1,4 @@
+// @ts-check
 /* global URLSearchParams, window */
 import { api, operation } from "../shared/api.js";
 import {
@@ -21,6 +22,7 @@ import { readState, writeState, witaStart, witaEndExclusive, witaToday } from ".
 const PAGE_SIZE = 20;
 
 /** What a search term matched, as the row says it (issue 15). */
+/** @type {Record<string, string>} */
 const MATCH_LABEL = {
   nomor: "nomor kasus",
   pelacakan: "nomor pelacakan LAPOR!",
@@ -30,9 +32,12 @@ const MATCH_LABEL = {
   telepon: "nomor telepon",
 };
 
+/** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
 export async function render(main, { spec, user }) {
   const listOp = operation(spec, "GET", "/api/v1/cases");
-  const params = new Set(((listOp && listOp.parameters) || []).map((p) => p.name));
+  const params = new Set(
+    ((listOp && listOp.parameters) || []).map((/** @type {{ name: string }} */ p) => p.name),
+  );
   const hasOverdue = params.has("overdue");
   const state = readState(user);
 
@@ -100,6 +105,7 @@ export async function render(main, { spec, user }) {
   const results = el("div", { id: "hasil", class: "table-wrap", "aria-live": "polite" });
   const pager = el("nav", { class: "pager", "aria-label": "Halaman hasil" });
   /** The total and counts of the current filter set, once the API answered them. */
+  /** @type {Pick<import("../shared/types.js").CasePage, "total" | "counts"> | null} */
   let known = null;
   add(main, counts, form, msg, summary, results, pager);
 
@@ -175,6 +181,7 @@ export async function render(main, { spec, user }) {
     }
   }
 
+  /** @param {import("../shared/types.js").CaseSummary[]} rows */
   function drawTable(rows) {
     clear(results);
     if (!rows.length) {
@@ -184,7 +191,7 @@ export async function render(main, { spec, user }) {
     const body = el(
       "tbody",
       {},
-      rows.map((c) =>
+      rows.map((/** @type {import("../shared/types.js").CaseSummary} */ c) =>
         el(
           "tr",
           { "data-case": c.number, class: c.unread ? "unread" : null, "data-unread": c.unread },
@@ -203,7 +210,8 @@ export async function render(main, { spec, user }) {
               ? el(
                   "small",
                   { class: "match", "data-match": c.matchedBy.join(" ") },
-                  "Cocok: " + c.matchedBy.map((m) => MATCH_LABEL[m] || m).join(", "),
+                  "Cocok: " +
+                    c.matchedBy.map((/** @type {string} */ m) => MATCH_LABEL[m] || m).join(", "),
                 )
               : null,
           ),
@@ -245,6 +253,7 @@ export async function render(main, { spec, user }) {
     );
   }
 
+  /** @param {string | null | undefined} next @param {number | undefined} total */
   function drawPager(next, total) {
     clear(pager);
     const pages = typeof total === "number" ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : null;
@@ -276,9 +285,11 @@ export async function render(main, { spec, user }) {
 
   // The counts follow every filter but the status (and "terlambat" the status too): each is
   // a click away from the list it counts.
+  /** @param {import("../shared/types.js").CasePage["counts"] | null | undefined} c */
   function drawCounts(c) {
     if (!c) return;
     const all = Object.values(c.perStatus).reduce((a, b) => a + b, 0);
+    /** @param {string} key @param {number} n @param {string} label @param {() => void} onclick @param {boolean} current */
     const link = (key, n, label, onclick, current) =>
       el(
         "button",
@@ -392,6 +403,7 @@ export async function render(main, { spec, user }) {
 
 // The API never lists a rahasia pelapor (it sends the label "Identitas dirahasiakan") nor
 // an anonim one (null); the cell says which.
+/** @param {import("../shared/types.js").CaseSummary} c */
 function pelaporCell(c) {
   if (c.rahasia)
     return el(

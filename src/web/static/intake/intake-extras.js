@@ -7,6 +7,8 @@ import { api } from "../shared/api.js";
 import { add, clear, el, fmtDateTime, setFieldError, STATUS } from "../shared/ui.js";
 import { checkNik, checkPhone } from "../shared/validate.js";
 
+/** @typedef {import("../shared/types.js").OpenCase} OpenCase */
+
 export const DRAFT_KEY = "aduan.intake.draft";
 export const QUEUE_KEY = "aduan.intake.queue";
 /**
@@ -111,7 +113,7 @@ export function openCaseWatcher(box, person) {
           el(
             "ul",
             {},
-            r.data.map((c) =>
+            r.data.map((/** @type {OpenCase} */ c) =>
               el(
                 "li",
                 {},

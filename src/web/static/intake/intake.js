@@ -1,3 +1,4 @@
+// @ts-check
 /* global window, document, localStorage, crypto, Event */
 import { api } from "../shared/api.js";
 import {
@@ -12,12 +13,13 @@ import {
   CHANNEL,
   INTAKE_CHANNELS,
   JENIS,
+  KECAMATAN,
 } from "../shared/ui.js";
 import { checkNik, checkPhone } from "../shared/validate.js";
-import { receiptConfirmation } from "../case/receipt.js";
+import { personFields, personValue, savedNotice } from "./intake-person.js";
+import { flushQueue, inProgress, readQueue, retryLater, writeQueue } from "./intake-queue.js";
 import {
   DRAFT_KEY,
-  QUEUE_KEY,
   MAX_AGE_DAYS,
   openCaseWatcher,
   readDraft,
@@ -30,160 +32,18 @@ import {
 // Website complaints arrive through the public form, so the desk records the other intake
 // channels only (labels and the list come from the API, see ui.js loadLabels).
 const deskChannels = () => INTAKE_CHANNELS.filter((c) => c !== "website");
-const KECAMATAN = [
-  "Banua Lawas",
-  "Bintang Ara",
-  "Haruai",
-  "Jaro",
-  "Kelua",
-  "Muara Harus",
-  "Muara Uya",
-  "Murung Pudak",
-  "Pugaan",
-  "Tanjung",
-  "Tanta",
-  "Upau",
-];
 
-export function readQueue() {
-  try {
-    return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
-  } catch {
-    return [];
-  }
-}
-function writeQueue(q) {
-  if (q.length) localStorage.setItem(QUEUE_KEY, JSON.stringify(q));
-  else localStorage.removeItem(QUEUE_KEY);
-}
+/** @typedef {import("../shared/types.js").PageContext} PageContext */
+/** @typedef {import("../shared/types.js").CaseIntake} CaseIntake */
+/** @typedef {import("../shared/types.js").CaseCreated} CaseCreated */
+/** @typedef {import("../shared/api.js").ApiError} ApiError */
+/** @typedef {import("./intake-person.js").PersonFields} PersonFields */
+/** @typedef {import("./intake-queue.js").QueueResult} QueueResult */
+/** @typedef {import("./intake-queue.js").QueueItem} QueueItem */
+/** The form's controls; radios and checkboxes are inputs, read by their `type`. */
+/** @typedef {HTMLInputElement} FormControl */
 
-let flushing = null;
-let retryTimer = null;
-
-/**
- * The hub is still saving this very intake (409 IDEMPOTENCY_IN_PROGRESS): an earlier send
- * with the same key is running, or died mid-way and the hub takes it over after a short
- * while. The item stays queued and is sent again after the hub's Retry-After.
- */
-const inProgress = (e) => e.status === 409 && e.code === "IDEMPOTENCY_IN_PROGRESS";
-
-function retryLater(e, onResult) {
-  if (retryTimer) return;
-  const seconds = Math.min(Math.max(e.retryAfter || 5, 1), 60);
-  retryTimer = window.setTimeout(() => {
-    retryTimer = null;
-    if (window.navigator.onLine) flushQueue(onResult);
-  }, seconds * 1000);
-}
-
-/**
- * Sends queued intakes one by one with their Idempotency-Key; a replay answers 200 with the
- * same case, so a send that reached the server before the line dropped is not doubled.
- */
-export function flushQueue(onResult) {
-  if (flushing) return flushing;
-  flushing = (async () => {
-    for (const item of readQueue()) {
-      try {
-        const out = await api("POST", "/api/v1/cases", item.payload, {
-          headers: { "Idempotency-Key": item.key },
-          withStatus: true,
-        });
-        writeQueue(readQueue().filter((x) => x.key !== item.key));
-        onResult({ ok: true, item, data: out.data });
-      } catch (e) {
-        // Offline, server trouble, throttling or still being saved: keep it for the next try.
-        if (
-          e.code === "OFFLINE" ||
-          e.status >= 500 ||
-          e.status === 429 ||
-          e.status === 401 ||
-          inProgress(e)
-        ) {
-          onResult({ ok: false, item, retry: true, error: e });
-          if (inProgress(e) || e.status === 429) retryLater(e, onResult);
-          break;
-        }
-        // Refused on its merits (e.g. an invalid NIK): hand it back to the form to fix.
-        writeQueue(readQueue().filter((x) => x.key !== item.key));
-        onResult({ ok: false, item, retry: false, error: e });
-      }
-    }
-  })().finally(() => {
-    flushing = null;
-  });
-  return flushing;
-}
-
-function personFields(prefix, legend, { required }) {
-  const name = el("input", {
-    name: `${prefix}-name`,
-    maxlength: 120,
-    required,
-    autocomplete: "off",
-  });
-  const nik = el("input", {
-    name: `${prefix}-nik`,
-    inputmode: "numeric",
-    maxlength: 24,
-    autocomplete: "off",
-  });
-  const phone = el("input", {
-    name: `${prefix}-phone`,
-    type: "tel",
-    maxlength: 40,
-    autocomplete: "off",
-  });
-  const sex = el(
-    "select",
-    { name: `${prefix}-sex` },
-    options({ L: "Laki-laki", P: "Perempuan" }, { empty: "–" }),
-  );
-  const box = el(
-    "fieldset",
-    { class: "person" },
-    el("legend", {}, legend),
-    field(`${prefix}-name`, required ? "Nama (wajib)" : "Nama", name),
-    field(`${prefix}-nik`, "NIK", nik, "16 digit sesuai KTP/KK"),
-    field(`${prefix}-phone`, "Nomor telepon/WA", phone, "Contoh 0812 3456 7890"),
-    field(`${prefix}-sex`, "Jenis kelamin", sex),
-  );
-  nik.addEventListener("input", () => {
-    const r = checkNik(nik.value);
-    setFieldError(`${prefix}-nik`, r.ok || r.partial ? "" : r.message);
-    const hint = document.getElementById(`${prefix}-nik-hint`);
-    hint.textContent = r.partial
-      ? r.message
-      : r.ok && !r.empty
-        ? "NIK sesuai format ✓"
-        : "16 digit sesuai KTP/KK";
-    if (r.ok && r.sex && !sex.value) sex.value = r.sex;
-  });
-  nik.addEventListener("blur", () => {
-    const r = checkNik(nik.value);
-    setFieldError(`${prefix}-nik`, r.ok ? "" : r.partial ? "NIK harus 16 digit" : r.message);
-  });
-  phone.addEventListener("input", () => {
-    const r = checkPhone(phone.value);
-    setFieldError(`${prefix}-phone`, r.ok || r.partial ? "" : r.message);
-    document.getElementById(`${prefix}-phone-hint`).textContent =
-      r.ok && !r.empty ? `Tersimpan sebagai ${r.e164} ✓` : "Contoh 0812 3456 7890";
-  });
-  phone.addEventListener("blur", () => {
-    const r = checkPhone(phone.value);
-    setFieldError(`${prefix}-phone`, r.ok ? "" : r.message);
-  });
-  return { box, name, nik, phone, sex };
-}
-
-function personValue(p) {
-  const out = { name: p.name.value.trim() };
-  if (p.nik.value.trim()) out.nik = p.nik.value.replace(/[\s.-]/g, "");
-  if (p.phone.value.trim()) out.phone = p.phone.value.trim();
-  if (p.sex.value) out.sex = p.sex.value;
-  return out;
-}
-
+/** @param {HTMLElement} main @param {Partial<PageContext>} [ctx] */
 export async function render(main, { user, spec } = {}) {
   const channelBox = el(
     "fieldset",
@@ -292,10 +152,16 @@ export async function render(main, { user, spec } = {}) {
   forOther.id = "for-other";
   rahasia.id = "rahasia";
   add(main, queueBox, status, form);
+  const checkedChannel = () =>
+    /** @type {HTMLInputElement} */ (form.querySelector('input[name="channel"]:checked'));
 
   // Draft: a half-filled form survives a reload or a closed tab.
-  const inputs = () => Array.from(form.querySelectorAll("input, select, textarea"));
+  // Selects and textareas are read as inputs: name, value (type, checked only where
+  // their type says radio or checkbox, which no select or textarea has).
+  const inputs = () =>
+    /** @type {FormControl[]} */ (Array.from(form.querySelectorAll("input, select, textarea")));
   function saveDraft() {
+    /** @type {Record<string, unknown>} */
     const d = {};
     for (const i of inputs()) {
       // "Now" is not a value to keep: a draft opened tomorrow would carry today's time.
@@ -306,12 +172,13 @@ export async function render(main, { user, spec } = {}) {
     }
     if (user) writeDraft(user.id, d);
   }
+  /** @param {Record<string, unknown>} d */
   function fillFrom(d) {
     for (const i of inputs()) {
       if (!(i.name in d)) continue;
       if (i.type === "radio") i.checked = d[i.name] === i.value;
       else if (i.type === "checkbox") i.checked = Boolean(d[i.name]);
-      else i.value = d[i.name];
+      else i.value = /** @type {string} */ (d[i.name]);
       if (i === received.input) delete i.dataset.auto;
     }
     atasNama.box.hidden = !forOther.checked;
@@ -336,9 +203,11 @@ export async function render(main, { user, spec } = {}) {
   );
   form.addEventListener("change", saveDraft);
 
+  /** @returns {CaseIntake} */
   function payload() {
+    /** @type {CaseIntake} */
     const p = {
-      channel: form.querySelector('input[name="channel"]:checked').value,
+      channel: /** @type {CaseIntake["channel"]} */ (checkedChannel().value),
       pelapor: personValue(pelapor),
       keperluan: keperluan.value.trim(),
       rahasia: rahasia.checked,
@@ -354,17 +223,19 @@ export async function render(main, { user, spec } = {}) {
   }
 
   function check() {
+    /** @type {string | null} */
     let first = null;
+    /** @param {string} id @param {string} msg */
     const bad = (id, msg) => {
       setFieldError(id, msg);
       if (msg && !first) first = id;
     };
     bad("receivedAt", receivedError(received.input));
     bad("pelapor-name", pelapor.name.value.trim() ? "" : "Nama pelapor wajib diisi");
-    for (const [pre, p] of [
+    for (const [pre, p] of /** @type {[string, PersonFields][]} */ ([
       ["pelapor", pelapor],
       ["atasnama", atasNama],
-    ]) {
+    ])) {
       if (pre === "atasnama" && !forOther.checked) continue;
       const n = checkNik(p.nik.value);
       bad(`${pre}-nik`, n.ok ? "" : n.partial ? "NIK harus 16 digit" : n.message);
@@ -374,37 +245,13 @@ export async function render(main, { user, spec } = {}) {
     if (forOther.checked)
       bad("atasnama-name", atasNama.name.value.trim() ? "" : "Nama wajib diisi");
     bad("keperluan", keperluan.value.trim().length >= 3 ? "" : "Isi aduan minimal 3 huruf");
-    if (first) document.getElementById(first).focus();
+    if (first) /** @type {HTMLElement} */ (document.getElementById(first)).focus();
     return !first;
   }
 
+  /** @param {CaseCreated} data @param {boolean} replayed */
   function showSaved(data, replayed) {
-    add(
-      clear(status),
-      el(
-        "div",
-        { class: "notice ok", role: "status", "data-case-number": data.number },
-        el(
-          "p",
-          {},
-          el("strong", {}, "Aduan tersimpan. Nomor kasus: "),
-          el("span", { class: "case-number" }, data.number),
-        ),
-        el(
-          "p",
-          {},
-          `Jenis: ${data.jenis ? JENIS[data.jenis] || data.jenis : "belum ditentukan"}`,
-          data.jenisSuggested && data.jenisSuggested !== data.jenis
-            ? ` (saran sistem: ${JENIS[data.jenisSuggested] || data.jenisSuggested})`
-            : data.jenisSuggested
-              ? " (sesuai saran sistem)"
-              : "",
-          replayed ? " · terkirim dari antrean" : "",
-        ),
-        receiptConfirmation(data),
-        el("p", {}, el("a", { href: `/kasus/${data.id}` }, "Buka halaman kasus")),
-      ),
-    );
+    add(clear(status), savedNotice(data, replayed));
   }
 
   function showQueue() {
@@ -421,6 +268,7 @@ export async function render(main, { user, spec } = {}) {
       );
   }
 
+  /** @param {QueueResult} r */
   const onResult = (r) => {
     if (r.ok) showSaved(r.data, true);
     else if (!r.retry) {
@@ -438,6 +286,7 @@ export async function render(main, { user, spec } = {}) {
     showQueue();
   };
 
+  /** @param {CaseIntake} p */
   function applyPayload(p) {
     pelapor.name.value = p.pelapor.name || "";
     pelapor.nik.value = p.pelapor.nik || "";
@@ -445,6 +294,7 @@ export async function render(main, { user, spec } = {}) {
     keperluan.value = p.keperluan || "";
   }
 
+  /** @param {ApiError} e */
   function markFields(e) {
     for (const f of e.fields || []) {
       const id = f.field
@@ -478,7 +328,8 @@ export async function render(main, { user, spec } = {}) {
       form.reset();
       atasNama.box.hidden = true;
       pelapor.name.focus();
-    } catch (e) {
+    } catch (err) {
+      const e = /** @type {ApiError} */ (err);
       if (e.code === "OFFLINE" || e.status >= 500) {
         form.reset();
         atasNama.box.hidden = true;
@@ -520,5 +371,5 @@ export async function render(main, { user, spec } = {}) {
   window.addEventListener("pagehide", () => window.clearInterval(timer));
   showQueue();
   if (readQueue().length && window.navigator.onLine) flushQueue(onResult);
-  form.querySelector('input[name="channel"]:checked').focus();
+  checkedChannel().focus();
 }

@@ -1,8 +1,10 @@
+// @ts-check
 /* global window, document */
 import { api } from "../shared/api.js";
 import { add, el, field, notice, errorMessage } from "../shared/ui.js";
 import { forgetDraft } from "../intake/intake-extras.js";
 
+/** @param {HTMLElement} main */
 export async function render(main) {
   try {
     await api("GET", "/api/v1/auth/me", undefined, { allow401: true });
@@ -13,7 +15,7 @@ export async function render(main) {
   }
   // No session: whatever draft the last one left (it may hold a NIK) goes (issue 15).
   forgetDraft();
-  document.getElementById("nav").textContent = "";
+  /** @type {HTMLElement} */ (document.getElementById("nav")).textContent = "";
   const msg = el("div", { id: "login-msg" });
   const user = el("input", {
     name: "username",

@@ -1,3 +1,4 @@
+// @ts-check
 /* global URLSearchParams */
 import { api, access, operation } from "../shared/api.js";
 import {
@@ -14,6 +15,7 @@ import {
 } from "../shared/ui.js";
 import { download } from "../shared/download.js";
 
+/** @type {Record<string, string>} */
 const RECAP_STATUS = {
   accepted: "Diterima",
   replayed: "Diterima (kiriman ulang)",
@@ -22,18 +24,24 @@ const RECAP_STATUS = {
 };
 const DATA_CHANGED =
   "Data berubah sejak laporan terakhir untuk periode ini: isi laporan ini berbeda dari yang diterbitkan sebelumnya.";
+/** @type {Record<string, string>} */
 const FORMATS = { xlsx: "Excel (XLSX)", pdf: "PDF", csv: "CSV" };
 
+/** @param {import("../shared/types.js").Spec} spec @param {string} path */
 function paramNames(spec, path) {
   const op = operation(spec, "GET", path);
-  return new Set(((op && op.parameters) || []).map((p) => p.name));
+  return new Set(((op && op.parameters) || []).map((/** @type {{ name: string }} */ p) => p.name));
 }
+/** @param {import("../shared/types.js").Spec} spec @param {string} path @returns {string[] | null} */
 function formatEnum(spec, path) {
   const op = operation(spec, "GET", path);
-  const p = ((op && op.parameters) || []).find((x) => x.name === "format");
+  const p = ((op && op.parameters) || []).find(
+    (/** @type {{ name: string }} */ x) => x.name === "format",
+  );
   return p && p.schema && p.schema.enum ? p.schema.enum : null;
 }
 
+/** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
 export async function render(main, { user, spec }) {
   const now = new Date();
   const lastMonth = new Date(now.getFullYear(), now.getMonth() - 1, 1);
@@ -132,8 +140,9 @@ export async function render(main, { user, spec }) {
             el(
               "tbody",
               {},
-              r.perJenis.map((j) =>
-                el("tr", {}, el("td", {}, j.nama), el("td", { class: "num" }, String(j.jumlah))),
+              r.perJenis.map(
+                (/** @type {import("../shared/types.js").AnnualCounts["perJenis"][number]} */ j) =>
+                  el("tr", {}, el("td", {}, j.nama), el("td", { class: "num" }, String(j.jumlah))),
               ),
             ),
           ),
@@ -216,11 +225,11 @@ export async function render(main, { user, spec }) {
               el(
                 "tbody",
                 {},
-                items.map((x) =>
+                items.map((/** @type {import("../shared/types.js").RecapReceipt} */ x) =>
                   el(
                     "tr",
                     {},
-                    el("td", {}, fmtDateTime(x.createdAt || x.sentAt || x.at)),
+                    el("td", {}, fmtDateTime(x.createdAt)),
                     el("td", {}, x.periode || "–"),
                     el("td", {}, x.target || "–"),
                     el("td", { class: "num" }, String(x.revision ?? "–")),
@@ -260,7 +269,7 @@ export async function render(main, { user, spec }) {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       clear(msg);
-      const button = form.querySelector("button");
+      const button = /** @type {HTMLButtonElement} */ (form.querySelector("button"));
       button.disabled = true;
       try {
         const r = await api("POST", pushPath, { periode: periode.value });

@@ -1,7 +1,17 @@
+// @ts-check
 /* global document, window, fetch, FormData, sessionStorage */
 // Every console action is an ordinary /api/v1 call: cookie session + double-submit CSRF.
 
+/** @typedef {import("./types.js").Spec} Spec */
+/** @typedef {import("./types.js").User} User */
+/** @typedef {{ field: string, message: string, code?: string }} FieldError */
+
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {{ code?: string, message?: string, fields?: FieldError[], allowed?: string[] } | null} body
+   * @param {string | null} [retryAfter] the Retry-After header
+   */
   constructor(status, body, retryAfter = null) {
     super((body && body.message) || `Permintaan gagal (${status})`);
     this.status = status;
@@ -13,6 +23,7 @@ export class ApiError extends Error {
   }
 }
 
+/** @returns {string} */
 export function csrfToken() {
   const m = document.cookie.match(/(?:^|;\s*)aduan_csrf=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : "";
@@ -21,8 +32,16 @@ export function csrfToken() {
 /**
  * opts: headers, allow401 (do not bounce to /masuk), raw (return the Response),
  * withStatus (return { status, data }).
+ * The answer is `any`: the JSON of whichever operation `path` names; each caller names its
+ * payload with a type from ./types.js where it reads it.
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body] JSON, or FormData sent as is
+ * @param {{ headers?: Record<string, string>, allow401?: boolean, raw?: boolean, withStatus?: boolean }} [opts]
+ * @returns {Promise<any>}
  */
 export async function api(method, path, body, opts = {}) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: "application/json", ...(opts.headers || {}) };
   if (method !== "GET" && method !== "HEAD") headers["X-CSRF-Token"] = csrfToken();
   let payload;
@@ -56,9 +75,11 @@ export async function api(method, path, body, opts = {}) {
   return opts.withStatus ? { status: res.status, data } : data;
 }
 
+/** @type {Promise<Spec> | null} */
 let specPromise = null;
 
 /** The hub's own OpenAPI document: which endpoints exist and which roles may call them. */
+/** @returns {Promise<Spec>} */
 export function loadSpec() {
   if (!specPromise) {
     const cached = sessionStorage.getItem("aduan.spec");
@@ -76,12 +97,17 @@ export function loadSpec() {
   return specPromise;
 }
 
+/** @param {Spec} spec @param {string} method @param {string} path */
 export function operation(spec, method, path) {
   const item = spec && spec.paths && spec.paths[path];
   return (item && item[method.toLowerCase()]) || null;
 }
 
 /** "yes" | "no" (role refused) | "missing" (endpoint not in this hub yet). */
+/**
+ * @param {Spec} spec @param {User} user @param {string} method @param {string} path
+ * @returns {"yes" | "no" | "missing"}
+ */
 export function access(spec, user, method, path) {
   const op = operation(spec, method, path);
   if (!op) return "missing";

@@ -1,7 +1,9 @@
+// @ts-check
 /* global document, setTimeout */
 import { api } from "./api.js";
 
 /** Fetches a file with the session cookie and hands it to the browser as a download. */
+/** @param {string} path @param {string} fallbackName */
 export async function download(path, fallbackName) {
   const res = await api("GET", path, undefined, { raw: true, headers: { Accept: "*/*" } });
   const cd = res.headers.get("content-disposition") || "";

@@ -1,3 +1,4 @@
+// @ts-check
 // Client-side mirrors of the server's NIK and phone rules, for feedback while typing.
 // The server re-validates every field and stays the authority.
 
@@ -7,6 +8,7 @@ const PROVINCES = new Set([
 ]);
 
 /** { ok, partial, message }: partial = still being typed (fewer than 16 digits, all digits). */
+/** @param {string | null | undefined} raw */
 export function checkNik(raw) {
   const nik = String(raw || "").replace(/[\s.-]/g, "");
   if (!nik) return { ok: true, empty: true, message: "" };
@@ -32,6 +34,7 @@ export function checkNik(raw) {
 }
 
 /** Accepts 08…, 62…, +62…, 0062… with spaces or dashes; returns the E.164 form when valid. */
+/** @param {string | null | undefined} raw */
 export function checkPhone(raw) {
   let s = String(raw || "")
     .trim()

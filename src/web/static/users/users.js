@@ -1,3 +1,4 @@
+// @ts-check
 import { api, access } from "../shared/api.js";
 import {
   add,
@@ -14,6 +15,7 @@ import {
   fmtDate,
 } from "../shared/ui.js";
 
+/** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
 export async function render(main, { user, spec }) {
   const a = access(spec, user, "GET", "/api/v1/users");
   if (a !== "yes") {
@@ -59,7 +61,7 @@ export async function render(main, { user, spec }) {
         el(
           "tbody",
           {},
-          rows.map((u) => {
+          rows.map((/** @type {import("../shared/types.js").StaffAccount} */ u) => {
             const role = el("select", { "aria-label": `Peran ${u.username}` }, options(ROLE));
             role.value = u.role;
             const bidang = el(
@@ -159,6 +161,7 @@ export async function render(main, { user, spec }) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clear(addMsg);
+    /** @type {Record<string, string>} */
     const body = { username: username.value.trim(), password: password.value, role: role.value };
     if (displayName.value.trim()) body.displayName = displayName.value.trim();
     if (bidang.value) body.bidang = bidang.value;
@@ -185,13 +188,14 @@ export async function render(main, { user, spec }) {
     required: true,
   });
   const resetMsg = el("div", { "aria-live": "polite" });
+  /** @param {import("../shared/types.js").StaffAccount[]} rows */
   function fillReset(rows) {
     const keep = who.value;
     clear(who);
     add(
       who,
       el("option", { value: "" }, "Pilih pengguna"),
-      rows.map((u) =>
+      rows.map((/** @type {import("../shared/types.js").StaffAccount} */ u) =>
         el(
           "option",
           { value: u.id },
