@@ -489,7 +489,7 @@ describe.skipIf(Boolean(missing))(
       // A string, so the test runner does not rewrite the browser's dynamic import.
       const out = await s.page.evaluate(`(async () => {
         const src = document.querySelector("script[type=module]").getAttribute("src");
-        const ui = await import(src.replace("app.js", "ui.js"));
+        const ui = await import(src.replace("app.js", "shared/ui.js"));
         return ${JSON.stringify(errors)}.map((e) => ui.errorMessage(e));
       })()`);
       expect(out).toEqual([
