@@ -198,7 +198,7 @@ describe.skipIf(Boolean(missing))(
         expect(problems).toEqual({});
       });
 
-      it(`date filters read dd/mm/yyyy in an en-US browser (${width})`, async () => {
+      it(`date fields read dd/mm/yyyy in an en-US browser: inbox filters, intake (${width})`, async () => {
         const s = await newSession(browser, hub.url, viewport, "en-US");
         const p = s.page;
         await loginViaForm(p, "ko.ani", PASSWORD);
@@ -230,7 +230,34 @@ describe.skipIf(Boolean(missing))(
         ).toBe(false);
         expect(p.url()).toContain("sampai=2026-12-03");
         await screenshot(p, `15-tanggal-en-US-${width}`);
+        // The intake's "tanggal dan jam diterima" too: now, as dd/mm/yyyy jj.mm.
+        await p.goto("/catat");
+        await ready(p);
+        const now = new Date(Date.now() + 8 * 3_600_000).toISOString();
+        expect(await p.locator("#receivedAt").getAttribute("type")).toBe("text");
+        expect(await shownText(p, "#receivedAt")).toMatch(
+          new RegExp(`^${now.slice(8, 10)}/${now.slice(5, 7)}/${now.slice(0, 4)} \\d{2}\\.\\d{2}$`),
+        );
+        await p.locator("#receivedAt").fill("31/12/2099 08.00");
+        expect(await p.locator("#receivedAt-err").textContent()).toBe("Tidak boleh di masa depan");
+        await p.locator("#receivedAt").fill("12/31/2025 08.00");
+        expect(await p.locator("#receivedAt-err").textContent()).toContain("hh/bb/tttt jj.mm");
         await s.context.close();
+        // The admin's local holiday: typed dd/mm/yyyy, stored yyyy-mm-dd, listed dd/mm/yyyy.
+        const a = await newSession(browser, hub.url, viewport, "en-US");
+        const q = a.page;
+        await loginViaForm(q, "adm", PASSWORD);
+        await q.goto("/katalog");
+        await ready(q);
+        await q.locator("#h-date").fill("14/08/2026");
+        await q.locator("#h-reason").fill("Hari jadi Kabupaten Tabalong");
+        await q.locator("#h-reason").press("Enter");
+        await q.locator("td", { hasText: "14/08/2026" }).first().waitFor();
+        const saved = await hub.ctx.db.prisma.calendarOverride.findUnique({
+          where: { date: "2026-08-14" },
+        });
+        expect(saved?.reason).toBe("Hari jadi Kabupaten Tabalong");
+        await a.context.close();
       });
 
       it(`Bahasa labels: role, health checks apart from channels, not configured says how (${width})`, async () => {

@@ -1,4 +1,5 @@
 import { api, access } from "../shared/api.js";
+import { dateInput, dateField, formatDmy } from "../shared/date-input.js";
 import {
   add,
   el,
@@ -284,7 +285,13 @@ async function holidays(spec, user) {
             "tbody",
             {},
             rows.map((x) =>
-              el("tr", {}, el("td", {}, x.date), el("td", {}, x.kind), el("td", {}, x.note)),
+              el(
+                "tr",
+                {},
+                el("td", {}, formatDmy(x.date) || x.date),
+                el("td", {}, x.kind),
+                el("td", {}, x.note),
+              ),
             ),
           ),
         ),
@@ -306,7 +313,8 @@ async function holidays(spec, user) {
   add(box, filter, list);
   const put = "/api/v1/calendar/overrides/{date}";
   if (access(spec, user, "PUT", put) === "yes") {
-    const date = el("input", { type: "date", required: true });
+    // dd/mm/yyyy whatever the browser's locale; .value stays yyyy-mm-dd.
+    const date = dateInput({ required: true });
     const working = el(
       "select",
       {},
@@ -317,7 +325,7 @@ async function holidays(spec, user) {
     const form = el(
       "form",
       { class: "inline", novalidate: true },
-      field("h-date", "Tanggal", date),
+      dateField("h-date", "Tanggal", date),
       field("h-working", "Jenis", working),
       field("h-reason", "Keterangan", reason),
       el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Simpan")),

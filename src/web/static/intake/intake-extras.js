@@ -6,6 +6,7 @@
 import { api } from "../shared/api.js";
 import { add, clear, el, fmtDateTime, setFieldError, STATUS } from "../shared/ui.js";
 import { checkNik, checkPhone } from "../shared/validate.js";
+import { dateTimeInput, shownText } from "../shared/date-input.js";
 
 export const DRAFT_KEY = "aduan.intake.draft";
 export const QUEUE_KEY = "aduan.intake.queue";
@@ -22,12 +23,12 @@ export const MAX_AGE_DAYS = 365;
 
 const WITA_MS = 8 * 3_600_000;
 
-/** A datetime-local value (WITA wall clock) for an instant. @param {number} ms */
+/** A yyyy-mm-ddThh:mm value (WITA wall clock) for an instant. @param {number} ms */
 export function witaLocal(ms) {
   return new Date(ms + WITA_MS).toISOString().slice(0, 16);
 }
 
-/** The instant of a datetime-local value read as WITA. @param {string} v */
+/** The instant of a yyyy-mm-ddThh:mm value read as WITA. @param {string} v */
 export function fromWitaLocal(v) {
   return new Date(`${v}:00+08:00`);
 }
@@ -37,9 +38,8 @@ export function fromWitaLocal(v) {
  * server stamps the moment it saves), bounded to [now − MAX_AGE_DAYS, now].
  */
 export function receivedControl() {
-  const input = /** @type {HTMLInputElement} */ (
-    el("input", { type: "datetime-local", name: "receivedAt", step: 60 })
-  );
+  // dd/mm/yyyy jj.mm whatever the browser's locale; .value stays yyyy-mm-ddThh:mm.
+  const input = dateTimeInput({ name: "receivedAt" });
   const toNow = () => {
     const now = Date.now();
     input.value = witaLocal(now);
@@ -57,7 +57,10 @@ export function receivedControl() {
 /** Why the received time is refused, or "". @param {HTMLInputElement} input */
 export function receivedError(input) {
   if (input.dataset.auto === "1") return "";
-  if (!input.value) return "Tanggal dan jam diterima wajib diisi";
+  if (!input.value)
+    return shownText(input).trim()
+      ? "Tulis sebagai hh/bb/tttt jj.mm, mis. 05/12/2026 14.30"
+      : "Tanggal dan jam diterima wajib diisi";
   const t = fromWitaLocal(input.value).getTime();
   if (Number.isNaN(t)) return "Tanggal dan jam tidak valid";
   if (t > Date.now() + 5 * 60_000) return "Tidak boleh di masa depan";

@@ -66,6 +66,60 @@ export function dateInput(attrs = {}) {
   return input;
 }
 
+/** The text the field shows (not its yyyy-mm-dd value). @param {HTMLInputElement} input */
+export function shownText(input) {
+  return String(NATIVE.get?.call(input) || "");
+}
+
+/**
+ * "05/12/2026 14.30", "5/12/2026 14:30" or "2026-12-05T14:30" → "2026-12-05T14:30";
+ * anything else → "".
+ * @param {string} text
+ */
+export function parseDmyTime(text) {
+  const t = String(text || "").trim();
+  const iso = t.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/);
+  const dmy = t.match(/^(\S+)[ ,]+(\d{1,2})[.:](\d{2})$/);
+  const [date, hh, mm] = iso
+    ? [parseDmy(iso[1].split("-").reverse().join("/")), iso[2], iso[3]]
+    : dmy
+      ? [parseDmy(dmy[1]), dmy[2], dmy[3]]
+      : ["", "", ""];
+  if (!date || Number(hh) > 23 || Number(mm) > 59) return "";
+  return `${date}T${String(hh).padStart(2, "0")}:${mm}`;
+}
+
+/**
+ * A "dd/mm/yyyy jj.mm" text input whose `value` reads and takes "yyyy-mm-ddThh:mm" (the
+ * datetime-local format), whatever the browser's locale.
+ * @param {Record<string, unknown>} attrs
+ * @returns {HTMLInputElement}
+ */
+export function dateTimeInput(attrs = {}) {
+  const input = /** @type {HTMLInputElement} */ (
+    el("input", {
+      type: "text",
+      autocomplete: "off",
+      placeholder: "hh/bb/tttt jj.mm",
+      title: "Tanggal dan jam sebagai hh/bb/tttt jj.mm, mis. 05/12/2026 14.30",
+      maxlength: 20,
+      "data-date": "dmy-time",
+      ...attrs,
+    })
+  );
+  Object.defineProperty(input, "value", {
+    configurable: true,
+    get() {
+      return parseDmyTime(NATIVE.get?.call(this));
+    },
+    set(v) {
+      const m = String(v || "").match(/^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})/);
+      NATIVE.set?.call(this, m ? `${formatDmy(m[1])} ${m[2]}.${m[3]}` : "");
+    },
+  });
+  return input;
+}
+
 /**
  * field() for a dateInput, with a button that opens the browser's calendar.
  * @param {string} id @param {string} label @param {HTMLInputElement} input @param {string} [hint]
