@@ -266,6 +266,22 @@ describe.skipIf(Boolean(missing))(
         await loginViaForm(p, "fo.a", PASSWORD);
         expect(await p.locator(".who").textContent()).toContain("Petugas layanan");
         expect(await p.locator("body").textContent()).not.toMatch(/Front office/i);
+        // A file input speaks Bahasa, not the browser's "Choose File / No file chosen".
+        await p.goto(`/kasus/${id.url}`);
+        await ready(p);
+        const file = p.locator("#f-shot");
+        expect(
+          await file.evaluate((e) => (e as unknown as { offsetWidth: number }).offsetWidth),
+        ).toBeLessThanOrEqual(1);
+        const row = p.locator("#f-shot + .file-row");
+        expect(await row.locator(".file-pick").textContent()).toBe("Pilih berkas");
+        expect(await row.locator(".file-name").textContent()).toBe("Belum ada berkas dipilih");
+        await file.setInputFiles({
+          name: "bukti-siks.pdf",
+          mimeType: "application/pdf",
+          buffer: Buffer.from("%PDF-1.4\n"),
+        });
+        expect(await row.locator(".file-name").textContent()).toBe("bukti-siks.pdf");
         await s.context.close();
         for (const user of ["adm", "ko.ani"]) {
           const a = await newSession(browser, hub.url, viewport);

@@ -3,6 +3,7 @@ import { api, loadSpec, access } from "./shared/api.js";
 import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./shared/ui.js";
 import { forgetOnLogout, settleQueue } from "./intake/intake-extras.js";
 import { watchTables } from "./shared/table-labels.js";
+import { watchFileInputs } from "./shared/file-inputs.js";
 
 const MODULES = {
   "kotak-masuk": "./inbox/inbox.js",
@@ -124,6 +125,7 @@ async function start() {
     settleQueue(user);
     buildNav(user, spec, page);
     watchTables(main);
+    watchFileInputs(main);
     const mod = await import(MODULES[page]);
     add(clear(main), heading);
     await mod.render(main, { user, spec });
