@@ -12,7 +12,7 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   admin: "Admin",
   kadis: "Kepala Dinas",
   koordinator: "Koordinator",
-  front_office: "Front office",
+  front_office: "Petugas layanan",
   penelaah: "Penelaah",
 };
 

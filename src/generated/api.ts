@@ -488,7 +488,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per pull stream - last success, lag, last error (Bahasa Indonesia), open dead letters and alerts */
+        /** Per channel (pull streams, webhook channels) and other checks - label, configured or the variables still unset, last success, lag, last error (Bahasa Indonesia), open dead letters and alerts */
         get: operations["getChannelHealth"];
         put?: never;
         post?: never;
@@ -1900,8 +1900,18 @@ export interface components {
             error?: string | null;
         };
         ChannelHealth: {
+            /** @description lapor, email:<mailbox>, email, whatsapp, meta, smtp, pdp.audit-chain… */
             stream: string;
+            /** @description Bahasa label for staff (issue 15) */
+            label: string;
+            /**
+             * @description channel = a way complaints arrive; check = another of the hub's checks (audit seal, outgoing mail)
+             * @enum {string}
+             */
+            kind: "channel" | "check";
             configured: boolean;
+            /** @description Environment variables still unset that would configure it (empty when configured) */
+            missingConfig: string[];
             healthy: boolean;
             /** Format: date-time */
             lastSuccessAt: string | null;
@@ -2493,6 +2503,8 @@ export interface operations {
                 overdue?: boolean;
                 sort?: "arrival" | "received";
                 counts?: boolean;
+                noJenis?: boolean;
+                noBidang?: boolean;
                 cursor?: string;
                 limit?: number;
             };

@@ -2,7 +2,7 @@ import type { HubContext } from "../context.js";
 import { newLookupToken } from "../security/lookup-token.js";
 import type { components } from "../generated/api.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { DomainError, notFound, type FieldError } from "../domain/errors.js";
+import { DomainError, notFound, validationFailed, type FieldError } from "../domain/errors.js";
 import {
   identityAccess,
   listedPelaporName,
@@ -326,7 +326,12 @@ export type ListFilter = {
   sort?: "arrival" | "received" | undefined;
   /** issue 15: also answer the total and the counts (one grouped query more) */
   counts?: boolean | string | undefined;
+  /** issue 15: only cases with no jenis / no bidang (not with `jenis` / `bidang`) */
+  noJenis?: boolean | string | undefined;
+  noBidang?: boolean | string | undefined;
 };
+
+const isTrue = (v: boolean | string | undefined) => v === true || v === "true";
 
 /** issue 15: what a search term matched on a listed case. */
 export type SearchMatch = "nomor" | "pelacakan" | "nama" | "keperluan" | "nik" | "telepon";
@@ -412,6 +417,9 @@ function baseFilters(
   if (f.channel) where.push(`c.channel = ${p(f.channel)}`);
   if (f.jenis) where.push(`c.jenis = ${p(f.jenis)}`);
   if (f.bidang) where.push(`c.bidang = ${p(f.bidang)}`);
+  // issue 15: cases nobody classified yet / not disposed to a bidang yet.
+  if (isTrue(f.noJenis)) where.push(`c.jenis IS NULL`);
+  if (isTrue(f.noBidang)) where.push(`c.bidang IS NULL`);
   if (f.receivedFrom) where.push(`c."receivedAt" >= ${p(new Date(f.receivedFrom))}`);
   if (f.receivedTo) where.push(`c."receivedAt" < ${p(new Date(f.receivedTo))}`);
   const matchers: [SearchMatch, string][] = [];
@@ -527,6 +535,17 @@ export async function listCases(
 }> {
   const limit = f.limit ?? 25;
   const now = ctx.clock();
+  const both = [
+    ...(isTrue(f.noJenis) && f.jenis ? ["noJenis"] : []),
+    ...(isTrue(f.noBidang) && f.bidang ? ["noBidang"] : []),
+  ];
+  if (both.length)
+    throw validationFailed(
+      both.map((k) => ({
+        field: `query.${k}`,
+        message: `tidak dapat digabung dengan ${k === "noJenis" ? "jenis" : "bidang"}`,
+      })),
+    );
   const { params, p } = paramList();
   const { where, matchers, nik } = baseFilters(ctx, user, f, p);
   if (f.status) where.push(`c.status = ${p(f.status)}`);

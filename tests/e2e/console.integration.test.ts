@@ -430,15 +430,20 @@ describe.skipIf(Boolean(missing))(
           createHash("sha256").update(JSON.stringify(payload)).digest("hex"),
         ],
       );
+      // The queue as the console writes it: the item and its owner (issue 15: a queue
+      // belongs to the user who queued it).
       await page.evaluate(
-        ([k, p]) =>
-          (
+        ([k, p, id]) => {
+          const ls = (
             globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }
-          ).localStorage.setItem(
+          ).localStorage;
+          ls.setItem(
             "aduan.intake.queue",
             JSON.stringify([{ key: k, payload: p, savedAt: new Date().toISOString() }]),
-          ),
-        [key, payload] as const,
+          );
+          ls.setItem("aduan.intake.queue.user", JSON.stringify({ id, username: "fo.sari" }));
+        },
+        [key, payload, foId] as const,
       );
       const answers: number[] = [];
       page.on("response", (r) => {

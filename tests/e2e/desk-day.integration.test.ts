@@ -266,7 +266,9 @@ describe.skipIf(Boolean(missing))(
         await ready(p);
         // Defaults to now (WITA).
         const wita = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-        expect(await p.locator("#receivedAt").inputValue()).toContain(wita);
+        // Shown dd/mm/yyyy jj.mm whatever the browser's locale.
+        const witaShown = wita.split("-").reverse().join("/");
+        expect(await p.locator("#receivedAt").inputValue()).toContain(witaShown);
         await p.getByLabel("Nama (wajib)").first().fill("Siti Aisyah");
         await p.locator("#pelapor-nik").fill(NIK);
         await p.locator("#pelapor-phone").focus();
@@ -312,7 +314,7 @@ describe.skipIf(Boolean(missing))(
         expect(await p.locator("#pelapor-phone").inputValue()).toBe("");
         expect(await p.locator("#keperluan").inputValue()).toBe("");
         expect(await p.locator("[data-open-cases]").count()).toBe(0);
-        expect(await p.locator("#receivedAt").inputValue()).toContain(wita);
+        expect(await p.locator("#receivedAt").inputValue()).toContain(witaShown);
         // A draft holding a NIK …
         await p.getByLabel("Nama (wajib)").first().fill("Warga Baru");
         await p.locator("#pelapor-nik").fill(NIK);

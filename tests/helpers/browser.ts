@@ -39,12 +39,14 @@ export async function newSession(
   browser: Browser,
   baseURL: string,
   viewport = DESKTOP,
+  /** The browser's locale; "en-US" shows what a default-English Chromium shows. */
+  locale = "id-ID",
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     baseURL,
     viewport,
     acceptDownloads: true,
-    locale: "id-ID",
+    locale,
   });
   context.setDefaultTimeout(8_000);
   const page = await context.newPage();

@@ -2,7 +2,9 @@
 /* global document, window */
 import { api, loadSpec, access } from "./shared/api.js";
 import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./shared/ui.js";
-import { forgetOnLogout } from "./intake/intake-extras.js";
+import { forgetOnLogout, settleQueue } from "./intake/intake-extras.js";
+import { watchTables } from "./shared/table-labels.js";
+import { watchFileInputs } from "./shared/file-inputs.js";
 
 /** @type {Record<string, string>} */
 const MODULES = {
@@ -138,7 +140,11 @@ async function start() {
       loadSpec(),
       loadLabels(api),
     ]);
+    // Unsent intakes queued by another user (whose session ended) are dropped unsent.
+    settleQueue(user);
     buildNav(user, spec, page);
+    watchTables(main);
+    watchFileInputs(main);
     const mod = await import(MODULES[page || ""]);
     add(clear(main), heading);
     await mod.render(main, { user, spec });

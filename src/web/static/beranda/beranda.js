@@ -203,9 +203,13 @@ export async function render(main) {
                 : "Belum didisposisi"
               : labels[c] || c,
           n: counts[c] || 0,
-          // The inbox cannot filter "no bidang/jenis yet"; that one number is plain text.
-          href:
-            c === "" ? null : inboxHref({ [key]: c, from, to, bidang: key === "bidang" ? c : "" }),
+          // "" = no bidang/jenis yet: the inbox's "tanpa" filter (noBidang / noJenis).
+          href: inboxHref({
+            [key]: c === "" ? "tanpa" : c,
+            from,
+            to,
+            bidang: key === "bidang" ? (c === "" ? "tanpa" : c) : "",
+          }),
         }))
         .filter((r) => key === "status" || key === "bidang" || r.n > 0);
     };

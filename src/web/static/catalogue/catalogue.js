@@ -1,5 +1,6 @@
 // @ts-check
 import { api, access } from "../shared/api.js";
+import { dateInput, dateField, formatDmy } from "../shared/date-input.js";
 
 /** @typedef {import("../shared/types.js").CalendarYear} CalendarYear */
 import {
@@ -297,7 +298,13 @@ async function holidays(spec, user) {
             "tbody",
             {},
             rows.map((x) =>
-              el("tr", {}, el("td", {}, x.date), el("td", {}, x.kind), el("td", {}, x.note)),
+              el(
+                "tr",
+                {},
+                el("td", {}, formatDmy(x.date) || x.date),
+                el("td", {}, x.kind),
+                el("td", {}, x.note),
+              ),
             ),
           ),
         ),
@@ -319,7 +326,8 @@ async function holidays(spec, user) {
   add(box, filter, list);
   const put = "/api/v1/calendar/overrides/{date}";
   if (access(spec, user, "PUT", put) === "yes") {
-    const date = el("input", { type: "date", required: true });
+    // dd/mm/yyyy whatever the browser's locale; .value stays yyyy-mm-dd.
+    const date = dateInput({ required: true });
     const working = el(
       "select",
       {},
@@ -330,7 +338,7 @@ async function holidays(spec, user) {
     const form = el(
       "form",
       { class: "inline", novalidate: true },
-      field("h-date", "Tanggal", date),
+      dateField("h-date", "Tanggal", date),
       field("h-working", "Jenis", working),
       field("h-reason", "Keterangan", reason),
       el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Simpan")),

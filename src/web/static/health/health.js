@@ -12,6 +12,8 @@ import {
   CHANNEL,
 } from "../shared/ui.js";
 
+/** @typedef {import("../shared/types.js").ChannelHealth} ChannelHealth */
+
 /** @param {number | string | null | undefined} sec seconds */
 function lagText(sec) {
   if (sec === null || sec === undefined) return "–";
@@ -21,10 +23,87 @@ function lagText(sec) {
   return `${Math.round(s / 3600)} jam`;
 }
 
+/**
+ * What a row's "Masalah" cell says. Not configured: plainly, and to the admin which
+ * environment variables would configure it.
+ */
+/** @param {ChannelHealth} c @param {import("../shared/types.js").User} user */
+function problemCell(c, user) {
+  if (!c.configured) {
+    const vars = c.missingConfig || [];
+    return el(
+      "span",
+      { class: "problem", "data-not-configured": "" },
+      `${c.label || c.stream} belum dikonfigurasi.`,
+      user.role === "admin" && vars.length
+        ? el(
+            "span",
+            { class: "config-vars" },
+            " Atur variabel lingkungan ",
+            vars.map((v, i) => [i ? ", " : "", el("code", {}, v)]).flat(),
+            " di server, lalu jalankan ulang hub.",
+          )
+        : null,
+    );
+  }
+  // lastError is already plain Bahasa Indonesia (e.g. "Token LAPOR! ditolak (401)…").
+  if (!c.healthy) return el("span", { class: "problem" }, c.lastError || "Tidak sehat.");
+  return c.openAlerts ? `Baik (${c.openAlerts} peringatan terbuka)` : "Baik";
+}
+
+/**
+ * @param {ChannelHealth[]} items
+ * @param {import("../shared/types.js").User} user
+ * @param {string} first the first column's heading
+ */
+function healthTable(items, user, first) {
+  return el(
+    "div",
+    { class: "table-wrap" },
+    el(
+      "table",
+      { class: "small-table" },
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          [
+            first,
+            "Sinkron terakhir berhasil",
+            "Keterlambatan",
+            "Gagal (sinkron terakhir)",
+            "Surat mati",
+            "Masalah",
+          ].map((h) => el("th", { scope: "col" }, h)),
+        ),
+      ),
+      el(
+        "tbody",
+        {},
+        items.map((c) =>
+          el(
+            "tr",
+            { "data-channel": c.stream },
+            el("td", {}, c.label || CHANNEL[c.stream] || c.stream),
+            el("td", {}, fmtDateTime(c.lastSuccessAt)),
+            el("td", {}, lagText(c.lagSeconds)),
+            el("td", { class: "num" }, String((c.lastRun && c.lastRun.failed) ?? 0)),
+            el("td", { class: "num" }, String(c.openDeadLetters ?? 0)),
+            el("td", {}, problemCell(c, user)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
 export async function render(main, { user, spec }) {
   const hPath = "/api/v1/channels/health";
   const box = section("Status kanal");
+  const checks = section("Pemeriksaan lain");
   const a = access(spec, user, "GET", hPath);
   if (a === "missing") add(box, unavailable("Kesehatan kanal"));
   else if (a === "no")
@@ -32,61 +111,20 @@ export async function render(main, { user, spec }) {
   else {
     try {
       const r = await api("GET", hPath);
+      /** @type {ChannelHealth[]} */
       const items = r.data || [];
+      // Channels are how complaints arrive; the audit seal and outgoing mail are checks.
       add(
         box,
-        el(
-          "table",
-          { class: "small-table" },
-          el(
-            "thead",
-            {},
-            el(
-              "tr",
-              {},
-              [
-                "Kanal",
-                "Sinkron terakhir berhasil",
-                "Keterlambatan",
-                "Gagal (sinkron terakhir)",
-                "Surat mati",
-                "Masalah",
-              ].map((h) => el("th", { scope: "col" }, h)),
-            ),
-          ),
-          el(
-            "tbody",
-            {},
-            items.map((/** @type {import("../shared/types.js").ChannelHealth} */ c) => {
-              // lastError is already plain Bahasa Indonesia (e.g. "Token LAPOR! ditolak (401)…").
-              const problem = !c.configured
-                ? "Kanal ini belum dikonfigurasi."
-                : c.healthy
-                  ? null
-                  : c.lastError || "Kanal tidak sehat.";
-              const failed = c.lastRun ? c.lastRun.failed : 0;
-              return el(
-                "tr",
-                { "data-channel": c.stream },
-                el("td", {}, CHANNEL[c.stream] || c.stream),
-                el("td", {}, fmtDateTime(c.lastSuccessAt)),
-                el("td", {}, lagText(c.lagSeconds)),
-                el("td", { class: "num" }, String(failed ?? 0)),
-                el("td", { class: "num" }, String(c.openDeadLetters ?? 0)),
-                el(
-                  "td",
-                  {},
-                  problem
-                    ? el("span", { class: "problem" }, problem)
-                    : c.openAlerts
-                      ? `Baik (${c.openAlerts} peringatan terbuka)`
-                      : "Baik",
-                ),
-              );
-            }),
-          ),
+        healthTable(
+          items.filter((c) => c.kind !== "check"),
+          user,
+          "Kanal",
         ),
       );
+      const other = items.filter((c) => c.kind === "check");
+      if (other.length) add(checks, healthTable(other, user, "Pemeriksaan"));
+      else add(checks, el("p", { class: "muted" }, "Tidak ada pemeriksaan lain."));
     } catch (e) {
       add(box, notice("error", errorMessage(e)));
     }
@@ -179,5 +217,5 @@ export async function render(main, { user, spec }) {
       add(dl, notice("error", errorMessage(e)));
     }
   }
-  add(main, box, dl);
+  add(main, box, checks, dl);
 }

@@ -17,9 +17,12 @@ import {
   JENIS,
   BIDANG,
 } from "../shared/ui.js";
+import { dateInput, dateField } from "../shared/date-input.js";
 import { readState, writeState, witaStart, witaEndExclusive, witaToday } from "./inbox-state.js";
 
 const PAGE_SIZE = 20;
+/** The jenis/bidang filter value (and address value) for "none yet". */
+const NONE = "tanpa";
 
 /** What a search term matched, as the row says it (issue 15). */
 /** @type {Record<string, string>} */
@@ -48,6 +51,9 @@ export async function render(main, { spec, user }) {
   const bidangLabels = { ...BIDANG };
   if (mine) bidangLabels[mine] = `Bidang saya (${BIDANG[mine] || mine})`;
   const bidang = el("select", { name: "bidang" }, options(bidangLabels, { empty: "Semua bidang" }));
+  // issue 15: cases nobody classified / disposed yet ("tanpa" in the address).
+  if (params.has("noJenis")) add(jenis, el("option", { value: NONE }, "Tanpa jenis"));
+  if (params.has("noBidang")) add(bidang, el("option", { value: NONE }, "Tanpa bidang"));
   const q = el("input", {
     type: "search",
     name: "q",
@@ -55,8 +61,9 @@ export async function render(main, { spec, user }) {
     autocomplete: "off",
     placeholder: "Nomor, nama, NIK, telepon…",
   });
-  const from = el("input", { type: "date", name: "dari" });
-  const to = el("input", { type: "date", name: "sampai" });
+  // dd/mm/yyyy whatever the browser's locale; .value stays yyyy-mm-dd.
+  const from = dateInput({ name: "dari" });
+  const to = dateInput({ name: "sampai" });
   const sort = el(
     "select",
     { name: "urut" },
@@ -80,8 +87,8 @@ export async function render(main, { spec, user }) {
     field("f-channel", "Kanal", channel),
     field("f-jenis", "Jenis", jenis),
     field("f-bidang", "Bidang", bidang),
-    field("f-dari", "Diterima dari tanggal", from),
-    field("f-sampai", "Sampai tanggal", to),
+    dateField("f-dari", "Diterima dari tanggal", from),
+    dateField("f-sampai", "Sampai tanggal", to),
     field("f-urut", "Urutkan", sort),
     el(
       "div",
@@ -137,8 +144,10 @@ export async function render(main, { spec, user }) {
     const p = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (state.status) p.set("status", state.status);
     if (state.channel) p.set("channel", state.channel);
-    if (state.jenis) p.set("jenis", state.jenis);
-    if (state.bidang) p.set("bidang", state.bidang);
+    if (state.jenis === NONE) p.set("noJenis", "true");
+    else if (state.jenis) p.set("jenis", state.jenis);
+    if (state.bidang === NONE) p.set("noBidang", "true");
+    else if (state.bidang) p.set("bidang", state.bidang);
     if (state.from) p.set("receivedFrom", witaStart(state.from));
     if (state.to) p.set("receivedTo", witaEndExclusive(state.to));
     if (state.overdue) p.set("overdue", "true");

@@ -6,11 +6,16 @@
 import { api } from "../shared/api.js";
 import { add, clear, el, fmtDateTime, setFieldError, STATUS } from "../shared/ui.js";
 import { checkNik, checkPhone } from "../shared/validate.js";
+import { dateTimeInput, shownText } from "../shared/date-input.js";
 
 /** @typedef {import("../shared/types.js").OpenCase} OpenCase */
 
 export const DRAFT_KEY = "aduan.intake.draft";
 export const QUEUE_KEY = "aduan.intake.queue";
+/** Who queued the unsent intakes: { id, username } (issue 15: the queue is its writer's). */
+export const QUEUE_OWNER_KEY = "aduan.intake.queue.user";
+/** A queued intake older than this is dropped unsent at the login page (it holds a NIK). */
+export const QUEUE_MAX_AGE_MS = 24 * 3_600_000;
 /**
  * How far back the desk may usually date a complaint (a paper backlog, a kotak-saran
  * letter): the input's lower bound and hint. The server's ADUAN_INTAKE_MAX_AGE_DAYS
@@ -20,12 +25,12 @@ export const MAX_AGE_DAYS = 365;
 
 const WITA_MS = 8 * 3_600_000;
 
-/** A datetime-local value (WITA wall clock) for an instant. @param {number} ms */
+/** A yyyy-mm-ddThh:mm value (WITA wall clock) for an instant. @param {number} ms */
 export function witaLocal(ms) {
   return new Date(ms + WITA_MS).toISOString().slice(0, 16);
 }
 
-/** The instant of a datetime-local value read as WITA. @param {string} v */
+/** The instant of a yyyy-mm-ddThh:mm value read as WITA. @param {string} v */
 export function fromWitaLocal(v) {
   return new Date(`${v}:00+08:00`);
 }
@@ -35,9 +40,8 @@ export function fromWitaLocal(v) {
  * server stamps the moment it saves), bounded to [now − MAX_AGE_DAYS, now].
  */
 export function receivedControl() {
-  const input = /** @type {HTMLInputElement} */ (
-    el("input", { type: "datetime-local", name: "receivedAt", step: 60 })
-  );
+  // dd/mm/yyyy jj.mm whatever the browser's locale; .value stays yyyy-mm-ddThh:mm.
+  const input = dateTimeInput({ name: "receivedAt" });
   const toNow = () => {
     const now = Date.now();
     input.value = witaLocal(now);
@@ -55,7 +59,10 @@ export function receivedControl() {
 /** Why the received time is refused, or "". @param {HTMLInputElement} input */
 export function receivedError(input) {
   if (input.dataset.auto === "1") return "";
-  if (!input.value) return "Tanggal dan jam diterima wajib diisi";
+  if (!input.value)
+    return shownText(input).trim()
+      ? "Tulis sebagai hh/bb/tttt jj.mm, mis. 05/12/2026 14.30"
+      : "Tanggal dan jam diterima wajib diisi";
   const t = fromWitaLocal(input.value).getTime();
   if (Number.isNaN(t)) return "Tanggal dan jam tidak valid";
   if (t > Date.now() + 5 * 60_000) return "Tidak boleh di masa depan";
@@ -69,58 +76,91 @@ export function receivedValue(input) {
 }
 
 /**
- * Asks the API whether the NIK or phone typed for the pelapor has an open case, and shows
- * a warning with a link to each. Called after the fields settle (blur, valid value).
+ * Asks the API whether the NIK or phone typed for any party of the form (the pelapor, and
+ * the person concerned when the form has them) has an open case, and shows one warning with
+ * a link to each case and whose NIK or phone matched. Called after the fields settle (blur,
+ * valid value); a party whose box is hidden (no "atas nama") is not asked about.
  * @param {HTMLElement} box
- * @param {{ nik: HTMLInputElement, phone: HTMLInputElement }} person
+ * @param {...{ nik: HTMLInputElement, phone: HTMLInputElement, box?: HTMLElement }} parties
+ *   the pelapor first, then the person concerned
  */
-export function openCaseWatcher(box, person) {
+export function openCaseWatcher(box, ...parties) {
+  const WHO = ["pelapor", "atas nama"];
   let seq = 0;
   let lastAsked = "";
+  /** One request body per party with a valid NIK or phone. */
+  function bodies() {
+    /** @type {{ who: string, body: { nik?: string, phone?: string } }[]} */
+    const out = [];
+    parties.forEach((person, i) => {
+      if (person.box && person.box.hidden) return;
+      const n = checkNik(person.nik.value);
+      const t = checkPhone(person.phone.value);
+      /** @type {{ nik?: string, phone?: string }} */
+      const body = {};
+      if (n.ok && !n.empty) body.nik = person.nik.value.replace(/[\s.-]/g, "");
+      if (t.ok && !t.empty) body.phone = person.phone.value.trim();
+      if (body.nik || body.phone) out.push({ who: WHO[i] || `pihak ${i + 1}`, body });
+    });
+    return out;
+  }
   async function check() {
-    const n = checkNik(person.nik.value);
-    const t = checkPhone(person.phone.value);
-    /** @type {{ nik?: string, phone?: string }} */
-    const body = {};
-    if (n.ok && !n.empty) body.nik = person.nik.value.replace(/[\s.-]/g, "");
-    if (t.ok && !t.empty) body.phone = person.phone.value.trim();
-    const key = JSON.stringify(body);
+    const asks = bodies();
+    const key = JSON.stringify(asks);
     if (key === lastAsked) return;
     lastAsked = key;
     const mine = ++seq;
-    if (!body.nik && !body.phone) {
+    if (!asks.length) {
       clear(box);
       return;
     }
     try {
-      const r = await api("POST", "/api/v1/console/open-cases", body);
+      const answers = await Promise.all(
+        asks.map((a) => api("POST", "/api/v1/console/open-cases", a.body)),
+      );
       if (mine !== seq) return;
+      /** @type {Map<string, { c: any, why: string[] }>} */
+      const found = new Map();
+      answers.forEach((r, i) => {
+        for (const c of r.data) {
+          const entry = found.get(c.id) || { c, why: [] };
+          for (const m of c.matchedBy)
+            entry.why.push(`${m === "nik" ? "NIK" : "nomor telepon"} ${asks[i].who}`);
+          found.set(c.id, entry);
+        }
+      });
       clear(box);
-      if (!r.data.length) return;
+      if (!found.size) return;
+      const whose = [...new Set(asks.filter((_, i) => answers[i].data.length).map((a) => a.who))];
       add(
         box,
         el(
           "div",
-          { class: "notice warn", role: "status", "data-open-cases": String(r.data.length) },
+          {
+            class: "notice warn",
+            role: "status",
+            "data-open-cases": String(found.size),
+            "data-parties": whose.join(","),
+          },
           el(
             "p",
             {},
             el("strong", {}, "Perhatian: "),
-            r.data.length === 1
-              ? "orang ini masih punya aduan yang belum selesai."
-              : `orang ini masih punya ${r.data.length} aduan yang belum selesai.`,
+            `${whose.length > 1 ? "orang-orang ini" : whose[0] === "pelapor" ? "pelapor ini" : "orang yang dibantu ini"} masih punya ${
+              found.size === 1 ? "aduan" : `${found.size} aduan`
+            } yang belum selesai.`,
           ),
           el(
             "ul",
             {},
-            r.data.map((/** @type {OpenCase} */ c) =>
+            [...found.values()].map(({ c, why }) =>
               el(
                 "li",
-                {},
+                { "data-case": c.number },
                 el("a", { href: `/kasus/${c.id}`, target: "_blank", rel: "noopener" }, c.number),
-                ` · ${STATUS[c.status] || c.status} · diterima ${fmtDateTime(c.receivedAt)} · sama ${c.matchedBy
-                  .map((/** @type {string} */ m) => (m === "nik" ? "NIK" : "nomor telepon"))
-                  .join(" dan ")}`,
+                ` · ${STATUS[c.status] || c.status} · diterima ${fmtDateTime(c.receivedAt)} · sama ${[
+                  ...new Set(why),
+                ].join(" dan ")}`,
               ),
             ),
           ),
@@ -137,10 +177,11 @@ export function openCaseWatcher(box, person) {
       lastAsked = "";
     }
   }
-  for (const i of [person.nik, person.phone]) {
-    i.addEventListener("blur", check);
-    i.addEventListener("change", check);
-  }
+  for (const person of parties)
+    for (const i of [person.nik, person.phone]) {
+      i.addEventListener("blur", check);
+      i.addEventListener("change", check);
+    }
   return {
     check,
     reset() {
@@ -191,8 +232,86 @@ export function forgetOnLogout() {
   )
     return false;
   localStorage.removeItem(DRAFT_KEY);
-  localStorage.removeItem(QUEUE_KEY);
+  dropQueue();
   return true;
+}
+
+// ---- the offline queue belongs to the user who queued it (issue 15) ----
+// A queued intake may hold a citizen's NIK. When the session ends without "Keluar" (expired,
+// revoked), the queue waits on the device for its owner only: logging in again as the same
+// user sends it as that user; another user's login drops it unsent, and so does the login
+// page once it is older than QUEUE_MAX_AGE_MS. A queue of unknown owner is dropped.
+
+/** @returns {{ key: string, savedAt?: string }[]} */
+function queued() {
+  try {
+    const q = JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
+    return Array.isArray(q) ? q : [];
+  } catch {
+    return [];
+  }
+}
+
+function dropQueue() {
+  localStorage.removeItem(QUEUE_KEY);
+  localStorage.removeItem(QUEUE_OWNER_KEY);
+}
+
+/** The owner of the queue, or null. @returns {{ id: string, username: string } | null} */
+export function queueOwner() {
+  try {
+    const o = JSON.parse(localStorage.getItem(QUEUE_OWNER_KEY) || "null");
+    return o && typeof o.id === "string" ? { id: o.id, username: String(o.username || "") } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The intake page queues for this user. @param {{ id: string, username: string }} user */
+export function ownQueue(user) {
+  const o = queueOwner();
+  if (o && o.id !== user.id) dropQueue();
+  localStorage.setItem(QUEUE_OWNER_KEY, JSON.stringify({ id: user.id, username: user.username }));
+}
+
+/**
+ * A user is logged in: a queue that is not theirs is dropped unsent. Returns how many queued
+ * intakes are kept for them (sent by the intake page).
+ * @param {{ id: string }} user
+ */
+export function settleQueue(user) {
+  const q = queued();
+  if (!q.length) {
+    dropQueue();
+    return 0;
+  }
+  const o = queueOwner();
+  if (!o || o.id !== user.id) {
+    dropQueue();
+    return 0;
+  }
+  return q.length;
+}
+
+/**
+ * The login page (no session): queued intakes older than QUEUE_MAX_AGE_MS go; what is left
+ * and whose it is, for the page to say.
+ * @returns {{ count: number, username: string } | null}
+ */
+export function pendingQueue() {
+  const now = Date.now();
+  const q = queued();
+  const fresh = q.filter((x) => {
+    const t = Date.parse(String(x.savedAt || ""));
+    return Number.isFinite(t) && now - t < QUEUE_MAX_AGE_MS;
+  });
+  const o = queueOwner();
+  if (!fresh.length || !o) {
+    dropQueue();
+    return null;
+  }
+  if (fresh.length !== q.length) localStorage.setItem(QUEUE_KEY, JSON.stringify(fresh));
+  return { count: fresh.length, username: o.username };
 }
 
 /** The login page: whoever comes next never sees the previous session's draft. */

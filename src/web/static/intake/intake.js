@@ -22,6 +22,7 @@ import {
   DRAFT_KEY,
   MAX_AGE_DAYS,
   openCaseWatcher,
+  ownQueue,
   readDraft,
   receivedControl,
   receivedError,
@@ -186,7 +187,7 @@ export async function render(main, { user, spec } = {}) {
   // Only this user's draft (issue 15): another user's is dropped unread.
   const draft = user ? readDraft(user.id) : null;
   if (draft) fillFrom(draft);
-  const watcher = canAskOpen ? openCaseWatcher(openCases, pelapor) : null;
+  const watcher = canAskOpen ? openCaseWatcher(openCases, pelapor, atasNama) : null;
   if (draft && watcher) watcher.check();
   form.addEventListener("input", saveDraft);
   // After a reset the live hints must describe the now empty fields.
@@ -315,6 +316,7 @@ export async function render(main, { user, spec } = {}) {
       savedAt: new Date().toISOString(),
     };
     // Queue first, then send: if the line drops mid-request the same key goes again later.
+    if (user) ownQueue(user);
     writeQueue([...readQueue(), item]);
     localStorage.removeItem(DRAFT_KEY);
     submit.disabled = true;

@@ -2,7 +2,7 @@
 /* global window, document */
 import { api } from "../shared/api.js";
 import { add, el, field, notice, errorMessage } from "../shared/ui.js";
-import { forgetDraft } from "../intake/intake-extras.js";
+import { forgetDraft, pendingQueue, settleQueue } from "../intake/intake-extras.js";
 
 /** @param {HTMLElement} main */
 export async function render(main) {
@@ -17,6 +17,15 @@ export async function render(main) {
   forgetDraft();
   /** @type {HTMLElement} */ (document.getElementById("nav")).textContent = "";
   const msg = el("div", { id: "login-msg" });
+  // Intakes queued offline by a session that ended: only their owner may send them.
+  const pending = pendingQueue();
+  const queueNote = pending
+    ? notice(
+        "warn",
+        `${pending.count} aduan belum terkirim dan tersimpan di perangkat ini, dicatat oleh ${pending.username}. Masuk lagi sebagai ${pending.username} untuk mengirimnya. Jika pengguna lain masuk, aduan itu dihapus dari perangkat ini tanpa dikirim.`,
+      )
+    : null;
+  if (queueNote) queueNote.setAttribute("data-queue-owner", pending ? pending.username : "");
   const user = el("input", {
     name: "username",
     autocomplete: "username",
@@ -48,14 +57,16 @@ export async function render(main) {
     }
     button.disabled = true;
     try {
-      await api(
+      const r = await api(
         "POST",
         "/api/v1/auth/login",
         { username: user.value.trim(), password: pass.value },
         { allow401: true },
       );
       window.sessionStorage.removeItem("aduan.spec");
-      window.location.assign("/");
+      // The owner of a waiting queue goes to the intake page, which sends it; anyone else's
+      // login drops it.
+      window.location.assign(r && r.user && settleQueue(r.user) ? "/catat" : "/");
     } catch (e) {
       add(msg, notice("error", errorMessage(e)));
       pass.value = "";
@@ -64,6 +75,6 @@ export async function render(main) {
       button.disabled = false;
     }
   });
-  add(main, form);
+  add(main, queueNote, form);
   user.focus();
 }

@@ -237,7 +237,7 @@ export function errorMessage(e) {
   if (e.code === "OFFLINE") return "Tidak tersambung ke server. Periksa koneksi internet.";
   // A role named by its label, not its code ("Peran front_office …").
   if (e.status === 403)
-    return `Anda tidak berwenang: ${String(e.message).replace(/\b[a-z]+(?:_[a-z]+)*\b/g, (w) =>
+    return `Anda tidak berwenang: ${staffMessage(e).replace(/\b[a-z]+(?:_[a-z]+)*\b/g, (w) =>
       Object.prototype.hasOwnProperty.call(ROLE, w) ? ROLE[w] : w,
     )}`;
   // Bahasa only, fields by their label (issue 15).

@@ -1,0 +1,34 @@
+// @ts-check
+/* global MutationObserver, queueMicrotask */
+// At phone width every console table is drawn as one card per row (style.css), each cell
+// led by its column's name: the cells carry that name as data-label, taken here from the
+// table's own header so no page has to repeat it.
+
+/** @param {ParentNode} root */
+export function labelTables(root) {
+  for (const table of root.querySelectorAll("table")) {
+    const heads = [...table.querySelectorAll("thead th")].map((th) =>
+      (th.textContent || "").trim(),
+    );
+    if (!heads.length) continue;
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => {
+        if (!cell.hasAttribute("data-label") && heads[i]) cell.setAttribute("data-label", heads[i]);
+      });
+    }
+  }
+}
+
+/** Labels the tables under root now and whenever a page draws new ones. @param {Element} root */
+export function watchTables(root) {
+  labelTables(root);
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      labelTables(root);
+    });
+  }).observe(root, { childList: true, subtree: true });
+}
