@@ -9,9 +9,6 @@ import {
   options,
   notice,
   errorMessage,
-  fmtDateTime,
-  slaBadge,
-  statusBadge,
   STATUS,
   CHANNEL,
   JENIS,
@@ -19,21 +16,11 @@ import {
 } from "../shared/ui.js";
 import { dateInput, dateField } from "../shared/date-input.js";
 import { readState, writeState, witaStart, witaEndExclusive, witaToday } from "./inbox-state.js";
+import { caseTable } from "./inbox-table.js";
 
 const PAGE_SIZE = 20;
 /** The jenis/bidang filter value (and address value) for "none yet". */
 const NONE = "tanpa";
-
-/** What a search term matched, as the row says it (issue 15). */
-/** @type {Record<string, string>} */
-const MATCH_LABEL = {
-  nomor: "nomor kasus",
-  pelacakan: "nomor pelacakan LAPOR!",
-  nama: "nama",
-  keperluan: "isi keperluan",
-  nik: "NIK",
-  telepon: "nomor telepon",
-};
 
 /** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
 export async function render(main, { spec, user }) {
@@ -193,72 +180,11 @@ export async function render(main, { spec, user }) {
   /** @param {import("../shared/types.js").CaseSummary[]} rows */
   function drawTable(rows) {
     clear(results);
-    if (!rows.length) {
-      add(results, el("p", { class: "muted" }, "Tidak ada kasus yang cocok."));
-      return;
-    }
-    const body = el(
-      "tbody",
-      {},
-      rows.map((/** @type {import("../shared/types.js").CaseSummary} */ c) =>
-        el(
-          "tr",
-          { "data-case": c.number, class: c.unread ? "unread" : null, "data-unread": c.unread },
-          el(
-            "td",
-            { "data-label": "Nomor" },
-            c.unread
-              ? el(
-                  "span",
-                  { class: "dot", title: "Belum dibaca" },
-                  el("span", { class: "sr-only" }, "Belum dibaca "),
-                )
-              : null,
-            el("a", { href: `/kasus/${c.id}` }, c.number),
-            c.matchedBy && c.matchedBy.length
-              ? el(
-                  "small",
-                  { class: "match", "data-match": c.matchedBy.join(" ") },
-                  "Cocok: " +
-                    c.matchedBy.map((/** @type {string} */ m) => MATCH_LABEL[m] || m).join(", "),
-                )
-              : null,
-          ),
-          el("td", { "data-label": "Diterima" }, fmtDateTime(c.receivedAt)),
-          el("td", { "data-label": "Kanal" }, CHANNEL[c.channel] || c.channel),
-          el("td", { "data-label": "Pelapor" }, pelaporCell(c)),
-          el("td", { "data-label": "Keperluan", class: "clip" }, c.title || c.keperluan),
-          el("td", { "data-label": "Jenis" }, c.jenis ? JENIS[c.jenis] || c.jenis : "–"),
-          el("td", { "data-label": "Status" }, statusBadge(c.status)),
-          el("td", { "data-label": "SLA" }, slaBadge(c) || "–"),
-        ),
-      ),
-    );
     add(
       results,
-      el(
-        "table",
-        { class: "cases" },
-        el(
-          "caption",
-          { class: "sr-only" },
-          state.sort === "received"
-            ? "Daftar kasus, tanggal diterima terbaru di atas"
-            : "Daftar kasus, yang terakhir masuk di atas",
-        ),
-        el(
-          "thead",
-          {},
-          el(
-            "tr",
-            {},
-            ["Nomor", "Diterima", "Kanal", "Pelapor", "Keperluan", "Jenis", "Status", "SLA"].map(
-              (h) => el("th", { scope: "col" }, h),
-            ),
-          ),
-        ),
-        body,
-      ),
+      rows.length
+        ? caseTable(rows, state.sort)
+        : el("p", { class: "muted" }, "Tidak ada kasus yang cocok."),
     );
   }
 
@@ -408,18 +334,4 @@ export async function render(main, { spec, user }) {
 
   toForm();
   await load();
-}
-
-// The API never lists a rahasia pelapor (it sends the label "Identitas dirahasiakan") nor
-// an anonim one (null); the cell says which.
-/** @param {import("../shared/types.js").CaseSummary} c */
-function pelaporCell(c) {
-  if (c.rahasia)
-    return el(
-      "em",
-      { class: "muted", "data-rahasia": "" },
-      c.pelaporName || "Identitas dirahasiakan",
-    );
-  if (c.anonim) return el("em", { class: "muted" }, "Anonim");
-  return c.pelaporName || "–";
 }
