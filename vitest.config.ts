@@ -1,15 +1,19 @@
 import { defineConfig } from "vitest/config";
-import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-// The log scan (tests/integration/zz-log-scan…) reads the logs every other test hub wrote,
-// so it must run last; the default sequencer orders by duration and size.
-class LogScanLastSequencer extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    const last = (f: TestSpecification) => (f.moduleId.includes("/zz-") ? 1 : 0);
-    return [...sorted].sort((a, b) => last(a) - last(b));
-  }
-}
+// Integration files run WORKERS at a time (ADUAN_TEST_WORKERS, default 2: the machines have
+// two cores), each worker in its own database cloned from the run's migrated template
+// (tests/helpers/global-setup.ts, worker-db.setup.ts). The log scan reads the logs every
+// other test hub wrote, so it is its own project, run after the others (groupOrder).
+const WORKERS = Number(process.env.ADUAN_TEST_WORKERS ?? 2);
+const LOG_SCAN = "tests/integration/zz-log-scan.integration.test.ts";
+const integration = {
+  environment: "node" as const,
+  globalSetup: ["tests/helpers/global-setup.ts"],
+  setupFiles: ["tests/helpers/worker-db.setup.ts"],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  pool: "forks" as const,
+};
 
 export default defineConfig({
   test: {
@@ -21,19 +25,27 @@ export default defineConfig({
           name: "unit",
           include: ["tests/**/*.unit.test.ts"],
           environment: "node",
+          // One group with the integration files, so one worker limit for both.
+          maxWorkers: WORKERS,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
+          ...integration,
           name: "integration",
           include: ["tests/**/*.integration.test.ts"],
-          environment: "node",
-          globalSetup: ["tests/helpers/global-setup.ts"],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-          pool: "forks",
-          sequence: { sequencer: LogScanLastSequencer },
+          exclude: [LOG_SCAN],
+          maxWorkers: WORKERS,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...integration,
+          name: "log-scan",
+          include: [LOG_SCAN],
+          sequence: { groupOrder: 1 },
         },
       },
     ],

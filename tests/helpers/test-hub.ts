@@ -1,7 +1,8 @@
 import { mkdirSync, createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { inject } from "vitest";
+import {} from "vitest";
+import { testDatabaseUrl } from "./test-db.js";
 import pino from "pino";
 import { parseConfig, type Config } from "../../src/config/config.js";
 import type { Clock } from "../../src/context.js";
@@ -57,7 +58,7 @@ export async function startTestHub(
     // Tests date their intakes with literal dates; the desk's backdating bound (issue 15,
     // 365 days by default) is tested where it is set explicitly.
     ADUAN_INTAKE_MAX_AGE_DAYS: "3660",
-    ...(opts.embedded ? {} : { DATABASE_URL: inject("databaseUrl") }),
+    ...(opts.embedded ? {} : { DATABASE_URL: testDatabaseUrl() }),
     ...opts.env,
   };
   const config: Config = parseConfig(env);

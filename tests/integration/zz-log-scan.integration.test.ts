@@ -1,4 +1,4 @@
-// Runs last in the integration project (files run in sequence, alphabetically): scans the
+// Runs last, alone (its own vitest project with a later groupOrder, vitest.config.ts): scans the
 // log output of every test hub in test-output/logs/ for any NIK or phone number that
 // appears in the test fixtures or test sources. Personal data must never reach a log.
 import { readdirSync, readFileSync, statSync } from "node:fs";

@@ -2,7 +2,8 @@
 // process on one database run the LAPOR! sandbox end to end (300 reports) while staff
 // reply on LAPOR! cases through the api process; the worker holding the sync is SIGKILLed
 // half-way. Every report becomes exactly one case and every outbox entry is sent once.
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { testDatabaseUrl } from "../../helpers/test-db.js";
 import { killAllServe, killHard, spawnServe, type ServeProcess } from "../../helpers/processes.js";
 import { PASSWORD, TEST_KEYS } from "../../helpers/test-hub.js";
 import { parseConfig } from "../../../src/config/config.js";
@@ -32,7 +33,7 @@ beforeAll(async () => {
   db = await observer();
   await truncateAll(db);
   sb = await startCountingSandbox({ count: COUNT, seed: 25 });
-  ctx = await buildContext(parseConfig({ ...TEST_KEYS, DATABASE_URL: inject("databaseUrl") }), {
+  ctx = await buildContext(parseConfig({ ...TEST_KEYS, DATABASE_URL: testDatabaseUrl() }), {
     logger: createLogger("silent"),
     migrate: false,
   });
@@ -46,7 +47,7 @@ afterAll(async () => {
 });
 
 function dbUrlNamed(name: string): string {
-  const u = new URL(inject("databaseUrl"));
+  const u = new URL(testDatabaseUrl());
   u.searchParams.set("application_name", name);
   return u.href;
 }

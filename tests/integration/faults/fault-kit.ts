@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { inject } from "vitest";
+import {} from "vitest";
+import { testDatabaseUrl } from "../../helpers/test-db.js";
 import {
   createLaporSandbox,
   decodeCursor,
@@ -71,7 +72,7 @@ export function tindakLanjutSuffix(idempotencyKey: string): string {
 
 /** A database handle straight to the test database (never through a proxy). */
 export async function observer(): Promise<Db> {
-  return openPostgres(inject("databaseUrl"), 3);
+  return openPostgres(testDatabaseUrl(), 3);
 }
 
 /** Empties every table (like resetDb, without a hub). */

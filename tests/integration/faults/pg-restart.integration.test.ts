@@ -2,7 +2,8 @@
 // process: the worker talks to the database through a loopback TCP proxy that the test
 // cuts for about a second (the machine's real PostgreSQL is shared with other runs and is
 // never touched). The test observes the database directly, around the proxy.
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { testDatabaseUrl } from "../../helpers/test-db.js";
 import { startTcpProxy } from "../../helpers/tcp-proxy.js";
 import { killAllServe, spawnServe, type ServeProcess } from "../../helpers/processes.js";
 import type { Db } from "../../../src/db/database.js";
@@ -36,7 +37,7 @@ beforeAll(async () => {
   db = await observer();
   await truncateAll(db);
   sb = await startCountingSandbox({ count: COUNT, seed: 21 });
-  const target = new URL(inject("databaseUrl"));
+  const target = new URL(testDatabaseUrl());
   proxy = await startTcpProxy(Number(target.port || 5432), target.hostname);
 });
 
@@ -48,7 +49,7 @@ afterAll(async () => {
 });
 
 it("a worker cut off from PostgreSQL mid-sync stays up, keeps only whole pages, and its next run completes exactly once", async () => {
-  const viaProxy = new URL(inject("databaseUrl"));
+  const viaProxy = new URL(testDatabaseUrl());
   viaProxy.port = String(proxy.port);
   // 10 pages of 20 at ~300 ms each: a run takes about three seconds.
   sb.faults({ slowMs: 300 });

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, expect, inject, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
+import { testDatabaseUrl } from "../../helpers/test-db.js";
 import { apiClient, startTestHub, userWithToken, type TestHub } from "../../helpers/test-hub.js";
 import { startTcpProxy } from "../../helpers/tcp-proxy.js";
 import { parseConfig } from "../../../src/config/config.js";
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 
 it("reports 503 while the database is unreachable, keeps serving, and recovers", async () => {
-  const target = new URL(inject("databaseUrl"));
+  const target = new URL(testDatabaseUrl());
   const proxy = await startTcpProxy(Number(target.port || 5432), target.hostname);
   cleanup.push(() => proxy.close());
   const viaProxy = new URL(target.href);

@@ -8,7 +8,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { crc32 } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testDatabaseUrl } from "../../helpers/test-db.js";
 import { killAllServe, killHard, spawnServe, type ServeProcess } from "../../helpers/processes.js";
 import { PASSWORD, TEST_KEYS } from "../../helpers/test-hub.js";
 import { xlsxBomb, xlsxRows } from "../../helpers/xlsx-bomb.js";
@@ -62,7 +63,7 @@ const cases = () =>
   ctx.db.prisma.case.count({ where: { channel: { in: ["legacy_import", "lapor"] } } });
 
 beforeAll(async () => {
-  ctx = await buildContext(parseConfig({ ...TEST_KEYS, DATABASE_URL: inject("databaseUrl") }), {
+  ctx = await buildContext(parseConfig({ ...TEST_KEYS, DATABASE_URL: testDatabaseUrl() }), {
     logger: createLogger("silent"),
     migrate: false,
   });
@@ -75,7 +76,7 @@ beforeAll(async () => {
 /** A fresh `serve --role api`: each memory bound is measured from a hub at rest. */
 async function startChild(name: string): Promise<void> {
   if (hub) await killHard(hub);
-  hub = spawnServe("api", { DATABASE_URL: inject("databaseUrl"), ADUAN_JOBS: "false" }, name);
+  hub = spawnServe("api", { DATABASE_URL: testDatabaseUrl(), ADUAN_JOBS: "false" }, name);
   url = await hub.url;
   const login = await fetch(`${url}/api/v1/auth/login`, {
     method: "POST",

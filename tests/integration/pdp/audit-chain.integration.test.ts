@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { testDatabaseUrl } from "../../helpers/test-db.js";
 import {
   apiClient,
   resetDb,
@@ -27,7 +28,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "aduan-audit-chain-"));
 
 beforeAll(async () => {
   hub = await startTestHub({ name: "pdp-audit-chain" });
-  superuser = new pg.Client({ connectionString: inject("databaseUrl") });
+  superuser = new pg.Client({ connectionString: testDatabaseUrl() });
   await superuser.connect();
 });
 afterAll(async () => {
@@ -61,7 +62,7 @@ async function cli(args: string[]): Promise<{ out: string; code: number }> {
   try {
     await auditCli(
       parseConfig({
-        DATABASE_URL: inject("databaseUrl"),
+        DATABASE_URL: testDatabaseUrl(),
         ADUAN_DATA_DIR: dataDir,
         ...TEST_KEYS,
         LOG_LEVEL: "silent",

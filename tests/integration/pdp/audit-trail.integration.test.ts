@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { testDatabaseUrl } from "../../helpers/test-db.js";
 import { resetDb, startTestHub, TEST_KEYS, type TestHub } from "../../helpers/test-hub.js";
 import { appendAudit } from "../../../src/services/audit.service.js";
 import {
@@ -30,7 +31,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "aduan-audit-trail-"));
   hub = await startTestHub({ name: "pdp-audit-trail", env: { ADUAN_DATA_DIR: dataDir } });
-  superuser = new pg.Client({ connectionString: inject("databaseUrl") });
+  superuser = new pg.Client({ connectionString: testDatabaseUrl() });
   await superuser.connect();
 });
 afterAll(async () => {
@@ -118,7 +119,7 @@ async function cli(args: string[]): Promise<{ out: string; code: number }> {
   try {
     await auditCli(
       parseConfig({
-        DATABASE_URL: inject("databaseUrl"),
+        DATABASE_URL: testDatabaseUrl(),
         ADUAN_DATA_DIR: dataDir,
         ...TEST_KEYS,
         LOG_LEVEL: "silent",

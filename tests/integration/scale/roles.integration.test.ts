@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import pg from "pg";
 import { afterAll, expect, inject, it } from "vitest";
+import { testDatabaseUrl } from "../../helpers/test-db.js";
 import { TEST_KEYS } from "../../helpers/test-hub.js";
 import { openPostgres } from "../../../src/db/database.js";
 
@@ -53,7 +54,7 @@ function serve(role: string, env: Record<string, string>) {
 }
 
 it("splits api and worker roles; the worker serves probes only and drains on SIGTERM", async () => {
-  const env = { DATABASE_URL: inject("databaseUrl") };
+  const env = { DATABASE_URL: testDatabaseUrl() };
   const api = serve("api", env);
   const worker = serve("worker", env);
   const apiUrl = await api.url;
