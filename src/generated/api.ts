@@ -481,6 +481,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/legacy/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases of the caller's office imported from the old logs, those with open review points or without a recorded medium
+         * @description The work list of the import page: cases of channel legacy_import in the caller's office, ordered by sheet (legacyPeriod), row and number. reviewOpen=true keeps those with at least one open review point, mediaUnrecorded=true those whose medium is not recorded ("tidak tercatat"); both together keep cases with both. Each item carries its open review points only. At most `limit` items; `total` counts all that match.
+         */
+        get: operations["listImportedCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/health": {
         parameters: {
             query?: never;
@@ -1855,6 +1875,16 @@ export interface components {
              *     what a case's pelapor.kecamatan holds.
              */
             kecamatan: string[];
+            /** @description The review points of a row imported from the old logs (legacyInfo.review codes, src/domain/legacy/import-labels.ts) */
+            reviewPoints: {
+                code: string;
+                label: string;
+            }[];
+            /** @description The `field` values of a legacy import report with the column staff know */
+            importFields: {
+                code: string;
+                label: string;
+            }[];
         };
         JenisCatalogue: components["schemas"]["CatalogueVersionMeta"] & {
             /** @enum {string} */
@@ -1878,6 +1908,27 @@ export interface components {
             problem: string;
             action: string;
             raw?: string;
+        };
+        ImportedCase: {
+            /** Format: uuid */
+            id: string;
+            number: string;
+            /** @description YYYY-MM of the sheet */
+            legacyPeriod: string | null;
+            /** @description the row's place in its sheet */
+            rowNo: number | null;
+            /** @description HARI/TANGGAL as filed */
+            tanggal: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            status: components["schemas"]["CaseStatus"];
+            keperluan: string;
+            /** @description a Media value; null = not recorded ("tidak tercatat") */
+            media: string | null;
+            openReview: {
+                code: string;
+                text: string;
+            }[];
         };
         ImportRun: {
             /** Format: uuid */
@@ -3220,6 +3271,36 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    listImportedCases: {
+        parameters: {
+            query?: {
+                reviewOpen?: boolean;
+                mediaUnrecorded?: boolean;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching imported cases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total: number;
+                        data: components["schemas"]["ImportedCase"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
         };
     };
     getChannelHealth: {

@@ -3,6 +3,11 @@
 // JENIS in src/domain/jenis.ts); admin edits through the API add versions with history,
 // never rewrite one. Findings record the version they were rendered with, so retiring or
 // rewording a code later does not change what a finding said.
+import {
+  IMPORT_FIELD_LABELS,
+  REVIEW_CODE_LABELS,
+  REVIEW_CODES,
+} from "../domain/legacy/import-labels.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import type { HubContext } from "../context.js";
@@ -343,6 +348,8 @@ export function labelsView(): components["schemas"]["Labels"] {
     programmes: PROGRAMMES.map((code) => ({ code, label: PROGRAMME_STAFF_LABELS[code] })),
     statusSeen: STATUS_SEEN.map((code) => ({ code, label: STATUS_SEEN_LABELS[code] })),
     kecamatan: kecamatanNames(),
+    reviewPoints: REVIEW_CODES.map((code) => ({ code, label: REVIEW_CODE_LABELS[code] })),
+    importFields: Object.entries(IMPORT_FIELD_LABELS).map(([code, label]) => ({ code, label })),
   };
 }
 

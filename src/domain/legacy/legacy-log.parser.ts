@@ -6,6 +6,7 @@
 // Principle: nothing is dropped or corrected silently. Every line that looks like data
 // and cannot be used, and every correction made, becomes an anomaly for the import
 // report.
+import type { ReviewCode } from "./import-labels.js";
 import { createHash } from "node:crypto";
 import { editDistance, foldLookalikes } from "../jenis.js";
 import { TABALONG_KECAMATAN } from "../nik.js";
@@ -38,14 +39,7 @@ export type LegacyRow = {
 
 /** One open doubt about an imported row, printed as a footnote of the monthly report. */
 export type ReviewPoint = { code: ReviewCode; text: string };
-export type ReviewCode =
-  | "tanggal_di_luar_bulan"
-  | "hari_tidak_cocok"
-  | "tanggal_tidak_urut"
-  | "nama_lain_di_narasi"
-  | "ejaan_nama_berbeda"
-  | "dua_pelapor"
-  | "selesai_bertentangan";
+export type { ReviewCode };
 
 export type ImportAnomaly = {
   sheet: string;

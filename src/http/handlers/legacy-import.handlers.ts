@@ -15,9 +15,13 @@ import {
   type MediaInput,
   type ReviewInput,
 } from "../../services/legacy-import.service.js";
+import {
+  listImportedCases,
+  type ImportedCasesQuery,
+} from "../../services/legacy-review.service.js";
 import { DomainError } from "../../domain/errors.js";
 import { route } from "../gate.js";
-import { requestMeta as meta } from "../request-meta.js";
+import { listQuery, requestMeta as meta } from "../request-meta.js";
 
 const IMPORT_TYPES = ["text/tab-separated-values", "text/plain", XLSX_MIME];
 
@@ -78,6 +82,9 @@ export function legacyImportRoutes(r: Router, ctx: HubContext): void {
   });
   route(r, "resolveImportReview", async (req, res) => {
     res.json(await resolveImportReview(ctx, req.user, req.body as ReviewInput, meta(req)));
+  });
+  route(r, "listImportedCases", async (req, res) => {
+    res.json(await listImportedCases(ctx, req.user, listQuery<ImportedCasesQuery>(req)));
   });
   route(r, "getImportRun", async (req, res) => {
     res.json(await getImportRun(ctx, req.user, String(req.params.id), meta(req)));
