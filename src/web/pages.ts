@@ -19,6 +19,7 @@ const PAGES: Record<string, string> = {
   pengguna: "Pengguna",
   katalog: "Katalog",
   akun: "Akun saya",
+  impor: "Impor log lama",
   "tidak-ditemukan": "Halaman tidak ditemukan",
 };
 
@@ -74,6 +75,7 @@ export const consoleRoutes: Routes = (r: Router) => {
     "pengguna",
     "katalog",
     "akun",
+    "impor",
   ];
   r.get("/", (_req, res) => sendHtml(res, "kotak-masuk", version));
   for (const page of simple) r.get(`/${page}`, (_req, res) => sendHtml(res, page, version));

@@ -17,6 +17,7 @@ const MODULES = {
   pengguna: "./users/users.js",
   katalog: "./catalogue/catalogue.js",
   akun: "./akun/akun.js",
+  impor: "./impor/impor.js",
 };
 
 // A menu entry shows when the spec says the role may call the page's main endpoint; while
@@ -47,6 +48,12 @@ const NAV = [
   },
   { page: "pengguna", href: "/pengguna", label: "Pengguna", api: ["GET", "/api/v1/users"] },
   { page: "katalog", href: "/katalog", label: "Katalog", roles: ["admin"] },
+  {
+    page: "impor",
+    href: "/impor",
+    label: "Impor log lama",
+    api: ["POST", "/api/v1/imports/legacy"],
+  },
 ];
 
 /**

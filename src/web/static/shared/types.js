@@ -37,6 +37,10 @@
 /** @typedef {Schemas["RecapReceipt"]} RecapReceipt */
 /** @typedef {Schemas["AnnualCounts"]} AnnualCounts */
 /** @typedef {Schemas["CalendarYear"]} CalendarYear */
+/** @typedef {Schemas["ImportRun"]} ImportRun */
+/** @typedef {Schemas["ImportAnomaly"]} ImportAnomaly */
+/** @typedef {Schemas["ImportedCase"]} ImportedCase */
+/** @typedef {Schemas["Media"]} Media */
 /** A page of the inbox (GET /api/v1/cases, with total and counts when asked). */
 /** @typedef {Operations["listCases"]["responses"][200]["content"]["application/json"]} CasePage */
 /** An open case of the same NIK or phone (POST /api/v1/console/open-cases). */

@@ -107,6 +107,10 @@ export const PROGRAMME = {};
 export const STATUS_SEEN = {};
 /** The kecamatan of Kabupaten Tabalong by name, sorted (src/domain/nik.ts). @type {string[]} */
 export const KECAMATAN = [];
+/** Review points of an imported row → label (src/domain/legacy/import-labels.ts). @type {Record<string, string>} */
+export const REVIEW_POINT = {};
+/** Fields named by a legacy import report → the column staff know. @type {Record<string, string>} */
+export const IMPORT_FIELD = {};
 
 /** @type {Promise<void> | null} */
 let labelsLoaded = null;
@@ -130,6 +134,8 @@ export function loadLabels(api) {
     fill(EVENT, labels.events);
     fill(PROGRAMME, labels.programmes);
     fill(STATUS_SEEN, labels.statusSeen);
+    fill(REVIEW_POINT, labels.reviewPoints);
+    fill(IMPORT_FIELD, labels.importFields);
     fill(JENIS, jenis.codes);
     FINAL.push(...labels.finalStatuses);
     INTAKE_CHANNELS.push(...labels.intakeChannels);
