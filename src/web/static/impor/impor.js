@@ -15,6 +15,7 @@ import {
   section,
   IMPORT_FIELD,
 } from "../shared/ui.js";
+import { bahasa, CODE_MESSAGES } from "../shared/messages.js";
 import { reviewSection } from "./impor-review.js";
 
 /** @typedef {import("../shared/types.js").ImportRun} ImportRun */
@@ -162,6 +163,15 @@ async function upload(file, type) {
 function importError(e, file) {
   if (e && e.status === 415)
     return `jenis berkas "${file.name}" tidak diterima; pilih berkas .txt, .tsv atau .xlsx.`;
+  // The import limits and readers (413/422 IMPORT_*): the server's own words when they are
+  // Bahasa (the size limit, what could not be read), else the code's sentence; and the file.
+  const code = e && typeof e.code === "string" ? e.code : "";
+  if (code.startsWith("IMPORT_")) {
+    const base = CODE_MESSAGES[code] || "Berkas impor ditolak.";
+    const own = bahasa(e.message || "").replace(/\.$/, "");
+    const said = own && own !== "isian tidak valid" ? `${own}.` : base;
+    return `${said} Berkas: ${file.name}.`;
+  }
   return errorMessage(e);
 }
 
