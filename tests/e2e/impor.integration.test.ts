@@ -52,6 +52,7 @@ describe.skipIf(Boolean(missing))(
       await resetDb(hub);
       koToken = (await userWithToken(hub, "ko.impor", "koordinator")).token;
       await userWithToken(hub, "pen.impor", "penelaah", "LINJAMSOS");
+      await userWithToken(hub, "fo.impor", "front_office");
       browser = await launchBrowser();
     });
     afterAll(async () => {
@@ -210,6 +211,21 @@ describe.skipIf(Boolean(missing))(
       expect(await p.locator("main .notice.error").textContent()).toBe(
         "Halaman ini hanya untuk admin dan koordinator.",
       );
+      expect(await layoutProblems(p)).toEqual([]);
+      await s.context.close();
+    });
+
+    it("the front office: no menu entry, but the rows to check on /impor without the upload", async () => {
+      const s = await newSession(browser, hub.url, PHONE);
+      const p = s.page;
+      await loginViaForm(p, "fo.impor", PASSWORD);
+      expect(await p.locator("#nav a[data-nav='impor']").count()).toBe(0);
+      await p.goto("/impor");
+      await ready(p);
+      await listSettled(p);
+      expect(await p.locator("#impor-berkas").count()).toBe(0);
+      expect(await p.locator("#impor-kasus tbody tr").count()).toBeGreaterThan(0);
+      expect(await p.getByRole("button", { name: "Tandai sudah diperiksa" }).count()).toBe(1);
       expect(await layoutProblems(p)).toEqual([]);
       await s.context.close();
     });

@@ -2,6 +2,11 @@
 // reads the src/domain lists with their labels from GET /api/v1/catalogue/labels, a jenis an
 // admin adds shows up in the jenis catalogue the console's dropdowns read, and staff set it
 // on a case through PATCH /cases/{id}, which records the decision on the suggestion.
+import {
+  IMPORT_FIELD_LABELS,
+  REVIEW_CODE_LABELS,
+  REVIEW_CODES,
+} from "../../../src/domain/legacy/import-labels.js";
 import { CASE_EVENT_LABELS } from "../../../src/domain/case-events.js";
 import { TABALONG_KECAMATAN } from "../../../src/domain/nik.js";
 import { PROGRAMME_STAFF_LABELS, PROGRAMMES } from "../../../src/domain/narasi.js";
@@ -98,6 +103,11 @@ describe("GET /api/v1/catalogue/labels", () => {
       programmes: PROGRAMMES.map((code) => ({ code, label: PROGRAMME_STAFF_LABELS[code] })),
       statusSeen: STATUS_SEEN.map((code) => ({ code, label: STATUS_SEEN_LABELS[code] })),
       kecamatan: expect.any(Array),
+      reviewPoints: REVIEW_CODES.map((code) => ({ code, label: REVIEW_CODE_LABELS[code] })),
+      importFields: Object.entries(IMPORT_FIELD_LABELS).map(([code, label]) => ({
+        code,
+        label,
+      })),
     });
     // The kecamatan of src/domain/nik.ts, every one once, in the order staff pick them.
     const kec = res.body.kecamatan;

@@ -2,6 +2,7 @@
 // review points and/or no recorded medium, of the caller's office only, for the roles of the
 // PUTs that resolve them.
 import { readFileSync } from "node:fs";
+import { IMPORT_FIELD_LABELS } from "../../../src/domain/legacy/import-labels.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiClient,
@@ -27,8 +28,9 @@ type List = { data: Item[]; total: number };
 let hub: TestHub;
 let ko: ReturnType<typeof apiClient>;
 let koOther: ReturnType<typeof apiClient>;
+let anomalies: { field: string }[] = [];
 
-async function importSeed(token: string): Promise<void> {
+async function importSeed(token: string): Promise<{ field: string }[]> {
   const res = await fetch(`${hub.url}/api/v1/imports/legacy`, {
     method: "POST",
     headers: {
@@ -39,6 +41,7 @@ async function importSeed(token: string): Promise<void> {
     body: SEED,
   });
   expect(res.status).toBe(201);
+  return ((await res.json()) as { anomalies: { field: string }[] }).anomalies;
 }
 
 /** Imported cases of an office with an open review point, counted in the database. */
@@ -65,7 +68,7 @@ describe("imported cases work list", () => {
     const b = await userWithToken(hub, "ko.b", "koordinator", undefined, OTHER);
     ko = apiClient(hub, a.token);
     koOther = apiClient(hub, b.token);
-    await importSeed(a.token);
+    anomalies = await importSeed(a.token);
     await importSeed(b.token);
   });
   afterAll(async () => {
@@ -126,6 +129,14 @@ describe("imported cases work list", () => {
     expect(other.body.total).toBe(43);
     const otherOpen = await koOther.get<List>("/api/v1/imports/legacy/cases?reviewOpen=true");
     expect(otherOpen.body.total).toBe(open.total);
+  });
+
+  it("every field the seed's report names has a label for staff", () => {
+    expect(anomalies.length).toBeGreaterThan(5);
+    const unlabelled = anomalies.filter((a) => !Object.hasOwn(IMPORT_FIELD_LABELS, a.field));
+    expect(unlabelled).toEqual([]);
+    const codes = new Set(anomalies.map((a) => a.field).filter((f) => f !== "-"));
+    expect(codes.size).toBeGreaterThan(2);
   });
 
   it("refuses roles that may not resolve imported rows, and bad queries", async () => {
