@@ -1875,6 +1875,10 @@ export interface components {
              *     what a case's pelapor.kecamatan holds.
              */
             kecamatan: string[];
+            /** @description The month names, January first (src/domain/legacy/indonesian-date.ts BULAN): the reports' and the import page's words */
+            months: string[];
+            /** @description The months as tables and charts abbreviate them ("Agu", "Okt"), January first */
+            monthsShort: string[];
             /** @description The review points of a row imported from the old logs (legacyInfo.review codes, src/domain/legacy/import-labels.ts) */
             reviewPoints: {
                 code: string;

@@ -462,20 +462,7 @@ export function annualTables(input: AnnualReportInput): Record<AnnualTable["id"]
   };
 }
 
-export const BULAN_SINGKAT = [
-  "Jan",
-  "Feb",
-  "Mar",
-  "Apr",
-  "Mei",
-  "Jun",
-  "Jul",
-  "Agu",
-  "Sep",
-  "Okt",
-  "Nov",
-  "Des",
-] as const;
+export { BULAN_SINGKAT } from "../domain/legacy/indonesian-date.js";
 
 export function annualTitle(year: number): string {
   return `LAPORAN TAHUNAN LAYANAN PENGADUAN MASYARAKAT ${year}`;

@@ -32,6 +32,7 @@ import {
   type PartyDraft,
 } from "../intake/pipeline.js";
 import { assertKnownJenis } from "./jenis-hook.js";
+import { queryFlag } from "../domain/query-flag.js";
 
 type CaseIntake = components["schemas"]["CaseIntake"];
 type PersonInput = components["schemas"]["PersonInput"];
@@ -331,8 +332,6 @@ export type ListFilter = {
   noBidang?: boolean | string | undefined;
 };
 
-const isTrue = (v: boolean | string | undefined) => v === true || v === "true";
-
 /** issue 15: what a search term matched on a listed case. */
 export type SearchMatch = "nomor" | "pelacakan" | "nama" | "keperluan" | "nik" | "telepon";
 
@@ -418,8 +417,8 @@ function baseFilters(
   if (f.jenis) where.push(`c.jenis = ${p(f.jenis)}`);
   if (f.bidang) where.push(`c.bidang = ${p(f.bidang)}`);
   // issue 15: cases nobody classified yet / not disposed to a bidang yet.
-  if (isTrue(f.noJenis)) where.push(`c.jenis IS NULL`);
-  if (isTrue(f.noBidang)) where.push(`c.bidang IS NULL`);
+  if (queryFlag(f.noJenis)) where.push(`c.jenis IS NULL`);
+  if (queryFlag(f.noBidang)) where.push(`c.bidang IS NULL`);
   if (f.receivedFrom) where.push(`c."receivedAt" >= ${p(new Date(f.receivedFrom))}`);
   if (f.receivedTo) where.push(`c."receivedAt" < ${p(new Date(f.receivedTo))}`);
   const matchers: [SearchMatch, string][] = [];
@@ -536,8 +535,8 @@ export async function listCases(
   const limit = f.limit ?? 25;
   const now = ctx.clock();
   const both = [
-    ...(isTrue(f.noJenis) && f.jenis ? ["noJenis"] : []),
-    ...(isTrue(f.noBidang) && f.bidang ? ["noBidang"] : []),
+    ...(queryFlag(f.noJenis) && f.jenis ? ["noJenis"] : []),
+    ...(queryFlag(f.noBidang) && f.bidang ? ["noBidang"] : []),
   ];
   if (both.length)
     throw validationFailed(
@@ -549,7 +548,7 @@ export async function listCases(
   const { params, p } = paramList();
   const { where, matchers, nik } = baseFilters(ctx, user, f, p);
   if (f.status) where.push(`c.status = ${p(f.status)}`);
-  const overdueOnly = f.overdue === true || f.overdue === "true";
+  const overdueOnly = queryFlag(f.overdue);
   if (overdueOnly) where.push(overdueSql(p, now));
   // issue 15: by arrival in the hub, or by the date the complaint was received upstream.
   const key = f.sort === "arrival" ? `c."createdAt"` : `c."receivedAt"`;
@@ -590,7 +589,7 @@ export async function listCases(
     ) hp ON true
     ORDER BY c.k DESC, c.id DESC`;
   // The counts are asked for, not paid by every page (the inbox asks on its first page).
-  const withCounts = f.counts === true || f.counts === "true";
+  const withCounts = queryFlag(f.counts);
   const [rows, totals] = await Promise.all([
     ctx.db.sql.query<SummaryRow>(sql, params, { prepare: true }),
     withCounts ? listCounts(ctx, user, f, now, overdueOnly) : null,

@@ -27,6 +27,7 @@ import {
 import { CASE_STATUSES, FINAL_STATUSES, STATUS_LABELS } from "../domain/workflow.js";
 import { CASE_EVENT_LABELS } from "../domain/case-events.js";
 import { kecamatanNames } from "../domain/nik.js";
+import { BULAN, BULAN_SINGKAT } from "../domain/legacy/indonesian-date.js";
 import { PROGRAMME_STAFF_LABELS, PROGRAMMES } from "../domain/narasi.js";
 import {
   CatalogueError,
@@ -348,6 +349,8 @@ export function labelsView(): components["schemas"]["Labels"] {
     programmes: PROGRAMMES.map((code) => ({ code, label: PROGRAMME_STAFF_LABELS[code] })),
     statusSeen: STATUS_SEEN.map((code) => ({ code, label: STATUS_SEEN_LABELS[code] })),
     kecamatan: kecamatanNames(),
+    months: [...BULAN],
+    monthsShort: [...BULAN_SINGKAT],
     reviewPoints: REVIEW_CODES.map((code) => ({ code, label: REVIEW_CODE_LABELS[code] })),
     importFields: Object.entries(IMPORT_FIELD_LABELS).map(([code, label]) => ({ code, label })),
   };

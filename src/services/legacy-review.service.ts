@@ -4,6 +4,7 @@
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
 import type { AuthUser } from "./auth.service.js";
+import { queryFlag } from "../domain/query-flag.js";
 
 export type ImportedCaseDto = components["schemas"]["ImportedCase"];
 
@@ -12,8 +13,6 @@ export type ImportedCasesQuery = {
   mediaUnrecorded?: boolean | string | undefined;
   limit?: number | undefined;
 };
-
-const isTrue = (v: boolean | string | undefined) => v === true || v === "true";
 
 /** An open review point: one staff have not closed yet (no resolvedAt). */
 const OPEN_REVIEW = `jsonb_path_exists(c."legacyInfo", '$.review[*] ? (!exists(@.resolvedAt))')`;
@@ -39,8 +38,8 @@ export async function listImportedCases(
   q: ImportedCasesQuery,
 ): Promise<{ data: ImportedCaseDto[]; total: number }> {
   const where = [`c.instansi = $1`, `c.channel = 'legacy_import'`];
-  if (isTrue(q.reviewOpen)) where.push(OPEN_REVIEW);
-  if (isTrue(q.mediaUnrecorded)) where.push(`c.media IS NULL`);
+  if (queryFlag(q.reviewOpen)) where.push(OPEN_REVIEW);
+  if (queryFlag(q.mediaUnrecorded)) where.push(`c.media IS NULL`);
   const limit = Math.min(Math.max(Number(q.limit ?? 200) || 200, 1), 500);
   const rows = await ctx.db.prisma.$queryRawUnsafe<Row[]>(
     `SELECT c.id::text AS id, c.number, c."legacyPeriod", c."legacyInfo", c."receivedAt",

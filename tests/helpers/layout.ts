@@ -3,16 +3,57 @@
 // narrow for its longest option (issue 15 item 8). Returns one line per problem.
 import type { Page } from "playwright-core";
 
+// The part of the DOM the check reads: the tests compile without the DOM library (they run
+// in Node), and this code runs in the page.
+type Rect = { left: number; right: number; width: number };
+type Style = {
+  overflowX: string;
+  paddingLeft: string;
+  paddingRight: string;
+  fontStyle: string;
+  fontWeight: string;
+  fontSize: string;
+  fontFamily: string;
+};
+type Elem = {
+  tagName: string;
+  id: string;
+  className: unknown;
+  scrollWidth: number;
+  clientWidth: number;
+  parentElement: Elem | null;
+  classList: { contains(c: string): boolean };
+  getAttribute(n: string): string | null;
+  getBoundingClientRect(): Rect;
+  closest(s: string): Elem | null;
+};
+type Select = Elem & {
+  name: string;
+  multiple: boolean;
+  size: number;
+  options: Iterable<Elem & { text: string }>;
+};
+type PageGlobals = {
+  getComputedStyle(e: Elem): Style;
+  document: {
+    documentElement: Elem;
+    querySelector(s: string): Elem | null;
+    querySelectorAll<T extends Elem = Elem>(s: string): Iterable<T>;
+    createElement(tag: "canvas"): {
+      getContext(kind: "2d"): { font: string; measureText(t: string): { width: number } };
+    };
+  };
+};
+
 export async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const g = globalThis as any;
+    const g = globalThis as unknown as PageGlobals;
     const doc = g.document;
     const out: string[] = [];
     const vw: number = doc.documentElement.clientWidth;
     if (doc.documentElement.scrollWidth > vw + 1)
       out.push(`the page scrolls sideways: ${doc.documentElement.scrollWidth} > ${vw}`);
-    const name = (e: any) =>
+    const name = (e: Elem) =>
       e.tagName.toLowerCase() +
       (e.id ? "#" + e.id : "") +
       (typeof e.className === "string" && e.className.trim()
@@ -24,7 +65,7 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       if (r.width <= 1 || r.left < -1000) continue; // screen-reader-only text
       const cs = g.getComputedStyle(e);
       let clipped = false;
-      let card: any = null;
+      let card: Elem | null = null;
       for (let a = e.parentElement; a && a.tagName !== "MAIN"; a = a.parentElement) {
         const o = g.getComputedStyle(a).overflowX;
         // A cell that cuts its text with an ellipsis on purpose.
@@ -43,7 +84,7 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       }
     }
     const ctx = doc.createElement("canvas").getContext("2d");
-    for (const s of doc.querySelectorAll("main select")) {
+    for (const s of doc.querySelectorAll<Select>("main select")) {
       const r = s.getBoundingClientRect();
       if (r.width <= 1) continue;
       if (s.multiple || s.size > 1) {
@@ -69,7 +110,8 @@ export async function layoutProblems(page: Page): Promise<string[]> {
         1.25 * parseFloat(cs.fontSize);
       // A text wider than the card itself: the select takes the card's whole width (a phone's
       // native picker shows the options in full).
-      const box = s.closest(".card, .filters, form") || doc.querySelector("main");
+      // Every console page has a <main>; a select outside any box is measured against it.
+      const box = s.closest(".card, .filters, form") ?? doc.querySelector("main") ?? s;
       const bs = g.getComputedStyle(box);
       const room = box.clientWidth - parseFloat(bs.paddingLeft) - parseFloat(bs.paddingRight);
       if (need > s.clientWidth + 1 && r.width < room - 2)

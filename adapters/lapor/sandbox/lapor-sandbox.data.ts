@@ -1,4 +1,5 @@
 import type { LaporanDto, LampiranDto, TindakLanjutDto } from "../lapor.dto.js";
+import { BULAN } from "../../../src/domain/legacy/indonesian-date.js";
 
 /**
  * Deterministic fake LAPOR! reports about Tabalong's aid programmes. Only the sort keys
@@ -78,20 +79,6 @@ const NAMA = [
   "Khairil Anwar",
   "Siti Rahmah",
   "Yusran",
-];
-const BULAN = [
-  "Januari",
-  "Februari",
-  "Maret",
-  "April",
-  "Mei",
-  "Juni",
-  "Juli",
-  "Agustus",
-  "September",
-  "Oktober",
-  "November",
-  "Desember",
 ];
 const HUBUNGAN = [
   "ibu saya",

@@ -33,7 +33,6 @@ export const IMPORT_FIELD_LABELS: Record<string, string> = {
   tanggal: "Hari/tanggal",
   nama: "Nama",
   noHp: "Nomor HP",
-  hp: "Nomor HP",
   alamat: "Alamat",
   keperluan: "Keperluan",
   tindakLanjut: "Tindak lanjut",

@@ -26,6 +26,9 @@ export const BULAN = [
   "Desember",
 ] as const;
 
+/** The months as tables and charts abbreviate them: the first three letters ("Agu", "Okt"). */
+export const BULAN_SINGKAT: readonly string[] = BULAN.map((b) => b.slice(0, 3));
+
 export const HARI = ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"] as const;
 
 // Full names, the usual abbreviations and the old spellings still common in offices

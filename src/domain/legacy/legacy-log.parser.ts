@@ -59,7 +59,8 @@ export type LegacyLine = { cells: string[]; raw: string };
 /** A source grid (the text document, or one XLSX worksheet). */
 export type LegacyGrid = { name?: string; lines: LegacyLine[] };
 
-type Column = "no" | "tanggal" | "nama" | "hp" | "alamat" | "keperluan" | "tindakLanjut" | "narasi";
+type Column =
+  "no" | "tanggal" | "nama" | "noHp" | "alamat" | "keperluan" | "tindakLanjut" | "narasi";
 type ColumnMap = Partial<Record<Column, number>>;
 
 const UNKNOWN_SHEET = "tidak-diketahui";
@@ -76,7 +77,7 @@ function headerKey(cell: string): string {
 function columnOf(cell: string): Column | null {
   const k = headerKey(cell);
   if (k === "") return null;
-  if (/\b(hp|telp|telepon|tlp|wa|whatsapp|kontak|handphone)\b/.test(k)) return "hp";
+  if (/\b(hp|telp|telepon|tlp|wa|whatsapp|kontak|handphone)\b/.test(k)) return "noHp";
   if (/^(no|nomor|no urut|nomor urut)$/.test(k)) return "no";
   if (/tanggal|\btgl\b|\bhari\b|waktu/.test(k)) return "tanggal";
   if (/tindak/.test(k)) return "tindakLanjut";
@@ -561,7 +562,7 @@ function buildSheetRows(draft: SheetDraft, usedSheets: Map<string, number>): Leg
 
     // An empty phone is the norm in these logs: one summary line for the file, not one
     // line per row (parseLegacyGrids).
-    const phones = splitPhones(cell(raw, "hp"));
+    const phones = splitPhones(cell(raw, "noHp"));
 
     const alamat = texts.alamat.replace(/\s+/g, " ").trim();
     const place = parseAlamat(alamat);

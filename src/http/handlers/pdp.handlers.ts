@@ -19,6 +19,7 @@ import {
 import { exportSubjectData } from "../../pdp/subject-export.js";
 import { route } from "../gate.js";
 import { requestMeta as meta } from "../request-meta.js";
+import { queryFlag } from "../../domain/query-flag.js";
 
 export function pdpRoutes(r: Router, ctx: HubContext): void {
   route(r, "revealParty", async (req, res) => {
@@ -61,7 +62,7 @@ export function pdpRoutes(r: Router, ctx: HubContext): void {
   });
   route(r, "listSubjectRequests", async (req, res) => {
     const q = req.query as { status?: string; overdue?: string | boolean };
-    const overdue = q.overdue === true || q.overdue === "true";
+    const overdue = queryFlag(q.overdue);
     res.json({
       data: await listSubjectRequests(ctx, {
         instansi: req.user.instansi,

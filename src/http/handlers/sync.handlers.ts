@@ -14,6 +14,7 @@ import { runSync } from "../../sync/sync-engine.js";
 import { asSystem } from "../../db/scope.js";
 import { recordAudit } from "../../services/audit.service.js";
 import { route } from "../gate.js";
+import { queryFlag } from "../../domain/query-flag.js";
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
@@ -110,7 +111,7 @@ export function syncRoutes(r: Router, ctx: HubContext): void {
       throw new DomainError("CHANNEL_NOT_CONFIGURED", `Kanal ${stream} belum dikonfigurasi`);
     // The stream is the hub's, not an office's: the sync is system work.
     const summary = await asSystem(`sync:${stream}`, () =>
-      runSync(ctx, source, { full: req.query.full === "true" }),
+      runSync(ctx, source, { full: queryFlag(req.query.full) }),
     );
     await recordAudit(ctx, {
       actor: req.user ?? null,

@@ -3,8 +3,9 @@
 import { api, loadSpec, access } from "./shared/api.js";
 import { add, el, clear, notice, errorMessage, loadLabels, ROLE } from "./shared/ui.js";
 import { forgetOnLogout, settleQueue } from "./intake/intake-extras.js";
-import { watchTables } from "./shared/table-labels.js";
-import { watchFileInputs } from "./shared/file-inputs.js";
+import { labelTables } from "./shared/table-labels.js";
+import { bahasaFileInputs } from "./shared/file-inputs.js";
+import { onDomChange } from "./shared/dom-change.js";
 
 /** @type {Record<string, string>} */
 const MODULES = {
@@ -150,8 +151,11 @@ async function start() {
     // Unsent intakes queued by another user (whose session ended) are dropped unsent.
     settleQueue(user);
     buildNav(user, spec, page);
-    watchTables(main);
-    watchFileInputs(main);
+    // Whatever a page draws: table cells labelled for phone width, file inputs in Bahasa.
+    onDomChange(main, (root) => {
+      labelTables(root);
+      bahasaFileInputs(root);
+    });
     const mod = await import(MODULES[page || ""]);
     add(clear(main), heading);
     await mod.render(main, { user, spec });

@@ -30,6 +30,7 @@ import {
   userWithToken,
   type TestHub,
 } from "../../helpers/test-hub.js";
+import { BULAN } from "../../../src/domain/legacy/indonesian-date.js";
 
 type Entry = { code: string; label: string };
 type Labels = {
@@ -43,6 +44,8 @@ type Labels = {
   programmes: Entry[];
   statusSeen: Entry[];
   kecamatan: string[];
+  months: string[];
+  monthsShort: string[];
 };
 type JenisCatalogue = { version: number; codes: Entry[] };
 type CaseBody = {
@@ -103,6 +106,21 @@ describe("GET /api/v1/catalogue/labels", () => {
       programmes: PROGRAMMES.map((code) => ({ code, label: PROGRAMME_STAFF_LABELS[code] })),
       statusSeen: STATUS_SEEN.map((code) => ({ code, label: STATUS_SEEN_LABELS[code] })),
       kecamatan: expect.any(Array),
+      months: [...BULAN],
+      monthsShort: [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Mei",
+        "Jun",
+        "Jul",
+        "Agu",
+        "Sep",
+        "Okt",
+        "Nov",
+        "Des",
+      ],
       reviewPoints: REVIEW_CODES.map((code) => ({ code, label: REVIEW_CODE_LABELS[code] })),
       importFields: Object.entries(IMPORT_FIELD_LABELS).map(([code, label]) => ({
         code,

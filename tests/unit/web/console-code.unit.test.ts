@@ -9,6 +9,7 @@ import { TABALONG_KECAMATAN } from "../../../src/domain/nik.js";
 import { apiSpec } from "../../../src/http/spec.js";
 import { labelsView } from "../../../src/services/catalogue.service.js";
 import { fromRoot } from "../../../src/util/package-root.js";
+import { BULAN, BULAN_SINGKAT } from "../../../src/domain/legacy/indonesian-date.js";
 
 const MAX_LINES = 400;
 const STATIC = fromRoot("src/web/static");
@@ -97,6 +98,14 @@ describe("the console's lists come from the labels API", () => {
   it("no console script writes out kecamatan names", () => {
     const offenders = scripts
       .filter((f) => names.filter((n) => text(f).includes(`"${n}"`)).length >= 2)
+      .map(rel);
+    expect(offenders).toEqual([]);
+  });
+
+  it("no console script writes out month names (labels `months`, `monthsShort`)", () => {
+    const months = [...BULAN, ...BULAN_SINGKAT];
+    const offenders = scripts
+      .filter((f) => months.filter((n) => text(f).includes(`"${n}"`)).length >= 2)
       .map(rel);
     expect(offenders).toEqual([]);
   });

@@ -17,11 +17,11 @@ import {
   CHANNEL,
   JENIS,
   STATUS,
+  MONTHS_SHORT,
 } from "../shared/ui.js";
 import { inboxHref } from "../inbox/inbox-state.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
 const REC = { audit: "diteruskan dengan audit", dihentikan: "penanganan dihentikan" };
 
 /** @param {string} tag @param {Record<string, string | number>} attrs @param {...Node} kids */
@@ -90,7 +90,7 @@ function monthChart(perMonth, year) {
       svg(
         "rect",
         { x: i * 10 + 1, y: 50 - (n / max) * 48, width: 8, height: (n / max) * 48, class: "bar" },
-        svg("title", {}, document.createTextNode(`${MONTHS[i]} ${year}: ${n}`)),
+        svg("title", {}, document.createTextNode(`${MONTHS_SHORT[i]} ${year}: ${n}`)),
       ),
     ),
   );
@@ -103,7 +103,7 @@ function monthChart(perMonth, year) {
       return el(
         "li",
         {},
-        el("span", {}, MONTHS[i]),
+        el("span", {}, MONTHS_SHORT[i]),
         el(
           "a",
           {

@@ -14,6 +14,7 @@ import {
   unavailable,
   section,
   fmtDate,
+  dataTable,
 } from "../shared/ui.js";
 
 /** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
@@ -65,47 +66,28 @@ async function reasonCodes(spec, user) {
         { class: "muted" },
         `Versi ${cat.version} · ${fmtDate(cat.createdAt)} · ${cat.codes.length} kode`,
       ),
-      el(
-        "table",
+      dataTable(
         { class: "small-table" },
-        el(
-          "thead",
-          {},
-          el(
-            "tr",
-            {},
-            ["Kode", "Label", "Program", "Status", ""].map((h) => el("th", { scope: "col" }, h)),
-          ),
-        ),
-        el(
-          "tbody",
-          {},
-          cat.codes
-            .filter(
-              (r) => !q || r.id.toLowerCase().includes(q) || r.label.toLowerCase().includes(q),
-            )
-            .map((r) =>
+        ["Kode", "Label", "Program", "Status", ""],
+        cat.codes
+          .filter((r) => !q || r.id.toLowerCase().includes(q) || r.label.toLowerCase().includes(q))
+          .map((r) =>
+            el(
+              "tr",
+              {},
+              el("td", {}, el("code", {}, r.id)),
+              el("td", {}, r.label),
+              el("td", {}, r.programmes.join(", ")),
+              el("td", {}, r.statusSeen.join(", ") || "–"),
               el(
-                "tr",
+                "td",
                 {},
-                el("td", {}, el("code", {}, r.id)),
-                el("td", {}, r.label),
-                el("td", {}, r.programmes.join(", ")),
-                el("td", {}, r.statusSeen.join(", ") || "–"),
-                el(
-                  "td",
-                  {},
-                  canEdit
-                    ? el(
-                        "button",
-                        { type: "button", class: "small", onclick: () => edit(r) },
-                        "Ubah",
-                      )
-                    : null,
-                ),
+                canEdit
+                  ? el("button", { type: "button", class: "small", onclick: () => edit(r) }, "Ubah")
+                  : null,
               ),
             ),
-        ),
+          ),
       ),
     );
   };
@@ -282,29 +264,16 @@ async function holidays(spec, user) {
         r.covered === false
           ? notice("warn", `Tabel libur nasional ${r.year} belum tersedia; tambahkan secara lokal.`)
           : null,
-        el(
-          "table",
+        dataTable(
           { class: "small-table" },
-          el(
-            "thead",
-            {},
+          ["Tanggal", "Jenis", "Keterangan"],
+          rows.map((x) =>
             el(
               "tr",
               {},
-              ["Tanggal", "Jenis", "Keterangan"].map((h) => el("th", { scope: "col" }, h)),
-            ),
-          ),
-          el(
-            "tbody",
-            {},
-            rows.map((x) =>
-              el(
-                "tr",
-                {},
-                el("td", {}, formatDmy(x.date) || x.date),
-                el("td", {}, x.kind),
-                el("td", {}, x.note),
-              ),
+              el("td", {}, formatDmy(x.date) || x.date),
+              el("td", {}, x.kind),
+              el("td", {}, x.note),
             ),
           ),
         ),

@@ -10,6 +10,7 @@ import {
   section,
   fmtDateTime,
   CHANNEL,
+  dataTable,
 } from "../shared/ui.js";
 
 /** @typedef {import("../shared/types.js").ChannelHealth} ChannelHealth */
@@ -60,39 +61,26 @@ function healthTable(items, user, first) {
   return el(
     "div",
     { class: "table-wrap" },
-    el(
-      "table",
+    dataTable(
       { class: "small-table" },
-      el(
-        "thead",
-        {},
+      [
+        first,
+        "Sinkron terakhir berhasil",
+        "Keterlambatan",
+        "Gagal (sinkron terakhir)",
+        "Surat mati",
+        "Masalah",
+      ],
+      items.map((c) =>
         el(
           "tr",
-          {},
-          [
-            first,
-            "Sinkron terakhir berhasil",
-            "Keterlambatan",
-            "Gagal (sinkron terakhir)",
-            "Surat mati",
-            "Masalah",
-          ].map((h) => el("th", { scope: "col" }, h)),
-        ),
-      ),
-      el(
-        "tbody",
-        {},
-        items.map((c) =>
-          el(
-            "tr",
-            { "data-channel": c.stream },
-            el("td", {}, c.label || CHANNEL[c.stream] || c.stream),
-            el("td", {}, fmtDateTime(c.lastSuccessAt)),
-            el("td", {}, lagText(c.lagSeconds)),
-            el("td", { class: "num" }, String((c.lastRun && c.lastRun.failed) ?? 0)),
-            el("td", { class: "num" }, String(c.openDeadLetters ?? 0)),
-            el("td", {}, problemCell(c, user)),
-          ),
+          { "data-channel": c.stream },
+          el("td", {}, c.label || CHANNEL[c.stream] || c.stream),
+          el("td", {}, fmtDateTime(c.lastSuccessAt)),
+          el("td", {}, lagText(c.lagSeconds)),
+          el("td", { class: "num" }, String((c.lastRun && c.lastRun.failed) ?? 0)),
+          el("td", { class: "num" }, String(c.openDeadLetters ?? 0)),
+          el("td", {}, problemCell(c, user)),
         ),
       ),
     ),
@@ -148,64 +136,47 @@ export async function render(main, { user, spec }) {
       add(
         dl,
         items.length
-          ? el(
-              "table",
+          ? dataTable(
               { class: "small-table" },
-              el(
-                "thead",
-                {},
+              ["Waktu", "Kanal/sumber", "Alasan", "Percobaan", ""],
+              items.map((/** @type {import("../shared/types.js").DeadLetter} */ x) =>
                 el(
                   "tr",
                   {},
-                  ["Waktu", "Kanal/sumber", "Alasan", "Percobaan", ""].map((h) =>
-                    el("th", { scope: "col" }, h),
-                  ),
-                ),
-              ),
-              el(
-                "tbody",
-                {},
-                items.map((/** @type {import("../shared/types.js").DeadLetter} */ x) =>
+                  el("td", {}, fmtDateTime(x.createdAt)),
+                  el("td", {}, x.source || "–"),
+                  el("td", {}, x.error || "–"),
+                  el("td", { class: "num" }, String(x.attempts ?? "–")),
                   el(
-                    "tr",
+                    "td",
                     {},
-                    el("td", {}, fmtDateTime(x.createdAt)),
-                    el("td", {}, x.source || "–"),
-                    el("td", {}, x.error || "–"),
-                    el("td", { class: "num" }, String(x.attempts ?? "–")),
-                    el(
-                      "td",
-                      {},
-                      canReplay && x.status === "open"
-                        ? el(
-                            "button",
-                            {
-                              type: "button",
-                              onclick: async (ev) => {
-                                clear(msg);
-                                ev.target.disabled = true;
-                                try {
-                                  await api(
-                                    "POST",
-                                    replayPath.replace(/\{[^}]+\}/, encodeURIComponent(x.id)),
-                                    operation(spec, "POST", replayPath).requestBody
-                                      ? {}
-                                      : undefined,
-                                  );
-                                  ev.target.textContent = "Diproses ulang";
-                                  add(msg, notice("ok", "Pesan dikirim ulang ke antrean."));
-                                } catch (e) {
-                                  ev.target.disabled = false;
-                                  add(msg, notice("error", errorMessage(e)));
-                                }
-                              },
+                    canReplay && x.status === "open"
+                      ? el(
+                          "button",
+                          {
+                            type: "button",
+                            onclick: async (ev) => {
+                              clear(msg);
+                              ev.target.disabled = true;
+                              try {
+                                await api(
+                                  "POST",
+                                  replayPath.replace(/\{[^}]+\}/, encodeURIComponent(x.id)),
+                                  operation(spec, "POST", replayPath).requestBody ? {} : undefined,
+                                );
+                                ev.target.textContent = "Diproses ulang";
+                                add(msg, notice("ok", "Pesan dikirim ulang ke antrean."));
+                              } catch (e) {
+                                ev.target.disabled = false;
+                                add(msg, notice("error", errorMessage(e)));
+                              }
                             },
-                            "Proses ulang",
-                          )
-                        : x.status === "replayed"
-                          ? `Diproses ulang ${fmtDateTime(x.resolvedAt)}`
-                          : "",
-                    ),
+                          },
+                          "Proses ulang",
+                        )
+                      : x.status === "replayed"
+                        ? `Diproses ulang ${fmtDateTime(x.resolvedAt)}`
+                        : "",
                   ),
                 ),
               ),

@@ -15,6 +15,7 @@ import {
   setFieldError,
   CHANNEL,
   REVIEW_POINT,
+  dataTable,
 } from "../shared/ui.js";
 
 /** @typedef {import("../shared/types.js").ImportedCase} ImportedCase */
@@ -92,64 +93,49 @@ export async function reviewSection(spec, user) {
     el(
       "div",
       { class: "table-wrap" },
-      el(
-        "table",
+      dataTable(
         { class: "small-table", id: "impor-kasus" },
-        el(
-          "thead",
-          {},
-          el(
+        ["Pilih", "Kasus", "Lembar", "Tanggal tertulis", "Keperluan", "Media", "Tanda"],
+        cases.map((c) => {
+          const check = el("input", {
+            type: "checkbox",
+            value: c.id,
+            "aria-label": `Pilih ${c.number}`,
+          });
+          boxes.push(check);
+          return el(
             "tr",
-            {},
-            ["Pilih", "Kasus", "Lembar", "Tanggal tertulis", "Keperluan", "Media", "Tanda"].map(
-              (h) => el("th", { scope: "col" }, h),
+            { "data-case": c.number, "data-id": c.id },
+            el("td", {}, check),
+            el("td", {}, el("a", { href: `/kasus/${c.id}` }, c.number)),
+            el("td", {}, placeOf(c)),
+            el("td", {}, c.tanggal || "–"),
+            el("td", {}, c.keperluan),
+            el(
+              "td",
+              { "data-media": c.media || "" },
+              c.media ? CHANNEL[c.media] || c.media : "Tidak tercatat",
             ),
-          ),
-        ),
-        el(
-          "tbody",
-          {},
-          cases.map((c) => {
-            const check = el("input", {
-              type: "checkbox",
-              value: c.id,
-              "aria-label": `Pilih ${c.number}`,
-            });
-            boxes.push(check);
-            return el(
-              "tr",
-              { "data-case": c.number, "data-id": c.id },
-              el("td", {}, check),
-              el("td", {}, el("a", { href: `/kasus/${c.id}` }, c.number)),
-              el("td", {}, placeOf(c)),
-              el("td", {}, c.tanggal || "–"),
-              el("td", {}, c.keperluan),
-              el(
-                "td",
-                { "data-media": c.media || "" },
-                c.media ? CHANNEL[c.media] || c.media : "Tidak tercatat",
-              ),
-              el(
-                "td",
-                { "data-marks": c.openReview.map((p) => p.code).join(" ") },
-                c.openReview.length
-                  ? el(
-                      "ul",
-                      { class: "marks" },
-                      c.openReview.map((p) =>
-                        el(
-                          "li",
-                          { "data-mark": p.code },
-                          el("strong", {}, REVIEW_POINT[p.code] || "Perlu diperiksa"),
-                          p.text ? ` (${p.text})` : null,
-                        ),
+            el(
+              "td",
+              { "data-marks": c.openReview.map((p) => p.code).join(" ") },
+              c.openReview.length
+                ? el(
+                    "ul",
+                    { class: "marks" },
+                    c.openReview.map((p) =>
+                      el(
+                        "li",
+                        { "data-mark": p.code },
+                        el("strong", {}, REVIEW_POINT[p.code] || "Perlu diperiksa"),
+                        p.text ? ` (${p.text})` : null,
                       ),
-                    )
-                  : "–",
-              ),
-            );
-          }),
-        ),
+                    ),
+                  )
+                : "–",
+            ),
+          );
+        }),
       ),
     );
 

@@ -14,6 +14,8 @@ import {
   unavailable,
   section,
   IMPORT_FIELD,
+  MONTHS,
+  dataTable,
 } from "../shared/ui.js";
 import { bahasa, CODE_MESSAGES } from "../shared/messages.js";
 import { reviewSection } from "./impor-review.js";
@@ -31,21 +33,6 @@ export function importType(file) {
   if (name.endsWith(".txt")) return "text/plain";
   return null;
 }
-
-const MONTHS = [
-  "Januari",
-  "Februari",
-  "Maret",
-  "April",
-  "Mei",
-  "Juni",
-  "Juli",
-  "Agustus",
-  "September",
-  "Oktober",
-  "November",
-  "Desember",
-];
 
 /** "2023-03" → "Maret 2023"; anything else as it is. @param {string | null | undefined} p */
 export function periodLabel(p) {
@@ -197,36 +184,21 @@ function report(run) {
       : notice("error", `Impor gagal${run.error ? ": " + run.error : ""}.`);
   if (!run.anomalies.length)
     return el("div", {}, status, counts, el("p", { class: "muted" }, "Tidak ada catatan."));
-  const table = el(
-    "table",
+  const table = dataTable(
     { class: "small-table", id: "impor-laporan" },
-    el("caption", {}, "Catatan impor: baris yang perlu diperhatikan dan apa yang dilakukan hub"),
-    el(
-      "thead",
-      {},
+    ["Lembar", "Baris", "Kolom", "Masalah", "Tindakan"],
+    run.anomalies.map((a) =>
       el(
         "tr",
-        {},
-        ["Lembar", "Baris", "Kolom", "Masalah", "Tindakan"].map((h) =>
-          el("th", { scope: "col" }, h),
-        ),
+        { "data-row": a.row === null ? "" : String(a.row) },
+        el("td", {}, periodLabel(a.sheet)),
+        el("td", {}, a.row === null ? "–" : String(a.row)),
+        el("td", {}, IMPORT_FIELD[a.field] || a.field),
+        el("td", {}, a.problem),
+        el("td", {}, a.action),
       ),
     ),
-    el(
-      "tbody",
-      {},
-      run.anomalies.map((a) =>
-        el(
-          "tr",
-          { "data-row": a.row === null ? "" : String(a.row) },
-          el("td", {}, periodLabel(a.sheet)),
-          el("td", {}, a.row === null ? "–" : String(a.row)),
-          el("td", {}, IMPORT_FIELD[a.field] || a.field),
-          el("td", {}, a.problem),
-          el("td", {}, a.action),
-        ),
-      ),
-    ),
+    el("caption", {}, "Catatan impor: baris yang perlu diperhatikan dan apa yang dilakukan hub"),
   );
   return el("div", {}, status, counts, el("div", { class: "table-wrap" }, table));
 }

@@ -1,7 +1,7 @@
 // @ts-check
 // The inbox's list of cases (inbox.js draws it): one row per case, with what a search
 // matched and the pelapor as the API may show them.
-import { el, fmtDateTime, slaBadge, statusBadge, CHANNEL, JENIS } from "../shared/ui.js";
+import { dataTable, el, fmtDateTime, slaBadge, statusBadge, CHANNEL, JENIS } from "../shared/ui.js";
 
 /** What a search term matched, as the row says it (issue 15). */
 /** @type {Record<string, string>} */
@@ -19,9 +19,9 @@ const MATCH_LABEL = {
  * @param {string} sort "received" or "arrival": the caption says the order
  */
 export function caseTable(rows, sort) {
-  const body = el(
-    "tbody",
-    {},
+  return dataTable(
+    { class: "cases" },
+    ["Nomor", "Diterima", "Kanal", "Pelapor", "Keperluan", "Jenis", "Status", "SLA"],
     rows.map((/** @type {import("../shared/types.js").CaseSummary} */ c) =>
       el(
         "tr",
@@ -55,10 +55,6 @@ export function caseTable(rows, sort) {
         el("td", { "data-label": "SLA" }, slaBadge(c) || "–"),
       ),
     ),
-  );
-  return el(
-    "table",
-    { class: "cases" },
     el(
       "caption",
       { class: "sr-only" },
@@ -66,18 +62,6 @@ export function caseTable(rows, sort) {
         ? "Daftar kasus, tanggal diterima terbaru di atas"
         : "Daftar kasus, yang terakhir masuk di atas",
     ),
-    el(
-      "thead",
-      {},
-      el(
-        "tr",
-        {},
-        ["Nomor", "Diterima", "Kanal", "Pelapor", "Keperluan", "Jenis", "Status", "SLA"].map((h) =>
-          el("th", { scope: "col" }, h),
-        ),
-      ),
-    ),
-    body,
   );
 }
 

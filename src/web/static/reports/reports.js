@@ -12,6 +12,7 @@ import {
   unavailable,
   section,
   fmtDateTime,
+  dataTable,
 } from "../shared/ui.js";
 import { download } from "../shared/download.js";
 
@@ -208,34 +209,19 @@ export async function render(main, { user, spec }) {
       add(
         recap,
         items.length
-          ? el(
-              "table",
+          ? dataTable(
               { class: "small-table" },
-              el(
-                "thead",
-                {},
+              ["Waktu", "Periode", "Tujuan", "Revisi", "Status", "Tanda terima"],
+              items.map((/** @type {import("../shared/types.js").RecapReceipt} */ x) =>
                 el(
                   "tr",
                   {},
-                  ["Waktu", "Periode", "Tujuan", "Revisi", "Status", "Tanda terima"].map((h) =>
-                    el("th", { scope: "col" }, h),
-                  ),
-                ),
-              ),
-              el(
-                "tbody",
-                {},
-                items.map((/** @type {import("../shared/types.js").RecapReceipt} */ x) =>
-                  el(
-                    "tr",
-                    {},
-                    el("td", {}, fmtDateTime(x.createdAt)),
-                    el("td", {}, x.periode || "–"),
-                    el("td", {}, x.target || "–"),
-                    el("td", { class: "num" }, String(x.revision ?? "–")),
-                    el("td", {}, RECAP_STATUS[x.status] || x.status || "–"),
-                    el("td", {}, x.receiptId || "–"),
-                  ),
+                  el("td", {}, fmtDateTime(x.createdAt)),
+                  el("td", {}, x.periode || "–"),
+                  el("td", {}, x.target || "–"),
+                  el("td", { class: "num" }, String(x.revision ?? "–")),
+                  el("td", {}, RECAP_STATUS[x.status] || x.status || "–"),
+                  el("td", {}, x.receiptId || "–"),
                 ),
               ),
             )

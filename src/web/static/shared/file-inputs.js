@@ -1,5 +1,5 @@
 // @ts-check
-/* global MutationObserver, queueMicrotask */
+/* global queueMicrotask */
 // A native file input shows the browser's own words ("Choose File", "No file chosen" in an
 // English browser). Staff read Bahasa only: each file input of the console gets a
 // "Pilih berkas" button and the chosen file's name beside it; the input itself stays in the
@@ -38,18 +38,4 @@ export function bahasaFileInputs(root) {
     const row = el("div", { class: "file-row" }, pick, name);
     input.after(row);
   }
-}
-
-/** Now and whenever a page draws new file inputs. @param {Element} root */
-export function watchFileInputs(root) {
-  bahasaFileInputs(root);
-  let queued = false;
-  new MutationObserver(() => {
-    if (queued) return;
-    queued = true;
-    queueMicrotask(() => {
-      queued = false;
-      bahasaFileInputs(root);
-    });
-  }).observe(root, { childList: true, subtree: true });
 }

@@ -1,5 +1,4 @@
 // @ts-check
-/* global MutationObserver, queueMicrotask */
 // At phone width every console table is drawn as one card per row (style.css), each cell
 // led by its column's name: the cells carry that name as data-label, taken here from the
 // table's own header so no page has to repeat it.
@@ -17,18 +16,4 @@ export function labelTables(root) {
       });
     }
   }
-}
-
-/** Labels the tables under root now and whenever a page draws new ones. @param {Element} root */
-export function watchTables(root) {
-  labelTables(root);
-  let queued = false;
-  new MutationObserver(() => {
-    if (queued) return;
-    queued = true;
-    queueMicrotask(() => {
-      queued = false;
-      labelTables(root);
-    });
-  }).observe(root, { childList: true, subtree: true });
 }

@@ -37,6 +37,32 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/**
+ * A table of the console: column headings (`th scope="col"`, which shared/table-labels.js
+ * copies onto the cells at phone width) and its body rows.
+ * @param {Attrs | null} attrs the table's attributes
+ * @param {readonly string[]} headings
+ * @param {Child} rows the body's rows (<tr> elements)
+ * @param {Child} [caption] a <caption>, if any
+ */
+export function dataTable(attrs, headings, rows, caption = null) {
+  return el(
+    "table",
+    attrs,
+    caption,
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        headings.map((h) => el("th", { scope: "col" }, h)),
+      ),
+    ),
+    el("tbody", {}, rows),
+  );
+}
+
 /** @param {Node & ParentNode} node @param {readonly unknown[]} children */
 function append(node, children) {
   for (const c of children) {
@@ -107,6 +133,10 @@ export const PROGRAMME = {};
 export const STATUS_SEEN = {};
 /** The kecamatan of Kabupaten Tabalong by name, sorted (src/domain/nik.ts). @type {string[]} */
 export const KECAMATAN = [];
+/** Month names, January first (src/domain/legacy/indonesian-date.ts). @type {string[]} */
+export const MONTHS = [];
+/** The same, as tables and charts abbreviate them ("Agu"). @type {string[]} */
+export const MONTHS_SHORT = [];
 /** Review points of an imported row → label (src/domain/legacy/import-labels.ts). @type {Record<string, string>} */
 export const REVIEW_POINT = {};
 /** Fields named by a legacy import report → the column staff know. @type {Record<string, string>} */
@@ -140,6 +170,8 @@ export function loadLabels(api) {
     FINAL.push(...labels.finalStatuses);
     INTAKE_CHANNELS.push(...labels.intakeChannels);
     KECAMATAN.push(...labels.kecamatan);
+    MONTHS.push(...labels.months);
+    MONTHS_SHORT.push(...labels.monthsShort);
   });
   return labelsLoaded;
 }

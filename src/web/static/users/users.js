@@ -13,6 +13,7 @@ import {
   ROLE,
   BIDANG,
   fmtDate,
+  dataTable,
 } from "../shared/ui.js";
 
 /** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
@@ -44,89 +45,74 @@ export async function render(main, { user, spec }) {
     }
     add(
       table,
-      el(
-        "table",
+      dataTable(
         { class: "small-table users" },
-        el(
-          "thead",
-          {},
-          el(
-            "tr",
-            {},
-            ["Pengguna", "Peran", "Bidang", "E-mail kerja", "Aktif", "Dibuat", ""].map((h) =>
-              el("th", { scope: "col" }, h),
-            ),
-          ),
-        ),
-        el(
-          "tbody",
-          {},
-          rows.map((/** @type {import("../shared/types.js").StaffAccount} */ u) => {
-            const role = el("select", { "aria-label": `Peran ${u.username}` }, options(ROLE));
-            role.value = u.role;
-            const bidang = el(
-              "select",
-              { "aria-label": `Bidang ${u.username}` },
-              options(BIDANG, { empty: "–" }),
-            );
-            bidang.value = u.bidang || "";
-            const email = el("input", {
-              type: "email",
-              maxlength: 254,
-              value: u.email || "",
-              "aria-label": `E-mail kerja ${u.username}`,
-              autocomplete: "off",
-            });
-            const active = el("input", {
-              type: "checkbox",
-              checked: u.active,
-              "aria-label": `${u.username} aktif`,
-            });
-            const save = el(
-              "button",
-              {
-                type: "button",
-                onclick: async () => {
-                  clear(msg);
-                  const body = {};
-                  if (role.value !== u.role) body.role = role.value;
-                  if ((bidang.value || null) !== u.bidang) body.bidang = bidang.value || null;
-                  if (active.checked !== u.active) body.active = active.checked;
-                  const mail = email.value.trim().toLowerCase() || null;
-                  if (mail !== (u.email || null)) body.email = mail;
-                  if (!Object.keys(body).length) {
-                    add(msg, notice("ok", "Tidak ada perubahan."));
-                    return;
-                  }
-                  try {
-                    await api("PATCH", `/api/v1/users/${u.id}`, body);
-                    add(msg, notice("ok", `Pengguna ${u.username} diperbarui.`));
-                    load();
-                  } catch (e) {
-                    add(msg, notice("error", errorMessage(e)));
-                  }
-                },
+        ["Pengguna", "Peran", "Bidang", "E-mail kerja", "Aktif", "Dibuat", ""],
+        rows.map((/** @type {import("../shared/types.js").StaffAccount} */ u) => {
+          const role = el("select", { "aria-label": `Peran ${u.username}` }, options(ROLE));
+          role.value = u.role;
+          const bidang = el(
+            "select",
+            { "aria-label": `Bidang ${u.username}` },
+            options(BIDANG, { empty: "–" }),
+          );
+          bidang.value = u.bidang || "";
+          const email = el("input", {
+            type: "email",
+            maxlength: 254,
+            value: u.email || "",
+            "aria-label": `E-mail kerja ${u.username}`,
+            autocomplete: "off",
+          });
+          const active = el("input", {
+            type: "checkbox",
+            checked: u.active,
+            "aria-label": `${u.username} aktif`,
+          });
+          const save = el(
+            "button",
+            {
+              type: "button",
+              onclick: async () => {
+                clear(msg);
+                const body = {};
+                if (role.value !== u.role) body.role = role.value;
+                if ((bidang.value || null) !== u.bidang) body.bidang = bidang.value || null;
+                if (active.checked !== u.active) body.active = active.checked;
+                const mail = email.value.trim().toLowerCase() || null;
+                if (mail !== (u.email || null)) body.email = mail;
+                if (!Object.keys(body).length) {
+                  add(msg, notice("ok", "Tidak ada perubahan."));
+                  return;
+                }
+                try {
+                  await api("PATCH", `/api/v1/users/${u.id}`, body);
+                  add(msg, notice("ok", `Pengguna ${u.username} diperbarui.`));
+                  load();
+                } catch (e) {
+                  add(msg, notice("error", errorMessage(e)));
+                }
               },
-              "Simpan",
-            );
-            return el(
-              "tr",
-              { "data-username": u.username, class: u.active ? "" : "inactive" },
-              el(
-                "td",
-                {},
-                el("strong", {}, u.username),
-                u.displayName ? el("div", { class: "muted" }, u.displayName) : null,
-              ),
-              el("td", {}, role),
-              el("td", {}, bidang),
-              el("td", {}, email),
-              el("td", {}, active),
-              el("td", {}, fmtDate(u.createdAt)),
-              el("td", {}, save),
-            );
-          }),
-        ),
+            },
+            "Simpan",
+          );
+          return el(
+            "tr",
+            { "data-username": u.username, class: u.active ? "" : "inactive" },
+            el(
+              "td",
+              {},
+              el("strong", {}, u.username),
+              u.displayName ? el("div", { class: "muted" }, u.displayName) : null,
+            ),
+            el("td", {}, role),
+            el("td", {}, bidang),
+            el("td", {}, email),
+            el("td", {}, active),
+            el("td", {}, fmtDate(u.createdAt)),
+            el("td", {}, save),
+          );
+        }),
       ),
     );
   }
