@@ -125,8 +125,9 @@ describe("backup and restore (hub stopped)", () => {
     expect(tar.includes(Buffer.from("dev-keys.json"))).toBe(false);
     expect(tar.includes(Buffer.from("hub.lock"))).toBe(false);
     for (const k of keyForms()) {
-      expect(raw.includes(k)).toBe(false);
-      expect(tar.includes(k)).toBe(false);
+      const what = `${k.length} bytes ${k.subarray(0, 8).toString("hex")}… at ${tar.indexOf(k)}`;
+      expect(raw.includes(k), what).toBe(false);
+      expect(tar.includes(k), what).toBe(false);
     }
     // The inner database dump, unpacked too.
     const pgStart = tar.indexOf(Buffer.from("pg.tar.gz"));
