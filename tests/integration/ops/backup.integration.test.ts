@@ -2,6 +2,7 @@
 // the attachment files back (read through the API, decrypted), the archive holds no key
 // (neither the environment's nor a dev-keys.json), a restore refuses a data dir in use, and
 // a backup taken while `serve` holds the data dir goes through that hub.
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,18 +10,19 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../../src/cli/main.js";
 import { killAllServe, spawnServe } from "../../helpers/processes.js";
-import { TEST_KEYS, startTestHub, userWithToken, type TestHub } from "../../helpers/test-hub.js";
+import { startTestHub, userWithToken, type TestHub } from "../../helpers/test-hub.js";
 
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
   "base64",
 );
+// Random keys, not the suite's shared test keys (32 equal bytes each): a run of 32 equal
+// bytes occurs in PostgreSQL's own files (a free-space map page), and the check below then
+// found a "key" in the archive that no key had put there.
+const key = () => randomBytes(32).toString("base64");
+const KEYS = { ADUAN_ENCRYPTION_KEY: key(), ADUAN_HASH_KEY: key(), ADUAN_AUDIT_KEY: key() };
 // A development key file left in the data dir: it must stay out of the archive too.
-const DEV_KEYS = {
-  encryptionKey: Buffer.alloc(32, 0x51).toString("base64"),
-  hashKey: Buffer.alloc(32, 0x52).toString("base64"),
-  auditKey: Buffer.alloc(32, 0x53).toString("base64"),
-};
+const DEV_KEYS = { encryptionKey: key(), hashKey: key(), auditKey: key() };
 
 const root = mkdtempSync(join(tmpdir(), "aduan-backup-"));
 const source = join(root, "source");
@@ -40,7 +42,7 @@ async function cli(
   process.exitCode = undefined;
   try {
     // The embedded database: no DATABASE_URL, whatever the suite's environment holds.
-    Object.assign(process.env, { ...TEST_KEYS, LOG_LEVEL: "silent", DATABASE_URL: "", ...env });
+    Object.assign(process.env, { ...KEYS, LOG_LEVEL: "silent", DATABASE_URL: "", ...env });
     await main(args);
   } finally {
     process.env = prev;
@@ -53,7 +55,7 @@ async function cli(
 }
 
 async function embeddedHub(dir: string, name: string): Promise<TestHub> {
-  return startTestHub({ name, embedded: true, env: { ADUAN_DATA_DIR: dir } });
+  return startTestHub({ name, embedded: true, env: { ...KEYS, ADUAN_DATA_DIR: dir } });
 }
 
 async function readAttachment(hub: TestHub): Promise<{ status: number; body: Buffer }> {
@@ -102,7 +104,7 @@ afterAll(async () => {
 
 /** Every form a key could take inside the archive. */
 function keyForms(): Buffer[] {
-  const keys = [...Object.values(TEST_KEYS), ...Object.values(DEV_KEYS)];
+  const keys = [...Object.values(KEYS), ...Object.values(DEV_KEYS)];
   return keys.flatMap((k) => [
     Buffer.from(k),
     Buffer.from(k, "base64"),
@@ -193,7 +195,13 @@ describe("backup through the running hub", () => {
   it("asks `serve` holding the data dir, and the archive restores", async () => {
     const serve = spawnServe(
       "all",
-      { ADUAN_DATA_DIR: source, DATABASE_URL: "", ADUAN_JOBS: "false", LAPOR_BASE_URL: "" },
+      {
+        ...KEYS,
+        ADUAN_DATA_DIR: source,
+        DATABASE_URL: "",
+        ADUAN_JOBS: "false",
+        LAPOR_BASE_URL: "",
+      },
       "backup-serve",
     );
     await serve.url;
