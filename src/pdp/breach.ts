@@ -59,8 +59,15 @@ const ACCESS_SQL = `(a.action LIKE '%.read' OR a.action LIKE '%export%' OR a.act
 
 export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<BreachReport> {
   const until = q.until ?? ctx.clock();
-  const params: unknown[] = [q.since, until];
-  let where = `a.at >= $1 AND a.at < $2 AND ${ACCESS_SQL}`;
+  const params: unknown[] = [q.since];
+  let where = `a.at >= $1 AND ${ACCESS_SQL}`;
+  // With no end given the window runs to now, with no bound in SQL: "at" is the database's
+  // now() rounded to the millisecond, so a row written a moment ago can carry a time just
+  // past this process's clock and must not fall out of the report.
+  if (q.until) {
+    params.push(q.until);
+    where += ` AND a.at < $${params.length}`;
+  }
   if (q.user) {
     params.push(q.user);
     where += ` AND a."actorName" = $${params.length}`;

@@ -165,4 +165,19 @@ describe("audit trail per office", () => {
       ["report.annual.export", TABALONG],
     ]);
   });
+
+  it("with no end given, a row stamped just past this process's clock is still reported", async () => {
+    // The database stamps rows with its now() rounded to the millisecond: a row written a
+    // moment before the report can carry a time up to half a millisecond past hub.ctx.clock().
+    const now = hub.ctx.clock();
+    await hub.ctx.db.prisma.auditLog.create({
+      data: { actorName: "system", action: "report.monthly.export", at: new Date(+now + 1) },
+    });
+    // The report is asked at the instant "now": the row's stamp is 1 ms past it.
+    const atNow = { ...hub.ctx, clock: () => now };
+    const open = await breachReport(atNow, { since: new Date(+now - 1000) });
+    expect(open.other.map((o) => o.action)).toEqual(["report.monthly.export"]);
+    const closed = await breachReport(atNow, { since: new Date(+now - 1000), until: now });
+    expect(closed.other).toEqual([]);
+  });
 });
