@@ -11,6 +11,7 @@ import type { AuthUser } from "../services/auth.service.js";
 import { findCaseScope } from "../repos/case-scope.repo.js";
 import { inOffice } from "../db/scope.js";
 import { DomainError } from "../domain/errors.js";
+import { isUuid } from "../domain/uuid.js";
 import {
   compileOperations,
   looksLikeApi,
@@ -25,8 +26,6 @@ export function operations(): OperationTable {
   table ??= compileOperations(apiSpec());
   return table;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function rawPath(req: Request): string {
   const url = req.originalUrl ?? req.url;
@@ -80,7 +79,7 @@ export function authorize(ctx: HubContext): RequestHandler {
     const match = op.regex.exec(rawPath(req));
     const caseId = match?.[1 + op.params.indexOf("id")];
     // A malformed id is for request validation to name (400 with the field).
-    if (!caseId || !UUID.test(caseId)) return pass();
+    if (!caseId || !isUuid(caseId)) return pass();
     findCaseScope(ctx, caseId).then((scope) => {
       if (!scope || scope.instansi !== user.instansi)
         return next(new DomainError("NOT_FOUND", "Kasus tidak ditemukan"));

@@ -2,7 +2,8 @@
 // the id (monotonic with `at` because rows are only ever appended).
 import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { DomainError } from "../domain/errors.js";
+import { decodeCursor, encodeCursor } from "../domain/cursor.js";
+import { isUuid } from "../domain/uuid.js";
 import { asSystem } from "../db/scope.js";
 import type { AuthUser } from "./auth.service.js";
 import { audit } from "./audit.service.js";
@@ -31,19 +32,17 @@ export type AuditEntryDto = {
   data: unknown;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function decodeCursor(cursor: string): bigint {
-  const s = Buffer.from(cursor, "base64url").toString("utf8");
-  // 19 digits still overflow bigint (9223372036854775807 is the largest): PostgreSQL's
-  // cast error was a 500.
-  if (!/^\d{1,19}$/.test(s) || BigInt(s) > 9223372036854775807n) {
-    throw new DomainError("CURSOR_INVALID", "cursor tidak valid", {
-      fields: [{ field: "query.cursor", message: "tidak valid" }],
-    });
-  }
-  return BigInt(s);
-}
+/** The id of the last row listed; 19 digits can still overflow bigint (PostgreSQL's cast
+ * error was a 500), so the bound is checked here. */
+const readCursor = (cursor: string): bigint =>
+  decodeCursor(cursor, ([id, ...rest]) =>
+    typeof id === "string" &&
+    !rest.length &&
+    /^\d{1,19}$/.test(id) &&
+    BigInt(id) <= 9223372036854775807n
+      ? BigInt(id)
+      : null,
+  );
 
 export async function queryAudit(
   ctx: HubContext,
@@ -68,7 +67,7 @@ export async function queryAudit(
   if (q.case) add((n) => `a."caseId" = ${n}::uuid`, q.case);
   if (q.user) {
     // A user id, or a username (also finds "system" entries and deleted users).
-    if (UUID.test(q.user)) add((n) => `a."actorId" = ${n}::uuid`, q.user);
+    if (isUuid(q.user)) add((n) => `a."actorId" = ${n}::uuid`, q.user);
     else add((n) => `a."actorName" = ${n}`, q.user);
   }
   if (q.from) add((n) => `a.at >= ${n}::timestamptz`, new Date(q.from).toISOString());
@@ -78,7 +77,7 @@ export async function queryAudit(
     if (q.action.endsWith("*")) add((n) => `starts_with(a.action, ${n})`, q.action.slice(0, -1));
     else add((n) => `a.action = ${n}`, q.action);
   }
-  if (q.cursor) add((n) => `a.id < ${n}::bigint`, decodeCursor(q.cursor).toString());
+  if (q.cursor) add((n) => `a.id < ${n}::bigint`, readCursor(q.cursor).toString());
   params.push(limit + 1);
   // Telling a legacy row of another office needs to see that office's cases and users,
   // which the office scope hides: this one query runs as the system, its office filter
@@ -133,6 +132,6 @@ export async function queryAudit(
       requestId: r.requestId,
       data: r.data ?? null,
     })),
-    nextCursor: rows.length > limit && last ? Buffer.from(last.id).toString("base64url") : null,
+    nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null,
   };
 }

@@ -16,6 +16,8 @@ import type { Identity } from "../reports/columns.js";
 import { maskPhone, normalizePhone } from "../domain/phone.js";
 import { maskBsuid } from "../domain/bsuid.js";
 import { parseNik } from "../domain/nik.js";
+import { decodeCursor, encodeCursor } from "../domain/cursor.js";
+import { isUuid } from "../domain/uuid.js";
 import { keyedHash } from "../security/crypto.js";
 import { CASE_WORKER_ROLES } from "../domain/roles.js";
 import { FINAL_STATUSES_SQL } from "../repos/status-sql.js";
@@ -335,35 +337,16 @@ export type ListFilter = {
 /** issue 15: what a search term matched on a listed case. */
 export type SearchMatch = "nomor" | "pelacakan" | "nama" | "keperluan" | "nik" | "telepon";
 
-function decodeCursor(cursor: string): { r: Date; id: string } {
-  try {
-    const [r, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [
-      string,
-      string,
-    ];
+/** The sort key of the last case listed: a timestamp PostgreSQL can hold (JS dates reach
+ * years PostgreSQL cannot) and a real UUID (36 dashes passed an old pattern, then failed the
+ * ::uuid cast with a 500). */
+const readCursor = (cursor: string): { r: Date; id: string } =>
+  decodeCursor(cursor, ([r, id, ...rest]) => {
+    if (typeof r !== "string" || !isUuid(id) || rest.length) return null;
     const d = new Date(r);
-    // Only what encodeCursor writes: a timestamp PostgreSQL can hold (JS dates reach years
-    // PostgreSQL cannot) and a real UUID (36 dashes passed the old pattern, then failed the
-    // ::uuid cast with a 500).
-    if (
-      typeof r !== "string" ||
-      typeof id !== "string" ||
-      Number.isNaN(d.getTime()) ||
-      d.getUTCFullYear() < 1 ||
-      d.getUTCFullYear() > 9999 ||
-      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-    )
-      throw new Error("bad");
-    return { r: d, id };
-  } catch {
-    throw new DomainError("CURSOR_INVALID", "cursor tidak valid", {
-      fields: [{ field: "query.cursor", message: "tidak valid" }],
-    });
-  }
-}
-
-const encodeCursor = (r: Date, id: string) =>
-  Buffer.from(JSON.stringify([r.toISOString(), id])).toString("base64url");
+    const year = d.getUTCFullYear();
+    return Number.isNaN(d.getTime()) || year < 1 || year > 9999 ? null : { r: d, id };
+  });
 
 // Timestamps leave PostgreSQL as epoch milliseconds (float8): a number costs neither
 // server (to_char, json_build_object measured 4× the execution time of the plain SELECT)
@@ -553,7 +536,7 @@ export async function listCases(
   // issue 15: by arrival in the hub, or by the date the complaint was received upstream.
   const key = f.sort === "arrival" ? `c."createdAt"` : `c."receivedAt"`;
   if (f.cursor) {
-    const c = decodeCursor(f.cursor);
+    const c = readCursor(f.cursor);
     where.push(`(${key}, c.id) < (${p(c.r)}, ${p(c.id)}::uuid)`);
   }
   const matched = matchers.length
@@ -671,7 +654,10 @@ export async function listCases(
   const last = rows[n - 1];
   return {
     data,
-    nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.sortKey), last.id) : null,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor([new Date(last.sortKey).toISOString(), last.id])
+        : null,
     ...(totals ? { total: totals.total, counts: totals.counts } : {}),
   };
 }

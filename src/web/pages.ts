@@ -5,6 +5,7 @@ import type { Response, Router } from "express";
 import type { Routes } from "../http/app.js";
 import { contentSecurityPolicy, findAssetDir, sendPage, staticAssets } from "./assets.js";
 import { publicPageRoutes } from "./public/public-pages.js";
+import { isUuid } from "../domain/uuid.js";
 
 const CSP = contentSecurityPolicy({ blobImages: true });
 
@@ -50,8 +51,6 @@ function sendHtml(res: Response, page: string, version: string, status = 200): v
   sendPage(res, shell(page, version), CSP, status);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export const consoleRoutes: Routes = (r: Router) => {
   // Built code runs from dist/src/web/, which holds no static files: the source tree then.
   const { version, serve } = staticAssets(
@@ -80,7 +79,7 @@ export const consoleRoutes: Routes = (r: Router) => {
   r.get("/", (_req, res) => sendHtml(res, "kotak-masuk", version));
   for (const page of simple) r.get(`/${page}`, (_req, res) => sendHtml(res, page, version));
   r.get("/kasus/:id", (req, res) =>
-    UUID.test(String(req.params.id))
+    isUuid(req.params.id)
       ? sendHtml(res, "kasus", version)
       : sendHtml(res, "tidak-ditemukan", version, 404),
   );
