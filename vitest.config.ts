@@ -12,6 +12,9 @@ const integration = {
   setupFiles: ["tests/helpers/worker-db.setup.ts"],
   testTimeout: 60_000,
   hookTimeout: 120_000,
+  // expect.poll waits for a page or a worker to catch up; its 1 s default is shorter than a
+  // browser step takes on two busy cores.
+  expect: { poll: { timeout: 15_000 } },
   pool: "forks" as const,
 };
 

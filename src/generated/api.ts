@@ -490,7 +490,7 @@ export interface paths {
         };
         /**
          * Cases of the caller's office imported from the old logs, those with open review points or without a recorded medium
-         * @description The work list of the import page: cases of channel legacy_import in the caller's office, ordered by sheet (legacyPeriod), row and number. reviewOpen=true keeps those with at least one open review point, mediaUnrecorded=true those whose medium is not recorded ("tidak tercatat"); both together keep cases with both. Each item carries its open review points only. At most `limit` items; `total` counts all that match.
+         * @description The work list of the import page: cases of channel legacy_import in the caller's office, ordered by sheet (legacyPeriod), row and number. reviewOpen=true keeps those with at least one open review point, mediaUnrecorded=true those whose medium is not recorded ("tidak tercatat"); both together keep cases with both; period keeps one sheet. Each item carries its open review points only. At most `limit` items a page; `nextCursor` asks for the next page (null on the last). `total` counts all that match; `periods` lists the sheets holding cases that match the other filters, with their counts (the sheet picker).
          */
         get: operations["listImportedCases"];
         put?: never;
@@ -3282,6 +3282,9 @@ export interface operations {
             query?: {
                 reviewOpen?: boolean;
                 mediaUnrecorded?: boolean;
+                /** @description YYYY-MM of one sheet */
+                period?: string;
+                cursor?: string;
                 limit?: number;
             };
             header?: never;
@@ -3290,7 +3293,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The matching imported cases */
+            /** @description A page of the matching imported cases */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3298,6 +3301,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         total: number;
+                        nextCursor: string | null;
+                        periods: {
+                            /** @description YYYY-MM of the sheet; null for cases with none */
+                            period: string | null;
+                            count: number;
+                        }[];
                         data: components["schemas"]["ImportedCase"][];
                     };
                 };

@@ -182,6 +182,83 @@ describe.skipIf(Boolean(missing))(
       });
     }
 
+    for (const [width, viewport] of WIDTHS) {
+      it(`sheet picker and "Muat berikutnya" (${width})`, async () => {
+        const s = await newSession(browser, hub.url, viewport);
+        const p = s.page;
+        // The real API, in pages of 10 instead of the console's 200: the 43 rows of the seed
+        // then take five pages.
+        await p.route("**/api/v1/imports/legacy/cases?*", (route) =>
+          route.continue({
+            url: route
+              .request()
+              .url()
+              .replace(/limit=\d+/, "limit=10"),
+          }),
+        );
+        await loginViaForm(p, "ko.impor", PASSWORD);
+        await p.goto("/impor");
+        await ready(p);
+        await listSettled(p);
+        await p.getByLabel("Tampilkan").selectOption("semua");
+        await listSettled(p);
+        const rows = p.locator("#impor-kasus tbody tr");
+        const summary = p.locator("#impor-jumlah");
+        expect(await rows.count()).toBe(10);
+        expect(await summary.textContent()).toBe("43 kasus, 10 pertama ditampilkan.");
+        const firstId = (await rows.first().getAttribute("data-id"))!;
+        await rows.first().locator("input[type='checkbox']").check();
+        const more = p.getByRole("button", { name: "Muat berikutnya" });
+        for (const shown of [20, 30, 40, 43]) {
+          await more.click();
+          await expect.poll(() => rows.count()).toBe(shown);
+          await listSettled(p);
+        }
+        expect(await more.isHidden()).toBe(true);
+        expect(await summary.textContent()).toBe("43 kasus.");
+        const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-id")));
+        expect(new Set(ids).size).toBe(43);
+        // The tick given on the first page survived four appends.
+        expect(await p.locator(`tr[data-id='${firstId}'] input[type='checkbox']`).isChecked()).toBe(
+          true,
+        );
+        const api = await apiClient(hub, koToken).get<Listed>(
+          "/api/v1/imports/legacy/cases?limit=500",
+        );
+        expect(ids).toEqual(api.body.data.map((c) => c.id));
+
+        // One sheet: its rows only, its count in the picker and in the summary.
+        const sheet = p.locator("#impor-lembar");
+        const options = await sheet.locator("option").allTextContents();
+        expect(options[0]).toBe("Semua lembar");
+        expect(options.slice(1).every((o) => /^[A-Z][a-z]+ 2023 \(\d+\)$/.test(o))).toBe(true);
+        const [, name, n] = /^(\S+) 2023 \((\d+)\)$/.exec(options[1]!)!;
+        await sheet.selectOption({ label: options[1]! });
+        await listSettled(p);
+        if (Number(n) > 10) {
+          expect(await rows.count()).toBe(10);
+          expect(await summary.textContent()).toBe(`${n} kasus, 10 pertama ditampilkan.`);
+          await more.click();
+          await expect.poll(() => rows.count()).toBe(Math.min(Number(n), 20));
+          await listSettled(p);
+        }
+        if (Number(n) <= 20) {
+          expect(await rows.count()).toBe(Number(n));
+          expect(await summary.textContent()).toBe(`${n} kasus.`);
+        }
+        const month = String(
+          ["Januari", "Februari", "Maret", "April", "Mei", "Juni"].indexOf(name!) + 1,
+        ).padStart(2, "0");
+        const places = await p.locator("#impor-kasus td[data-label='Lembar']").allTextContents();
+        expect(places.every((t) => t.startsWith(`${month}/2023`))).toBe(true);
+        expect(await layoutProblems(p)).toEqual([]);
+        await screenshot(p, `impor-lembar-${width}`);
+        // The login page's session check before logging in is the only 401.
+        expect(s.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+        await s.context.close();
+      });
+    }
+
     it("a penelaah has no menu entry and the API refuses the import (403)", async () => {
       const s = await newSession(browser, hub.url, PHONE);
       const p = s.page;

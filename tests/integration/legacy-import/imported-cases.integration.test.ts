@@ -23,7 +23,12 @@ type Item = {
   media: string | null;
   openReview: { code: string; text: string }[];
 };
-type List = { data: Item[]; total: number };
+type List = {
+  data: Item[];
+  total: number;
+  nextCursor: string | null;
+  periods: { period: string | null; count: number }[];
+};
 
 let hub: TestHub;
 let ko: ReturnType<typeof apiClient>;
@@ -155,5 +160,126 @@ describe("imported cases work list", () => {
     expect(bad.status).toBe(400);
     const unknown = await ko.get<{ code: string }>("/api/v1/imports/legacy/cases?review=open");
     expect(unknown.status).toBe(400);
+  });
+
+  /** Every page of a query, following nextCursor; the total of each page too. */
+  async function allPages(query: string, limit: number) {
+    const items: Item[] = [];
+    const totals: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs: string = `${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
+      const r = await ko.get<List>(`/api/v1/imports/legacy/cases?${qs}`);
+      expect(r.status, qs).toBe(200);
+      expect(r.body.data.length).toBeLessThanOrEqual(limit);
+      items.push(...r.body.data);
+      totals.push(r.body.total);
+      cursor = r.body.nextCursor;
+      expect(totals.length).toBeLessThan(100);
+    } while (cursor);
+    return { items, totals };
+  }
+
+  /** Sheet then row, cases with none last: the order staff compare with the paper log. */
+  function expectSheetOrder(items: Item[]) {
+    const key = (c: Item) => [c.legacyPeriod ?? "~", c.rowNo ?? Number.MAX_SAFE_INTEGER] as const;
+    for (let i = 1; i < items.length; i++) {
+      const [p0, r0] = key(items[i - 1]!);
+      const [p1, r1] = key(items[i]!);
+      expect(
+        p0 < p1 || (p0 === p1 && r0 <= r1),
+        `${items[i - 1]!.number} ${items[i]!.number}`,
+      ).toBe(true);
+    }
+  }
+
+  it("pages through every match once, in sheet and row order, whole or one sheet at a time", async () => {
+    const whole = await ko.get<List>("/api/v1/imports/legacy/cases?limit=500");
+    expect(whole.body.nextCursor).toBeNull();
+    const ids = await hub.ctx.db.prisma.case.findMany({
+      where: { instansi: "6309-DINSOS", channel: "legacy_import" },
+      select: { id: true },
+    });
+    expect(whole.body.data.map((c) => c.id).sort()).toEqual(ids.map((c) => c.id).sort());
+    // Sheets: each with its count, together all the matches; each count is that sheet's total.
+    const periods = whole.body.periods;
+    expect(periods.length).toBeGreaterThan(3);
+    expect(periods.reduce((n, p) => n + p.count, 0)).toBe(whole.body.total);
+    expect(periods.map((p) => p.period)).toEqual(periods.map((p) => p.period).sort());
+
+    for (const limit of [1, 5, 42, 43]) {
+      const { items, totals } = await allPages("", limit);
+      expect(items.map((c) => c.id)).toEqual(whole.body.data.map((c) => c.id));
+      expect(new Set(totals)).toEqual(new Set([whole.body.total]));
+      expect(totals).toHaveLength(Math.ceil(whole.body.total / limit));
+    }
+    expectSheetOrder(whole.body.data);
+
+    for (const { period, count } of periods) {
+      const { items, totals } = await allPages(`period=${period}`, 3);
+      expect(items).toHaveLength(count);
+      expect(items.every((c) => c.legacyPeriod === period)).toBe(true);
+      expect(new Set(totals)).toEqual(new Set([count]));
+    }
+    // The sheet filter keeps the other filters, and the sheets follow them.
+    const open = await ko.get<List>("/api/v1/imports/legacy/cases?reviewOpen=true&limit=500");
+    const openSheet = open.body.periods[0]!;
+    const oneSheet = await ko.get<List>(
+      `/api/v1/imports/legacy/cases?reviewOpen=true&period=${openSheet.period}`,
+    );
+    expect(oneSheet.body.total).toBe(openSheet.count);
+    expect(oneSheet.body.data.every((c) => c.openReview.length > 0)).toBe(true);
+    expect(open.body.periods.reduce((n, p) => n + p.count, 0)).toBe(open.body.total);
+    // The other office's sheets are its own.
+    const other = await koOther.get<List>("/api/v1/imports/legacy/cases?limit=1");
+    expect(other.body.periods).toEqual(periods);
+  });
+
+  it("keeps cases with no sheet or no row number, last, across pages", async () => {
+    const whole = (await ko.get<List>("/api/v1/imports/legacy/cases?limit=500")).body;
+    const [a, b, c] = [whole.data[0]!, whole.data[1]!, whole.data[2]!];
+    await hub.ctx.db.prisma.case.update({ where: { id: a.id }, data: { legacyPeriod: null } });
+    for (const id of [b.id, c.id]) {
+      const row = await hub.ctx.db.prisma.case.findUniqueOrThrow({ where: { id } });
+      const { rowNo: _dropped, ...info } = row.legacyInfo as Record<string, unknown>;
+      await hub.ctx.db.prisma.case.update({ where: { id }, data: { legacyInfo: info as object } });
+    }
+    const after = (await ko.get<List>("/api/v1/imports/legacy/cases?limit=500")).body;
+    expect(after.total).toBe(whole.total);
+    expect(after.data.at(-1)!.id).toBe(a.id);
+    expect(after.periods.at(-1)).toEqual({ period: null, count: 1 });
+    expectSheetOrder(after.data);
+    for (const limit of [1, 2, 4]) {
+      const { items } = await allPages("", limit);
+      expect(items.map((x) => x.id)).toEqual(after.data.map((x) => x.id));
+    }
+  });
+
+  it("refuses a cursor it did not write and a sheet that is not YYYY-MM", async () => {
+    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    const uuid = "0b7c4a52-2f53-4a53-9d5e-0d1f8f9f3c11";
+    for (const cursor of [
+      "%%%",
+      enc({ period: "2023-01" }),
+      enc(["2023-01", 1, "X-1", "not-a-uuid"]),
+      enc(["2023-01", 1.5, "X-1", uuid]),
+      enc(["2023-01", 2 ** 31, "X-1", uuid]),
+      enc([2023, 1, "X-1", uuid]),
+      enc(["2023-01", 1, "X-1", uuid, "extra"]),
+    ]) {
+      const r = await ko.get<{ code: string; fields: { field: string }[] }>(
+        `/api/v1/imports/legacy/cases?cursor=${encodeURIComponent(cursor)}`,
+      );
+      expect(r.status, cursor).toBe(400);
+      expect(r.body.code).toBe("CURSOR_INVALID");
+      expect(r.body.fields[0]!.field).toBe("query.cursor");
+    }
+    for (const period of ["2023-13", "2023-1", "23-01", "2023-01-01"]) {
+      const r = await ko.get<{ code: string; fields: { field: string }[] }>(
+        `/api/v1/imports/legacy/cases?period=${period}`,
+      );
+      expect(r.status, period).toBe(400);
+      expect(r.body.fields[0]!.field).toBe("query.period");
+    }
   });
 });

@@ -1,4 +1,5 @@
 // @ts-check
+/* global URLSearchParams */
 // "Perlu diperiksa" of /impor: imported cases of the office with open review points or no
 // recorded medium (GET /api/v1/imports/legacy/cases); selected ones are marked checked
 // (PUT /api/v1/imports/legacy/review, with a note) or get their medium
@@ -15,6 +16,7 @@ import {
   setFieldError,
   CHANNEL,
   REVIEW_POINT,
+  MONTHS,
   dataTable,
 } from "../shared/ui.js";
 
@@ -31,6 +33,20 @@ const FILTER_LABELS = {
   media: "Media tidak tercatat",
   semua: "Semua kasus hasil impor",
 };
+
+/** A page of GET /api/v1/imports/legacy/cases.
+ * @typedef {{ data: ImportedCase[], total: number, nextCursor: string | null,
+ *   periods: { period: string | null, count: number }[] }} ImportedPage */
+
+/** Rows a page: one request, one table; "Muat berikutnya" appends the next. */
+const PAGE = 200;
+
+/** "2023-03" → "Maret 2023"; anything else as it is. @param {string | null | undefined} p */
+export function periodLabel(p) {
+  const m = /^(\d{4})-(\d{2})$/.exec(p || "");
+  if (!m) return p || "–";
+  return `${MONTHS[Number(m[2]) - 1] || m[2]} ${m[1]}`;
+}
 
 /** "2023-03" → "03/2023" beside the row number. @param {ImportedCase} c */
 function placeOf(c) {
@@ -56,37 +72,81 @@ export async function reviewSection(spec, user) {
     {},
     Object.entries(FILTER_LABELS).map(([v, l]) => el("option", { value: v }, l)),
   );
+  // The sheet picker: "Semua lembar", then each sheet holding cases of the chosen filter.
+  const sheet = el("select", {}, el("option", { value: "" }, "Semua lembar"));
   const summary = el("p", { class: "muted", "aria-live": "polite", id: "impor-jumlah" });
   const list = el("div", { id: "impor-daftar" });
+  const more = el(
+    "button",
+    { type: "button", id: "impor-berikutnya", hidden: true },
+    "Muat berikutnya",
+  );
   const msg = el("div", { "aria-live": "polite", id: "impor-tindakan-pesan" });
   const all = el("input", { type: "checkbox", id: "impor-pilih-semua" });
   /** @type {HTMLInputElement[]} */
   let boxes = [];
+  /** @type {ImportedCase[]} */
+  let shown = [];
+  /** @type {string | null} */
+  let next = null;
 
   const selected = () => boxes.filter((b) => b.checked).map((b) => b.value);
   all.addEventListener("change", () => {
     for (const b of boxes) b.checked = all.checked;
   });
 
-  const reload = async () => {
+  /** @param {{ period: string | null, count: number }[]} periods */
+  const fillSheets = (periods) => {
+    const keep = sheet.value;
+    const options = periods
+      .filter((p) => p.period)
+      .map((p) => el("option", { value: p.period || "" }, `${periodLabel(p.period)} (${p.count})`));
+    add(clear(sheet), el("option", { value: "" }, "Semua lembar"), options);
+    // A sheet emptied by the last action falls back to all sheets.
+    sheet.value = periods.some((p) => p.period === keep) ? keep : "";
+  };
+
+  /** The first page (append = false) or the next one after `next`. @param {boolean} append */
+  const load = async (append) => {
     list.setAttribute("aria-busy", "true");
     try {
-      const qs = FILTERS[filter.value] || "";
-      /** @type {{ data: ImportedCase[], total: number }} */
-      const page = await api("GET", `/api/v1/imports/legacy/cases?${qs}${qs ? "&" : ""}limit=500`);
-      all.checked = false;
-      boxes = [];
+      const qs = new URLSearchParams(FILTERS[filter.value] || "");
+      if (sheet.value) qs.set("period", sheet.value);
+      qs.set("limit", String(PAGE));
+      if (append && next) qs.set("cursor", next);
+      /** @type {ImportedPage} */
+      let page = await api("GET", `/api/v1/imports/legacy/cases?${qs}`);
+      if (!append) {
+        fillSheets(page.periods);
+        // The chosen sheet has no case of this filter any more: ask again for all sheets.
+        if (qs.get("period") && qs.get("period") !== sheet.value) {
+          qs.delete("period");
+          page = await api("GET", `/api/v1/imports/legacy/cases?${qs}`);
+        }
+        all.checked = false;
+        boxes = [];
+        shown = [];
+      }
+      shown = shown.concat(page.data);
+      next = page.nextCursor;
+      more.hidden = !next;
       summary.textContent =
         page.total === 0
           ? "Tidak ada kasus."
-          : `${page.total} kasus${page.total > page.data.length ? `, ${page.data.length} pertama ditampilkan` : ""}.`;
-      add(clear(list), page.data.length ? table(page.data) : null);
+          : `${page.total} kasus${page.total > shown.length ? `, ${shown.length} pertama ditampilkan` : ""}.`;
+      // Rows already shown keep their ticks when the next page is appended.
+      const ticked = new Set(append ? selected() : []);
+      boxes = [];
+      add(clear(list), shown.length ? table(shown) : null);
+      for (const b of boxes) b.checked = ticked.has(b.value);
     } catch (e) {
       add(clear(list), notice("error", errorMessage(e)));
     } finally {
       list.removeAttribute("aria-busy");
     }
   };
+  const reload = () => load(false);
+  more.addEventListener("click", () => void load(true));
 
   /** @param {ImportedCase[]} cases */
   const table = (cases) =>
@@ -235,10 +295,11 @@ export async function reviewSection(spec, user) {
     forms.push(form);
   }
 
-  filter.addEventListener("change", () => {
-    clear(msg);
-    void reload();
-  });
+  for (const picker of [filter, sheet])
+    picker.addEventListener("change", () => {
+      clear(msg);
+      void reload();
+    });
   add(
     box,
     el(
@@ -246,10 +307,16 @@ export async function reviewSection(spec, user) {
       { class: "muted" },
       "Baris hasil impor yang bertanda perlu dicocokkan dengan log kertas; media pengaduan tidak ada di log lama dan dicatat di sini.",
     ),
-    field("impor-saring", "Tampilkan", filter),
+    el(
+      "div",
+      { class: "filters" },
+      field("impor-saring", "Tampilkan", filter),
+      field("impor-lembar", "Lembar", sheet),
+    ),
     summary,
     el("label", { class: "check", for: "impor-pilih-semua" }, all, " Pilih semua yang tampil"),
     list,
+    more,
     msg,
     el("div", { class: "import-actions" }, forms),
   );

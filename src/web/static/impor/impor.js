@@ -14,11 +14,10 @@ import {
   unavailable,
   section,
   IMPORT_FIELD,
-  MONTHS,
   dataTable,
 } from "../shared/ui.js";
 import { bahasa, CODE_MESSAGES } from "../shared/messages.js";
-import { reviewSection } from "./impor-review.js";
+import { reviewSection, periodLabel } from "./impor-review.js";
 
 /** @typedef {import("../shared/types.js").ImportRun} ImportRun */
 /** @typedef {import("../shared/types.js").ImportAnomaly} ImportAnomaly */
@@ -32,13 +31,6 @@ export function importType(file) {
   if (name.endsWith(".tsv")) return "text/tab-separated-values";
   if (name.endsWith(".txt")) return "text/plain";
   return null;
-}
-
-/** "2023-03" → "Maret 2023"; anything else as it is. @param {string | null | undefined} p */
-export function periodLabel(p) {
-  const m = /^(\d{4})-(\d{2})$/.exec(p || "");
-  if (!m) return p || "–";
-  return `${MONTHS[Number(m[2]) - 1] || m[2]} ${m[1]}`;
 }
 
 /** @param {HTMLElement} main @param {import("../shared/types.js").PageContext} ctx */
