@@ -336,10 +336,11 @@ describe("LAPOR! sandbox through the real client", () => {
     expect(anonymous.status).toBe(401);
   });
 
-  it("generates 100,000 reports fast and serves a deep page without scanning", async () => {
-    const started = performance.now();
+  // How fast it generates them is bench/lapor-sync's to print (its sandbox process makes
+  // 100,000 before the sync starts), not a timed assertion here.
+  it("generates 100,000 reports and serves a deep page by its date", async () => {
     const sandbox = createLaporSandbox({ seed: 7, count: 100_000, token: TOKEN });
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(sandbox.state.orderedTrackingIds()).toHaveLength(100_000);
     const running = await sandbox.start(0);
     open.push(running);
     const client = new LaporClient({ baseUrl: running.url, token: TOKEN, retryPolicy: FAST });
