@@ -85,7 +85,7 @@ export async function listImportedCases(
     params.push(q.period);
     where.push(`c."legacyPeriod" = $${params.length}`);
   }
-  const limit = Math.min(Math.max(Number(q.limit ?? 200) || 200, 1), 500);
+  const limit = q.limit ?? 200; // 1–500, checked against the spec
   // The cursor only moves the page: total counts every match (from the sheets' counts).
   let after = "";
   if (q.cursor) {
