@@ -156,14 +156,24 @@ describe("audit hash chain", () => {
 
   it("chains a late-committing row after the tip instead of breaking the chain", async () => {
     await writeRows(2);
-    // A transaction that took its id first but commits after later rows were sealed.
-    const late = hub.ctx.db.prisma.$transaction(async (tx) => {
-      await audit(tx, { actor: null, action: "case.read", purpose: "lambat" });
-      await new Promise((r) => setTimeout(r, 300));
-    });
-    await new Promise((r) => setTimeout(r, 50));
+    // A transaction that took its id first but commits after later rows were sealed: held
+    // open by the test, not by a sleep, so a slow machine cannot commit it too early.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const wrote = new Promise<void>((r) => (inserted = r));
+    const late = hub.ctx.db.prisma.$transaction(
+      async (tx) => {
+        await audit(tx, { actor: null, action: "case.read", purpose: "lambat" });
+        inserted();
+        await held;
+      },
+      { timeout: 60_000 },
+    );
+    await wrote;
     await writeRows(2);
     await sealAuditChain(hub.ctx);
+    release();
     await late;
     expect(await sealAuditChain(hub.ctx)).toBe(1);
     expect(await verifyAuditChain(hub.ctx)).toEqual({ ok: true, rows: 5, unsealed: 0 });
