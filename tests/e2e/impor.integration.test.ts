@@ -183,6 +183,56 @@ describe.skipIf(Boolean(missing))(
     }
 
     for (const [width, viewport] of WIDTHS) {
+      it(`koordinator: only the ticked review point closes (${width})`, async () => {
+        const s = await newSession(browser, hub.url, viewport);
+        const p = s.page;
+        await loginViaForm(p, "ko.impor", PASSWORD);
+        await p.goto("/impor");
+        await ready(p);
+        await listSettled(p);
+        // A row with two marks or more ("Perlu diperiksa" is the default view).
+        const row = p.locator("#impor-kasus tbody tr", {
+          has: p.locator("li[data-mark] + li[data-mark]"),
+        });
+        const target = row.first();
+        const id = (await target.getAttribute("data-id"))!;
+        const marks = ((await target.locator("td[data-marks]").getAttribute("data-marks")) ?? "")
+          .split(" ")
+          .filter(Boolean);
+        expect(marks.length).toBeGreaterThan(1);
+        const [closed, ...kept] = marks as [keyof typeof REVIEW_CODE_LABELS, ...string[]];
+        await target.locator("input[type='checkbox']").check();
+        await p.locator("#impor-periksa fieldset").getByLabel(REVIEW_CODE_LABELS[closed]).check();
+        const note = `Hanya satu poin diperiksa (${width})`;
+        await p.getByLabel("Catatan pemeriksaan").fill(note);
+        await p.getByRole("button", { name: "Tandai sudah diperiksa" }).click();
+        await p.getByText("1 kasus ditandai sudah diperiksa.").waitFor();
+        await listSettled(p);
+        // Still in the list, with the other marks only.
+        const after = p.locator(`#impor-kasus tr[data-id='${id}'] td[data-marks]`);
+        expect((await after.getAttribute("data-marks"))!.split(" ")).toEqual(kept);
+        const stored = await hub.ctx.db.prisma.case.findUniqueOrThrow({ where: { id } });
+        const review = (
+          stored.legacyInfo as { review: { code: string; resolvedAt?: string; note?: string }[] }
+        ).review;
+        // This width's note closed the ticked point alone (the other width may have closed
+        // another point of the same row before).
+        expect(review.filter((r) => r.note === note).map((r) => [r.code, !!r.resolvedAt])).toEqual([
+          [closed, true],
+        ]);
+        expect(
+          review
+            .filter((r) => !r.resolvedAt)
+            .map((r) => r.code)
+            .sort(),
+        ).toEqual([...kept].sort());
+        expect(await layoutProblems(p)).toEqual([]);
+        expect(s.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+        await s.context.close();
+      });
+    }
+
+    for (const [width, viewport] of WIDTHS) {
       it(`sheet picker and "Muat berikutnya" (${width})`, async () => {
         const s = await newSession(browser, hub.url, viewport);
         const p = s.page;
