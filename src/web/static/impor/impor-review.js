@@ -109,6 +109,8 @@ export async function reviewSection(spec, user) {
   /** The first page (append = false) or the next one after `next`. @param {boolean} append */
   const load = async (append) => {
     list.setAttribute("aria-busy", "true");
+    // A second click while a page loads would append the same page twice.
+    more.disabled = true;
     try {
       const qs = new URLSearchParams(FILTERS[filter.value] || "");
       if (sheet.value) qs.set("period", sheet.value);
@@ -136,12 +138,14 @@ export async function reviewSection(spec, user) {
           : `${page.total} kasus${page.total > shown.length ? `, ${shown.length} pertama ditampilkan` : ""}.`;
       // Rows already shown keep their ticks when the next page is appended.
       const ticked = new Set(append ? selected() : []);
+      all.checked = false; // the appended rows are not ticked
       boxes = [];
       add(clear(list), shown.length ? table(shown) : null);
       for (const b of boxes) b.checked = ticked.has(b.value);
     } catch (e) {
       add(clear(list), notice("error", errorMessage(e)));
     } finally {
+      more.disabled = false;
       list.removeAttribute("aria-busy");
     }
   };
