@@ -213,6 +213,31 @@ describe("Facebook Page and Instagram", () => {
       }));
     expect((await drainOutbox(hub.ctx)).map((o) => o.status)).toEqual(["sent", "sent"]);
     expect(sent.map((s) => s.recipient?.id).sort()).toEqual(["IGSID-9", "PSID-1"]);
+    // Issue 18: each acknowledgement names its case and carries the status link with a token
+    // that opens that case's status; the stored copy of the message keeps no token.
+    for (const c of cases) {
+      const ack = sent.find((s) => s.recipient?.id === c.parties[0]!.metaId)!.message!.text;
+      expect(ack).toContain(c.number);
+      const link = /\/pengaduan\/status\?nomor=([^&\s]+)&token=([A-Za-z0-9_-]+)/.exec(ack);
+      expect(link, ack).not.toBeNull();
+      expect(decodeURIComponent(link![1]!)).toBe(c.number);
+      const token = link![2]!;
+      const seen = await fetch(`${hub.url}/api/v1/public/complaints/${c.number}`, {
+        headers: { "x-lookup-token": token },
+      });
+      expect(seen.status).toBe(200);
+      // The other case's number with this token: the same 404 as an unknown number.
+      const other = cases.find((x) => x.id !== c.id)!;
+      const crossed = await fetch(`${hub.url}/api/v1/public/complaints/${other.number}`, {
+        headers: { "x-lookup-token": token },
+      });
+      expect(crossed.status).toBe(404);
+      const stored = await hub.ctx.db.prisma.message.findFirstOrThrow({
+        where: { caseId: c.id, direction: "out" },
+      });
+      expect(stored.body).not.toContain(token);
+      expect(stored.body).toContain("/pengaduan/status?nomor=");
+    }
     sent = [];
     await hub.ctx.db.prisma.$transaction((tx) =>
       writeReply(tx, fb, {
