@@ -53,8 +53,18 @@ function serve(role: string, env: Record<string, string>) {
   return { child, url, output: () => out };
 }
 
+const METRICS_TOKEN = "token-metrik-pekerja-0123456789";
+
+/** `name{labels}` → value of a Prometheus text scrape. */
+function samples(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/gm))
+    out.set(m[1]!, Number(m[2]));
+  return out;
+}
+
 it("splits api and worker roles; the worker serves probes only and drains on SIGTERM", async () => {
-  const env = { DATABASE_URL: testDatabaseUrl() };
+  const env = { DATABASE_URL: testDatabaseUrl(), ADUAN_METRICS_TOKEN: METRICS_TOKEN };
   const api = serve("api", env);
   const worker = serve("worker", env);
   const apiUrl = await api.url;
@@ -64,6 +74,42 @@ it("splits api and worker roles; the worker serves probes only and drains on SIG
   expect((await fetch(`${workerUrl}/api/v1/health/live`)).status).toBe(200);
   expect((await fetch(`${workerUrl}/api/v1/health/ready`)).status).toBe(200);
   expect((await fetch(`${workerUrl}/api/v1/cases`)).status).toBe(404);
+
+  // The worker is scraped like the api (issue 17): from loopback, with its own process
+  // series and the database's values at scrape time; a relayed caller needs the token.
+  const db = new pg.Client({ connectionString: testDatabaseUrl() });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO "DeadLetter" (id, source, payload, "errorClass", error)
+       VALUES (gen_random_uuid(), 'uji-pekerja', '{}', 'MappingError', 'x'),
+              (gen_random_uuid(), 'uji-pekerja', '{}', 'MappingError', 'x')`,
+    );
+    await fetch(`${workerUrl}/metrics`);
+    const res = await fetch(`${workerUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const m = samples(await res.text());
+    expect(m.get('aduan_dead_letters_open{source="uji-pekerja"}')).toBe(2);
+    expect(m.get("aduan_process_resident_memory_bytes")).toBeGreaterThan(0);
+    // The worker's own requests: the first scrape is counted by the second.
+    expect(
+      m.get(
+        'aduan_http_request_duration_seconds_count{operation="metrics",method="GET",status="200"}',
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    const relayed = { "x-forwarded-for": "203.0.113.9" };
+    expect((await fetch(`${workerUrl}/metrics`, { headers: relayed })).status).toBe(401);
+    const withToken = await fetch(`${workerUrl}/metrics`, {
+      headers: { ...relayed, authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(withToken.status).toBe(200);
+    expect(await withToken.text()).toContain("aduan_outbox_backlog");
+  } finally {
+    await db.query(`DELETE FROM "DeadLetter" WHERE source = 'uji-pekerja'`);
+    await db.end();
+  }
+
   worker.child.kill("SIGTERM");
   const [code] = await once(worker.child, "exit");
   expect(code).toBe(0);
