@@ -57,7 +57,7 @@ export function formatBreach(r: BreachReport): string {
   out.push("", "Orang terdampak:");
   for (const p of r.people)
     out.push(
-      `  ${p.name ?? "-"}  NIK ${p.nikMasked ?? "-"}  ${p.phoneMasked ?? ""}  (${p.role}, ${p.caseNumber}, ${p.instansi})`,
+      `  ${p.name ?? "-"}  NIK ${p.nikMasked ?? "-"}  ${p.phoneMasked ?? ""}${p.bsuidMasked ? `  WA ${p.bsuidMasked}` : ""}  (${p.role}, ${p.caseNumber}, ${p.instansi})`,
     );
   if (r.other.length) {
     out.push("", "Akses lain (laporan/ekspor tanpa satu aduan):");

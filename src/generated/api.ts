@@ -1163,7 +1163,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The full NIK or phone of one person on a case (purpose mandatory, audited as pdp.reveal) */
+        /** The full NIK, phone or WhatsApp BSUID of one person on a case (purpose mandatory, audited as pdp.reveal) */
         post: operations["revealParty"];
         delete?: never;
         options?: never;
@@ -2310,9 +2310,13 @@ export interface components {
             /** @enum {string} */
             action: "queued" | "resend" | "pending";
         };
+        /**
+         * @description What a reveal opens - the NIK, the phone or the WhatsApp BSUID of a person
+         * @enum {string}
+         */
+        RevealField: "nik" | "phone" | "bsuid";
         RevealedValue: {
-            /** @enum {string} */
-            field: "nik" | "phone";
+            field: components["schemas"]["RevealField"];
             value: string;
         };
         /** @description The person is identified by NIK, or by exact name plus phone number */
@@ -4488,8 +4492,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
-                    field: "nik" | "phone";
+                    field: components["schemas"]["RevealField"];
                     /** @description Why the full value is needed; missing or shorter than 5 letters → 422 PURPOSE_REQUIRED */
                     purpose?: string;
                 };

@@ -4,6 +4,7 @@
 // see?", "what left through this address?").
 import type { HubContext } from "../context.js";
 import { maskPhone } from "../domain/phone.js";
+import { maskBsuid } from "../domain/bsuid.js";
 import { audit } from "../services/audit.service.js";
 import { sealAuditChain } from "./audit-chain.js";
 
@@ -34,6 +35,9 @@ export type BreachReport = {
     name: string | null;
     nikMasked: string | null;
     phoneMasked: string | null;
+    /** WhatsApp business-scoped user ID, masked: the one way to reach a sender who shared
+     * no phone number. */
+    bsuidMasked: string | null;
     role: string;
     caseNumber: string;
   }[];
@@ -163,7 +167,14 @@ export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<Bre
   const parties = cases.length
     ? await ctx.db.prisma.party.findMany({
         where: { caseId: { in: cases.map((c) => c.id) } },
-        select: { name: true, nikMasked: true, phoneE164: true, role: true, caseId: true },
+        select: {
+          name: true,
+          nikMasked: true,
+          phoneE164: true,
+          bsuid: true,
+          role: true,
+          caseId: true,
+        },
         orderBy: [{ caseId: "asc" }, { createdAt: "asc" }],
       })
     : [];
@@ -177,6 +188,7 @@ export async function breachReport(ctx: HubContext, q: BreachQuery): Promise<Bre
       name: p.name,
       nikMasked: p.nikMasked,
       phoneMasked: p.phoneE164 ? maskPhone(p.phoneE164) : null,
+      bsuidMasked: p.bsuid ? maskBsuid(p.bsuid) : null,
       role: p.role,
       caseNumber: recordById.get(p.caseId)?.caseNumber ?? "",
     })),
@@ -190,7 +202,7 @@ export async function breachReportAudited(ctx: HubContext, q: BreachQuery, opera
   await audit(ctx.db.prisma, {
     actor: null,
     action: "pdp.breach_report",
-    fields: ["name", "nik_masked", "phone_masked"],
+    fields: ["name", "nik_masked", "phone_masked", "bsuid_masked"],
     purpose: "laporan insiden kebocoran data (3×24 jam)",
     data: {
       operator,

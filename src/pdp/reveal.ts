@@ -1,6 +1,8 @@
-// Explicit reveal of a full NIK or phone number: API output always masks the NIK, so the
-// full value is handed out only on request, with a stated purpose, and the reveal is
-// written to the processing record (action `pdp.reveal`).
+// Explicit reveal of a full NIK, phone number or WhatsApp BSUID: API output always masks
+// the NIK (and the phone and BSUID for roles that do not work cases), so the full value is
+// handed out only on request, with a stated purpose, and the reveal is written to the
+// processing record (action `pdp.reveal`).
+import type { components } from "../generated/api.js";
 import type { HubContext } from "../context.js";
 import { DomainError, notFound } from "../domain/errors.js";
 import { decrypt } from "../security/crypto.js";
@@ -9,7 +11,13 @@ import { audit } from "../services/audit.service.js";
 import { toPartyDto, type CaseDto } from "../services/cases.service.js";
 import { assertMayReveal } from "./confidential.js";
 
-export type RevealField = "nik" | "phone";
+export type RevealField = components["schemas"]["RevealField"];
+
+const REVEAL_LABEL: Record<RevealField, string> = {
+  nik: "NIK",
+  phone: "Nomor telepon",
+  bsuid: "ID pengguna WhatsApp (BSUID)",
+};
 type Meta = { ip?: string | undefined; requestId?: string | undefined };
 
 export function requirePurpose(purpose: unknown): string {
@@ -43,12 +51,8 @@ export async function revealPartyField(
   if (field === "nik") {
     if (party.nikCipher && party.nikKeyId)
       value = decrypt(ctx.keyring, party.nikKeyId, party.nikCipher).toString("utf8");
-  } else value = party.phoneE164;
-  if (!value)
-    throw new DomainError(
-      "NOT_FOUND",
-      `${field === "nik" ? "NIK" : "Nomor telepon"} tidak tercatat`,
-    );
+  } else value = field === "phone" ? party.phoneE164 : party.bsuid;
+  if (!value) throw new DomainError("NOT_FOUND", `${REVEAL_LABEL[field]} tidak tercatat`);
   await audit(ctx.db.prisma, {
     actor: user,
     action: "pdp.reveal",

@@ -291,6 +291,8 @@ export async function getCase(
   for (const p of dto.parties) {
     if (p.name && !p.identityHidden) fields.add("name");
     if (p.phone) fields.add(canSeeContacts(user) ? "phone" : "phone_masked");
+    if (p.bsuid) fields.add(canSeeContacts(user) ? "bsuid" : "bsuid_masked");
+    if (p.email) fields.add("email");
     if (p.nikMasked) fields.add("nik_masked");
     if (p.alamat || p.desa) fields.add("alamat");
   }

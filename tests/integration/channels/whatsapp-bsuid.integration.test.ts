@@ -19,6 +19,9 @@ import { findPerson } from "../../../src/pdp/person.js";
 import { anonymisePerson } from "../../../src/pdp/subject-requests.js";
 import { collectSubjectData } from "../../../src/pdp/subject-export.js";
 import { DEFAULT_INSTANSI } from "../../../src/domain/instansi.js";
+import { breachReport } from "../../../src/pdp/breach.js";
+import { maskBsuid } from "../../../src/domain/bsuid.js";
+import { formatBreach } from "../../../src/cli/audit.cli.js";
 import {
   drainOutbox,
   postSigned,
@@ -384,6 +387,44 @@ describe("BSUID as personal data (issue 19)", () => {
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.body.parties[0]?.bsuid).not.toBe(BSUID);
     expect(JSON.stringify(asAdmin.body)).not.toContain(BSUID);
+    expect(hub.logs.text()).not.toContain(BSUID);
+  });
+
+  it("a kadis reveals it with a purpose (audited); the case read and the breach report name it", async () => {
+    const since = new Date(Date.now() - 1000);
+    await send(payloadFrom({ bsuid: BSUID, name: "Siti" }, "wamid.R1", "PKH tidak cair"));
+    const [c] = await cases();
+    type Body = { parties: { id: string; bsuid: string | null }[] };
+    const kadis = apiClient(hub, (await userWithToken(hub, "kadis-bsuid", "kadis")).token);
+    const seen = await kadis.get<Body>(`/api/v1/cases/${c!.id}`);
+    const party = seen.body.parties[0]!;
+    // A kadis works cases: the detail shows the BSUID (masked only to the admin, above).
+    expect(party.bsuid).toBe(BSUID);
+    const reveal = (body: unknown) =>
+      kadis.post<{ field?: string; value?: string; code?: string }>(
+        `/api/v1/cases/${c!.id}/parties/${party.id}/reveal`,
+        body,
+      );
+    expect((await reveal({ field: "bsuid" })).body.code).toBe("PURPOSE_REQUIRED");
+    const r = await reveal({ field: "bsuid", purpose: "menghubungi pelapor lewat WhatsApp" });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ field: "bsuid", value: BSUID });
+    const none = await reveal({ field: "phone", purpose: "menghubungi pelapor" });
+    expect(none.status).toBe(404);
+    const rows = await hub.ctx.db.prisma.auditLog.findMany({
+      where: { caseId: c!.id, action: { in: ["pdp.reveal", "case.read"] } },
+      orderBy: { id: "asc" },
+    });
+    expect(rows.filter((x) => x.action === "pdp.reveal").map((x) => x.fields)).toEqual([["bsuid"]]);
+    expect(rows.find((x) => x.action === "case.read")?.fields).toContain("bsuid");
+    // The breach report lists the person by the masked BSUID: the one way to reach them.
+    const report = await breachReport(hub.ctx, { since, user: "kadis-bsuid" });
+    expect(report.people).toEqual([
+      expect.objectContaining({ name: "Siti", phoneMasked: null, bsuidMasked: maskBsuid(BSUID) }),
+    ]);
+    expect(maskBsuid(BSUID)).not.toBe(BSUID);
+    expect(JSON.stringify(report)).not.toContain(BSUID);
+    expect(formatBreach(report)).toContain(`WA ${maskBsuid(BSUID)}`);
     expect(hub.logs.text()).not.toContain(BSUID);
   });
 
