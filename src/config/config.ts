@@ -3,6 +3,7 @@
 import { ConfigError } from "../domain/config-error.js";
 import { z } from "zod";
 import { cronVar } from "./cron.js";
+import { parseInstansi } from "../domain/instansi.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -262,7 +263,10 @@ export const configSchema = z.object({
             name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, "letters, digits, _ . - only"),
             baseUrl: z.string().regex(/^https?:\/\//, "must be an http(s) URL"),
             key: z.string().min(8, "must be at least 8 characters"),
-            instansiKode: z.string().min(1).max(40),
+            // The office whose cases the recap counts: an office code like 6309-DINSOS.
+            instansiKode: z.string().refine((v) => parseInstansi(v).ok && v === v.trim(), {
+              message: "must be an office code like 6309-DINSOS",
+            }),
           }),
         )
         .refine((t) => new Set(t.map((x) => x.name)).size === t.length, "names must be unique");

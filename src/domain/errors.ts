@@ -73,7 +73,7 @@ export const ERROR_CODES = {
   SLA_POLICY_INVALID: "The SLA policy override is invalid",
   TEMPLATE_INVALID: "The annual report template is invalid",
   REKAP_NOT_CONFIGURED: "No recap target is configured (REKAP_TARGETS)",
-  RECAP_OTHER_OFFICE: "Only the hub's own office pushes the provincial recap",
+  RECAP_OTHER_OFFICE: "The caller's office has no such recap target (each target names its office)",
   // Accounts
   USERNAME_INVALID: "The username is not acceptable",
   USERNAME_TAKEN: "The username is already used",

@@ -1140,12 +1140,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Queue the recap of one periode for every configured target (or one)
+         * Queue the recap of one periode for every target of the caller's office (or one)
          * @description Counts only (rekap.yaml). A push whose counts differ from the last one of the same
          *     target and periode gets the next revision; an identical push is resent with the
          *     same revision and Idempotency-Key. Sent by the outbox worker (kind `rekap.push`).
-         *     The targets and counts are the hub's default office's: a user of another office
-         *     gets 403 `RECAP_OTHER_OFFICE`.
+         *     Each REKAP_TARGETS entry names the office it receives (`instansiKode`, an office
+         *     code): the caller pushes only their own office's targets, with their own office's
+         *     counts. An office with no target, or a target of another office, gets 403
+         *     `RECAP_OTHER_OFFICE`.
          */
         post: operations["pushRecap"];
         delete?: never;

@@ -18,6 +18,9 @@ export type OutboxEnqueue = {
   target: string;
   payload: Prisma.InputJsonValue;
   idempotencyKey: string;
+  /** The office of an entry without a case (a recap push: its target's office). An entry
+   * with a case is its case's office's. */
+  instansi?: string | undefined;
 };
 
 export async function enqueueOutbox(tx: OutboxWriter, e: OutboxEnqueue): Promise<OutboxRow> {
@@ -28,6 +31,7 @@ export async function enqueueOutbox(tx: OutboxWriter, e: OutboxEnqueue): Promise
       target: e.target,
       payload: e.payload,
       idempotencyKey: e.idempotencyKey,
+      ...(e.instansi ? { instansi: e.instansi } : {}),
     },
   });
 }

@@ -252,8 +252,8 @@ export type OutboxView = {
 
 /**
  * `instansi` scopes the list to one office (the API: the caller's office; the CLI lists the
- * whole hub). An entry belongs to its case's office; entries without a case (recap pushes)
- * are the default office's, the only office the recap is sent for.
+ * whole hub). An entry belongs to its case's office; an entry without a case (a recap push)
+ * to the office it names (its recap target's).
  */
 export async function listOutbox(
   ctx: HubContext,
@@ -261,9 +261,7 @@ export async function listOutbox(
 ): Promise<OutboxView[]> {
   const office: Prisma.OutboxWhereInput = !f.instansi
     ? {}
-    : f.instansi === DEFAULT_INSTANSI
-      ? { OR: [{ case: { instansi: f.instansi } }, { caseId: null }] }
-      : { case: { instansi: f.instansi } };
+    : { OR: [{ case: { instansi: f.instansi } }, { caseId: null, instansi: f.instansi }] };
   const where: Prisma.OutboxWhereInput = {
     ...office,
     ...(f.status ? { status: f.status } : {}),

@@ -1,6 +1,7 @@
 // The figures of the annual report, chapter III: per jenis (3.1), per media (3.2), per
 // status (3.3) and completion time in working days (3.4), for one WITA year. One
 // aggregate statement; the working-day arithmetic runs over closed cases only.
+import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
 import { WITA_OFFSET_MS } from "../domain/time.js";
@@ -65,7 +66,7 @@ const EPOCH_2000 = Date.UTC(2000, 0, 1);
 export async function annualCounts(
   ctx: HubContext,
   year: number,
-  instansi = "6309-DINSOS",
+  instansi = DEFAULT_INSTANSI,
 ): Promise<AnnualCounts> {
   const { from, to } = yearBounds(year);
   return { year, ...(await periodCounts(ctx, from, to, instansi)) };
@@ -75,7 +76,7 @@ export async function periodCounts(
   ctx: HubContext,
   from: Date,
   to: Date,
-  instansi = "6309-DINSOS",
+  instansi = DEFAULT_INSTANSI,
 ): Promise<Omit<AnnualCounts, "year">> {
   // Two aggregates run side by side (two pool connections on PostgreSQL): the table counts,
   // and closed cases grouped by their (receipt, completion) WITA day pair, as days since

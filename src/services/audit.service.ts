@@ -3,14 +3,12 @@ import type { Db } from "../db/database.js";
 import type { SqlSession } from "../db/migrate.js";
 import type { AuthUser } from "./auth.service.js";
 import { scopeOffice } from "../db/scope.js";
+import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 
 // The prisma client or a transaction: the office of a system actor's case (or of an actor
 // given without its office) is read through the same writer, so a case created earlier in
 // the same transaction is found.
 type AuditWriter = Pick<Prisma.TransactionClient, "auditLog" | "case" | "user">;
-
-/** The office of rows written before the audit trail recorded one, and of system rows. */
-export const DEFAULT_AUDIT_INSTANSI = "6309-DINSOS";
 
 export type AuditEntry = {
   /** An AuthUser carries its office; a bare {id, username} has it looked up. */
@@ -41,7 +39,7 @@ export async function auditInstansi(w: AuditWriter, e: AuditEntry): Promise<stri
     const c = await w.case.findUnique({ where: { id: e.caseId }, select: { instansi: true } });
     if (c) return c.instansi;
   }
-  return scopeOffice() ?? DEFAULT_AUDIT_INSTANSI;
+  return scopeOffice() ?? DEFAULT_INSTANSI;
 }
 
 // Append-only processing record (UU 27/2022 PDP): who, when, which office, which case,

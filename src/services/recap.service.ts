@@ -2,6 +2,8 @@
 // one month or year, counts only. Each target keeps its own revision per periode: a push
 // whose counts differ from the last one gets revision + 1; an identical push is a resend
 // of the same body (same revision, same Idempotency-Key, same bytes and signature).
+// Each target names the office it receives (instansiKode, an office code like 6309-DINSOS):
+// its recap counts that office's cases, and staff push only their own office's targets.
 import { createHash } from "node:crypto";
 import type { HubContext } from "../context.js";
 import type { components } from "../generated/api.js";
@@ -18,8 +20,6 @@ import {
 import { periodCounts, yearBounds } from "./annual-counts.service.js";
 import { audit } from "./audit.service.js";
 import { monthBounds, type Actor } from "./reports.service.js";
-
-const INSTANSI = "6309-DINSOS";
 
 export type RecapCounts = Omit<RekapBody, "instansi_kode" | "periode" | "revision" | "dibuat_pada">;
 
@@ -46,9 +46,13 @@ export function previousMonth(now: Date): string {
  * Only integers and the fixed jenis/media labels: no name, phone, NIK, address or text of
  * any case (rahasia or not) can reach this object.
  */
-export async function recapCounts(ctx: HubContext, periode: string): Promise<RecapCounts> {
+export async function recapCounts(
+  ctx: HubContext,
+  periode: string,
+  instansi: string,
+): Promise<RecapCounts> {
   const { from, to } = parsePeriode(periode);
-  const c = await periodCounts(ctx, from, to, INSTANSI);
+  const c = await periodCounts(ctx, from, to, instansi);
   const w = c.waktuPenyelesaian;
   return {
     total: c.total,
@@ -78,24 +82,40 @@ export async function enqueueRecapPush(
   opts: {
     periode: string;
     target?: string | undefined;
+    /** The caller's office: only its targets (staff). Absent: every target (jobs, CLI). */
+    office?: string | undefined;
     actor: Actor;
     ip?: string | undefined;
     requestId?: string | undefined;
   },
 ): Promise<PushPlan[]> {
-  const targets = ctx.config.REKAP_TARGETS.filter((t) => !opts.target || t.name === opts.target);
   if (ctx.config.REKAP_TARGETS.length === 0) {
     throw new DomainError("REKAP_NOT_CONFIGURED", "Belum ada tujuan rekap (REKAP_TARGETS)");
   }
+  const mine = ctx.config.REKAP_TARGETS.filter(
+    (t) => opts.office === undefined || t.instansiKode === opts.office,
+  );
+  const otherOffice = () =>
+    new DomainError(
+      "RECAP_OTHER_OFFICE",
+      `Kantor ${opts.office} belum punya tujuan rekap; rekap kantor lain dikirim oleh kantor itu sendiri`,
+    );
+  if (mine.length === 0) throw otherOffice();
+  const targets = mine.filter((t) => !opts.target || t.name === opts.target);
   if (targets.length === 0) {
+    if (ctx.config.REKAP_TARGETS.some((t) => t.name === opts.target)) throw otherOffice();
     throw new DomainError("NOT_FOUND", `Tujuan rekap "${opts.target}" tidak dikenal`, {
       fields: [{ field: "target", message: "nama dari REKAP_TARGETS" }],
-      allowed: ctx.config.REKAP_TARGETS.map((t) => t.name),
+      allowed: mine.map((t) => t.name),
     });
   }
-  const counts = await recapCounts(ctx, opts.periode);
+  // One count per office, shared by its targets.
+  const countsOf = new Map<string, Promise<RecapCounts>>();
   const plans: PushPlan[] = [];
   for (const target of targets) {
+    if (!countsOf.has(target.instansiKode))
+      countsOf.set(target.instansiKode, recapCounts(ctx, opts.periode, target.instansiKode));
+    const counts = await countsOf.get(target.instansiKode)!;
     const contentHash = createHash("sha256")
       .update(JSON.stringify([target.instansiKode, opts.periode, counts]))
       .digest("hex");
@@ -131,6 +151,7 @@ export async function enqueueRecapPush(
         }
         const row = await enqueueOutbox(tx, {
           caseId: null,
+          instansi: target.instansiKode,
           kind: REKAP_OUTBOX_KIND,
           target: target.name,
           payload: prev.data,
@@ -158,6 +179,7 @@ export async function enqueueRecapPush(
       };
       const row = await enqueueOutbox(tx, {
         caseId: null,
+        instansi: target.instansiKode,
         kind: REKAP_OUTBOX_KIND,
         target: target.name,
         payload,
@@ -198,12 +220,22 @@ export type ReceiptDto = {
 
 export async function listReceipts(
   ctx: HubContext,
-  filter: { periode?: string | undefined; target?: string | undefined; limit?: number },
+  filter: {
+    periode?: string | undefined;
+    target?: string | undefined;
+    /** The caller's office: the receipts of its targets only. Absent: all (CLI). */
+    office?: string | undefined;
+    limit?: number;
+  },
 ): Promise<ReceiptDto[]> {
+  const mine =
+    filter.office === undefined
+      ? undefined
+      : ctx.config.REKAP_TARGETS.filter((t) => t.instansiKode === filter.office).map((t) => t.name);
   const rows = await ctx.db.prisma.recapReceipt.findMany({
     where: {
       ...(filter.periode ? { periode: filter.periode } : {}),
-      ...(filter.target ? { target: filter.target } : {}),
+      AND: [filter.target ? { target: filter.target } : {}, mine ? { target: { in: mine } } : {}],
     },
     orderBy: [{ createdAt: "desc" }, { revision: "desc" }],
     take: filter.limit ?? 100,

@@ -2,6 +2,7 @@
 // annual report. Every issue is stored in `Report` with its parameters, the catalogue
 // versions, a hash of the data it used and a checksum of the bytes, so a re-issue can be
 // compared byte for byte and a change in the data since the last issue is visible.
+import { DEFAULT_INSTANSI } from "../domain/instansi.js";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Config } from "../config/config.js";
@@ -47,7 +48,6 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
 };
 
 // The office a report is about: the caller's instansi over the API, this default from the CLI.
-export const DEFAULT_INSTANSI = "6309-DINSOS";
 
 export type Actor = { id: string; username: string } | null;
 

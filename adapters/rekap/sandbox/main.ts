@@ -1,4 +1,5 @@
 import { createRekapSandbox } from "./rekap-sandbox.js";
+import { DEFAULT_INSTANSI } from "../../../src/domain/instansi.js";
 
 // Standalone fake recap intake for local runs: `npx tsx adapters/rekap/sandbox/main.ts`.
 // REKAP_SANDBOX_PORT (default 4020), REKAP_SANDBOX_HOST (127.0.0.1),
@@ -13,7 +14,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const host = process.env.REKAP_SANDBOX_HOST || "127.0.0.1";
 const key = process.env.REKAP_SANDBOX_KEY || "sandbox-rekap-key";
-const instansiKode = process.env.REKAP_SANDBOX_INSTANSI || "6309-DINSOS";
+const instansiKode = process.env.REKAP_SANDBOX_INSTANSI || DEFAULT_INSTANSI;
 
 const sandbox = createRekapSandbox({ keys: { [instansiKode]: key } });
 const running = await sandbox.start(port, host);

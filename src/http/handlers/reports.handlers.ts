@@ -14,8 +14,6 @@ import {
 } from "../../services/reports.service.js";
 import { enqueueRecapPush, listReceipts, parsePeriode } from "../../services/recap.service.js";
 import { route, type StaffRequest } from "../gate.js";
-import { DomainError } from "../../domain/errors.js";
-import { DEFAULT_INSTANSI } from "../../domain/instansi.js";
 
 function actorOf(req: Request) {
   return req.user ? { id: req.user.id, username: req.user.username } : null;
@@ -138,23 +136,18 @@ export function reportsRoutes(r: Router, ctx: HubContext): void {
     const periode = typeof req.query.periode === "string" ? req.query.periode : undefined;
     if (periode) parsePeriode(periode, "query.periode");
     const target = typeof req.query.target === "string" ? req.query.target : undefined;
-    res.json({ items: await listReceipts(ctx, { periode, target }) });
+    res.json({ items: await listReceipts(ctx, { periode, target, office: req.user.instansi }) });
   });
 
   route(r, "pushRecap", async (req, res) => {
     const body = req.body as { periode: string; target?: string };
-    // The recap targets are the hub's own office's (REKAP_TARGETS names its code) and the
-    // counts are that office's: another office would push numbers it cannot see.
-    if (req.user.instansi !== DEFAULT_INSTANSI) {
-      throw new DomainError(
-        "RECAP_OTHER_OFFICE",
-        `Rekap ke provinsi dikirim oleh kantor ${DEFAULT_INSTANSI}; kantor Anda belum punya tujuan rekap`,
-      );
-    }
     parsePeriode(body.periode, "body.periode");
+    // Only the targets of the caller's office (REKAP_TARGETS names each target's office),
+    // with that office's counts: 403 RECAP_OTHER_OFFICE when it has none.
     const plans = await enqueueRecapPush(ctx, {
       periode: body.periode,
       target: body.target,
+      office: req.user.instansi,
       actor: actorOf(req),
       ip: req.ip,
       requestId: String(req.id),

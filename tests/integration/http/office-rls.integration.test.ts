@@ -78,7 +78,7 @@ for (const embedded of [false, true]) {
       expect(res.status).toBe(201);
       caseId = ((await res.json()) as { id: string }).id;
       // Rows of office A's case in the tables whose case link is optional, and a recap
-      // entry (no case: the default office's, which A is here).
+      // entry (no case: the office it names, the default office A here).
       await hub.ctx.db.prisma.outbox.createMany({
         data: [
           { caseId, kind: "lapor.followup", target: "lapor", payload: {}, idempotencyKey: "rls-1" },
@@ -132,6 +132,21 @@ for (const embedded of [false, true]) {
           }),
         ),
       ).rejects.toThrow();
+      // A recap entry of B's own target (its office named): B's, and not A's.
+      await inOffice(B, () =>
+        hub.ctx.db.prisma.outbox.create({
+          data: {
+            kind: "rekap.push",
+            target: "prov-b",
+            instansi: B,
+            payload: {},
+            idempotencyKey: "rls-b2",
+          },
+        }),
+      );
+      expect(await inOffice(B, () => hub.ctx.db.prisma.outbox.count())).toBe(1);
+      expect(await inOffice(A, () => hub.ctx.db.prisma.outbox.count())).toBe(2);
+      await hub.ctx.db.prisma.outbox.delete({ where: { idempotencyKey: "rls-b2" } });
     });
 
     it("a scope whose office was never set sees nothing", async () => {

@@ -496,12 +496,13 @@ describe("lists that were global", () => {
 });
 
 describe("recap push", () => {
-  it("is the default office's: another office's koordinator is refused, nothing queued", async () => {
+  // Targets per office, and another office's target refused: recap-offices.integration.
+  it("with no target configured, an office's koordinator is told so, nothing queued", async () => {
     const koorB = await as("koor-b-recap", "koordinator", B);
     const before = await hub.ctx.db.prisma.outbox.count();
     const r = await koorB.post<{ code: string }>("/api/v1/recap/push", { periode: "2026-10" });
-    expect(r.status).toBe(403);
-    expect(r.body.code).toBe("RECAP_OTHER_OFFICE");
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe("REKAP_NOT_CONFIGURED");
     expect(await hub.ctx.db.prisma.outbox.count()).toBe(before);
   });
 });

@@ -47,4 +47,22 @@ describe("config", () => {
     expect(parseConfig({ ADUAN_REPORT_PLACE: "  Tanjung  " }).ADUAN_REPORT_PLACE).toBe("Tanjung");
     expect(() => parseConfig({ ADUAN_REPORT_PLACE: "   " })).toThrow(/ADUAN_REPORT_PLACE/);
   });
+  it("takes recap targets that each name an office code, and says which entry is wrong", () => {
+    const target = (instansiKode: string) => ({
+      name: `t-${instansiKode.length}`,
+      baseUrl: "http://rekap.test",
+      key: "12345678",
+      instansiKode,
+    });
+    const ok = parseConfig({
+      REKAP_TARGETS: JSON.stringify([target("6309-DINSOS"), target("6311-DINSOSPPPA")]),
+    }).REKAP_TARGETS;
+    expect(ok.map((t) => t.instansiKode)).toEqual(["6309-DINSOS", "6311-DINSOSPPPA"]);
+    for (const bad of ["P", "", "6309", " 6309-DINSOS", "6309-dinsos"]) {
+      expect(
+        () => parseConfig({ REKAP_TARGETS: JSON.stringify([target(bad)]) }),
+        JSON.stringify(bad),
+      ).toThrow(/REKAP_TARGETS: .*instansiKode.*office code like 6309-DINSOS/);
+    }
+  });
 });

@@ -19,7 +19,12 @@ const everythingOn = {
   IMAP_USER: "aduan",
   IMAP_PASSWORD: "secret-imap",
   REKAP_TARGETS: JSON.stringify([
-    { name: "provinsi", baseUrl: "http://rekap.test", key: "12345678", instansiKode: "P" },
+    {
+      name: "provinsi",
+      baseUrl: "http://rekap.test",
+      key: "12345678",
+      instansiKode: "6309-DINSOS",
+    },
   ]),
 };
 

@@ -100,7 +100,8 @@ export const CODE_MESSAGES = {
   SLA_POLICY_INVALID: "Aturan tenggat tidak valid.",
   TEMPLATE_INVALID: "Templat laporan tahunan tidak valid.",
   REKAP_NOT_CONFIGURED: "Tujuan rekap belum dikonfigurasi (REKAP_TARGETS).",
-  RECAP_OTHER_OFFICE: "Hanya kantor utama yang mengirim rekap ke provinsi.",
+  RECAP_OTHER_OFFICE:
+    "Kantor Anda belum punya tujuan rekap; rekap tiap kantor dikirim oleh kantor itu sendiri.",
   USERNAME_INVALID: "Nama pengguna tidak dapat dipakai.",
   USERNAME_TAKEN: "Nama pengguna sudah dipakai.",
   ROLE_UNKNOWN: "Peran tidak dikenal.",
