@@ -174,22 +174,26 @@ export async function render(main, { user, spec }) {
     required: true,
   });
   const resetMsg = el("div", { "aria-live": "polite" });
+  // Whoever is locked out by failed logins (429 "coba lagi dalam …") is let in again at once.
+  const unlockWho = el("select", { required: true });
   /** @param {import("../shared/types.js").StaffAccount[]} rows */
   function fillReset(rows) {
-    const keep = who.value;
-    clear(who);
-    add(
-      who,
-      el("option", { value: "" }, "Pilih pengguna"),
-      rows.map((/** @type {import("../shared/types.js").StaffAccount} */ u) =>
-        el(
-          "option",
-          { value: u.id },
-          u.displayName ? `${u.username} (${u.displayName})` : u.username,
+    for (const select of [who, unlockWho]) {
+      const keep = select.value;
+      clear(select);
+      add(
+        select,
+        el("option", { value: "" }, "Pilih pengguna"),
+        rows.map((/** @type {import("../shared/types.js").StaffAccount} */ u) =>
+          el(
+            "option",
+            { value: u.id },
+            u.displayName ? `${u.username} (${u.displayName})` : u.username,
+          ),
         ),
-      ),
-    );
-    who.value = keep;
+      );
+      select.value = keep;
+    }
   }
   const resetForm = el(
     "form",
@@ -220,6 +224,49 @@ export async function render(main, { user, spec }) {
     }
   });
   add(resetBox, resetForm);
-  add(main, listBox, addBox, resetBox);
+
+  const unlockBox = section("Buka blokir masuk");
+  const unlockMsg = el("div", { "aria-live": "polite", id: "unlock-msg" });
+  const unlockForm = el(
+    "form",
+    { class: "grid-form", novalidate: true },
+    field(
+      "u-user",
+      "Pengguna yang terblokir",
+      unlockWho,
+      "setelah beberapa kali salah kata sandi, masuk diperlambat; ini menghapus percobaan gagalnya",
+    ),
+    el("div", { class: "actions" }, el("button", { type: "submit" }, "Buka blokir")),
+    unlockMsg,
+  );
+  unlockForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clear(unlockMsg);
+    if (!unlockWho.value) {
+      add(unlockMsg, notice("error", "Pilih pengguna yang blokirnya dibuka."));
+      return;
+    }
+    const name = unlockWho.selectedOptions[0]?.textContent || "";
+    try {
+      /** @type {{ cleared: number }} */
+      const r = await api("POST", `/api/v1/users/${unlockWho.value}/unlock`);
+      add(
+        unlockMsg,
+        notice(
+          "ok",
+          r.cleared
+            ? `Blokir masuk ${name} dibuka (${r.cleared} percobaan gagal dihapus); ia dapat masuk sekarang.`
+            : `${name} tidak sedang terblokir.`,
+        ),
+      );
+      unlockForm.reset();
+    } catch (e) {
+      add(unlockMsg, notice("error", errorMessage(e)));
+    }
+  });
+  add(unlockBox, unlockForm);
+  if (access(spec, user, "POST", "/api/v1/users/{id}/unlock") === "yes")
+    add(main, listBox, addBox, resetBox, unlockBox);
+  else add(main, listBox, addBox, resetBox);
   await load();
 }
