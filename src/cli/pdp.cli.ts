@@ -28,10 +28,12 @@ export async function run(config: Config, args: string[]): Promise<void> {
     }
     console.log(
       `${r.dryRun ? "UJI COBA (tidak ada yang diubah): " : ""}aduan ${r.cases}, pihak ${r.parties}, ` +
-        `temuan ${r.findings}, pesan ${r.messages}, lampiran ${r.attachments}, pesan mentah ${r.rawMessages}`,
+        `temuan ${r.findings}, pesan ${r.messages}, lampiran ${r.attachments}, pesan mentah ${r.rawMessages}, ` +
+        `percobaan masuk ${r.loginAttempts}`,
     );
     console.log(
-      `batas: aduan selesai sebelum ${r.cutoffs.closedCases}; pesan mentah sebelum ${r.cutoffs.rawMessages}`,
+      `batas: aduan selesai sebelum ${r.cutoffs.closedCases}; pesan mentah sebelum ${r.cutoffs.rawMessages}; ` +
+        `percobaan masuk sebelum ${r.cutoffs.loginAttempts}`,
     );
     if (r.auditPastRetention)
       console.log(

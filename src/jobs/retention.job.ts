@@ -16,6 +16,7 @@ export const retentionJob = defineJob<never>({
       messages: r.messages,
       attachments: r.attachments,
       rawMessages: r.rawMessages,
+      loginAttempts: r.loginAttempts,
       auditPastRetention: r.auditPastRetention,
     };
   },

@@ -6,6 +6,7 @@
 import { rmSync } from "node:fs";
 import type { HubContext } from "../context.js";
 import { audit } from "../services/audit.service.js";
+import { loginAttemptsReadSince } from "../services/auth.service.js";
 import { attachmentFile } from "./files.js";
 import {
   ANONYMISED_FINDING,
@@ -17,13 +18,15 @@ import {
 
 export type RetentionResult = {
   dryRun: boolean;
-  cutoffs: { closedCases: string; rawMessages: string; audit: string };
+  cutoffs: { closedCases: string; rawMessages: string; audit: string; loginAttempts: string };
   cases: number;
   parties: number;
   findings: number;
   messages: number;
   attachments: number;
   rawMessages: number;
+  /** Login attempts (username, IP address) older than the throttle reads: deleted. */
+  loginAttempts: number;
   /** Audit rows past retention: counted, never deleted here (the log is append-only). */
   auditPastRetention: number;
 };
@@ -45,6 +48,7 @@ export async function runRetention(
   const caseCutoff = yearsBefore(now, cfg.PDP_RETENTION_YEARS_CLOSED_CASES);
   const rawCutoff = yearsBefore(now, cfg.PDP_RETENTION_YEARS_RAW_MESSAGES);
   const auditCutoff = yearsBefore(now, cfg.PDP_RETENTION_YEARS_AUDIT);
+  const loginCutoff = loginAttemptsReadSince(ctx);
   const prisma = ctx.db.prisma;
   const dueCases = {
     anonymisedAt: null,
@@ -57,6 +61,7 @@ export async function runRetention(
       closedCases: caseCutoff.toISOString(),
       rawMessages: rawCutoff.toISOString(),
       audit: auditCutoff.toISOString(),
+      loginAttempts: loginCutoff.toISOString(),
     },
     cases: 0,
     parties: 0,
@@ -64,6 +69,7 @@ export async function runRetention(
     messages: 0,
     attachments: 0,
     rawMessages: 0,
+    loginAttempts: 0,
     auditPastRetention: await prisma.auditLog.count({ where: { at: { lt: auditCutoff } } }),
   };
 
@@ -79,6 +85,7 @@ export async function runRetention(
       where: { caseId: { in: ids }, storagePath: { not: null } },
     });
     result.rawMessages = await countRawDue(ctx, rawCutoff, ids);
+    result.loginAttempts = await prisma.loginAttempt.count({ where: { at: { lt: loginCutoff } } });
     return result;
   }
 
@@ -193,6 +200,9 @@ export async function runRetention(
     result.rawMessages += n;
     if (n < 1000) break;
   }
+  result.loginAttempts = (
+    await prisma.loginAttempt.deleteMany({ where: { at: { lt: loginCutoff } } })
+  ).count;
   if (result.rawMessages || result.cases) {
     ctx.logger.info(
       { cases: result.cases, rawMessages: result.rawMessages, attachments: result.attachments },

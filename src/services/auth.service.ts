@@ -59,6 +59,14 @@ function toAuthUser(u: UserRow): AuthUser {
 //   slows, and not applied to an address this user logged in from lately.
 // A success forgives the earlier failures of that username from that address (a typo).
 const KNOWN_ADDRESS_DAYS = 30;
+
+/** The oldest login attempt the throttle still reads (its failure window, and the successes
+ * that make an address known): anything older may go (pdp.retention prunes it). */
+export function loginAttemptsReadSince(ctx: HubContext): Date {
+  const now = ctx.clock().getTime();
+  const windowMs = ctx.config.ADUAN_LOGIN_WINDOW_MINUTES * 60_000;
+  return new Date(now - Math.max(windowMs, KNOWN_ADDRESS_DAYS * 86_400_000));
+}
 const USER_DELAY_CAP_SECONDS = 60;
 
 type ThrottleRow = {

@@ -162,4 +162,29 @@ describe("pdp retention", () => {
 
     expect(await runRetention(ctx)).toMatchObject({ cases: 0, rawMessages: 0 });
   });
+
+  it("deletes login attempts older than the throttle reads, and keeps the rest", async () => {
+    const ctx = hub.ctx;
+    await ctx.db.prisma.loginAttempt.deleteMany();
+    const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
+    // A staff member's address became known 10 days ago; attempts of 31 and 40 days ago are
+    // past what the throttle reads (its window, and 30 days for a known address).
+    await ctx.db.prisma.loginAttempt.createMany({
+      data: [
+        { username: "fo-lama", ip: "10.0.0.9", at: daysAgo(40), success: false },
+        { username: "fo-lama", ip: "10.0.0.9", at: daysAgo(31), success: true },
+        { username: "fo-lama", ip: "10.0.0.9", at: daysAgo(10), success: true },
+        { username: "fo-lama", ip: "10.0.0.9", at: daysAgo(0), success: false },
+      ],
+    });
+    const dry = await runRetention(ctx, { dryRun: true });
+    expect(dry.loginAttempts).toBe(2);
+    expect(dry.cutoffs.loginAttempts).toBe(daysAgo(30).toISOString());
+    expect(await ctx.db.prisma.loginAttempt.count()).toBe(4);
+    const r = await retentionJob.handler(ctx, undefined as never);
+    expect((r as { loginAttempts: number }).loginAttempts).toBe(2);
+    const left = await ctx.db.prisma.loginAttempt.findMany({ orderBy: { at: "asc" } });
+    expect(left.map((a) => a.at)).toEqual([daysAgo(10), daysAgo(0)]);
+    expect((await runRetention(ctx)).loginAttempts).toBe(0);
+  });
 });
