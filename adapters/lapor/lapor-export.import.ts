@@ -297,11 +297,11 @@ export type ExportImporter = { id: string; username: string; instansi: string };
 export async function importLaporExport(
   ctx: HubContext,
   bytes: Buffer,
-  // No actor: the CLI, an operator importing into the default office.
-  opts: { fileName: string; actor?: ExportImporter | null },
+  // No actor: the CLI, an operator importing into --instansi (else the default office).
+  opts: { fileName: string; actor?: ExportImporter | null; instansi?: string | undefined },
 ): Promise<LaporExportResult> {
   const actor = opts.actor ?? null;
-  const instansi = actor?.instansi ?? DEFAULT_INSTANSI;
+  const instansi = actor?.instansi ?? opts.instansi ?? DEFAULT_INSTANSI;
   const isXlsx = bytes.subarray(0, 2).toString("latin1") === "PK";
   const limits = importLimitsOf(ctx.config);
   let table: (string | Date)[][];

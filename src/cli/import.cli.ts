@@ -10,18 +10,25 @@ import {
   type ImportRunDto,
 } from "../services/legacy-import.service.js";
 import { withCliContext } from "./cli-context.js";
-import { readInputFile, UsageError } from "./main.js";
+import { DEFAULT_INSTANSI } from "../domain/instansi.js";
+import { instansiOption, readInputFile, UsageError } from "./main.js";
 
-export const IMPORT_USAGE = `  import legacy <file> [--json]
+export const IMPORT_USAGE = `  import legacy <file> [--instansi CODE] [--json]
                                 import an old monthly complaint log (TSV, the whole text
                                 document, or .xlsx) as closed cases; prints the report
-  import lapor-export <file>    import a LAPOR! admin-panel export (CSV or XLSX), deduped
-                                by tracking id`;
+  import lapor-export <file> [--instansi CODE]
+                                import a LAPOR! admin-panel export (CSV or XLSX), deduped
+                                by tracking id
+                                --instansi: the office imported into (default ${DEFAULT_INSTANSI})`;
 
 /** Imports one file with an open context (used by `run` and by the tests). */
-export async function importLegacyFile(ctx: HubContext, file: string): Promise<ImportRunDto> {
+export async function importLegacyFile(
+  ctx: HubContext,
+  file: string,
+  instansi?: string,
+): Promise<ImportRunDto> {
   const bytes = await readInputFile(file);
-  return importLegacy(ctx, { bytes, fileName: basename(file), actor: null });
+  return importLegacy(ctx, { bytes, fileName: basename(file), actor: null, instansi });
 }
 
 export async function run(config: Config, args: string[]): Promise<void> {
@@ -31,12 +38,13 @@ export async function run(config: Config, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: "boolean" } },
+    options: { json: { type: "boolean" }, instansi: { type: "string" } },
   });
   const [sub, file] = positionals;
   if (sub !== "legacy" || !file || positionals.length > 2)
     throw new UsageError(`usage:\n${IMPORT_USAGE}`);
-  const report = await withCliContext(config, (ctx) => importLegacyFile(ctx, file));
+  const instansi = instansiOption(values.instansi);
+  const report = await withCliContext(config, (ctx) => importLegacyFile(ctx, file, instansi));
   console.log(values.json ? JSON.stringify(report, null, 2) : formatImportReport(report));
   if (report.failed > 0) process.exitCode = 1;
 }

@@ -2,23 +2,30 @@
 // The rows go through the same upsert as the API sync, deduped by tracking id: importing
 // the same (or a later) export again creates nothing twice.
 import { basename } from "node:path";
+import { parseArgs } from "node:util";
 import type { Config } from "../config/config.js";
 import { withCliContext } from "./cli-context.js";
-import { readInputFile, UsageError } from "./main.js";
+import { instansiOption, readInputFile, UsageError } from "./main.js";
 import { ImportLimitError } from "../domain/uploads/import-limits.js";
 
-const USAGE = "usage: aduan-hub import lapor-export <file.csv|file.xlsx>";
+const USAGE = "usage: aduan-hub import lapor-export <file.csv|file.xlsx> [--instansi CODE]";
 
 export async function run(config: Config, args: string[]): Promise<void> {
-  const files = args.filter((a) => !a.startsWith("-"));
-  const file = files[0];
-  if (!file || files.length > 1 || args.some((a) => a.startsWith("-"))) throw new UsageError(USAGE);
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { instansi: { type: "string" } } });
+  } catch {
+    throw new UsageError(USAGE);
+  }
+  const [file, ...more] = parsed.positionals;
+  if (!file || more.length) throw new UsageError(USAGE);
+  const instansi = instansiOption(parsed.values.instansi);
   const bytes = await readInputFile(file);
   await withCliContext(config, async (ctx) => {
     const importer = ctx.registry.imports["lapor-export"];
     if (!importer) throw new Error("lapor-export importer missing from the registry");
     try {
-      const r = await importer.run(ctx, bytes, { fileName: basename(file) });
+      const r = await importer.run(ctx, bytes, { fileName: basename(file), instansi });
       console.log(
         `import lapor-export ${basename(file)}: ${r.rows} row(s)  created ${r.created}  updated ${r.updated}  unchanged ${r.unchanged}  failed ${r.failed}`,
       );

@@ -26,8 +26,10 @@ const USAGE = `Usage: aduan-hub <command>
                                 bidang (penelaah): ${BIDANG_CODES.join(", ")}
                                 instansi: the user's office, e.g. 6311-DINSOS
                                 (default 6309-DINSOS)
-  import legacy <file> [--json] import the old monthly logs (TSV, the seed text, XLSX)
-  import lapor-export <file>    import a LAPOR! admin-panel export (CSV or XLSX)
+  import legacy <file> [--instansi CODE] [--json]
+                                import the old monthly logs (TSV, the seed text, XLSX)
+  import lapor-export <file> [--instansi CODE]
+                                import a LAPOR! admin-panel export (CSV or XLSX)
   sync lapor --once [--full]    run one LAPOR! sync in the foreground and print its summary
   deadletter list|replay <id>|replay --all
                                 inspect and replay records that failed mapping
@@ -147,10 +149,7 @@ async function cmdUserAdd(config: Config, args: string[]): Promise<void> {
   if (!username || !values.role)
     throw new UsageError("user add <username> --role R [--bidang B] [--instansi CODE]");
   // Checked before the password is asked for (addUser checks it again for the API).
-  if (values.instansi !== undefined) {
-    const office = parseInstansi(values.instansi);
-    if (!office.ok) throw new UsageError(`${office.error.message} (${office.error.code})`);
-  }
+  instansiOption(values.instansi);
   const password = process.env.ADUAN_PASSWORD ?? (await readStdin());
   const ctx = await buildContext(config, { logger: createLogger("warn") });
   try {
@@ -171,6 +170,14 @@ async function cmdUserAdd(config: Config, args: string[]): Promise<void> {
 }
 
 export class UsageError extends Error {}
+
+/** A command's --instansi: an office code, else a usage error naming the rule. */
+export function instansiOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const office = parseInstansi(value);
+  if (!office.ok) throw new UsageError(`${office.error.message} (${office.error.code})`);
+  return office.value;
+}
 
 /** The bytes of a file named on the command line; an unreadable one is a usage error. */
 export async function readInputFile(file: string): Promise<Buffer> {

@@ -75,7 +75,7 @@ export interface ExportImport {
   run(
     ctx: HubContext,
     bytes: Buffer,
-    opts: { fileName: string; actor?: ExportImporter | null },
+    opts: { fileName: string; actor?: ExportImporter | null; instansi?: string | undefined },
   ): Promise<ExportImportResult>;
   /** The file itself is refused (unreadable, columns missing): code, message and fields. */
   refusal(

@@ -162,6 +162,8 @@ export type ImportInput = {
   bytes: Buffer;
   fileName: string;
   actor: AuthUser | null;
+  /** With no actor (the CLI's --instansi): the office imported into; default office else. */
+  instansi?: string | undefined;
   meta?: { ip?: string | undefined; requestId?: string | undefined };
 };
 
@@ -178,7 +180,7 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
       fileName: input.fileName,
       fileSha256,
       actorId: input.actor?.id ?? null,
-      instansi: input.actor?.instansi ?? DEFAULT_INSTANSI,
+      instansi: input.actor?.instansi ?? input.instansi ?? DEFAULT_INSTANSI,
       startedAt: ctx.clock(),
     },
   });
@@ -210,11 +212,11 @@ export async function importLegacy(ctx: HubContext, input: ImportInput): Promise
       else failed++;
     }
 
-    const instansi = input.actor?.instansi ?? DEFAULT_INSTANSI;
+    const instansi = input.actor?.instansi ?? input.instansi ?? DEFAULT_INSTANSI;
     const caseDrafts: CaseDraft[] = drafts.map((d) => ({
       channel: "legacy_import",
       externalId: d.row.fingerprint,
-      // The cases belong to the importing admin's office; the CLI imports into the default.
+      // The cases belong to the importing admin's office; the CLI's to --instansi (default).
       instansi,
       receivedAt: d.receivedAt,
       status: d.status,

@@ -147,6 +147,27 @@ describe("legacy import of the seed document", () => {
     expect(cases.every((c) => c.historicalNarasi !== null)).toBe(true);
   });
 
+  it("via the CLI with --instansi: every case, party and the run in that office; a bad code changes nothing", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      await expect(
+        runImportCli(hub.ctx.config, ["legacy", SEED, "--instansi", "balangan"]),
+      ).rejects.toThrow(/INSTANSI_INVALID/);
+      expect(await hub.ctx.db.prisma.case.count()).toBe(0);
+      expect(await hub.ctx.db.prisma.importRun.count()).toBe(0);
+      await runImportCli(hub.ctx.config, ["legacy", SEED, "--instansi", "6311-DINSOS"]);
+    } finally {
+      log.mockRestore();
+    }
+    const byOffice = await hub.ctx.db.prisma.case.groupBy({ by: ["instansi"], _count: true });
+    expect(byOffice).toEqual([{ instansi: "6311-DINSOS", _count: 43 }]);
+    const parties = await hub.ctx.db.prisma.party.findMany({ include: { case: true } });
+    expect(parties.length).toBeGreaterThan(40);
+    expect(parties.every((p) => p.case.instansi === "6311-DINSOS")).toBe(true);
+    const runs = await hub.ctx.db.prisma.importRun.findMany();
+    expect(runs.map((r) => [r.instansi, r.created])).toEqual([["6311-DINSOS", 43]]);
+  });
+
   it("via the API, and a re-import creates no duplicates", async () => {
     const bytes = readFileSync(SEED);
     const first = await upload(bytes, "text/plain", "seed-2023.txt");

@@ -88,6 +88,29 @@ describe("aduan-hub import lapor-export", () => {
     expect(await count(`"externalId" = '66601003' AND status = 'selesai'`)).toBe(1);
   });
 
+  it("--instansi imports into that office; a bad code is a usage error that changes nothing", async () => {
+    const file = join(dir, "ekspor-lapor-balangan.csv");
+    await writeFile(file, CSV);
+    const errors: string[] = [];
+    const err = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => {
+      errors.push(a.map(String).join(" "));
+    });
+    try {
+      await cli(["import", "lapor-export", file, "--instansi", "6311"]);
+    } finally {
+      err.mockRestore();
+    }
+    expect(process.exitCode).toBe(64);
+    expect(errors.join("\n")).toMatch(/INSTANSI_INVALID/);
+    expect(await count("TRUE")).toBe(0);
+    process.exitCode = undefined;
+
+    const out = await cli(["import", "lapor-export", file, "--instansi", "6311-DINSOS"]);
+    expect(out).toMatch(/created 3/);
+    expect(await count(`instansi = '6311-DINSOS'`)).toBe(3);
+    expect(await count(`instansi <> '6311-DINSOS'`)).toBe(0);
+  });
+
   it("an unreadable file is a usage error (exit 64) that changes nothing", async () => {
     const errors: string[] = [];
     const err = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => {
