@@ -79,7 +79,11 @@ function mutated(base: Record<string, unknown>, nested: string[]): fc.Arbitrary<
     })
     .map((edits) => {
       const copy = structuredClone(base);
-      for (const [key, value] of edits) {
+      for (const [key, shared] of edits) {
+        // A fresh copy of each value: fast-check hands out the same constant objects ({}, [])
+        // again, so placing one inside itself (pelapor = {}, then pelapor.email = that {})
+        // made a circular body, and edits leaked into later runs.
+        const value = shared === null ? null : structuredClone(shared);
         const [outer, inner] = key.split(".");
         const target =
           inner !== undefined && copy[outer ?? ""] && typeof copy[outer ?? ""] === "object"
