@@ -18,6 +18,25 @@
 //   disposition; the SLA clock starts again from the reopen.
 
 import { err, ok, type Result } from "./result.js";
+import { DomainError } from "./errors.js";
+
+/**
+ * The penelaah rule, in one place: a penelaah changes only cases disposed to their own
+ * bidang (reads are the office's). The gate applies it to every write of the API; the
+ * transition check and the console's options use it too.
+ */
+export function penelaahMayWrite(userBidang: string | null, caseBidang: string | null): boolean {
+  return userBidang !== null && userBidang === caseBidang;
+}
+
+/** The 403 of that rule, naming the case's bidang when it has one. */
+export function bidangForbidden(caseBidang: string | null): DomainError {
+  return new DomainError(
+    "BIDANG_FORBIDDEN",
+    "Penelaah hanya dapat menangani kasus yang didisposisikan ke bidangnya",
+    caseBidang ? { allowed: [caseBidang] } : {},
+  );
+}
 import { BIDANG_CODES, isBidang, type BidangCode, type Role } from "./roles.js";
 
 export const CASE_STATUSES = [
@@ -99,8 +118,6 @@ export interface TransitionRule {
   to: CaseStatus;
   kind: TransitionKind;
   roles: readonly Role[];
-  /** penelaah may act only when its bidang is the case's bidang. */
-  penelaahOwnBidangOnly: boolean;
   requiresBidang: boolean;
   requiresReason: boolean;
   /** SLA step this transition completes (null: none, e.g. reopen restarts the clock). */
@@ -177,7 +194,6 @@ function rule(
     to,
     kind,
     roles,
-    penelaahOwnBidangOnly: roles.includes("penelaah"),
     requiresBidang: opts.requiresBidang ?? false,
     requiresReason: opts.requiresReason ?? false,
     completesStep: opts.completesStep,
@@ -269,9 +285,7 @@ function roleMayAct(
   caseBidang: Bidang | null,
 ): boolean {
   if (!r.roles.includes(role)) return false;
-  if (role === "penelaah" && r.penelaahOwnBidangOnly)
-    return userBidang !== null && userBidang === caseBidang;
-  return true;
+  return role !== "penelaah" || penelaahMayWrite(userBidang, caseBidang);
 }
 
 export function checkTransition(input: TransitionInput): Result<TransitionOk, TransitionError> {
@@ -370,34 +384,30 @@ export type CaseAction = (typeof CASE_ACTIONS)[number];
 export interface ActionRule {
   action: CaseAction;
   roles: readonly Role[];
-  penelaahOwnBidangOnly: boolean;
 }
 
 export const actionTable: readonly ActionRule[] = [
-  { action: "register", roles: ["front_office", "koordinator"], penelaahOwnBidangOnly: false },
-  { action: "acknowledge", roles: ["front_office", "koordinator"], penelaahOwnBidangOnly: false },
+  { action: "register", roles: ["front_office", "koordinator"] },
+  { action: "acknowledge", roles: ["front_office", "koordinator"] },
   // Replies go out through the front office (online SOP steps 7–8) but the penelaah and the
   // koordinator may write them; publishing is the koordinator's approval (decree, KETIGA 2e).
   {
     action: "reply",
     roles: ["front_office", "koordinator", "penelaah"],
-    penelaahOwnBidangOnly: true,
   },
   {
     action: "record_finding",
     roles: ["penelaah", "koordinator", "front_office"],
-    penelaahOwnBidangOnly: true,
   },
   {
     action: "pause_clock",
     roles: ["front_office", "koordinator", "penelaah"],
-    penelaahOwnBidangOnly: true,
   },
-  { action: "recommend_audit", roles: ["penelaah", "koordinator"], penelaahOwnBidangOnly: true },
-  { action: "recommend_stop", roles: ["penelaah", "koordinator"], penelaahOwnBidangOnly: true },
-  { action: "decide_audit", roles: ["kadis"], penelaahOwnBidangOnly: false },
-  { action: "manage_users", roles: ["admin"], penelaahOwnBidangOnly: false },
-  { action: "manage_catalogues", roles: ["admin"], penelaahOwnBidangOnly: false },
+  { action: "recommend_audit", roles: ["penelaah", "koordinator"] },
+  { action: "recommend_stop", roles: ["penelaah", "koordinator"] },
+  { action: "decide_audit", roles: ["kadis"] },
+  { action: "manage_users", roles: ["admin"] },
+  { action: "manage_catalogues", roles: ["admin"] },
 ];
 
 export type ActionError = Extract<
@@ -424,11 +434,7 @@ export function checkAction(input: {
   }
   const userBidang = input.userBidang ?? null;
   const caseBidang = input.caseBidang ?? null;
-  if (
-    input.role === "penelaah" &&
-    a.penelaahOwnBidangOnly &&
-    (userBidang === null || userBidang !== caseBidang)
-  ) {
+  if (input.role === "penelaah" && !penelaahMayWrite(userBidang, caseBidang)) {
     return err({
       code: "BIDANG_FORBIDDEN",
       message: "a penelaah may act only on cases disposed to its own bidang",

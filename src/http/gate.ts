@@ -12,6 +12,7 @@ import { findCaseScope } from "../repos/case-scope.repo.js";
 import { inOffice } from "../db/scope.js";
 import { DomainError } from "../domain/errors.js";
 import { isUuid } from "../domain/uuid.js";
+import { bidangForbidden, penelaahMayWrite } from "../domain/workflow.js";
 import {
   compileOperations,
   looksLikeApi,
@@ -83,15 +84,12 @@ export function authorize(ctx: HubContext): RequestHandler {
     findCaseScope(ctx, caseId).then((scope) => {
       if (!scope || scope.instansi !== user.instansi)
         return next(new DomainError("NOT_FOUND", "Kasus tidak ditemukan"));
-      if (user.role === "penelaah" && op.method !== "GET" && scope.bidang !== user.bidang) {
-        return next(
-          new DomainError(
-            "BIDANG_FORBIDDEN",
-            "Penelaah hanya dapat menangani kasus yang didisposisikan ke bidangnya",
-            scope.bidang ? { allowed: [scope.bidang] } : {},
-          ),
-        );
-      }
+      if (
+        user.role === "penelaah" &&
+        op.method !== "GET" &&
+        !penelaahMayWrite(user.bidang ?? null, scope.bidang)
+      )
+        return next(bidangForbidden(scope.bidang));
       pass();
     }, next);
   };

@@ -30,6 +30,7 @@ import {
   type SlaState,
 } from "../domain/sla-policy.js";
 import {
+  bidangForbidden,
   checkAction,
   CLOCK_STEPS,
   FINAL_STATUSES,
@@ -419,11 +420,7 @@ export function assertMay(user: AuthUser, action: CaseAction, caseBidang: string
         { allowed: r.error.allowedRoles },
       );
     }
-    throw new DomainError(
-      "BIDANG_FORBIDDEN",
-      "Penelaah hanya dapat menangani kasus yang didisposisikan ke bidangnya",
-      r.error.caseBidang ? { allowed: [r.error.caseBidang] } : {},
-    );
+    throw bidangForbidden(r.error.caseBidang);
   }
 }
 

@@ -12,6 +12,7 @@ import type { HubContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { DomainError, notFound } from "../domain/errors.js";
 import {
+  bidangForbidden,
   allowedTransitions,
   BIDANG_CODES,
   checkTransition,
@@ -126,11 +127,7 @@ function transitionError(e: TransitionError): DomainError {
         allowed: e.allowedRoles,
       });
     case "BIDANG_FORBIDDEN":
-      return new DomainError(
-        e.code,
-        "Penelaah hanya dapat menangani kasus yang didisposisikan ke bidangnya",
-        e.caseBidang ? { allowed: [e.caseBidang] } : {},
-      );
+      return bidangForbidden(e.caseBidang);
     case "BIDANG_REQUIRED":
       return new DomainError(
         e.code,
