@@ -17,21 +17,16 @@ import {
 } from "../helpers/test-hub.js";
 import {
   browserMissing,
-  DESKTOP,
   launchBrowser,
   loginViaForm,
   newSession,
-  PHONE,
   ready,
   screenshot,
+  WIDTHS,
 } from "../helpers/browser.js";
 import { layoutProblems } from "../helpers/layout.js";
 
 const missing = browserMissing();
-const WIDTHS = [
-  ["desktop", DESKTOP],
-  ["phone", PHONE],
-] as const;
 const NIK_WALI = "6309041203900011"; // the person concerned of an open case
 const NIK_QUEUED = "6309041504880021"; // only ever in the offline queue
 const LONG_URL =

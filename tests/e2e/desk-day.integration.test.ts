@@ -15,13 +15,12 @@ import {
 } from "../helpers/test-hub.js";
 import {
   browserMissing,
-  DESKTOP,
   launchBrowser,
   loginViaForm,
   newSession,
-  PHONE,
   ready,
   screenshot,
+  WIDTHS,
 } from "../helpers/browser.js";
 
 const missing = browserMissing();
@@ -39,10 +38,6 @@ type BrowserGlobals = {
 const NIK = "6309044507850003";
 const PHONE_SITI = "0812-5123-4567";
 const TRACKING = "4412907";
-const WIDTHS = [
-  ["desktop", DESKTOP],
-  ["phone", PHONE],
-] as const;
 
 /** Waits until the inbox has drawn the rows of its last request. */
 async function inboxSettled(page: Page): Promise<void> {

@@ -16,7 +16,6 @@ import {
 } from "../helpers/test-hub.js";
 import {
   browserMissing,
-  DESKTOP,
   fetchFromPage,
   launchBrowser,
   loginViaForm,
@@ -24,16 +23,13 @@ import {
   PHONE,
   ready,
   screenshot,
+  WIDTHS,
 } from "../helpers/browser.js";
 import { layoutProblems } from "../helpers/layout.js";
 import { REVIEW_CODE_LABELS } from "../../src/domain/legacy/import-labels.js";
 
 const missing = browserMissing();
 const SEED = "tests/fixtures/seed-2023.txt";
-const WIDTHS = [
-  ["desktop", DESKTOP],
-  ["phone", PHONE],
-] as const;
 type Listed = { data: { id: string; media: string | null; openReview: unknown[] }[] };
 
 async function listSettled(page: Page): Promise<void> {

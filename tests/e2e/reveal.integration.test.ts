@@ -15,22 +15,17 @@ import {
 } from "../helpers/test-hub.js";
 import {
   browserMissing,
-  DESKTOP,
   launchBrowser,
   loginViaForm,
   newSession,
-  PHONE,
   ready,
   screenshot,
+  WIDTHS,
 } from "../helpers/browser.js";
 import { layoutProblems } from "../helpers/layout.js";
 
 const missing = browserMissing();
 const NIK = "6309044507850003";
-const WIDTHS = [
-  ["desktop", DESKTOP],
-  ["phone", PHONE],
-] as const;
 
 describe.skipIf(Boolean(missing))(
   missing ? `reveal on the case page — SKIPPED: ${missing}` : "reveal on the case page",

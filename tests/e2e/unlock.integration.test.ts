@@ -12,22 +12,17 @@ import {
 } from "../helpers/test-hub.js";
 import {
   browserMissing,
-  DESKTOP,
   launchBrowser,
   loginViaForm,
   newSession,
-  PHONE,
   ready,
   screenshot,
+  WIDTHS,
 } from "../helpers/browser.js";
 import { layoutProblems } from "../helpers/layout.js";
 
 const missing = browserMissing();
 const MAX = 3; // ADUAN_LOGIN_MAX_FAILURES of this hub
-const WIDTHS = [
-  ["desktop", DESKTOP],
-  ["phone", PHONE],
-] as const;
 
 describe.skipIf(Boolean(missing))(
   missing ? `unlock on /pengguna — SKIPPED: ${missing}` : "unlock on /pengguna",

@@ -9,6 +9,11 @@ export const SCREENSHOTS = "test-output/screenshots";
 
 export const DESKTOP = { width: 1366, height: 768 };
 export const PHONE = { width: 390, height: 844 };
+/** The two widths every console page is tried at: the office's desktop and a phone. */
+export const WIDTHS = [
+  ["desktop", DESKTOP],
+  ["phone", PHONE],
+] as const;
 
 /** Why the browser tests cannot run here, or null. Throws when ADUAN_REQUIRE_BROWSER=1. */
 export function browserMissing(): string | null {

@@ -1,5 +1,6 @@
 // Shared by the channel integration tests: signed Meta payloads and an outbox drain that
 // runs the registry's publishers exactly like the worker does (one entry at a time).
+import { expect } from "vitest";
 import type { HubContext } from "../../../src/context.js";
 import { computeMetaSignature } from "../../../adapters/meta/meta.signature.js";
 
@@ -129,4 +130,32 @@ export async function drainOutbox(
     });
   }
   return out;
+}
+
+/**
+ * Issue 18: an acknowledgement carries the status link of its case, whose token opens that
+ * case's status; the stored copy of the message keeps the link without the token. Returns
+ * the token.
+ */
+export async function expectStatusLink(
+  hub: { url: string; ctx: HubContext },
+  ackText: string,
+  c: { id: string; number: string },
+): Promise<string> {
+  const link = /https?:\/\/\S+\/pengaduan\/status\?nomor=([^&\s]+)&token=([A-Za-z0-9_-]+)/.exec(
+    ackText,
+  );
+  expect(link, ackText).not.toBeNull();
+  expect(decodeURIComponent(link![1]!)).toBe(c.number);
+  const token = link![2]!;
+  const seen = await fetch(`${hub.url}/api/v1/public/complaints/${c.number}`, {
+    headers: { "x-lookup-token": token },
+  });
+  expect(seen.status).toBe(200);
+  const stored = await hub.ctx.db.prisma.message.findFirstOrThrow({
+    where: { caseId: c.id, direction: "out" },
+  });
+  expect(stored.body).not.toContain(token);
+  expect(stored.body).toContain("/pengaduan/status?nomor=");
+  return token;
 }
