@@ -188,6 +188,8 @@ export async function enqueueRecapPush(
       await audit(tx, {
         actor: opts.actor,
         action: "recap.push.enqueue",
+        // The office whose recap it is, also when the job queues it (no actor).
+        instansi: target.instansiKode,
         purpose: "rekap ke sistem provinsi/nasional",
         ip: opts.ip,
         requestId: opts.requestId,

@@ -182,4 +182,39 @@ describe("recap per office", () => {
     const none = await koC.get<Receipts>(`/api/v1/recap/receipts?periode=${PERIODE}`);
     expect(none.body.items).toEqual([]);
   });
+
+  it("a recap the job queues is on its own office's processing record", async () => {
+    // B gets one more October case: its recap changes, the job queues revision 2 (no actor).
+    await hub.ctx.db.prisma.case.create({
+      data: {
+        instansi: B,
+        number: "ADU-2026-87",
+        channel: "datang_langsung",
+        externalId: "rekap-kantor-7",
+        keperluan: "uji rekap per kantor",
+        jenis: "KKS",
+        status: "didisposisi",
+        receivedAt: new Date("2026-10-20T10:00:00+08:00"),
+      },
+    });
+    const plans = await enqueueRecapPush(hub.ctx, { periode: PERIODE, actor: null });
+    expect(plans.map((p) => [p.target, p.action, p.revision])).toEqual([
+      ["prov-tabalong", "resend", 1],
+      ["prov-balangan", "queued", 2],
+    ]);
+    const trail = await hub.ctx.db.prisma.auditLog.findMany({
+      where: { action: "recap.push.enqueue" },
+      orderBy: { id: "asc" },
+    });
+    expect(
+      trail.map((t) => {
+        const d = t.data as { target: string; revision: number };
+        return [d.target, d.revision, t.actorName, t.instansi];
+      }),
+    ).toEqual([
+      ["prov-balangan", 1, "ko-b", B],
+      ["prov-tabalong", 1, "system", A],
+      ["prov-balangan", 2, "system", B],
+    ]);
+  });
 });
