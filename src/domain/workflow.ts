@@ -19,11 +19,12 @@
 
 import { err, ok, type Result } from "./result.js";
 import { DomainError } from "./errors.js";
+import { BIDANG_CODES, isBidang, type BidangCode, type Role } from "./roles.js";
 
 /**
  * The penelaah rule, in one place: a penelaah changes only cases disposed to their own
  * bidang (reads are the office's). The gate applies it to every write of the API; the
- * transition check and the console's options use it too.
+ * transition and action checks below use it too.
  */
 export function penelaahMayWrite(userBidang: string | null, caseBidang: string | null): boolean {
   return userBidang !== null && userBidang === caseBidang;
@@ -37,7 +38,6 @@ export function bidangForbidden(caseBidang: string | null): DomainError {
     caseBidang ? { allowed: [caseBidang] } : {},
   );
 }
-import { BIDANG_CODES, isBidang, type BidangCode, type Role } from "./roles.js";
 
 export const CASE_STATUSES = [
   "diterima",

@@ -120,7 +120,7 @@ export async function reviewSection(spec, user) {
       let page = await api("GET", `/api/v1/imports/legacy/cases?${qs}`);
       if (!append) {
         fillSheets(page.periods);
-        // The chosen sheet has no case of this filter any more: ask again for all sheets.
+        // The chosen sheet no longer has a case of this filter: ask again for all sheets.
         if (qs.get("period") && qs.get("period") !== sheet.value) {
           qs.delete("period");
           page = await api("GET", `/api/v1/imports/legacy/cases?${qs}`);
